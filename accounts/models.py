@@ -1,0 +1,163 @@
+"""Users, roles and the scope each role is granted within.
+
+A user holds one or more grants. Each grant is a role within exactly one scope:
+a peer group, an organisation, a support model, a province or the whole nation.
+What a user may see is decided from these grants in each app's queries.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PEER_EDUCATOR = "peer", _("Peer educator")
+    GROUP_LEADER = "leader", _("Group leader")
+    HOTLINE = "hotline", _("Hotline counsellor")
+    PROVIDER = "provider", _("Service provider staff")
+    COORDINATOR = "coordinator", _("Model coordinator")
+    PROVINCIAL_MANAGER = "prov_manager", _("Provincial manager")
+    NATIONAL_MANAGER = "nat_manager", _("National manager")
+    ADMINISTRATOR = "admin", _("Administrator")
+
+
+class ScopeKind(models.TextChoices):
+    PEER_GROUP = "peer_group", _("Peer group")
+    ORGANISATION = "organisation", _("Organisation")
+    SUPPORT_MODEL = "support_model", _("Support model")
+    PROVINCE = "province", _("Province")
+    NATION = "nation", _("Nation")
+
+
+# Which scope each role is granted within.
+ROLE_SCOPE: dict[str, str] = {
+    Role.PEER_EDUCATOR: ScopeKind.PEER_GROUP,
+    Role.GROUP_LEADER: ScopeKind.PEER_GROUP,
+    Role.HOTLINE: ScopeKind.ORGANISATION,
+    Role.PROVIDER: ScopeKind.ORGANISATION,
+    Role.COORDINATOR: ScopeKind.SUPPORT_MODEL,
+    Role.PROVINCIAL_MANAGER: ScopeKind.PROVINCE,
+    Role.NATIONAL_MANAGER: ScopeKind.NATION,
+    Role.ADMINISTRATOR: ScopeKind.NATION,
+}
+
+# Roles that must use two-factor authentication.
+TWO_FACTOR_ROLES = {
+    Role.COORDINATOR,
+    Role.PROVINCIAL_MANAGER,
+    Role.NATIONAL_MANAGER,
+    Role.ADMINISTRATOR,
+}
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+    )
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def roles(self) -> set[str]:
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = set(self.grants.filter(active=True).values_list("role", flat=True))
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return bool(self.roles & TWO_FACTOR_ROLES)
+
+
+class Grant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    peer_group = models.ForeignKey(
+        "programs.PeerGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("peer group"),
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("organisation"),
+    )
+    support_model = models.ForeignKey(
+        "programs.SupportModel",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("support model"),
+    )
+    province = models.ForeignKey(
+        "geo.Province",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("province"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.scope_label}"
+
+    @property
+    def scope_kind(self) -> str:
+        return ROLE_SCOPE[self.role]
+
+    @property
+    def scope_label(self) -> str:
+        kind = self.scope_kind
+        targets: dict[str, object] = {
+            ScopeKind.PEER_GROUP: self.peer_group,
+            ScopeKind.ORGANISATION: self.organisation,
+            ScopeKind.SUPPORT_MODEL: self.support_model,
+            ScopeKind.PROVINCE: self.province,
+        }
+        target = targets.get(kind)
+        return str(target) if target is not None else str(_("Whole country"))
+
+    def clean(self) -> None:
+        kind = ROLE_SCOPE.get(self.role)
+        fields = {
+            ScopeKind.PEER_GROUP: "peer_group",
+            ScopeKind.ORGANISATION: "organisation",
+            ScopeKind.SUPPORT_MODEL: "support_model",
+            ScopeKind.PROVINCE: "province",
+        }
+        errors: dict[str, object] = {}
+        for scope, field in fields.items():
+            value = getattr(self, f"{field}_id")
+            if scope == kind and value is None:
+                errors[field] = _("This role must be granted within a %(scope)s.") % {
+                    "scope": ScopeKind(scope).label.lower()
+                }
+            if scope != kind and value is not None:
+                errors[field] = _("Leave this empty for this role.")
+        if errors:
+            raise ValidationError(errors)

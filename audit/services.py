@@ -1,0 +1,58 @@
+"""Writing to the audit log. Call `audit_record` inside the transaction of the change it
+describes: if the change rolls back, so does its audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    with transaction.atomic():
+        # The head row is the chain's lock: concurrent writers queue on it.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(7301)")
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor=actor_obj,
+            actor_label=getattr(actor_obj, "username", "") or "system",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            changes=changes or {},
+            reason=reason,
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+        AuditHead.objects.filter(id=1).update(
+            last_entry_id=entry.id, last_hash=entry.entry_hash, count=head.count + 1
+        )
+    return entry
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of fields whose values differ (values are not logged: they may identify)."""
+    return sorted(k for k in after if before.get(k) != after.get(k))

@@ -1,0 +1,179 @@
+"""The pseudonymous client registry.
+
+A client is known by a UIC (built from non-identifying parts) and an opaque short code.
+Name, nickname, phone and notes are optional and only ever stored encrypted
+(core.crypto); erasing a client destroys its data key and keeps everything counted."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PopulationGroup(models.Model):
+    """Key population a client belongs to (a client may belong to several)."""
+
+    code = models.CharField(max_length=30, primary_key=True)
+    name_vi = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    INTERSEX = "I", _("Intersex")
+    UNKNOWN = "U", _("Not stated")
+
+
+class GenderIdentity(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    TRANS_WOMAN = "trans_woman", _("Transgender woman")
+    TRANS_MAN = "trans_man", _("Transgender man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class ClientStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    MOVED = "moved", _("Moved away")
+    REINTEGRATED = "reintegrated", _("Reintegrated")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Client(models.Model):
+    # URLs carry public_id only: never the UIC, short code, name or phone.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    short_code = models.CharField(_("short code"), max_length=8, unique=True, editable=False)
+    uic = models.CharField(_("UIC"), max_length=20, db_index=True)
+    peer_group = models.ForeignKey(
+        "programs.PeerGroup",
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("peer group"),
+    )
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("commune")
+    )
+    establishment = models.ForeignKey(
+        "programs.Establishment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clients",
+        verbose_name=_("establishment"),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    gender_identity = models.CharField(
+        _("gender identity"),
+        max_length=20,
+        choices=GenderIdentity.choices,
+        default=GenderIdentity.NOT_STATED,
+    )
+    population_groups = models.ManyToManyField(
+        PopulationGroup, blank=True, related_name="clients", verbose_name=_("population groups")
+    )
+    is_minor_at_registration = models.BooleanField(default=False, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    registered_on = models.DateField(_("registered on"), default=date.today)
+    registered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    # Envelope-encrypted identity (name, nickname, phone, notes). Null after erasure.
+    wrapped_key = models.BinaryField(null=True, editable=False)
+    identity_blob = models.BinaryField(null=True, editable=False)
+    phone_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    name_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-registered_on", "short_code"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [models.Index(fields=["province", "uic"])]
+
+    def __str__(self) -> str:
+        return self.short_code
+
+    @property
+    def crypto_context(self) -> str:
+        return f"client:{self.public_id}"
+
+    def age_in(self, year: int) -> int:
+        return year - self.birth_year
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age_in(date.today().year) < 18
+
+
+class ClientStatusChange(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=20, choices=ClientStatus.choices)
+    changed_on = models.DateField()
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Registration and follow-up")
+        SHARE_PROVIDER = "share_provider", _("Sharing with a named provider for a referral")
+        PHONE_CONTACT = "phone_contact", _("Being contacted by phone")
+
+    class Method(models.TextChoices):
+        VERBAL = "verbal", _("Verbal")
+        WRITTEN = "written", _("Written")
+        ELECTRONIC = "electronic", _("Electronic")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    provider = models.ForeignKey(
+        "programs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("provider"),
+    )
+    method = models.CharField(_("how"), max_length=12, choices=Method.choices)
+    taken_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-taken_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

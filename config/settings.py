@@ -1,0 +1,255 @@
+"""Cầu Nối settings: one module, read from the environment, safe defaults.
+
+DEBUG is off unless CAUNOI_DEBUG=1. SQLite is used unless DATABASE_URL is set.
+Secrets (Django's SECRET_KEY and the master key that wraps client data keys)
+come from the environment or from files under .local/ generated on first run;
+neither is ever stored in the database or committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = Path(os.environ.get("CAUNOI_LOCAL_DIR", BASE_DIR / ".local"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_from_file(path: Path, nbytes: int) -> str:
+    """Read a secret from an untracked local file, creating it on first run."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("CAUNOI_DEBUG")
+PRODUCTION = env_bool("CAUNOI_PRODUCTION")
+TESTING = env_bool("CAUNOI_TESTING")
+
+SECRET_KEY = os.environ.get("CAUNOI_SECRET_KEY") or _secret_from_file(LOCAL_DIR / "secret_key", 50)
+# The master key wraps every client's data key (see clients/crypto.py). It lives
+# outside the database: in the environment or in a key file.
+MASTER_KEY_FILE = Path(os.environ.get("CAUNOI_MASTER_KEY_FILE", LOCAL_DIR / "master.key"))
+BLIND_INDEX_KEY_FILE = Path(
+    os.environ.get("CAUNOI_BLIND_INDEX_KEY_FILE", LOCAL_DIR / "blind_index.key")
+)
+
+ALLOWED_HOSTS = env_list("CAUNOI_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CAUNOI_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_htmx",
+    "django_q",
+    "core",
+    "geo",
+    "accounts",
+    "audit",
+    "programs",
+    "clients",
+    "outreach",
+    "directory",
+    "referrals",
+    "activities",
+    "safety",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.LanguageMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{os.environ.get('CAUNOI_SQLITE_PATH', BASE_DIR / 'db.sqlite3')}",
+        conn_max_age=env_int("CAUNOI_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the task worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 by design costs time; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout after repeated failures (django-axes).
+AXES_FAILURE_LIMIT = env_int("CAUNOI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("CAUNOI_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLED = env_bool("CAUNOI_AXES_ENABLED", True)
+
+OTP_TOTP_ISSUER = "Cau Noi"
+
+# Sessions end after inactivity (checked in accounts.middleware) and on browser close.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("CAUNOI_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("CAUNOI_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("CAUNOI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG or not PRODUCTION
+
+# Background tasks: django-q2 with the ORM broker, so the queue lives in the same
+# database by default; several `qcluster` processes on several machines may share it.
+Q_CLUSTER = {
+    "name": "caunoi",
+    "orm": "default",
+    "workers": env_int("CAUNOI_WORKERS", 1),
+    "timeout": 120,
+    "retry": 180,
+    "max_attempts": 3,
+    "catch_up": False,
+    "poll": 1,
+    "sync": TESTING and not env_bool("CAUNOI_Q_ASYNC"),
+    "log_level": "WARNING",
+}
+
+# Domain settings, all overridable per deployment.
+CAUNOI = {
+    # Client UIC recipe: parts joined in order (see clients/uic.py).
+    "UIC_RECIPE": env_list("CAUNOI_UIC_RECIPE", "given2,mother2,yy,sex"),
+    "NOT_CONTACTED_DAYS": env_int("CAUNOI_NOT_CONTACTED_DAYS", 30),
+    "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
+    "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
+    "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
+    "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
+    "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CAUNOI_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Never log request bodies or query strings that could hold client data.
+        "django.db.backends": {"level": "WARNING"},
+    },
+}

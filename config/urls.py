@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+urlpatterns = [
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("programs/", include("programs.urls")),
+    path("clients/", include("clients.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("directory/", include("directory.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("activities/", include("activities.urls")),
+    path("safety/", include("safety.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("core.urls")),
+]
+
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

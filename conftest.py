@@ -1,0 +1,238 @@
+"""Standing test data used by every access test: one user per role inside the
+'home' scope, plus outsiders in another group of the same province and in another
+province. Build on `world`; never use a superuser in tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Grant, Role, User
+from geo.models import Commune, Province
+from programs.models import Membership, Organisation, PeerGroup, SupportModel
+
+PASSWORD = "Test-password-2026"
+
+
+def make_user(username: str, role: str | None = None, **scope: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
+    if role:
+        Grant.objects.create(user=user, role=role, **scope)
+    return user
+
+
+def login(client: HttpClient, user: User) -> HttpClient:
+    """Log in as the user, with two-factor already passed where the role needs it."""
+    client.force_login(user)
+    if user.needs_two_factor:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="default", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def build_world() -> SimpleNamespace:
+    qn = Province.objects.create(code="22", name="Tỉnh Quảng Ninh", search_name="tinh quang ninh")
+    hue = Province.objects.create(code="46", name="Thành phố Huế", search_name="thanh pho hue")
+    ha_long = Commune.objects.create(
+        code="06688",
+        name="Phường Hạ Long",
+        division_type="phường",
+        province=qn,
+        search_name="phuong ha long tinh quang ninh",
+    )
+    cam_pha = Commune.objects.create(
+        code="06793",
+        name="Phường Cẩm Phả",
+        division_type="phường",
+        province=qn,
+        search_name="phuong cam pha tinh quang ninh",
+    )
+    thuan_hoa = Commune.objects.create(
+        code="19786",
+        name="Phường Thuận Hóa",
+        division_type="phường",
+        province=hue,
+        search_name="phuong thuan hoa thanh pho hue",
+    )
+    agency = Organisation.objects.create(
+        name="Chi cục PCTNXH Quảng Ninh", kind=Organisation.Kind.AGENCY, province=qn
+    )
+    clinic = Organisation.objects.create(
+        name="Phòng khám Tâm Đức",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=qn,
+        commune=ha_long,
+    )
+    legal = Organisation.objects.create(
+        name="Văn phòng trợ giúp pháp lý Quảng Ninh",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=qn,
+        commune=ha_long,
+    )
+    hotline_org = Organisation.objects.create(
+        name="Đường dây nóng 24/7", kind=Organisation.Kind.COMMUNITY_GROUP, province=qn
+    )
+    hue_clinic = Organisation.objects.create(
+        name="Trạm y tế Thuận Hóa",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=hue,
+        commune=thuan_hoa,
+    )
+    model = SupportModel.objects.create(
+        name="Mô hình nhóm đồng đẳng Hạ Long",
+        kind=SupportModel.Kind.PEER_CAPACITY,
+        province=qn,
+        lead_organisation=agency,
+        start_date=date(2019, 1, 1),
+        funding_source="Ngân sách Trung ương",
+        decision_number="1683/QĐ-UBND",
+        decision_date=date(2019, 5, 20),
+        budget_vnd=300_000_000,
+    )
+    model.communes.set([ha_long])
+    other_model = SupportModel.objects.create(
+        name="Mô hình quyền người lao động Cẩm Phả",
+        kind=SupportModel.Kind.WORKER_RIGHTS,
+        province=qn,
+        start_date=date(2019, 1, 1),
+    )
+    hue_model = SupportModel.objects.create(
+        name="Mô hình nhóm đồng đẳng Huế",
+        kind=SupportModel.Kind.PEER_CAPACITY,
+        province=hue,
+        start_date=date(2018, 1, 1),
+    )
+    group = PeerGroup.objects.create(name="Nhóm Hoa Hồng", support_model=model)
+    group.communes.set([ha_long])
+    other_group = PeerGroup.objects.create(name="Nhóm Cẩm Phả", support_model=other_model)
+    other_group.communes.set([cam_pha])
+    hue_group = PeerGroup.objects.create(name="Nhóm Sông Hương", support_model=hue_model)
+    hue_group.communes.set([thuan_hoa])
+    Membership.objects.create(
+        peer_group=group, alias="Chị Lan", role=Membership.Role.CORE, joined_on=date(2019, 6, 1)
+    )
+    w = SimpleNamespace(
+        qn=qn,
+        hue=hue,
+        ha_long=ha_long,
+        cam_pha=cam_pha,
+        thuan_hoa=thuan_hoa,
+        agency=agency,
+        clinic=clinic,
+        legal=legal,
+        hotline_org=hotline_org,
+        hue_clinic=hue_clinic,
+        model=model,
+        other_model=other_model,
+        hue_model=hue_model,
+        group=group,
+        other_group=other_group,
+        hue_group=hue_group,
+    )
+    w.peer = make_user("peer", Role.PEER_EDUCATOR, peer_group=group)
+    w.leader = make_user("leader", Role.GROUP_LEADER, peer_group=group)
+    w.hotline = make_user("hotline", Role.HOTLINE, organisation=hotline_org)
+    w.provider = make_user("provider", Role.PROVIDER, organisation=clinic)
+    w.coordinator = make_user("coordinator", Role.COORDINATOR, support_model=model)
+    w.prov_manager = make_user("prov_manager", Role.PROVINCIAL_MANAGER, province=qn)
+    w.nat_manager = make_user("nat_manager", Role.NATIONAL_MANAGER)
+    w.admin = make_user("admin", Role.ADMINISTRATOR)
+    # Outsiders
+    w.peer_other_group = make_user("peer_other_group", Role.PEER_EDUCATOR, peer_group=other_group)
+    w.peer_other_province = make_user(
+        "peer_other_province", Role.PEER_EDUCATOR, peer_group=hue_group
+    )
+    w.provider_other = make_user("provider_other", Role.PROVIDER, organisation=legal)
+    w.provider_other_province = make_user(
+        "provider_other_province", Role.PROVIDER, organisation=hue_clinic
+    )
+    w.coordinator_other = make_user("coordinator_other", Role.COORDINATOR, support_model=hue_model)
+    w.prov_manager_other = make_user("prov_manager_other", Role.PROVINCIAL_MANAGER, province=hue)
+    w.nobody = make_user("nobody")
+    return w
+
+
+@pytest.fixture
+def world(db: Any) -> SimpleNamespace:
+    return build_world()
+
+
+@pytest.fixture
+def as_user(client: HttpClient) -> Any:
+    """as_user(user) → a Django test client logged in as that user."""
+
+    def _as(user: User) -> HttpClient:
+        fresh = HttpClient()
+        return login(fresh, user)
+
+    return _as
+
+
+# --- Browser tests (Playwright driving Debian's Chromium at 360 × 740) -------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ARTIFACTS = "test-artifacts"
+
+
+@pytest.fixture
+def browser_world(transactional_db: Any) -> SimpleNamespace:
+    """The standing world, committed, so that the live server sees it."""
+    return build_world()
+
+
+@pytest.fixture
+def page(live_server: Any) -> Any:
+    """A Playwright page in Chromium at 360 × 740; `page.base_url` is the live server."""
+    import os
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=live_server.url
+        )
+        context.set_default_timeout(15_000)
+        pg = context.new_page()
+        pg.base_url = live_server.url  # type: ignore[attr-defined]
+        yield pg
+        context.close()
+        browser.close()
+
+
+def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form (and the TOTP step where the role needs it)."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    user = User.objects.get(username=username)
+    if user.needs_two_factor:
+        from django_otp.oath import totp
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="default", defaults={"confirmed": True}
+        )
+        page.fill("#id_token", f"{totp(device.bin_key):06d}")
+        page.click("main button[type=submit]")

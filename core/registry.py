@@ -1,0 +1,68 @@
+"""Where apps plug into shared pages without core knowing them.
+
+- Home panels: each app registers functions that return a panel for the user's home
+  page (or None when the user has nothing to see there).
+- Navigation: each app registers menu entries with the roles that see them.
+- Demo data: each app registers a loader, run in order by `manage.py demo_data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    order: int
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    order: int
+    label: Any
+    url_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    order: int
+    name: str
+    load: Callable[[Any], None]
+
+
+HOME_PANELS: list[HomePanel] = []
+NAV_ITEMS: list[NavItem] = []
+DEMO_LOADERS: list[DemoLoader] = []
+
+
+def home_panel(order: int, template: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(func: Callable[[HttpRequest], dict[str, Any] | None]) -> Callable[..., Any]:
+        if not any(p.template == template for p in HOME_PANELS):
+            HOME_PANELS.append(HomePanel(order, template, func))
+            HOME_PANELS.sort(key=lambda p: p.order)
+        return func
+
+    return decorator
+
+
+def nav_item(order: int, label: Any, url_name: str, roles: set[str] | frozenset[str]) -> None:
+    if not any(n.url_name == url_name for n in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(order, label, url_name, frozenset(roles)))
+        NAV_ITEMS.sort(key=lambda n: n.order)
+
+
+def demo_loader(order: int, name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    def decorator(func: Callable[[Any], None]) -> Callable[[Any], None]:
+        if not any(d.name == name for d in DEMO_LOADERS):
+            DEMO_LOADERS.append(DemoLoader(order, name, func))
+            DEMO_LOADERS.sort(key=lambda d: d.order)
+        return func
+
+    return decorator

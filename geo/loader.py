@@ -1,0 +1,126 @@
+"""Loads the areas: current units from the pinned `vietnam-provinces` package, the
+pre-reform communes and the conversion table from the CSV files shipped in geo/data."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import vietnam_provinces as vp
+from django.db import transaction
+
+from .models import Commune, CommuneConversion, LegacyCommune, Province
+from .text import fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LEGACY_CSV = DATA_DIR / "communes-before-2025-07-01.csv"
+CONVERSION_CSV = DATA_DIR / "conversion-2025-07-01.csv"
+_CODE_IN_PARENS = re.compile(r"\((\d+)\)\s*$")
+
+
+@dataclass
+class LoadResult:
+    provinces: int
+    communes: int
+    legacy_communes: int
+    conversions: int
+
+
+def _code(value: Any, width: int) -> str:
+    return str(int(getattr(value, "value", value))).zfill(width)
+
+
+@transaction.atomic
+def load_areas() -> LoadResult:
+    """Idempotent: running it again changes nothing."""
+    if not Province.objects.exists():
+        Province.objects.bulk_create(
+            Province(code=_code(p.code, 2), name=p.name, search_name=fold(p.name))
+            for p in vp.Province.iter_all()
+        )
+    if not Commune.objects.exists():
+        provinces = {p.code: p for p in Province.objects.all()}
+        Commune.objects.bulk_create(
+            (
+                Commune(
+                    code=_code(w.code, 5),
+                    name=w.name,
+                    division_type=str(w.division_type.value),
+                    province_id=_code(w.province_code, 2),
+                    search_name=fold(f"{w.name} {provinces[_code(w.province_code, 2)].name}"),
+                )
+                for w in vp.Ward.iter_all()
+            ),
+            batch_size=1000,
+        )
+    if not LegacyCommune.objects.exists():
+        _load_legacy()
+    if not CommuneConversion.objects.exists():
+        _load_conversions()
+    return LoadResult(
+        Province.objects.count(),
+        Commune.objects.count(),
+        LegacyCommune.objects.count(),
+        CommuneConversion.objects.count(),
+    )
+
+
+def _load_legacy() -> None:
+    rows = []
+    with LEGACY_CSV.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for province, pcode, district, dcode, commune, ccode, level, *_ in reader:
+            # Island districts had no communes: they are keyed "D" + district code.
+            code = ccode.zfill(5) if ccode.strip() else f"D{dcode.zfill(3)}"
+            rows.append(
+                LegacyCommune(
+                    code=code,
+                    name=commune.strip(),
+                    level=level.strip(),
+                    district_code=dcode.zfill(3),
+                    district_name=district.strip(),
+                    province_code=pcode.zfill(2),
+                    province_name=province.strip(),
+                    search_name=fold(f"{commune} {district} {province}"),
+                )
+            )
+    LegacyCommune.objects.bulk_create(rows, batch_size=1000)
+
+
+def _load_conversions() -> None:
+    new_codes = set(Commune.objects.values_list("code", flat=True))
+    old_codes = set(LegacyCommune.objects.values_list("code", flat=True))
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    with CONVERSION_CSV.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        for line in reader:
+            if len(line) < 7 or not line[2].strip().isdigit():
+                continue  # headers and province section rows
+            old_raw = line[4].strip()
+            if old_raw.isdigit():
+                old_code = old_raw.zfill(5)
+            else:
+                district = _CODE_IN_PARENS.search(line[6].strip())
+                if district is None:
+                    continue
+                old_code = f"D{district.group(1).zfill(3)}"
+            new_code = line[2].strip().zfill(5)
+            if new_code not in new_codes or old_code not in old_codes:
+                continue
+            if (old_code, new_code) in seen:
+                continue
+            seen.add((old_code, new_code))
+            note = (
+                CommuneConversion.Note.MERGED_WHOLE
+                if "toàn bộ" in line[5]
+                else CommuneConversion.Note.SPLIT
+            )
+            rows.append(
+                CommuneConversion(old_commune_id=old_code, new_commune_id=new_code, note=note)
+            )
+    CommuneConversion.objects.bulk_create(rows, batch_size=1000)

@@ -1,0 +1,43 @@
+"""Reads of areas. Areas are public reference data: no user scoping needed."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Commune, CommuneConversion, Province
+from .text import fold
+
+
+def commune_search(
+    term: str, *, province_code: str | None = None, limit: int = 20
+) -> QuerySet[Commune]:
+    """Communes whose name matches every word typed, with or without diacritics."""
+    qs = Commune.objects.select_related("province")
+    if province_code:
+        qs = qs.filter(province_id=province_code)
+    for word in fold(term).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs.order_by("name")[:limit]
+
+
+def province_search(term: str) -> QuerySet[Province]:
+    qs = Province.objects.all()
+    for word in fold(term).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs
+
+
+def resolve_legacy_commune(old_code: str) -> list[tuple[Commune, str]]:
+    """The new commune(s) an old commune code became, each with its note."""
+    rows = CommuneConversion.objects.filter(old_commune_id=old_code.zfill(5)).select_related(
+        "new_commune__province"
+    )
+    return [(row.new_commune, row.get_note_display()) for row in rows]
+
+
+def legacy_to_new_map() -> dict[str, list[str]]:
+    """old commune code → new commune codes, for reports spanning the reform."""
+    mapping: dict[str, list[str]] = {}
+    for old, new in CommuneConversion.objects.values_list("old_commune_id", "new_commune_id"):
+        mapping.setdefault(old, []).append(new)
+    return mapping
