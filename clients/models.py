@@ -71,6 +71,12 @@ class Client(models.Model):
     commune = models.ForeignKey(
         "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("commune")
     )
+    # Set only for records imported with a pre-1 July 2025 commune; reports resolve it
+    # to the new commune(s) through geo.CommuneConversion.
+    legacy_commune = models.ForeignKey(
+        "geo.LegacyCommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("pre-2025 commune"),
+    )
     establishment = models.ForeignKey(
         "programs.Establishment",
         null=True,

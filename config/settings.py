@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "activities",
     "safety",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("safety/", include("safety.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("core.urls")),
 ]
 
