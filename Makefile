@@ -1,4 +1,6 @@
 # Cầu Nối — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,18 +11,19 @@ MANAGE := $(PY) manage.py
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v '^WARNING: Location' || true; }
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | { grep -v '^WARNING: Location' || true; }
 	touch $@
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 messages: $(VENV)/.runtime
-	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv >/dev/null; fi
+	@if command -v msgfmt >/dev/null && find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
+		$(MANAGE) compilemessages --ignore=.venv >/dev/null; fi
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:8000 with the task worker.
 run: install messages
