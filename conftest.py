@@ -236,3 +236,76 @@ def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
         )
         page.fill("#id_token", f"{totp(device.bin_key):06d}")
         page.click("main button[type=submit]")
+
+
+# --- Leak scan over everything the suite logged --------------------------------------
+# Every log record of the whole run (all loggers, DEBUG and up) goes to a file per
+# worker. When the run ends, the files are scanned for phone numbers and for the
+# identifying test values registered with `identifying(...)`: a hit fails the run.
+
+import logging  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+LEAK_DIR = Path(ARTIFACTS) / "log-scan"
+PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?84|0)[35789]\d{8}(?!\d)")
+
+
+def _worker_id(config: Any) -> str:
+    return getattr(config, "workerinput", {}).get("workerid", "main")
+
+
+def identifying(*values: str) -> None:
+    """Register identifying test values: the run fails if any of them is ever logged."""
+    LEAK_DIR.mkdir(parents=True, exist_ok=True)
+    with (LEAK_DIR / "sentinels.txt").open("a", encoding="utf-8") as handle:
+        for value in values:
+            if value:
+                handle.write(value + "\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_everything(request: Any, django_db_setup: Any) -> Any:
+    LEAK_DIR.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(
+        LEAK_DIR / f"suite-{_worker_id(request.config)}.log", encoding="utf-8"
+    )
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    handler.close()
+
+
+def pytest_sessionstart(session: Any) -> None:
+    if not hasattr(session.config, "workerinput") and LEAK_DIR.exists():
+        for stale in LEAK_DIR.iterdir():
+            stale.unlink()
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput") or not LEAK_DIR.exists():
+        return
+    sentinels_file = LEAK_DIR / "sentinels.txt"
+    sentinels = (
+        {s for s in sentinels_file.read_text(encoding="utf-8").splitlines() if s.strip()}
+        if sentinels_file.exists()
+        else set()
+    )
+    leaks = []
+    for log_file in sorted(LEAK_DIR.glob("suite-*.log")):
+        for number, line in enumerate(log_file.read_text(encoding="utf-8").splitlines(), 1):
+            if PHONE_PATTERN.search(line) or any(s in line for s in sentinels):
+                leaks.append(f"{log_file.name}:{number}: {line[:200]}")
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Identifying data found in the suite's logs:", red=True)
+            for leak in leaks[:20]:
+                reporter.write_line("  " + leak, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
