@@ -4,16 +4,26 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from . import scope
 from .models import TWO_FACTOR_ROLES
 
-_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+# Pages reachable before two-factor is passed. Only the login steps themselves: the
+# user administration pages under /accounts/users/ must stay behind two-factor.
+IDLE_FLAG = "ended_after_inactivity"
+
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/accounts/language/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
 
 
 class SessionIdleTimeoutMiddleware:
@@ -28,7 +38,9 @@ class SessionIdleTimeoutMiddleware:
             last = request.session.get("last_seen")
             if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-                messages.info(request, _("Your session ended after a period of inactivity."))
+                # The message framework runs later in the chain: leave a flag in the
+                # new, empty session for the login page to explain what happened.
+                request.session[IDLE_FLAG] = True
                 return redirect(settings.LOGIN_URL)
             request.session["last_seen"] = now
         return self.get_response(request)

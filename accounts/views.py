@@ -6,22 +6,32 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
 
-from .forms import LoginForm, TokenForm
-from .models import User
+from . import queries, scope, services
+from .forms import GrantForm, LoginForm, PasswordResetForm, TokenForm, UserCreateForm
+from .middleware import IDLE_FLAG
+from .models import Grant, User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["ended_after_inactivity"] = self.request.session.pop(IDLE_FLAG, False)
+        return context
 
 
 @login_required
@@ -76,3 +86,155 @@ def language(request: HttpRequest) -> HttpResponse:
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, samesite="Lax")
     messages.success(request, translation.gettext("Language changed."))
     return response
+
+
+# --- User administration (administrators only; everyone else gets 404) -------------
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not scope.is_admin(request.user):
+        raise Http404
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    return render(request, "accounts/user_list.html", {"users": queries.users_for(request.user)})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "grants": queries.grants_of(target),
+            "has_device": TOTPDevice.objects.filter(user=target).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.user_create(
+            actor=request.user,
+            username=data["username"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            language=data["language"],
+        )
+        messages.success(request, _("Account created. Now grant it a role."))
+        return redirect("accounts:user_detail", pk=created.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New user"),
+            "submit": _("Create account"),
+            "cancel_url": reverse("accounts:user_list"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=target, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Account reactivated.") if active else _("Account deactivated.")
+        )
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    form = PasswordResetForm(target, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_password_reset(
+            actor=request.user, user=target, password=form.cleaned_data["new_password1"]
+        )
+        messages.success(request, _("Password changed. Give it to the user in person."))
+        return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New password for %(user)s") % {"user": target.username},
+            "submit": _("Set password"),
+            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    form = GrantForm(request.POST or None, instance=Grant(user=target))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.grant_add(
+            actor=request.user,
+            user=target,
+            role=data["role"],
+            peer_group=data.get("peer_group"),
+            organisation=data.get("organisation"),
+            support_model=data.get("support_model"),
+            province=data.get("province"),
+        )
+        messages.success(request, _("Role granted."))
+        return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Grant a role to %(user)s") % {"user": target.username},
+            "submit": _("Grant"),
+            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    _require_admin(request)
+    grant = queries.get_grant(request.user, pk, grant_pk)
+    services.grant_revoke(actor=request.user, grant=grant)
+    messages.success(request, _("Role revoked."))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    services.two_factor_reset(actor=request.user, user=target)
+    messages.success(
+        request, _("Two-step verification reset: the user sets it up again at the next login.")
+    )
+    return redirect("accounts:user_detail", pk=target.pk)

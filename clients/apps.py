@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = _("Clients")
+
+    def ready(self) -> None:
+        from . import demo, home  # noqa: F401  (registers demo loader, home panels, menu)

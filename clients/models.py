@@ -74,7 +74,11 @@ class Client(models.Model):
     # Set only for records imported with a pre-1 July 2025 commune; reports resolve it
     # to the new commune(s) through geo.CommuneConversion.
     legacy_commune = models.ForeignKey(
-        "geo.LegacyCommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "geo.LegacyCommune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("pre-2025 commune"),
     )
     establishment = models.ForeignKey(
@@ -133,6 +137,14 @@ class Client(models.Model):
     def is_minor(self) -> bool:
         return self.age_in(date.today().year) < 18
 
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.wrapped_key) and bool(self.identity_blob)
+
 
 class ClientStatusChange(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_history")
@@ -183,3 +195,67 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class DataSubjectRequest(models.Model):
+    """A client's request about their own data (Decree 356/2025): see it, correct it or have
+    it erased. Shown to the coordinator until closed; overdue ones are flagged."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("View or export my data")
+        CORRECT = "correct", _("Correct my data")
+        ERASE = "erase", _("Erase my data")
+
+    # Days allowed to answer, by kind.
+    DUE_DAYS = {Kind.VIEW: 10, Kind.CORRECT: 10, Kind.ERASE: 20}
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="data_requests", verbose_name=_("client")
+    )
+    kind = models.CharField(_("request"), max_length=10, choices=Kind.choices)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("due on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.received_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.closed_at is None and self.due_on < date.today()
+
+
+class UnmaskGrant(models.Model):
+    """A coordinator's time-limited permission to see one client's identity, given for a
+    written reason (audited when granted)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="unmask_grants")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts import scope
 
@@ -15,9 +15,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     user_roles = scope.roles(user)
-    items = [
-        {"label": item.label, "url": reverse(item.url_name)}
-        for item in NAV_ITEMS
-        if not item.roles or item.roles & user_roles
-    ]
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles and not item.roles & user_roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            # An app may register its menu entry before its page exists: skip it
+            # rather than break every page.
+            continue
+        items.append({"label": item.label, "url": url})
     return {"nav_items": items, "user_roles": user_roles}

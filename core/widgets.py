@@ -16,7 +16,8 @@ class _AreaMixin:
     def __init__(self, attrs: dict[str, Any] | None = None, province_field: str = "") -> None:
         attrs = dict(attrs or {})
         attrs.setdefault("data-area-picker", self.kind)
-        attrs.setdefault("data-search-url", str(reverse_lazy("core:area_search")))
+        # Stays lazy: forms are declared at import time, before the URLconf is loaded.
+        attrs.setdefault("data-search-url", reverse_lazy("core:area_search"))
         if province_field:
             attrs["data-province-field"] = province_field
         super().__init__(attrs)  # type: ignore[call-arg]

@@ -91,28 +91,66 @@ def _load_legacy() -> None:
     LegacyCommune.objects.bulk_create(rows, batch_size=1000)
 
 
+def _norm(name: str) -> str:
+    """Fold a unit name for matching: the table and the package disagree on dashes,
+    apostrophes and stray spaces ("Chân Mây - Lăng Cô" / "Chân Mây – Lăng Cô")."""
+    for odd, plain in (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2013", "-")):
+        name = name.replace(odd, plain)
+    return fold(name)
+
+
 def _load_conversions() -> None:
-    new_codes = set(Commune.objects.values_list("code", flat=True))
-    old_codes = set(LegacyCommune.objects.values_list("code", flat=True))
+    """Read the official table, matching units by name within their province (new) or
+    district (old) first: about 130 of the table's codes were renumbered before the
+    package's final list (e.g. Phường Cửa Nam is 00073, not the table's 00082). The
+    printed code is used only when the name does not settle it."""
+    new_by_code = {c.code: c for c in Commune.objects.all()}
+    new_by_name: dict[tuple[str, str], list[str]] = {}
+    for commune in new_by_code.values():
+        new_by_name.setdefault((commune.province_id, _norm(commune.name)), []).append(commune.code)
+    old_by_code = {c.code: c for c in LegacyCommune.objects.all()}
+    old_by_name: dict[tuple[str, str], list[str]] = {}
+    for legacy in old_by_code.values():
+        old_by_name.setdefault((legacy.district_code, _norm(legacy.name)), []).append(legacy.code)
+
+    def pick(candidates: list[str], printed: str, known: dict[str, Any]) -> str | None:
+        if len(candidates) == 1:
+            return candidates[0]
+        if printed in candidates or (not candidates and printed in known):
+            return printed
+        return None
+
     seen: set[tuple[str, str]] = set()
     rows = []
     with CONVERSION_CSV.open(encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        for line in reader:
+        for line in csv.reader(handle):
             if len(line) < 7 or not line[2].strip().isdigit():
                 continue  # headers and province section rows
+            province = _CODE_IN_PARENS.search(line[0].strip())
+            district = _CODE_IN_PARENS.search(line[6].strip())
+            new_code = pick(
+                new_by_name.get(
+                    (province.group(1).zfill(2) if province else "", _norm(line[1])), []
+                ),
+                line[2].strip().zfill(5),
+                new_by_code,
+            )
             old_raw = line[4].strip()
             if old_raw.isdigit():
-                old_code = old_raw.zfill(5)
-            else:
-                district = _CODE_IN_PARENS.search(line[6].strip())
-                if district is None:
-                    continue
+                old_code = pick(
+                    old_by_name.get(
+                        (district.group(1).zfill(3) if district else "", _norm(line[3])), []
+                    ),
+                    old_raw.zfill(5),
+                    old_by_code,
+                )
+            elif district is not None:
+                # Island districts had no communes: keyed "D" + district code.
                 old_code = f"D{district.group(1).zfill(3)}"
-            new_code = line[2].strip().zfill(5)
-            if new_code not in new_codes or old_code not in old_codes:
-                continue
-            if (old_code, new_code) in seen:
+                old_code = old_code if old_code in old_by_code else None
+            else:
+                old_code = None
+            if new_code is None or old_code is None or (old_code, new_code) in seen:
                 continue
             seen.add((old_code, new_code))
             note = (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from .models import Commune, CommuneConversion, Province
+from django.db.models import Prefetch, QuerySet
+
+from .models import Commune, CommuneConversion, LegacyCommune, Province
 from .text import fold
 
 
@@ -41,3 +43,25 @@ def legacy_to_new_map() -> dict[str, list[str]]:
     for old, new in CommuneConversion.objects.values_list("old_commune_id", "new_commune_id"):
         mapping.setdefault(old, []).append(new)
     return mapping
+
+
+def legacy_commune_lookup(term: str, *, limit: int = 20) -> list[tuple[LegacyCommune, list[Any]]]:
+    """Old communes matching a code or a name (every word, accents optional), each with
+    the new commune(s) it became and the note (merged whole / split)."""
+    term = term.strip()
+    qs = LegacyCommune.objects.all()
+    if term.isdigit():
+        qs = qs.filter(code=term.zfill(5))
+    else:
+        words = fold(term).split()
+        if not words:
+            return []
+        for word in words:
+            qs = qs.filter(search_name__contains=word)
+    qs = qs.prefetch_related(
+        Prefetch(
+            "conversions",
+            queryset=CommuneConversion.objects.select_related("new_commune__province"),
+        )
+    ).order_by("province_name", "district_name", "name")[:limit]
+    return [(old, list(old.conversions.all())) for old in qs]

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import channels, home  # noqa: F401  (registers channels, home panel and menu)

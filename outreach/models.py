@@ -1,1 +1,314 @@
-"""Models for outreach."""
+"""Outreach contacts (lượt tiếp cận), the materials catalogue, stock per organisation and
+distribution of condoms, lubricant, needles and syringes and materials.
+
+A contact names one client (head_count 1) or counts an anonymous group reached at a venue
+(client null, head_count ≥ 1). Every item handed out is a Distribution row that lowered the
+stock of the organisation holding the peer group's stock."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PlaceType(models.TextChoices):
+    ESTABLISHMENT = "establishment", _("Establishment")
+    STREET = "street", _("Street or public place")
+    ONLINE = "online", _("Online")
+    HOTLINE = "hotline", _("Hotline")
+    OFFICE = "office", _("Group office")
+    HOME = "home", _("Home visit")
+
+
+class Topic(models.TextChoices):
+    SRH = "srh", _("Sexual and reproductive health")
+    HIV_STI = "hiv_sti", _("HIV/STI prevention")
+    SAFER_SEX = "safer_sex", _("Safer sex")
+    VIOLENCE = "violence", _("Violence")
+    LEGAL_RIGHTS = "legal_rights", _("Legal rights")
+    LABOUR_RIGHTS = "labour_rights", _("Labour rights")
+    LIVELIHOOD = "livelihood", _("Livelihood")
+    DRUG_HARM_REDUCTION = "drug_harm_reduction", _("Drug harm reduction")
+
+
+class Need(models.TextChoices):
+    HEALTH_CHECK = "health_check", _("Health check or STI treatment")
+    HIV_TEST = "hiv_test", _("HIV test")
+    LEGAL_AID = "legal_aid", _("Legal advice or aid")
+    VIOLENCE_SUPPORT = "violence_support", _("Protection from violence")
+    PSYCH = "psych", _("Psychological counselling")
+    VOCATIONAL = "vocational", _("Vocational training")
+    JOB = "job", _("Job")
+    LOAN = "loan", _("Loan")
+    IDENTITY_PAPERS = "identity_papers", _("Identity papers")
+    SHELTER = "shelter", _("Shelter")
+    DRUG_TREATMENT = "drug_treatment", _("Drug treatment")
+    OTHER = "other", _("Other")
+
+
+class ItemKind(models.TextChoices):
+    CONDOM = "condom", _("Condoms")
+    LUBRICANT = "lubricant", _("Lubricant")
+    NEEDLE_SYRINGE = "needle_syringe", _("Needles and syringes")
+    MATERIAL = "material", _("Materials")
+
+
+class OutreachContact(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact_date = models.DateField(_("date"), db_index=True)
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("client"),
+    )
+    head_count = models.PositiveIntegerField(
+        _("people reached"), default=1, validators=[MinValueValidator(1)]
+    )
+    peer_group = models.ForeignKey(
+        "programs.PeerGroup",
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("peer group"),
+    )
+    peer_educator = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="outreach_contacts",
+        verbose_name=_("peer educator"),
+    )
+    place_type = models.CharField(_("place"), max_length=20, choices=PlaceType.choices)
+    establishment = models.ForeignKey(
+        "programs.Establishment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        verbose_name=_("establishment"),
+    )
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    needs = models.JSONField(_("needs identified"), default=list, blank=True)
+    commune = models.ForeignKey(
+        "geo.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    legacy_commune = models.ForeignKey(
+        "geo.LegacyCommune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pre-2025 commune"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contact_date", "-id"]
+        verbose_name = _("outreach contact")
+        verbose_name_plural = _("outreach contacts")
+        indexes = [models.Index(fields=["peer_group", "contact_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=True) | Q(head_count=1),
+                name="outreach_contact_client_counts_one",
+            ),
+            models.CheckConstraint(condition=Q(head_count__gte=1), name="outreach_head_count_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_date:%d/%m/%Y} · {self.get_place_type_display()}"
+
+    @property
+    def is_group(self) -> bool:
+        return self.client_id is None
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [str(labels.get(t, t)) for t in self.topics]
+
+    def need_labels(self) -> list[str]:
+        labels = dict(Need.choices)
+        return [str(labels.get(n, n)) for n in self.needs]
+
+
+class Material(models.Model):
+    """A printed or digital material in the catalogue, by theme."""
+
+    class Theme(models.TextChoices):
+        LEGAL_AID = "legal_aid", _("Legal aid for sex workers")
+        SAFETY_SKILLS = "safety_skills", _("Skills for dangerous and emergency situations")
+        STI_PREVENTION = "sti_prevention", _("STI prevention")
+        WORKER_RIGHTS = "worker_rights", _("Workers' rights handbook")
+        HIV_PREVENTION = "hiv_prevention", _("HIV prevention and testing")
+        SRH = "srh", _("Sexual and reproductive health")
+        VIOLENCE = "violence", _("Gender-based violence")
+        DRUG_HARM_REDUCTION = "drug_harm_reduction", _("Drug harm reduction")
+        SERVICES = "services", _("Services directory and hotline")
+        OTHER = "other", _("Other")
+
+    class Format(models.TextChoices):
+        PRINTED = "printed", _("Printed")
+        DIGITAL = "digital", _("Digital")
+
+    name = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=30, choices=Theme.choices)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.PRINTED
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theme", "name"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MaterialStock(models.Model):
+    """What an organisation holds: one row per commodity (condoms, lubricant, needles and
+    syringes; material null) or per material (item_kind "material")."""
+
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="stock",
+        verbose_name=_("organisation"),
+    )
+    item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
+    material = models.ForeignKey(
+        Material,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock",
+        verbose_name=_("material"),
+    )
+    quantity = models.IntegerField(_("quantity"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "item_kind", "material__name"]
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(item_kind="material") & Q(material__isnull=False))
+                | (~Q(item_kind="material") & Q(material__isnull=True)),
+                name="stock_material_iff_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "item_kind"],
+                condition=Q(material__isnull=True),
+                name="stock_one_row_per_commodity",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "material"],
+                condition=Q(material__isnull=False),
+                name="stock_one_row_per_material",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_label}: {self.quantity}"
+
+    @property
+    def item_label(self) -> str:
+        return self.material.name if self.material_id else str(self.get_item_kind_display())
+
+
+class StockReceipt(models.Model):
+    """Stock received by an organisation (from a funder, a health centre, a print run)."""
+
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="stock_receipts",
+        verbose_name=_("organisation"),
+    )
+    item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
+    material = models.ForeignKey(
+        Material, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("material")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    received_on = models.DateField(_("received on"))
+    source = models.CharField(_("from"), max_length=200, blank=True)
+    received_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("stock receipt")
+        verbose_name_plural = _("stock receipts")
+
+
+class Distribution(models.Model):
+    """Items handed out: lowered the stock of `organisation`."""
+
+    distributed_on = models.DateField(_("date"), db_index=True)
+    item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
+    material = models.ForeignKey(
+        Material,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distributions",
+        verbose_name=_("material"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="distributions",
+        verbose_name=_("stock holder"),
+    )
+    peer_group = models.ForeignKey(
+        "programs.PeerGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distributions",
+        verbose_name=_("peer group"),
+    )
+    contact = models.ForeignKey(
+        OutreachContact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="distributions",
+        verbose_name=_("contact"),
+    )
+    distributed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("handed out by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-distributed_on", "-id"]
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="distribution_quantity_pos"),
+            models.CheckConstraint(
+                condition=(Q(item_kind="material") & Q(material__isnull=False))
+                | (~Q(item_kind="material") & Q(material__isnull=True)),
+                name="distribution_material_iff_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.material.name if self.material_id else self.get_item_kind_display()
+        return f"{label} × {self.quantity}"

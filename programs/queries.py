@@ -6,19 +6,30 @@ Visibility:
 - coordinator: their support models
 - peer educator, group leader: their group and its model
 - provider staff, hotline: their organisation (organisations only)
+
+Who may change what:
+- support models: administrators create; coordinators edit their own, administrators all
+- peer groups: coordinators create and edit groups of their models, administrators all
+- members: the above, and a group leader for their own group
+- organisations: administrators all; coordinators service providers in their models' provinces
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import scope
 from accounts.models import Role
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
+
+# Roles that reach the management pages at all (anyone else gets 404).
+MODEL_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+GROUP_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR, Role.GROUP_LEADER)
+ORGANISATION_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def support_models_for(user: Any) -> QuerySet[SupportModel]:
@@ -41,18 +52,31 @@ def peer_groups_for(user: Any) -> QuerySet[PeerGroup]:
     return qs.filter(cond).distinct()
 
 
+def coordinator_provinces(user: Any) -> set[str]:
+    """Provinces of the support models a coordinator runs."""
+    ids = scope.support_model_ids(user)
+    if not ids:
+        return set()
+    return set(SupportModel.objects.filter(pk__in=ids).values_list("province_id", flat=True))
+
+
 def organisations_for(user: Any) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("province", "commune")
     if scope.is_national(user) or scope.is_admin(user):
         return qs
-    provinces = scope.province_codes(user)
-    provinces |= set(
-        SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).values_list(
-            "province_id", flat=True
-        )
-    )
+    provinces = scope.province_codes(user) | coordinator_provinces(user)
     cond = Q(pk__in=scope.organisation_ids(user)) | Q(province_id__in=provinces)
     return qs.filter(cond)
+
+
+def with_member_counts(qs: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
+    return qs.annotate(
+        active_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+        core_members=Count(
+            "memberships",
+            filter=Q(memberships__left_on__isnull=True, memberships__role=Membership.Role.CORE),
+        ),
+    )
 
 
 # Who may change what.
@@ -62,7 +86,19 @@ def editable_support_models(user: Any) -> QuerySet[SupportModel]:
     return SupportModel.objects.filter(pk__in=scope.support_model_ids(user))
 
 
+def can_create_support_model(user: Any) -> bool:
+    return scope.is_admin(user)
+
+
 def editable_peer_groups(user: Any) -> QuerySet[PeerGroup]:
+    """Groups whose settings (name, kind, model, communes) the user may change."""
+    if scope.is_admin(user):
+        return PeerGroup.objects.all()
+    return PeerGroup.objects.filter(support_model_id__in=scope.support_model_ids(user))
+
+
+def member_managed_peer_groups(user: Any) -> QuerySet[PeerGroup]:
+    """Groups whose members the user may add, change and mark as left."""
     if scope.is_admin(user):
         return PeerGroup.objects.all()
     cond = Q(support_model_id__in=scope.support_model_ids(user))
@@ -70,15 +106,49 @@ def editable_peer_groups(user: Any) -> QuerySet[PeerGroup]:
     return PeerGroup.objects.filter(cond)
 
 
+def editable_organisations(user: Any) -> QuerySet[Organisation]:
+    if scope.is_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.SERVICE_PROVIDER, province_id__in=coordinator_provinces(user)
+    )
+
+
+def can_create_organisation(user: Any) -> bool:
+    return scope.is_admin(user) or bool(scope.support_model_ids(user))
+
+
 def get_support_model(user: Any, pk: int, *, for_update: bool = False) -> SupportModel:
     qs = editable_support_models(user) if for_update else support_models_for(user)
     return get_object_or_404(qs, pk=pk)
 
 
-def get_peer_group(user: Any, pk: int, *, for_update: bool = False) -> PeerGroup:
-    qs = editable_peer_groups(user) if for_update else peer_groups_for(user)
+def get_peer_group(
+    user: Any, pk: int, *, for_update: bool = False, for_members: bool = False
+) -> PeerGroup:
+    if for_members:
+        qs = member_managed_peer_groups(user)
+    elif for_update:
+        qs = editable_peer_groups(user)
+    else:
+        qs = peer_groups_for(user)
+    return get_object_or_404(qs.select_related("support_model__province"), pk=pk)
+
+
+def get_membership(user: Any, group_pk: int, pk: int) -> Membership:
+    group = get_peer_group(user, group_pk, for_members=True)
+    return get_object_or_404(
+        Membership.objects.select_related("peer_group"), peer_group=group, pk=pk
+    )
+
+
+def get_organisation(user: Any, pk: int, *, for_update: bool = False) -> Organisation:
+    qs = editable_organisations(user) if for_update else organisations_for(user)
     return get_object_or_404(qs, pk=pk)
 
 
 def members_of(group: PeerGroup) -> QuerySet[Membership]:
-    return group.memberships.select_related("user").order_by("left_on", "role", "alias")
+    # Current members first, then those who left, most recent first (same on every database).
+    return group.memberships.select_related("user").order_by(
+        F("left_on").desc(nulls_first=True), "role", "alias"
+    )

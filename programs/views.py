@@ -1,20 +1,327 @@
+"""Programme management pages. Thin: check the role (404 when wrong), call a query or a
+service. Scope is decided in queries.py."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import scope
-from accounts.models import Role
 
-from . import queries
+from . import queries, services
+from .forms import (
+    MemberLeaveForm,
+    MembershipForm,
+    OrganisationForm,
+    PeerGroupForm,
+    SupportModelForm,
+)
 
-MANAGERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not scope.has_role(request.user, *roles):
+        raise Http404
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, title: str, cancel_url: str, submit: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
+    )
+
+
+# --- Support models ---------------------------------------------------------------
 
 
 @login_required
 def model_list(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, *MANAGERS):
-        raise Http404
+    _require(request, queries.MODEL_ROLES)
     models = queries.support_models_for(request.user).prefetch_related("peer_groups")
-    return render(request, "programs/model_list.html", {"models": models})
+    editable = set(queries.editable_support_models(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "programs/model_list.html",
+        {
+            "models": models,
+            "editable": editable,
+            "can_create": queries.can_create_support_model(request.user),
+        },
+    )
+
+
+@login_required
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.MODEL_ROLES)
+    model = queries.get_support_model(request.user, pk)
+    groups = queries.with_member_counts(model.peer_groups.all())
+    can_edit = queries.editable_support_models(request.user).filter(pk=model.pk).exists()
+    return render(
+        request,
+        "programs/model_detail.html",
+        {
+            "model": model,
+            "communes": model.communes.select_related("province"),
+            "groups": groups,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_create(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.MODEL_ROLES)
+    if not queries.can_create_support_model(request.user):
+        raise Http404
+    form = SupportModelForm(
+        request.POST or None, organisations=queries.organisations_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        model = services.support_model_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Support model created."))
+        return redirect("programs:model_detail", pk=model.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("New support model"),
+        cancel_url=reverse("programs:model_list"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.MODEL_ROLES)
+    model = queries.get_support_model(request.user, pk, for_update=True)
+    form = SupportModelForm(
+        request.POST or None,
+        instance=model,
+        organisations=queries.organisations_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        # The form must not write: the service does, with its audit entry.
+        model.refresh_from_db()
+        services.support_model_update(actor=request.user, model=model, data=form.cleaned_data)
+        messages.success(request, _("Support model saved."))
+        return redirect("programs:model_detail", pk=model.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit support model"),
+        cancel_url=reverse("programs:model_detail", args=[model.pk]),
+    )
+
+
+# --- Peer groups and members -----------------------------------------------------
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.GROUP_ROLES)
+    groups = queries.with_member_counts(queries.peer_groups_for(request.user)).order_by(
+        "support_model__province__name", "support_model__name", "name"
+    )
+    return render(
+        request,
+        "programs/group_list.html",
+        {
+            "groups": groups,
+            "can_create": queries.editable_support_models(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.GROUP_ROLES)
+    group = queries.get_peer_group(request.user, pk)
+    members = list(queries.members_of(group))
+    return render(
+        request,
+        "programs/group_detail.html",
+        {
+            "group": group,
+            "communes": group.communes.select_related("province"),
+            "members": members,
+            "current": [m for m in members if m.left_on is None],
+            "former": [m for m in members if m.left_on is not None],
+            "can_edit": queries.editable_peer_groups(request.user).filter(pk=group.pk).exists(),
+            "can_manage_members": queries.member_managed_peer_groups(request.user)
+            .filter(pk=group.pk)
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.MODEL_ROLES)
+    models = queries.editable_support_models(request.user)
+    if not models.exists():
+        raise Http404
+    initial = {}
+    if request.GET.get("model", "").isdigit():
+        initial["support_model"] = request.GET["model"]
+    form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
+    if request.method == "POST" and form.is_valid():
+        group = services.peer_group_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Peer group created."))
+        return redirect("programs:group_detail", pk=group.pk)
+    return _form_page(
+        request, form, title=_("New peer group"), cancel_url=reverse("programs:group_list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.MODEL_ROLES)
+    group = queries.get_peer_group(request.user, pk, for_update=True)
+    form = PeerGroupForm(
+        request.POST or None,
+        instance=group,
+        support_models=queries.editable_support_models(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        group.refresh_from_db()
+        services.peer_group_update(actor=request.user, group=group, data=form.cleaned_data)
+        messages.success(request, _("Peer group saved."))
+        return redirect("programs:group_detail", pk=group.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit peer group"),
+        cancel_url=reverse("programs:group_detail", args=[group.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.GROUP_ROLES)
+    group = queries.get_peer_group(request.user, pk, for_members=True)
+    form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.membership_add(actor=request.user, peer_group=group, **form.cleaned_data)
+        messages.success(request, _("Member added."))
+        return redirect("programs:group_detail", pk=group.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Add a member to %(group)s") % {"group": group.name},
+        cancel_url=reverse("programs:group_detail", args=[group.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    _require(request, queries.GROUP_ROLES)
+    member = queries.get_membership(request.user, pk, member_pk)
+    form = MembershipForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        member.refresh_from_db()
+        services.membership_update(actor=request.user, membership=member, data=form.cleaned_data)
+        messages.success(request, _("Member saved."))
+        return redirect("programs:group_detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit member"),
+        cancel_url=reverse("programs:group_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    _require(request, queries.GROUP_ROLES)
+    member = queries.get_membership(request.user, pk, member_pk)
+    form = MemberLeaveForm(
+        request.POST or None,
+        membership=member,
+        initial={"left_on": member.left_on or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.membership_leave(
+            actor=request.user, membership=member, left_on=form.cleaned_data["left_on"]
+        )
+        messages.success(request, _("Member marked as left."))
+        return redirect("programs:group_detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("%(alias)s left the group") % {"alias": member.alias},
+        cancel_url=reverse("programs:group_detail", args=[pk]),
+        submit=_("Mark as left"),
+    )
+
+
+# --- Organisations ---------------------------------------------------------------
+
+
+def _org_form_provinces(user: Any) -> set[str] | None:
+    """None for administrators (anything); a coordinator's model provinces otherwise."""
+    return None if scope.is_admin(user) else queries.coordinator_provinces(user)
+
+
+@login_required
+def org_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.ORGANISATION_ROLES)
+    organisations = queries.organisations_for(request.user).order_by("province__name", "name")
+    editable = set(queries.editable_organisations(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "programs/org_list.html",
+        {
+            "organisations": organisations,
+            "editable": editable,
+            "can_create": queries.can_create_organisation(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.ORGANISATION_ROLES)
+    if not queries.can_create_organisation(request.user):
+        raise Http404
+    form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
+    if request.method == "POST" and form.is_valid():
+        services.organisation_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Organisation created."))
+        return redirect("programs:org_list")
+    return _form_page(
+        request, form, title=_("New organisation"), cancel_url=reverse("programs:org_list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.ORGANISATION_ROLES)
+    org = queries.get_organisation(request.user, pk, for_update=True)
+    form = OrganisationForm(
+        request.POST or None, instance=org, provinces=_org_form_provinces(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        org.refresh_from_db()
+        services.organisation_update(actor=request.user, organisation=org, data=form.cleaned_data)
+        messages.success(request, _("Organisation saved."))
+        return redirect("programs:org_list")
+    return _form_page(
+        request, form, title=_("Edit organisation"), cancel_url=reverse("programs:org_list")
+    )

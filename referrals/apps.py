@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+    verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from . import demo, home  # noqa: F401  (registers demo loader, home panels, menu)

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_page, name="report"),
+    path("export/<str:fmt>/", views.report_export_view, name="export"),
+]

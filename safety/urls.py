@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "safety"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.alert_list, name="alert_list"),
+    path("alerts/<uuid:public_id>/", views.alert_detail, name="alert_detail"),
+    path("alerts/<uuid:public_id>/withdraw/", views.alert_withdraw, name="alert_withdraw"),
+    path("incidents/", views.incident_list, name="incident_list"),
+    path("incidents/new/", views.incident_create, name="incident_create"),
+    path("incidents/<uuid:public_id>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<uuid:public_id>/alert/", views.alert_create, name="alert_create"),
+]

@@ -1,0 +1,39 @@
+"""Reads of users and grants: administrators only (everyone else gets nothing, so 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from . import scope
+from .models import Grant, User
+
+GRANT_RELATED = ("peer_group", "organisation", "support_model", "province")
+
+
+def users_for(user: Any) -> QuerySet[User]:
+    if not scope.is_admin(user):
+        return User.objects.none()
+    active_grants = Grant.objects.filter(active=True).select_related(*GRANT_RELATED)
+    return (
+        User.objects.prefetch_related(
+            Prefetch("grants", queryset=active_grants, to_attr="active_grants")
+        )
+        .annotate(device_count=Count("totpdevice", filter=Q(totpdevice__confirmed=True)))
+        .order_by("-is_active", "username")
+    )
+
+
+def get_user(actor: Any, pk: int) -> User:
+    return get_object_or_404(users_for(actor), pk=pk)
+
+
+def grants_of(user: User) -> QuerySet[Grant]:
+    return user.grants.select_related(*GRANT_RELATED, "created_by").order_by("-active", "role")
+
+
+def get_grant(actor: Any, user_pk: int, pk: int) -> Grant:
+    user = get_user(actor, user_pk)
+    return get_object_or_404(Grant.objects.select_related("user"), user=user, pk=pk)

@@ -1,0 +1,395 @@
+"""Demo activities, establishments and hotline calls, after the seeds:
+
+- Quảng Ninh 2019 (seed 002): a training for 46 core and network members, a training on
+  building the model for 90, 1 workshop with providers for 60, 6 community communication
+  sessions in 6 wards for 300+ people, 3 owner workshops for 70, 1 tripartite dialogue and
+  4 group workshops with providers for 166;
+- Hải Phòng (seed 004): 6 communication sessions for 350 people, 4 mobile health-check
+  days for 50 workers, 4 trainings for staff;
+- monthly group meetings of every group, with an attendance list;
+- Quảng Bình/Quảng Trị (seed 000): 90 materials on 3 themes handed out at group meetings
+  (only when outreach's materials and stock exist);
+- establishments of the workers' rights model with encrypted owner contacts, agreements;
+- hotline calls of the last months, a few follow-ups still open."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.demo import DemoContext
+from core.registry import demo_loader
+from geo.models import Commune
+from programs.models import Membership
+
+from . import services
+from .models import Activity, HotlineCall
+
+DEMO_OWNERS = [
+    ("Karaoke Hoàng Gia", "karaoke", "06688", "Chủ cơ sở A", "0900000001"),
+    ("Khách sạn Bãi Cháy Xanh", "hotel", "06673", "Chủ cơ sở B", "0900000002"),
+    ("Nhà nghỉ Minh Anh", "guesthouse", "06688", "Chủ cơ sở C", "0900000003"),
+    ("Massage Thư Giãn", "massage", "06793", "Chủ cơ sở D", "0900000004"),
+    ("Karaoke Sông Đá", "karaoke", "06811", "Chủ cơ sở E", "0900000005"),
+    ("Quán bia Biển Đêm", "bar", "06688", "", ""),
+]
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, y, m = [], start.year, start.month
+    while date(y, m, 1) <= end:
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _commune(ctx: DemoContext, code: str, province: str) -> Any:
+    return ctx.communes.get(code) or Commune.objects.filter(province_id=province).first()
+
+
+@demo_loader(50, "activities")
+def load(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    users = ctx.users
+    coordinator = users.get("dieuphoi")
+    if coordinator is None:
+        ctx.log.append("activities: no demo users, nothing loaded")
+        return
+    today = ctx.today
+    clients_by_group: dict[int, list[Any]] = {}
+    for c in ctx.extra.get("clients", []) or []:
+        clients_by_group.setdefault(c.peer_group_id, []).append(c)
+    n_before = Activity.objects.count()
+
+    # Establishments of the workers' rights model (owner contacts encrypted).
+    rights = ctx.models["qn_rights"]
+    establishments = []
+    for name, kind, code, owner, phone in DEMO_OWNERS:
+        commune = _commune(ctx, code, "22")
+        est = services.establishment_register(
+            actor=coordinator,
+            name=name,
+            kind=kind,
+            commune=commune,
+            support_model=rights,
+            owner_name=owner,
+            owner_phone=phone,
+        )
+        establishments.append(est)
+    for est, when in zip(
+        establishments[:3], [date(2019, 11, 5), date(2019, 11, 20), date(2020, 3, 2)]
+    ):
+        services.establishment_agreement_record(
+            actor=coordinator,
+            establishment=est,
+            signed_on=when,
+            summary="Cho nhóm đồng đẳng vào truyền thông, người lao động được khám định kỳ",
+            signed_by="owner",
+        )
+    ctx.extra["establishments"] = establishments
+
+    def record(model_key: str, **kw: Any) -> Activity:
+        model = ctx.models[model_key]
+        province = model.province_id
+        kw.setdefault("commune", _commune(ctx, kw.pop("commune_code", ""), province))
+        kw.setdefault("organiser", model.lead_organisation)
+        return services.activity_record(
+            actor=kw.pop("actor", coordinator), support_model=model, **kw
+        )
+
+    # --- Quảng Ninh 2019 (seed 002) ---
+    record(
+        "qn_peer",
+        kind="training",
+        audience="members",
+        title="Tập huấn nâng cao năng lực làm việc nhóm, kỹ năng tiếp cận giảm hại",
+        held_on=date(2019, 7, 18),
+        commune_code="06688",
+        venue_type="agency",
+        topics=["group_skills", "hiv_sti", "violence"],
+        participants={"member": 46},
+    )
+    record(
+        "qn_peer",
+        kind="training",
+        audience="officials",
+        title="Tập huấn kỹ năng triển khai xây dựng mô hình",
+        held_on=date(2019, 6, 20),
+        commune_code="06688",
+        venue_type="agency",
+        topics=["group_skills"],
+        participants={"official": 54, "member": 36},
+    )
+    record(
+        "qn_peer",
+        kind="workshop",
+        audience="providers",
+        title="Hội thảo thành viên nòng cốt, mạng lưới với đơn vị cung cấp dịch vụ",
+        held_on=date(2019, 9, 12),
+        commune_code="06688",
+        venue_type="agency",
+        topics=["referral", "legal", "violence", "livelihood"],
+        participants={"member": 38, "provider": 14, "official": 8},
+    )
+    wards = list(Commune.objects.filter(code__in=["06688", "06673", "06685", "06793", "06811"]))
+    wards += list(
+        Commune.objects.filter(province_id="22").exclude(pk__in=[w.pk for w in wards])[:1]
+    )
+    for i, ward in enumerate(wards[:6]):
+        record(
+            "qn_peer",
+            kind="communication",
+            audience="community",
+            title=f"Tuyên truyền chính sách, pháp luật phòng, chống mại dâm - {ward.name}",
+            held_on=date(2019, 8 + i // 2, 10 + i),
+            commune=ward,
+            venue_type="community",
+            topics=["legal", "hiv_sti"],
+            participants={"resident": 32, "owner": 12, "member": 8},
+        )
+    for i, (code, n_owner, n_member) in enumerate(
+        [("06688", 14, 10), ("06793", 13, 10), ("06811", 13, 10)]
+    ):
+        record(
+            "qn_rights",
+            kind="workshop",
+            audience="owners",
+            title="Hội thảo chuyên đề giữa chủ cơ sở và nhóm đồng đẳng",
+            held_on=date(2019, 10, 8 + 7 * i),
+            commune_code=code,
+            venue_type="establishment",
+            topics=["worker_rights", "legal"],
+            participants={"owner": n_owner, "member": n_member},
+            establishments=[e for e in establishments if e.commune_id == code][:2],
+        )
+    record(
+        "qn_services",
+        kind="dialogue",
+        audience="tripartite",
+        title="Hội nghị đối thoại 3 bên: cơ quan quản lý nhà nước, chủ cơ sở, người lao động",
+        held_on=date(2019, 11, 28),
+        commune_code="06688",
+        venue_type="agency",
+        topics=["worker_rights", "legal"],
+        participants={"official": 10, "owner": 12, "worker": 24},
+        establishments=establishments[:4],
+    )
+    for i in range(4):
+        record(
+            "qn_services",
+            kind="workshop",
+            audience="providers",
+            title="Hội thảo nhóm với đơn vị cung cấp dịch vụ",
+            held_on=date(2019, 6 + i * 2, 15),
+            commune_code="06688",
+            venue_type="group_place",
+            peer_group=ctx.groups["qn_club"],
+            topics=["referral", "srh"],
+            participants={"member": 22, "provider": 8},
+        )
+
+    # --- Hải Phòng (seed 004) ---
+    hp = ctx.models["hp_selfhelp"]
+    hp_group = ctx.groups["hp_1"]
+    for i, n in enumerate([60, 60, 60, 55, 55, 60]):
+        record(
+            "hp_selfhelp",
+            kind="communication",
+            audience="community",
+            title="Truyền thông giảm hại và phòng chống bạo lực trên cơ sở giới",
+            held_on=date(2021, 3 + i, 12),
+            commune_code="11455",
+            venue_type="community",
+            topics=["violence", "hiv_sti"],
+            participants={"resident": n - 10, "worker": 10},
+        )
+    for i, n in enumerate([13, 13, 12, 12]):
+        day = record(
+            "hp_selfhelp",
+            kind="health_day",
+            audience="establishment",
+            title="Khám sức khỏe lưu động cho lao động nữ",
+            held_on=date(2021, 4 + 2 * i, 20),
+            commune_code="11455",
+            venue_type="establishment",
+            peer_group=hp_group,
+            topics=["srh"],
+            participants={"worker": n},
+        )
+        for client in (clients_by_group.get(hp_group.pk) or [])[i * 3 : i * 3 + 3]:
+            try:
+                services.health_day_delivery_record(
+                    actor=coordinator,
+                    activity=day,
+                    client=client,
+                    service_type="reproductive_health_check",
+                    provider=hp.lead_organisation,
+                )
+            except (ImportError, ValidationError):
+                break
+    for i in range(4):
+        record(
+            "hp_selfhelp",
+            kind="training",
+            audience="officials",
+            title="Tập huấn kỹ thuật triển khai mô hình cho cán bộ",
+            held_on=date(2021, 2 + i * 3, 5),
+            commune_code="11455",
+            venue_type="agency",
+            topics=["group_skills"],
+            participants={"official": 18},
+        )
+
+    # --- Monthly group meetings with attendance ---
+    actors = {
+        ctx.groups["qn_halong"].pk: users.get("truongnhom"),
+        ctx.groups["qn_campha"].pk: users.get("dongdangcampha"),
+        ctx.groups["hue_1"].pk: users.get("dongdanghue"),
+    }
+    start = max(date(2023, 1, 1), today - timedelta(days=365 * 3))
+    for key, group in ctx.groups.items():
+        members = list(Membership.objects.filter(peer_group=group))
+        group_clients = clients_by_group.get(group.pk, [])
+        commune = group.communes.first()
+        if commune is None:
+            continue
+        months = _months(group.founded_on or date(2019, 6, 1), today)
+        if key not in ("qn_halong", "hp_1"):
+            months = [m for m in months if m >= start]  # keep the demo quick
+        for month in months:
+            held = month + timedelta(days=rng.randrange(3, 26))
+            if held > today:
+                continue
+            present = [
+                m
+                for m in members
+                if m.joined_on <= held
+                and (m.left_on is None or m.left_on >= held)
+                and rng.random() < 0.7
+            ]
+            visitors = rng.sample(group_clients, min(len(group_clients), rng.randrange(0, 4)))
+            services.activity_record(
+                actor=actors.get(group.pk) or coordinator,
+                kind="meeting",
+                audience="members",
+                title=f"Sinh hoạt nhóm tháng {held.month}/{held.year}",
+                held_on=held,
+                support_model=group.support_model,
+                peer_group=group,
+                commune=commune,
+                venue_type="group_place",
+                topics=rng.sample(
+                    ["srh", "hiv_sti", "safer_sex", "violence", "legal", "livelihood"], 2
+                ),
+                participants={},
+                members=present or members[:3],
+                clients=visitors,
+            )
+
+    _materials(ctx)
+    _hotline(ctx)
+    ctx.log.append(
+        f"activities: {Activity.objects.count() - n_before} activities, "
+        f"{len(establishments)} establishments, {HotlineCall.objects.count()} hotline calls"
+    )
+
+
+def _materials(ctx: DemoContext) -> None:
+    """90 materials on 3 themes (legal aid, skills for dangerous and emergency situations,
+    STI prevention) handed out at Quảng Trị (ex-Quảng Bình) group meetings (seed 000)."""
+    try:
+        from outreach.models import Material
+        from outreach.services import stock_receive
+    except ImportError:
+        ctx.log.append("activities: outreach not ready, materials skipped")
+        return
+    group = ctx.groups["qt_1"]
+    org = group.support_model.lead_organisation
+    actor = ctx.users["dieuphoi"]
+    materials = []
+    for theme in ("legal_aid", "safety_skills", "sti_prevention"):
+        material = Material.objects.filter(theme=theme, active=True).first()
+        if material is not None:
+            materials.append(material)
+    meetings = list(
+        Activity.objects.filter(peer_group=group, kind="meeting").order_by("held_on")[:9]
+    )
+    if not materials or not meetings or org is None:
+        ctx.log.append("activities: no materials or meetings, distribution skipped")
+        return
+    for material in materials:
+        stock_receive(
+            actor=actor,
+            organisation=org,
+            item_kind="material",
+            material=material,
+            quantity=30,
+            received_on=meetings[0].held_on,
+            source="Cục PCTNXH",
+        )
+    handed = 0
+    for i, meeting in enumerate(meetings):
+        try:
+            services.activity_distribute(
+                actor=actor,
+                activity=meeting,
+                item_kind="material",
+                material=materials[i % len(materials)],
+                quantity=10,
+                organisation=org,
+            )
+            handed += 10
+        except ValidationError as exc:
+            ctx.log.append(f"activities: distribution stopped ({type(exc).__name__})")
+            break
+    ctx.log.append(f"activities: {handed} materials handed out at Quảng Trị meetings")
+
+
+def _hotline(ctx: DemoContext) -> None:
+    counsellor = ctx.users.get("duongdaynong")
+    hotline = ctx.organisations.get("hotline")
+    if counsellor is None or hotline is None:
+        return
+    rng = ctx.rng
+    clients = [c for c in ctx.extra.get("clients", []) or [] if c.province_id == "22"]
+    now = timezone.now()
+    topics = [t for t, _ in HotlineCall.Topic.choices]
+    for _n in range(60):
+        started = now - timedelta(
+            days=rng.randrange(0, 120), hours=rng.randrange(0, 24), minutes=rng.randrange(5, 60)
+        )
+        urgency = rng.choices(["routine", "urgent", "emergency"], [75, 18, 7])[0]
+        topic = "violence" if urgency == "emergency" else rng.choice(topics)
+        action = (
+            "emergency_protection"
+            if urgency == "emergency"
+            else rng.choices(["counselled", "referred", "follow_up"], [70, 15, 15])[0]
+        )
+        client = rng.choice(clients) if clients and rng.random() < 0.4 else None
+        call = services.hotline_call_log(
+            actor=counsellor,
+            organisation=hotline,
+            started_at=started,
+            duration_minutes=rng.randrange(2, 40),
+            topic=topic,
+            urgency=urgency,
+            action=action,
+            client=client,
+        )
+        if call.follow_up_needed and (now - started).days > 14:
+            services.hotline_follow_up_done(actor=counsellor, call=call)
+    # A night call from yesterday still waiting for its follow-up (the 24/7 shift).
+    services.hotline_call_log(
+        actor=counsellor,
+        organisation=hotline,
+        started_at=timezone.make_aware(
+            datetime.combine(ctx.today - timedelta(days=1), time(2, 15))
+        ),
+        duration_minutes=25,
+        topic="violence",
+        urgency="urgent",
+        action="follow_up",
+    )

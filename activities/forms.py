@@ -1,0 +1,369 @@
+"""Forms of the activities app: validation at the edge, choices limited to the user's scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.widgets import CommuneSelect
+from directory.models import Service
+from geo.models import Commune
+from outreach.models import Material
+from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+
+from . import queries
+from .models import (
+    ActivityKind,
+    Audience,
+    EstablishmentAgreement,
+    HotlineCall,
+    ParticipantKind,
+    Topic,
+    VenueType,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _f(form: forms.BaseForm, name: str) -> Any:
+    """A form field, untyped: choices and querysets are set per user at run time."""
+    return form.fields[name]
+
+
+def commune_field(required: bool = True) -> forms.ModelChoiceField:
+    # Built per form instance: the widget reverses a URL, which must not run at import.
+    return forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.select_related("province"),
+        widget=CommuneSelect(),
+        required=required,
+    )
+
+
+def participant_field(kind: str) -> str:
+    return f"n_{kind}"
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    audience = forms.ChoiceField(
+        label=_("Audience"), choices=[("", "—"), *Audience.choices], required=False
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. Never write a client's name."),
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    support_model = forms.ModelChoiceField(
+        label=_("Support model"), queryset=SupportModel.objects.none()
+    )
+    peer_group = forms.ModelChoiceField(
+        label=_("Peer group"), queryset=PeerGroup.objects.none(), required=False
+    )
+    commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Commune.objects.none())
+    venue_type = forms.ChoiceField(label=_("Venue type"), choices=VenueType.choices)
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Leave empty for the model's lead organisation."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Group members present"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    client_codes = forms.CharField(
+        label=_("Clients present (codes)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocapitalize": "characters"}),
+        help_text=_("Short codes, separated by spaces or new lines."),
+    )
+    establishments = forms.ModelMultipleChoiceField(
+        label=_("Establishments"),
+        queryset=Establishment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"] = commune_field()
+        self.user = user
+        models = queries.recordable_models(user)
+        groups = queries.recordable_groups(user)
+        _f(self, "support_model").queryset = models
+        _f(self, "peer_group").queryset = groups
+        _f(self, "organiser").queryset = queries.organisers_for(user)
+        _f(self, "members").queryset = Membership.objects.filter(
+            peer_group__in=groups, left_on__isnull=True
+        ).select_related("peer_group")
+        _f(self, "establishments").queryset = queries.establishments_for(user)
+        if len(groups) > 1:
+            _f(self, "members").label_from_instance = lambda m: f"{m.alias} · {m.peer_group}"
+        if len(models) == 1:
+            self.fields["support_model"].initial = models[0].pk
+            self.fields["support_model"].widget = forms.HiddenInput()
+        if len(groups) == 1 and not user_is_coordinator(user):
+            self.fields["peer_group"].initial = groups[0].pk
+            self.fields["peer_group"].widget = forms.HiddenInput()
+            self.fields["peer_group"].required = True
+        if not _f(self, "establishments").queryset.exists():
+            del self.fields["establishments"]
+        self.fields["held_on"].initial = timezone.localdate()
+        for kind, label in ParticipantKind.choices:
+            self.fields[participant_field(kind)] = forms.IntegerField(
+                label=label, min_value=0, max_value=100_000, required=False
+            )
+
+    def participant_counts(self) -> dict[str, int]:
+        return {
+            kind: self.cleaned_data.get(participant_field(kind)) or 0
+            for kind in ParticipantKind.values
+        }
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return held_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        model = data.get("support_model")
+        group = data.get("peer_group")
+        if model and group and group.support_model_id != model.pk:
+            self.add_error("peer_group", _("This group does not belong to the chosen model."))
+        members = data.get("members") or []
+        if members and not group:
+            self.add_error("peer_group", _("Choose the group whose members were present."))
+        elif group and any(m.peer_group_id != group.pk for m in members):
+            self.add_error("members", _("Only members of the chosen group can be ticked."))
+        raw = (data.get("client_codes") or "").replace(",", " ").split()
+        codes = sorted({c.strip().upper() for c in raw if c.strip()})
+        found = queries.clients_by_codes(self.user, group, codes) if codes else {}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            self.add_error(
+                "client_codes",
+                _("No client of this group has the code(s): %(codes)s.")
+                % {"codes": ", ".join(missing)},
+            )
+        data["clients"] = list(found.values())
+        if not self.errors:
+            counts = self.participant_counts()
+            if sum(counts.values()) == 0 and not members and not codes:
+                self.add_error(
+                    participant_field(ParticipantKind.MEMBER),
+                    _("Enter how many people took part (at least one count)."),
+                )
+        return data
+
+
+def user_is_coordinator(user: Any) -> bool:
+    from accounts import scope
+    from accounts.models import Role
+
+    return scope.has_role(user, Role.COORDINATOR)
+
+
+class EstablishmentForm(forms.Form):
+    name = forms.CharField(label=_("Name of the establishment"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Establishment.Kind.choices)
+    commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Commune.objects.none())
+    support_model = forms.ModelChoiceField(
+        label=_("Support model"), queryset=SupportModel.objects.none()
+    )
+    owner_name = forms.CharField(
+        label=_("Owner's name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional. Stored encrypted."),
+    )
+    owner_phone = forms.CharField(
+        label=_("Owner's phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Optional. Stored encrypted."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"] = commune_field()
+        models = queries.establishment_models(user)
+        _f(self, "support_model").queryset = models
+        if len(models) == 1:
+            self.fields["support_model"].initial = models[0].pk
+            self.fields["support_model"].widget = forms.HiddenInput()
+
+    def clean_owner_phone(self) -> str:
+        phone = self.cleaned_data.get("owner_phone", "").strip()
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if phone and not 8 <= len(digits) <= 12:
+            raise forms.ValidationError(_("Enter a phone number of 8 to 12 digits."))
+        return phone
+
+
+class OwnerContactForm(forms.Form):
+    owner_name = EstablishmentForm.base_fields["owner_name"]
+    owner_phone = EstablishmentForm.base_fields["owner_phone"]
+    clean_owner_phone = EstablishmentForm.clean_owner_phone
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the owner's contact?"),
+        max_length=200,
+        help_text=_("Recorded in the audit log."),
+    )
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = EstablishmentAgreement
+        fields = ["signed_on", "summary", "signed_by"]
+        widgets = {"signed_on": DATE}
+
+    def clean_signed_on(self) -> Any:
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return signed_on
+
+
+class HotlineCallForm(forms.Form):
+    started_at = forms.DateTimeField(
+        label=_("Start time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=600)
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+        help_text=_("Leave empty for an anonymous caller."),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=HotlineCall.Topic.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=HotlineCall.Urgency.choices, widget=forms.RadioSelect
+    )
+    action = forms.ChoiceField(label=_("Action taken"), choices=HotlineCall.Action.choices)
+    follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["started_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["urgency"].initial = HotlineCall.Urgency.ROUTINE
+
+    def clean_started_at(self) -> Any:
+        started = self.cleaned_data["started_at"]
+        if started > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The call cannot start in the future."))
+        return started
+
+    def clean_client_code(self) -> Any:
+        from referrals.queries import client_by_code
+
+        code = self.cleaned_data.get("client_code", "").strip().upper()
+        if not code:
+            return None
+        client = client_by_code(self.user, code)
+        if client is None:
+            raise forms.ValidationError(_("No client has this code. Check it with the caller."))
+        return client
+
+
+class CallReferralForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _f(self, "service").queryset = services
+        _f(self, "service").label_from_instance = lambda s: f"{s.name} · {s.organisation}"
+
+
+class DistributionForm(forms.Form):
+    """Items handed out at an activity (lowers the stock through outreach)."""
+
+    item_kind = forms.ChoiceField(label=_("Item"), choices=[])
+    material = forms.ModelChoiceField(
+        label=_("Material"), queryset=Material.objects.none(), required=False
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
+    organisation = forms.ModelChoiceField(
+        label=_("From the stock of"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, user: Any, activity: Any, **kwargs: Any) -> None:
+        from outreach.models import ItemKind, Material, MaterialStock
+
+        super().__init__(*args, **kwargs)
+        _f(self, "item_kind").choices = ItemKind.choices
+        _f(self, "material").queryset = Material.objects.filter(active=True)
+        holders = MaterialStock.objects.filter(
+            organisation__province_id=activity.support_model.province_id
+        ).values("organisation_id")
+        orgs = queries.organisers_for(user).filter(pk__in=holders)
+        _f(self, "organisation").queryset = orgs
+        lead = activity.support_model.lead_organisation_id
+        if lead and orgs.filter(pk=lead).exists():
+            self.fields["organisation"].initial = lead
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, material = data.get("item_kind"), data.get("material")
+        if kind == "material" and material is None:
+            self.add_error("material", _("Choose which material was handed out."))
+        if kind and kind != "material" and material is not None:
+            self.add_error("material", _("Leave the material empty for this item."))
+        return data
+
+
+class HealthDayDeliveryForm(forms.Form):
+    """A service delivered to a client at a mobile health-check day."""
+
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    service_type = forms.ChoiceField(label=_("Service"), choices=[])
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, user: Any, activity: Any, **kwargs: Any) -> None:
+        from directory.taxonomy import SERVICE_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.activity = activity
+        _f(self, "service_type").choices = [
+            (t.code, t.label) for t in SERVICE_TYPES.values() if t.category in ("health", "psych")
+        ]
+        _f(self, "provider").queryset = queries.organisers_for(user).filter(
+            province_id=activity.support_model.province_id
+        )
+
+    def clean_client_code(self) -> Any:
+        code = self.cleaned_data["client_code"].strip().upper()
+        found = queries.clients_by_codes(self.user, None, [code])
+        if code not in found:
+            raise forms.ValidationError(_("No client of yours has this code."))
+        return found[code]

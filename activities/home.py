@@ -1,0 +1,43 @@
+"""Home panels and menu entries of the activities app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scope
+from accounts.models import Role
+from core.registry import home_panel, nav_item
+
+from . import queries
+
+nav_item(
+    40,
+    _("Activities"),
+    "activities:activity_list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
+)
+nav_item(
+    45,
+    _("Establishments"),
+    "activities:establishment_list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
+)
+nav_item(20, _("Hotline"), "activities:hotline_shift", {Role.HOTLINE})
+
+
+@home_panel(12, "activities/_home_hotline.html")
+def hotline_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not scope.has_role(request.user, Role.HOTLINE):
+        return None
+    follow_ups = queries.open_follow_ups(request.user)
+    return {"follow_ups": follow_ups.order_by("started_at")[:5], "count": follow_ups.count()}
+
+
+@home_panel(40, "activities/_home_activities.html")
+def activities_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not scope.has_role(request.user, *queries.ACTIVITY_ROLES):
+        return None
+    return {"activities": list(queries.activities_for(request.user)[:5])}

@@ -1,0 +1,276 @@
+"""Every read of activities, establishments and hotline calls, always with the acting user,
+plus plain count helpers for reports (at the end of the file).
+
+Visibility:
+- activities: peer educators and leaders see their group's activities; coordinators see
+  their support models' activities. Attendance lists are client-level: same rule.
+- establishments: coordinators of the establishment's model, peers of that model's groups.
+- hotline calls: counsellors of the hotline organisation that took the call.
+Managers and administrators see none of these rows: they read aggregates in reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts import scope
+from accounts.models import Role
+from clients.models import Client
+from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+
+from .models import (
+    Activity,
+    ActivityAttendance,
+    ActivityParticipants,
+    HotlineCall,
+    ParticipantKind,
+)
+
+ACTIVITY_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+ESTABLISHMENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+
+
+# --- Activities ----------------------------------------------------------------------
+
+
+def activities_for(user: Any) -> QuerySet[Activity]:
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    if not groups and not models:
+        return Activity.objects.none()
+    return (
+        Activity.objects.filter(Q(peer_group_id__in=groups) | Q(support_model_id__in=models))
+        .select_related("commune__province", "legacy_commune", "organiser", "peer_group")
+        .prefetch_related("participants")
+    )
+
+
+def get_activity(user: Any, public_id: Any) -> Activity:
+    qs = (
+        activities_for(user)
+        .select_related("support_model", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=ActivityAttendance.objects.select_related("member", "client").order_by(
+                    "member__alias", "client__short_code"
+                ),
+            ),
+            "establishments",
+        )
+    )
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def recordable_models(user: Any) -> QuerySet[SupportModel]:
+    """Support models the user may record activities for."""
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    return SupportModel.objects.filter(Q(pk__in=models) | Q(peer_groups__in=groups)).distinct()
+
+
+def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    return PeerGroup.objects.filter(
+        Q(pk__in=groups) | Q(support_model_id__in=models)
+    ).select_related("support_model")
+
+
+def group_members(group: PeerGroup, on: date | None = None) -> QuerySet[Membership]:
+    qs = group.memberships.order_by("alias")
+    if on is not None:
+        qs = qs.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+    return qs
+
+
+def clients_by_codes(user: Any, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
+    """Clients of the group (or of the user's groups/models) with these short codes."""
+    wanted = {c.strip().upper() for c in codes if c.strip()}
+    if not wanted:
+        return {}
+    qs = Client.objects.filter(short_code__in=wanted, erased_at__isnull=True)
+    if group is not None:
+        qs = qs.filter(peer_group=group)
+    else:
+        qs = qs.filter(
+            Q(peer_group_id__in=scope.peer_group_ids(user))
+            | Q(peer_group__support_model_id__in=scope.support_model_ids(user))
+        )
+    return {c.short_code: c for c in qs}
+
+
+def organisers_for(user: Any) -> QuerySet[Organisation]:
+    provinces = set(recordable_models(user).values_list("province_id", flat=True))
+    return Organisation.objects.filter(province_id__in=provinces, active=True)
+
+
+# --- Establishments ------------------------------------------------------------------
+
+
+def establishments_for(user: Any) -> QuerySet[Establishment]:
+    models = scope.support_model_ids(user)
+    group_models = set(
+        PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).values_list(
+            "support_model_id", flat=True
+        )
+    )
+    ids = models | group_models
+    if not ids:
+        return Establishment.objects.none()
+    return Establishment.objects.filter(support_model_id__in=ids).select_related(
+        "commune__province", "support_model"
+    )
+
+
+def get_establishment(user: Any, public_id: Any) -> Establishment:
+    return get_object_or_404(establishments_for(user), public_id=public_id)
+
+
+def establishment_models(user: Any) -> QuerySet[SupportModel]:
+    """Models under which the user may register establishments."""
+    return recordable_models(user)
+
+
+def establishment_summary(establishment: Establishment) -> dict[str, Any]:
+    """Workers reached, owner workshops, agreements, for one establishment."""
+    activities = establishment.activities.all()
+    workers_at_activities = (
+        ActivityParticipants.objects.filter(
+            activity__in=activities, kind=ParticipantKind.WORKER
+        ).aggregate(n=Sum("count"))["n"]
+        or 0
+    )
+    workers_by_outreach = 0
+    try:
+        from outreach.models import OutreachContact
+
+        workers_by_outreach = (
+            OutreachContact.objects.filter(establishment=establishment).aggregate(
+                n=Sum("head_count")
+            )["n"]
+            or 0
+        )
+    except (ImportError, LookupError):  # outreach not built yet
+        pass
+    return {
+        "workers_at_activities": workers_at_activities,
+        "workers_by_outreach": workers_by_outreach,
+        "workers_reached": workers_at_activities + workers_by_outreach,
+        "owner_workshops": activities.filter(kind="workshop").count(),
+        "activities": activities.select_related("commune").prefetch_related("participants"),
+        "agreements": establishment.agreements.all(),
+    }
+
+
+# --- Hotline -------------------------------------------------------------------------
+
+
+def hotline_orgs(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE))
+
+
+def calls_for(user: Any) -> QuerySet[HotlineCall]:
+    orgs = scope.organisation_ids(user, Role.HOTLINE)
+    if not orgs:
+        return HotlineCall.objects.none()
+    return HotlineCall.objects.filter(organisation_id__in=orgs).select_related(
+        "client", "counsellor", "organisation"
+    )
+
+
+def get_call(user: Any, public_id: Any) -> HotlineCall:
+    return get_object_or_404(
+        calls_for(user).prefetch_related("referral_links__referral__provider"),
+        public_id=public_id,
+    )
+
+
+def open_follow_ups(user: Any) -> QuerySet[HotlineCall]:
+    return calls_for(user).filter(follow_up_needed=True, follow_up_done_at__isnull=True)
+
+
+# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
+
+
+def activities_in(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    province_codes: set[str] | None = None,
+    support_model_ids: set[int] | None = None,
+) -> QuerySet[Activity]:
+    """Activities held in the period (by activity date, not entry date)."""
+    qs = Activity.objects.all()
+    if start:
+        qs = qs.filter(held_on__gte=start)
+    if end:
+        qs = qs.filter(held_on__lte=end)
+    if province_codes is not None:
+        qs = qs.filter(support_model__province_id__in=province_codes)
+    if support_model_ids is not None:
+        qs = qs.filter(support_model_id__in=support_model_ids)
+    return qs
+
+
+def activity_counts_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
+    """{activity kind: number of activities}."""
+    rows = activities.values("kind").annotate(n=Count("id")).order_by("kind")
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def participants_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
+    """{participant kind: person-times (lượt)} over the activities."""
+    rows = (
+        ActivityParticipants.objects.filter(activity__in=activities)
+        .values("kind")
+        .annotate(n=Sum("count"))
+        .order_by("kind")
+    )
+    return {r["kind"]: r["n"] or 0 for r in rows}
+
+
+def participants_by_activity_kind(activities: QuerySet[Activity]) -> dict[tuple[str, str], int]:
+    """{(activity kind, participant kind): person-times}."""
+    rows = (
+        ActivityParticipants.objects.filter(activity__in=activities)
+        .values("activity__kind", "kind")
+        .annotate(n=Sum("count"))
+        .order_by("activity__kind", "kind")
+    )
+    return {(r["activity__kind"], r["kind"]): r["n"] or 0 for r in rows}
+
+
+def activity_counts_by_kind_and_audience(
+    activities: QuerySet[Activity],
+) -> dict[tuple[str, str], int]:
+    """{(activity kind, audience): number} — tells owner workshops from group workshops."""
+    rows = activities.values("kind", "audience").annotate(n=Count("id")).order_by("kind")
+    return {(r["kind"], r["audience"]): r["n"] for r in rows}
+
+
+def calls_in(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    organisation_ids: set[int] | None = None,
+    province_codes: set[str] | None = None,
+) -> QuerySet[HotlineCall]:
+    qs = HotlineCall.objects.all()
+    if start:
+        qs = qs.filter(started_at__date__gte=start)
+    if end:
+        qs = qs.filter(started_at__date__lte=end)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
+    if province_codes is not None:
+        qs = qs.filter(organisation__province_id__in=province_codes)
+    return qs
+
+
+def calls_by_topic_and_urgency(calls: QuerySet[HotlineCall]) -> dict[tuple[str, str], int]:
+    rows = calls.values("topic", "urgency").annotate(n=Count("id")).order_by("topic")
+    return {(r["topic"], r["urgency"]): r["n"] for r in rows}

@@ -1,0 +1,391 @@
+"""Writes of the activities app: activities with participants and attendance, materials
+handed out at an activity, mobile health-check deliveries, establishments (owner contact
+encrypted) and their agreements, hotline calls and their follow-ups.
+
+One keyword-only function per use case; each runs in a transaction and writes its audit
+entry inside it. `changes` holds field names and counts, never identifying values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from core.crypto import EncryptedIdentity
+from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+
+from .models import (
+    Activity,
+    ActivityAttendance,
+    ActivityKind,
+    ActivityParticipants,
+    EstablishmentAgreement,
+    HotlineCall,
+    ParticipantKind,
+    Topic,
+)
+
+# --- Activities ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    actor: Any,
+    kind: str,
+    held_on: date,
+    support_model: SupportModel,
+    venue_type: str,
+    participants: Mapping[str, int],
+    commune: Any = None,
+    legacy_commune: Any = None,
+    organiser: Organisation | None = None,
+    peer_group: PeerGroup | None = None,
+    audience: str = "",
+    title: str = "",
+    topics: Sequence[str] = (),
+    members: Iterable[Membership] = (),
+    clients: Iterable[Any] = (),
+    establishments: Iterable[Establishment] = (),
+) -> Activity:
+    """Record an activity. Counts are per participant kind; an attendance list (group
+    members and/or clients) raises the member/client counts to at least its length."""
+    if kind not in ActivityKind.values:
+        raise ValidationError({"kind": _("Unknown activity kind.")})
+    if commune is None and legacy_commune is None:
+        raise ValidationError({"commune": _("Choose the commune where the activity took place.")})
+    if peer_group is not None and peer_group.support_model_id != support_model.pk:
+        raise ValidationError({"peer_group": _("This group does not belong to the model.")})
+    unknown = set(topics) - set(Topic.values)
+    if unknown:
+        raise ValidationError({"topics": _("Unknown topic.")})
+    members = list(members)
+    clients = list(clients)
+    if peer_group is not None:
+        if any(m.peer_group_id != peer_group.pk for m in members):
+            raise ValidationError({"members": _("Only members of this group can be listed.")})
+    counts = {k: int(v) for k, v in participants.items() if k in ParticipantKind.values}
+    if any(v < 0 for v in counts.values()):
+        raise ValidationError(_("Participant counts cannot be negative."))
+    counts[ParticipantKind.MEMBER] = max(counts.get(ParticipantKind.MEMBER, 0), len(members))
+    counts[ParticipantKind.CLIENT] = max(counts.get(ParticipantKind.CLIENT, 0), len(clients))
+    if sum(counts.values()) == 0:
+        raise ValidationError(_("Enter how many people took part."))
+    if organiser is None:
+        organiser = support_model.lead_organisation
+    activity = Activity.objects.create(
+        kind=kind,
+        audience=audience,
+        title=title,
+        held_on=held_on,
+        commune=commune,
+        legacy_commune=legacy_commune,
+        venue_type=venue_type,
+        organiser=organiser,
+        support_model=support_model,
+        peer_group=peer_group,
+        topics=list(topics),
+        recorded_by=actor,
+    )
+    ActivityParticipants.objects.bulk_create(
+        [ActivityParticipants(activity=activity, kind=k, count=v) for k, v in counts.items() if v]
+    )
+    ActivityAttendance.objects.bulk_create(
+        [ActivityAttendance(activity=activity, member=m) for m in members]
+        + [ActivityAttendance(activity=activity, client=c) for c in clients]
+    )
+    establishments = list(establishments)
+    if establishments:
+        activity.establishments.set(establishments)
+    audit_record(
+        actor=actor,
+        action="activity.record",
+        obj=activity,
+        changes={
+            "kind": kind,
+            "participants": sum(counts.values()),
+            "attendance_members": len(members),
+            "attendance_clients": len(clients),
+            "establishments": len(establishments),
+        },
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_distribute(
+    *,
+    actor: Any,
+    activity: Activity,
+    item_kind: str,
+    quantity: int,
+    organisation: Organisation,
+    material: Any = None,
+) -> Any:
+    """Materials or commodities handed out at an activity: lowers the stock through
+    outreach's distribution service and links the distribution to the activity here, so
+    that outreach does not depend on activities. Raises InsufficientStock when short."""
+    from outreach.services import distribution_record
+
+    from .models import ActivityDistribution
+
+    distribution = distribution_record(
+        actor=actor,
+        organisation=organisation,
+        item_kind=item_kind,
+        quantity=quantity,
+        distributed_on=activity.held_on,
+        material=material,
+        peer_group=activity.peer_group,
+    )
+    ActivityDistribution.objects.create(activity=activity, distribution=distribution)
+    audit_record(
+        actor=actor,
+        action="activity.distribute",
+        obj=activity,
+        changes={"item_kind": item_kind, "quantity": quantity},
+    )
+    return distribution
+
+
+@transaction.atomic
+def health_day_delivery_record(
+    *,
+    actor: Any,
+    activity: Activity,
+    client: Any,
+    service_type: str,
+    provider: Organisation,
+) -> Any:
+    """A service delivered at a mobile health-check day counts as a service delivery
+    (source "mobile_day"), linked back to the activity."""
+    from referrals.services import delivery_record
+
+    from .models import HealthDayDelivery
+
+    if activity.kind != ActivityKind.HEALTH_DAY:
+        raise ValidationError(_("Services can only be recorded on a mobile health-check day."))
+    delivery = delivery_record(
+        actor=actor,
+        client=client,
+        service_type=service_type,
+        provider=provider,
+        delivered_on=activity.held_on,
+        source="mobile_day",
+    )
+    HealthDayDelivery.objects.create(activity=activity, delivery=delivery)
+    audit_record(
+        actor=actor,
+        action="activity.health_day_delivery",
+        obj=activity,
+        changes={"service_type": service_type},
+    )
+    return delivery
+
+
+# --- Establishments ------------------------------------------------------------------
+
+
+def _owner_fields(owner_name: str, owner_phone: str) -> dict[str, str]:
+    return {"owner_name": owner_name.strip(), "owner_phone": owner_phone.strip()}
+
+
+@transaction.atomic
+def establishment_register(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    commune: Any,
+    support_model: SupportModel | None,
+    owner_name: str = "",
+    owner_phone: str = "",
+) -> Establishment:
+    """Register an establishment. The owner's contact is stored only encrypted."""
+    if kind not in Establishment.Kind.values:
+        raise ValidationError({"kind": _("Unknown establishment kind.")})
+    establishment = Establishment(
+        name=name.strip(), kind=kind, commune=commune, support_model=support_model
+    )
+    fields = _owner_fields(owner_name, owner_phone)
+    if any(fields.values()):
+        establishment.wrapped_key, establishment.owner_contact_blob = EncryptedIdentity.seal(
+            fields, establishment.crypto_context
+        )
+    establishment.save()
+    audit_record(
+        actor=actor,
+        action="establishment.register",
+        obj=establishment,
+        changes={
+            "fields": ["name", "kind", "commune", "support_model"]
+            + [k for k, v in fields.items() if v]
+        },
+    )
+    return establishment
+
+
+@transaction.atomic
+def establishment_set_owner_contact(
+    *, actor: Any, establishment: Establishment, owner_name: str, owner_phone: str
+) -> Establishment:
+    """Replace the owner's contact (empty values clear it; clearing destroys the key)."""
+    fields = _owner_fields(owner_name, owner_phone)
+    if any(fields.values()):
+        # A fresh data key each time: the old ciphertext becomes unreadable.
+        establishment.wrapped_key, establishment.owner_contact_blob = EncryptedIdentity.seal(
+            fields, establishment.crypto_context
+        )
+    else:
+        establishment.wrapped_key = None
+        establishment.owner_contact_blob = None
+    establishment.save(update_fields=["wrapped_key", "owner_contact_blob"])
+    audit_record(
+        actor=actor,
+        action="establishment.set_owner_contact",
+        obj=establishment,
+        changes={
+            "fields": [k for k, v in fields.items() if v],
+            "cleared": not any(fields.values()),
+        },
+    )
+    return establishment
+
+
+def establishment_owner_contact(
+    *, actor: Any, establishment: Establishment, reason: str
+) -> dict[str, str]:
+    """Decrypt the owner's contact for display; every reading is audited."""
+    if not establishment.wrapped_key:
+        return {"owner_name": "", "owner_phone": ""}
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="establishment.view_owner_contact",
+            obj=establishment,
+            reason=reason,
+        )
+    return EncryptedIdentity.open(
+        establishment.wrapped_key, establishment.owner_contact_blob, establishment.crypto_context
+    )
+
+
+@transaction.atomic
+def establishment_agreement_record(
+    *, actor: Any, establishment: Establishment, signed_on: date, summary: str, signed_by: str
+) -> EstablishmentAgreement:
+    agreement = EstablishmentAgreement.objects.create(
+        establishment=establishment,
+        signed_on=signed_on,
+        summary=summary.strip(),
+        signed_by=signed_by,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="establishment.agreement_record",
+        obj=agreement,
+        changes={"fields": ["signed_on", "summary", "signed_by"]},
+    )
+    return agreement
+
+
+# --- Hotline -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hotline_call_log(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    started_at: datetime,
+    duration_minutes: int,
+    topic: str,
+    urgency: str,
+    action: str,
+    client: Any = None,
+    follow_up_needed: bool = False,
+) -> HotlineCall:
+    """Log a hotline call. "Follow-up needed" as the action always opens a follow-up."""
+    if timezone.is_naive(started_at):
+        raise ValidationError({"started_at": _("The start time needs a time zone.")})
+    if started_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"started_at": _("The call cannot start in the future.")})
+    call = HotlineCall.objects.create(
+        organisation=organisation,
+        started_at=started_at,
+        duration_minutes=duration_minutes,
+        caller_kind=HotlineCall.CallerKind.CLIENT if client else HotlineCall.CallerKind.ANONYMOUS,
+        client=client,
+        topic=topic,
+        urgency=urgency,
+        action=action,
+        counsellor=actor,
+        follow_up_needed=follow_up_needed or action == HotlineCall.Action.FOLLOW_UP,
+    )
+    audit_record(
+        actor=actor,
+        action="hotline.call_log",
+        obj=call,
+        changes={
+            "topic": topic,
+            "urgency": urgency,
+            "action": action,
+            "caller": call.caller_kind,
+            "follow_up": call.follow_up_needed,
+        },
+    )
+    return call
+
+
+@transaction.atomic
+def hotline_follow_up_done(*, actor: Any, call: HotlineCall) -> HotlineCall:
+    if not call.follow_up_open:
+        raise ValidationError(_("This call has no open follow-up."))
+    call.follow_up_done_at = timezone.now()
+    call.follow_up_done_by = actor
+    call.save(update_fields=["follow_up_done_at", "follow_up_done_by"])
+    audit_record(actor=actor, action="hotline.follow_up_done", obj=call)
+    return call
+
+
+@transaction.atomic
+def hotline_call_refer(
+    *, actor: Any, call: HotlineCall, service: Any, reason: str, note: str = ""
+) -> Any:
+    """Open a referral from a call in one step (urgency carried over from the call)."""
+    from referrals.services import referral_send
+
+    from .models import HotlineCallReferral
+
+    if call.client is None:
+        raise ValidationError(
+            _("An anonymous caller cannot be referred. Register the caller as a client first.")
+        )
+    referral = referral_send(
+        actor=actor,
+        client=call.client,
+        service=service,
+        reason=reason,
+        urgency=call.urgency,
+        note=note,
+        from_kind="hotline",
+    )
+    HotlineCallReferral.objects.create(call=call, referral=referral)
+    if call.action == HotlineCall.Action.COUNSELLED:
+        call.action = (
+            HotlineCall.Action.EMERGENCY_PROTECTION
+            if call.urgency == HotlineCall.Urgency.EMERGENCY
+            else HotlineCall.Action.REFERRED
+        )
+        call.save(update_fields=["action"])
+    audit_record(
+        actor=actor, action="hotline.call_refer", obj=call, changes={"urgency": call.urgency}
+    )
+    return referral

@@ -1,0 +1,96 @@
+"""Real-browser checks at 360 px: a group meeting with attendance, a communication session
+for 350 people, and a hotline call that becomes an emergency referral."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from activities.models import Activity, HotlineCall
+from conftest import browser_login
+from programs.models import Membership
+
+from .conftest import give_share_consent, make_client
+
+pytestmark = pytest.mark.browser
+
+
+def _pick_commune(page, text: str) -> None:
+    page.fill("select[name=commune] ~ input.area-search, input.area-search", text)
+    page.wait_for_selector("select[name=commune] option:not([value=''])", state="attached")
+    value = page.eval_on_selector(
+        "select[name=commune]", "s => [...s.options].find(o => o.value).value"
+    )
+    page.select_option("select[name=commune]", value)
+
+
+def test_it_records_a_meeting_and_a_communication_session_in_a_browser(page, browser_world):
+    w = browser_world
+    member = Membership.objects.get(peer_group=w.group)
+    make_client(w, "HH2K7Q")
+    browser_login(page, "peer")
+    page.goto("/activities/new/?kind=meeting")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("input[name=title]", "Sinh hoạt nhóm tháng 3")
+    _pick_commune(page, "ha long")
+    page.select_option("select[name=venue_type]", "group_place")
+    page.check(f"input[name=members][value='{member.pk}']")
+    page.check("input[name=topics][value=violence]")
+    page.fill("textarea[name=client_codes]", "hh2k7q")
+    page.screenshot(path="test-artifacts/activity-meeting-form-360.png", full_page=True)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=attendance]")
+    assert "HH2K7Q" in page.inner_text("[data-testid=attendance]")
+    assert member.alias in page.inner_text("[data-testid=attendance]")
+    page.screenshot(path="test-artifacts/activity-meeting-detail-360.png", full_page=True)
+    meeting = Activity.objects.get()
+    assert meeting.kind == "meeting" and meeting.attendance.count() == 2
+
+    page.goto("/activities/new/")
+    page.select_option("select[name=kind]", "communication")
+    page.select_option("select[name=audience]", "community")
+    _pick_commune(page, "ha long")
+    page.select_option("select[name=venue_type]", "community")
+    page.fill("input[name=n_resident]", "320")
+    page.fill("input[name=n_member]", "30")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=participants]")
+    assert "350" in page.inner_text("[data-testid=participants]")
+    page.screenshot(path="test-artifacts/activity-communication-360.png", full_page=True)
+    assert Activity.objects.get(kind="communication").total_participants == 350
+
+
+def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, browser_world):
+    from directory.models import Service
+    from referrals.models import Referral
+
+    w = browser_world
+    client = make_client(w, "HH2K7Q")
+    service = Service.objects.create(
+        organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
+    )
+    give_share_consent(w, client, w.legal)
+    browser_login(page, "hotline")
+    page.goto("/activities/hotline/new/")
+    started = timezone.localtime() - timedelta(minutes=20)
+    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=duration_minutes]", "18")
+    page.fill("input[name=client_code]", "HH2K7Q")
+    page.select_option("select[name=topic]", "violence")
+    page.check("input[name=urgency][value=emergency]")
+    page.select_option("select[name=action]", "counselled")
+    page.screenshot(path="test-artifacts/hotline-call-form-360.png", full_page=True)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("select[name=service]")
+    page.select_option("select[name=service]", str(service.pk))
+    assert page.input_value("textarea[name=reason]")  # prefilled from the call
+    page.click("main form button.danger")
+    page.wait_for_selector("[data-testid=call-referrals]")
+    page.screenshot(path="test-artifacts/hotline-call-referral-360.png", full_page=True)
+    referral = Referral.objects.get()
+    assert referral.urgency == "emergency" and referral.client == client
+    assert referral.code in page.inner_text("[data-testid=call-referrals]")
+    assert HotlineCall.objects.get().action == "emergency_protection"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from activities import queries, services
+from activities.models import HotlineCall
+
+from .conftest import give_share_consent
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(world, **kw):
+    defaults = dict(
+        actor=world.hotline,
+        organisation=world.hotline_org,
+        started_at=timezone.now() - timedelta(hours=1),
+        duration_minutes=12,
+        topic="violence",
+        urgency="routine",
+        action="counselled",
+    )
+    defaults.update(kw)
+    return services.hotline_call_log(**defaults)
+
+
+def _service(world):
+    from directory.models import Service
+
+    return Service.objects.create(
+        organisation=world.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
+    )
+
+
+def test_it_hides_hotline_pages_from_outsiders_and_wrong_roles(world, as_user):
+    call = _call(world)
+    urls = [
+        reverse("activities:hotline_shift"),
+        reverse("activities:call_create"),
+        reverse("activities:call_detail", args=[call.public_id]),
+    ]
+    for url in urls:
+        for user in (world.nobody, world.peer, world.provider, world.coordinator, world.admin):
+            assert as_user(user).get(url).status_code == 404, (url, user)
+        assert as_user(world.hotline).get(url).status_code == 200
+    done = reverse("activities:call_follow_up_done", args=[call.public_id])
+    assert as_user(world.peer).post(done).status_code == 404
+
+
+def test_it_shows_calls_of_the_users_hotline_only(world, as_user):
+    from conftest import make_user
+    from programs.models import Organisation
+
+    other = Organisation.objects.create(name="Hotline Huế", kind="community", province=world.hue)
+    other_counsellor = make_user("hotline_hue", "hotline", organisation=other)
+    call = _call(world)
+    url = reverse("activities:call_detail", args=[call.public_id])
+    assert as_user(other_counsellor).get(url).status_code == 404
+
+
+def test_it_logs_an_anonymous_call_and_a_client_call(world, as_user, client_a):
+    http = as_user(world.hotline)
+    started = timezone.localtime() - timedelta(minutes=30)
+    response = http.post(
+        reverse("activities:call_create"),
+        {
+            "started_at": started.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "15",
+            "client_code": "",
+            "topic": "hiv_sti",
+            "urgency": "routine",
+            "action": "counselled",
+        },
+    )
+    assert response.status_code == 302
+    response = http.post(
+        reverse("activities:call_create"),
+        {
+            "started_at": started.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "5",
+            "client_code": client_a.short_code.lower(),
+            "topic": "violence",
+            "urgency": "urgent",
+            "action": "follow_up",
+        },
+    )
+    assert response.status_code == 302
+    anon, known = HotlineCall.objects.order_by("id")
+    assert anon.caller_kind == "anonymous" and anon.client is None
+    assert known.client == client_a and known.follow_up_open
+    assert known.counsellor == world.hotline and known.organisation == world.hotline_org
+
+
+def test_it_rejects_an_unknown_code_and_a_future_start(world, as_user):
+    response = as_user(world.hotline).post(
+        reverse("activities:call_create"),
+        {
+            "started_at": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "5",
+            "client_code": "ZZZZZZ",
+            "topic": "violence",
+            "urgency": "urgent",
+            "action": "counselled",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "client_code" in errors and "started_at" in errors
+    assert not HotlineCall.objects.exists()
+
+
+def test_it_lists_open_follow_ups_on_the_shift_and_marks_them_done(
+    world, as_user, django_assert_max_num_queries
+):
+    for _ in range(3):
+        _call(world, action="follow_up")
+    _call(world)
+    http = as_user(world.hotline)
+    with django_assert_max_num_queries(12):
+        response = http.get(reverse("activities:hotline_shift"))
+    assert len(response.context["follow_ups"]) == 3
+    first = response.context["follow_ups"][0]
+    response = http.post(reverse("activities:call_follow_up_done", args=[first.public_id]))
+    assert response.status_code == 302
+    assert queries.open_follow_ups(world.hotline).count() == 2
+    first.refresh_from_db()
+    assert first.follow_up_done_by == world.hotline
+
+
+def test_it_turns_an_emergency_call_into_a_referral_in_one_step(world, as_user, client_a):
+    from referrals.models import Referral
+
+    service = _service(world)
+    give_share_consent(world, client_a, world.legal)
+    call = _call(world, client=client_a, urgency="emergency", topic="violence")
+    http = as_user(world.hotline)
+    url = reverse("activities:call_detail", args=[call.public_id])
+    page = http.get(url)
+    assert page.context["refer_form"]["reason"].value()  # prefilled
+    response = http.post(url, {"service": service.pk, "reason": "Bị đánh, cần trợ giúp ngay"})
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.client == client_a and referral.urgency == "emergency"
+    assert referral.from_kind == "hotline"
+    call.refresh_from_db()
+    assert call.action == "emergency_protection"
+    assert referral.code in http.get(url).content.decode()
+
+
+def test_it_shows_a_clear_error_when_the_client_has_not_consented(world, as_user, client_a):
+    service = _service(world)
+    call = _call(world, client=client_a, urgency="emergency")
+    response = as_user(world.hotline).post(
+        reverse("activities:call_detail", args=[call.public_id]),
+        {"service": service.pk, "reason": "Cần trợ giúp"},
+    )
+    assert response.status_code == 200
+    assert response.context["refer_form"].non_field_errors()
+
+
+def test_it_counts_calls_by_topic_and_urgency(world):
+    _call(world, topic="violence", urgency="emergency")
+    _call(world, topic="violence", urgency="emergency")
+    _call(world, topic="health", urgency="routine")
+    counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
+    assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}

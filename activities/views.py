@@ -1,0 +1,354 @@
+"""Thin views: check the role (404 when wrong), call a query or a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scope
+from accounts.models import Role
+
+from . import queries, services
+from .forms import (
+    ActivityForm,
+    AgreementForm,
+    CallReferralForm,
+    DistributionForm,
+    EstablishmentForm,
+    HealthDayDeliveryForm,
+    HotlineCallForm,
+    OwnerContactForm,
+    RevealReasonForm,
+)
+from .models import ActivityKind, HotlineCall, ParticipantKind, Topic
+
+
+def _require(user: Any, *roles: str) -> None:
+    if not scope.has_role(user, *roles):
+        raise Http404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Activities ----------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *queries.ACTIVITY_ROLES)
+    qs = queries.activities_for(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in ActivityKind.values:
+        qs = qs.filter(kind=kind)
+    return render(
+        request,
+        "activities/activity_list.html",
+        {"activities": qs[:100], "kinds": ActivityKind.choices, "kind": kind},
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *queries.ACTIVITY_ROLES)
+    initial = {}
+    if request.GET.get("kind") in ActivityKind.values:
+        initial["kind"] = request.GET["kind"]
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.activity_record(
+                actor=request.user,
+                kind=data["kind"],
+                audience=data["audience"],
+                title=data["title"],
+                held_on=data["held_on"],
+                support_model=data["support_model"],
+                peer_group=data["peer_group"],
+                commune=data["commune"],
+                venue_type=data["venue_type"],
+                organiser=data["organiser"],
+                topics=data["topics"],
+                participants=form.participant_counts(),
+                members=data["members"],
+                clients=data["clients"],
+                establishments=data.get("establishments") or [],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Activity recorded."))
+            return redirect("activities:activity_detail", public_id=activity.public_id)
+    participant_fields = [form[f"n_{k}"] for k in ParticipantKind.values]
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"form": form, "participant_fields": participant_fields},
+    )
+
+
+@login_required
+def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, *queries.ACTIVITY_ROLES)
+    activity = queries.get_activity(request.user, public_id)
+    distribute_form = DistributionForm(user=request.user, activity=activity, prefix="dist")
+    deliver_form = None
+    if activity.kind == ActivityKind.HEALTH_DAY:
+        deliver_form = HealthDayDeliveryForm(user=request.user, activity=activity, prefix="deliver")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "distribute":
+            distribute_form = DistributionForm(
+                request.POST, user=request.user, activity=activity, prefix="dist"
+            )
+            if distribute_form.is_valid():
+                try:
+                    services.activity_distribute(
+                        actor=request.user, activity=activity, **distribute_form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    _apply_errors(distribute_form, exc)
+                else:
+                    messages.success(request, _("Items handed out recorded; stock lowered."))
+                    return redirect("activities:activity_detail", public_id=public_id)
+        elif action == "deliver" and deliver_form is not None:
+            deliver_form = HealthDayDeliveryForm(
+                request.POST, user=request.user, activity=activity, prefix="deliver"
+            )
+            if deliver_form.is_valid():
+                data = deliver_form.cleaned_data
+                try:
+                    services.health_day_delivery_record(
+                        actor=request.user,
+                        activity=activity,
+                        client=data["client_code"],
+                        service_type=data["service_type"],
+                        provider=data["provider"],
+                    )
+                except ValidationError as exc:
+                    _apply_errors(deliver_form, exc)
+                else:
+                    messages.success(request, _("Service delivery recorded."))
+                    return redirect("activities:activity_detail", public_id=public_id)
+    attendance = list(activity.attendance.all())
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "participants": list(activity.participants.all()),
+            "members": [a.member for a in attendance if a.member_id],
+            "clients": [a.client for a in attendance if a.client_id],
+            "establishments": list(activity.establishments.all()),
+            "topic_labels": [Topic(t).label for t in activity.topics if t in Topic.values],
+            "distributions": [d.distribution for d in activity.distributions.all()],
+            "deliveries": [d.delivery for d in activity.health_day_deliveries.all()],
+            "distribute_form": distribute_form,
+            "deliver_form": deliver_form,
+        },
+    )
+
+
+# --- Establishments ------------------------------------------------------------------
+
+
+@login_required
+def establishment_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    establishments = queries.establishments_for(request.user)
+    return render(
+        request, "activities/establishment_list.html", {"establishments": establishments[:200]}
+    )
+
+
+@login_required
+def establishment_create(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    form = EstablishmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            establishment = services.establishment_register(
+                actor=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                commune=data["commune"],
+                support_model=data["support_model"],
+                owner_name=data["owner_name"],
+                owner_phone=data["owner_phone"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Establishment registered."))
+            return redirect("activities:establishment_detail", public_id=establishment.public_id)
+    return render(request, "activities/establishment_form.html", {"form": form})
+
+
+@login_required
+def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    establishment = queries.get_establishment(request.user, public_id)
+    reveal_form = RevealReasonForm(prefix="reveal")
+    contact_form = OwnerContactForm(prefix="contact")
+    agreement_form = AgreementForm(prefix="agreement")
+    contact = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reveal":
+            reveal_form = RevealReasonForm(request.POST, prefix="reveal")
+            if reveal_form.is_valid():
+                contact = services.establishment_owner_contact(
+                    actor=request.user,
+                    establishment=establishment,
+                    reason=reveal_form.cleaned_data["reason"],
+                )
+        elif action == "contact":
+            contact_form = OwnerContactForm(request.POST, prefix="contact")
+            if contact_form.is_valid():
+                services.establishment_set_owner_contact(
+                    actor=request.user,
+                    establishment=establishment,
+                    owner_name=contact_form.cleaned_data["owner_name"],
+                    owner_phone=contact_form.cleaned_data["owner_phone"],
+                )
+                messages.success(request, _("Owner's contact saved."))
+                return redirect("activities:establishment_detail", public_id=public_id)
+        elif action == "agreement":
+            agreement_form = AgreementForm(request.POST, prefix="agreement")
+            if agreement_form.is_valid():
+                services.establishment_agreement_record(
+                    actor=request.user,
+                    establishment=establishment,
+                    **agreement_form.cleaned_data,
+                )
+                messages.success(request, _("Agreement recorded."))
+                return redirect("activities:establishment_detail", public_id=public_id)
+    return render(
+        request,
+        "activities/establishment_detail.html",
+        {
+            "establishment": establishment,
+            "summary": queries.establishment_summary(establishment),
+            "has_contact": bool(establishment.wrapped_key),
+            "contact": contact,
+            "reveal_form": reveal_form,
+            "contact_form": contact_form,
+            "agreement_form": agreement_form,
+        },
+    )
+
+
+# --- Hotline -------------------------------------------------------------------------
+
+
+@login_required
+def hotline_shift(request: HttpRequest) -> HttpResponse:
+    """The shift view: open follow-ups first, then the latest calls."""
+    _require(request.user, Role.HOTLINE)
+    return render(
+        request,
+        "activities/hotline_shift.html",
+        {
+            "follow_ups": queries.open_follow_ups(request.user).order_by("started_at")[:100],
+            "calls": queries.calls_for(request.user)[:30],
+        },
+    )
+
+
+@login_required
+def call_create(request: HttpRequest) -> HttpResponse:
+    _require(request.user, Role.HOTLINE)
+    orgs = list(queries.hotline_orgs(request.user))
+    form = HotlineCallForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            call = services.hotline_call_log(
+                actor=request.user,
+                organisation=orgs[0],
+                started_at=data["started_at"],
+                duration_minutes=data["duration_minutes"],
+                client=data["client_code"],
+                topic=data["topic"],
+                urgency=data["urgency"],
+                action=data["action"],
+                follow_up_needed=data["follow_up_needed"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Call logged."))
+            return redirect("activities:call_detail", public_id=call.public_id)
+    return render(request, "activities/call_form.html", {"form": form})
+
+
+def _referral_services(user: Any, call: HotlineCall) -> Any:
+    from directory.queries import services_for
+
+    qs = services_for(user)
+    if call.organisation.province_id:
+        qs = qs.filter(organisation__province_id=call.organisation.province_id)
+    return qs.order_by("organisation__name", "name")
+
+
+@login_required
+def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, Role.HOTLINE)
+    call = queries.get_call(request.user, public_id)
+    refer_form = None
+    if call.client_id:
+        refer_form = CallReferralForm(
+            request.POST or None,
+            services=_referral_services(request.user, call),
+            initial={"reason": _("Hotline call: %(topic)s") % {"topic": call.get_topic_display()}},
+        )
+        if request.method == "POST" and refer_form.is_valid():
+            try:
+                referral = services.hotline_call_refer(
+                    actor=request.user,
+                    call=call,
+                    service=refer_form.cleaned_data["service"],
+                    reason=refer_form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(refer_form, exc)
+            else:
+                messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
+                return redirect("activities:call_detail", public_id=public_id)
+    return render(
+        request,
+        "activities/call_detail.html",
+        {
+            "call": call,
+            "refer_form": refer_form,
+            "referrals": [link.referral for link in call.referral_links.all()],
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_follow_up_done(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, Role.HOTLINE)
+    call = queries.get_call(request.user, public_id)
+    try:
+        services.hotline_follow_up_done(actor=request.user, call=call)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Follow-up marked done."))
+    return redirect("activities:hotline_shift")

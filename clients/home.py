@@ -1,0 +1,26 @@
+"""Home panels and menu entries of the client registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from core.registry import home_panel, nav_item
+
+from . import queries
+
+nav_item(
+    20, _("Clients"), "clients:list", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
+)
+
+
+@home_panel(30, "clients/_home_requests.html")
+def requests_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Open data-subject requests, shown to coordinators (and group leaders) until closed."""
+    open_requests = list(queries.open_requests_for(request.user)[:50])
+    if not open_requests:
+        return None
+    return {"requests": open_requests}

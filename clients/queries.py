@@ -1,0 +1,223 @@
+"""Every read of the client registry, always with the acting user.
+
+Who sees which clients:
+- peer educators and group leaders: the clients of their own peer group(s), identity
+  included (every reading of identity is audited by the service that opens it);
+- coordinators: the clients of the peer groups of their support models, masked (codes
+  only) unless they unmask one for a written reason, for a limited time;
+- everybody else (provider staff, hotline, managers, administrators): no client pages at
+  all. Providers reach referred clients through the referrals app only.
+
+Consent helpers (`may_follow_up`, `may_contact_by_phone`, `has_sharing_consent`) are read
+by other apps (reminders, referrals) before they act on a client.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import scope
+from accounts.models import Role
+from core.crypto import blind_index
+
+from . import uic as uic_module
+from .models import Client, ClientStatus, Consent, DataSubjectRequest, UnmaskGrant
+
+IDENTITY_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER)
+CLIENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+# Who may erase a client's identity and close data-subject requests.
+ERASE_ROLES = (Role.GROUP_LEADER, Role.COORDINATOR)
+
+
+def _scope_q(user: Any) -> Q | None:
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    if not groups and not models:
+        return None
+    return Q(peer_group_id__in=groups) | Q(peer_group__support_model_id__in=models)
+
+
+def clients_for(user: Any) -> QuerySet[Client]:
+    """Clients the user may open (erased ones included: their pseudonymous record stays)."""
+    cond = _scope_q(user)
+    if cond is None:
+        return Client.objects.none()
+    return Client.objects.filter(cond).select_related("peer_group", "commune", "province")
+
+
+def get_client(user: Any, public_id: Any) -> Client:
+    return get_object_or_404(clients_for(user), public_id=public_id)
+
+
+def registration_groups(user: Any) -> QuerySet[Any]:
+    """Peer groups the user may register clients in (their own, as peer or leader)."""
+    from programs.models import PeerGroup
+
+    return PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).select_related(
+        "support_model__province", "support_model__lead_organisation"
+    )
+
+
+def is_group_member_of(user: Any, client: Client) -> bool:
+    return client.peer_group_id in scope.peer_group_ids(user)
+
+
+def active_unmask(user: Any, client: Client) -> UnmaskGrant | None:
+    if client.peer_group.support_model_id not in scope.support_model_ids(user):
+        return None
+    return (
+        UnmaskGrant.objects.filter(user=user, client=client, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def can_see_identity(user: Any, client: Client) -> bool:
+    """Own group's peers and leaders; a coordinator only while an unmask grant lasts."""
+    if is_group_member_of(user, client):
+        return True
+    return active_unmask(user, client) is not None
+
+
+def can_unmask(user: Any, client: Client) -> bool:
+    return not is_group_member_of(
+        user, client
+    ) and client.peer_group.support_model_id in scope.support_model_ids(user)
+
+
+def can_erase(user: Any, client: Client) -> bool:
+    if client.peer_group_id in scope.peer_group_ids(user, Role.GROUP_LEADER):
+        return True
+    return client.peer_group.support_model_id in scope.support_model_ids(user)
+
+
+def can_edit(user: Any, client: Client) -> bool:
+    """Correcting a client's record: their group's peers and leaders, or an unmasked
+    coordinator (correction may touch identity)."""
+    return can_see_identity(user, client)
+
+
+# --- Consent -------------------------------------------------------------------------
+
+
+def _active_consents(client: Client, purpose: str) -> QuerySet[Consent]:
+    return Consent.objects.filter(client=client, purpose=purpose, withdrawn_at__isnull=True)
+
+
+def may_follow_up(client: Client) -> bool:
+    """False once the client withdrew consent to follow-up (no reminders, no contact), or
+    is deceased."""
+    if client.status == ClientStatus.DECEASED:
+        return False
+    return _active_consents(client, Consent.Purpose.FOLLOW_UP).exists()
+
+
+def may_contact_by_phone(client: Client) -> bool:
+    if client.is_erased or not may_follow_up(client):
+        return False
+    return _active_consents(client, Consent.Purpose.PHONE_CONTACT).exists()
+
+
+def has_sharing_consent(client: Client, provider_org: Any) -> bool:
+    """Consent, not withdrawn, to share this client's referral with this provider."""
+    if provider_org is None:
+        return False
+    return (
+        _active_consents(client, Consent.Purpose.SHARE_PROVIDER)
+        .filter(provider_id=getattr(provider_org, "pk", provider_org))
+        .exists()
+    )
+
+
+# --- Duplicates and look-ups ---------------------------------------------------------
+
+
+def possible_duplicates(*, uic: str, province_code: str, phone: str = "") -> QuerySet[Client]:
+    """Same UIC in the same province, or the same phone (through its blind index)."""
+    cond = Q(uic=uic, province_id=province_code)
+    phone_idx = blind_index("phone", phone) if phone else ""
+    if phone_idx:
+        cond |= Q(phone_index=phone_idx)
+    return Client.objects.filter(cond).select_related("peer_group").order_by("short_code")
+
+
+def find_by_code(user: Any, term: str) -> list[Client]:
+    """Clients in the user's scope whose short code or UIC is the term typed."""
+    code = uic_module.normalise(term)
+    if not code:
+        return []
+    return list(clients_for(user).filter(Q(short_code=code) | Q(uic=code))[:20])
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def client_list(user: Any) -> QuerySet[Client]:
+    return (
+        clients_for(user)
+        .select_related("peer_group__support_model", "commune", "establishment")
+        .prefetch_related("population_groups")
+        .order_by("-registered_on", "short_code")
+    )
+
+
+def status_history(client: Client) -> QuerySet[Any]:
+    return client.status_history.select_related("changed_by")
+
+
+def consents_of(client: Client) -> QuerySet[Consent]:
+    return client.consents.select_related("provider", "taken_by", "withdrawn_by")
+
+
+def sharing_providers(client: Client) -> QuerySet[Any]:
+    """Service providers a client may consent to share with: those of the group's province."""
+    from programs.models import Organisation
+
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province_id=client.province_id,
+        active=True,
+    )
+
+
+def requests_of(client: Client) -> QuerySet[DataSubjectRequest]:
+    return client.data_requests.select_related("created_by", "closed_by")
+
+
+def open_requests_for(user: Any) -> QuerySet[DataSubjectRequest]:
+    """Open data-subject requests a coordinator (or group leader) must see until closed."""
+    models = scope.support_model_ids(user)
+    groups = scope.peer_group_ids(user, Role.GROUP_LEADER)
+    if not models and not groups:
+        return DataSubjectRequest.objects.none()
+    return (
+        DataSubjectRequest.objects.filter(closed_at__isnull=True)
+        .filter(
+            Q(client__peer_group__support_model_id__in=models) | Q(client__peer_group_id__in=groups)
+        )
+        .select_related("client", "created_by")
+        .order_by("due_on", "id")
+    )
+
+
+def get_request(user: Any, pk: int) -> DataSubjectRequest:
+    qs = DataSubjectRequest.objects.filter(client__in=clients_for(user)).select_related("client")
+    return get_object_or_404(qs, pk=pk)
+
+
+def minors_count(user: Any) -> int:
+    return clients_for(user).filter(is_minor_at_registration=True).count()
+
+
+def cutoff_year_for_minor(today: date | None = None) -> int:
+    """Clients born after this year are under 18 (by birth year)."""
+    return (today or date.today()).year - 18
+
+
+def not_contacted_since(days: int) -> date:
+    return date.today() - timedelta(days=days)

@@ -1,0 +1,478 @@
+"""Every write to the client registry: one function per use case, in a transaction, with
+its audit entry. Audit entries name fields and counts, never identifying values."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from core.crypto import DecryptionError, EncryptedIdentity, blind_index, normalise_phone
+
+from . import queries
+from .models import (
+    Client,
+    ClientStatus,
+    ClientStatusChange,
+    Consent,
+    DataSubjectRequest,
+    PopulationGroup,
+    UnmaskGrant,
+)
+from .uic import build_uic
+
+# Unambiguous when read aloud or written by hand: no 0/O, 1/I/L.
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 6
+IDENTITY_FIELDS = ("name", "nickname", "phone", "notes")
+
+
+class PossibleDuplicate(ValidationError):
+    """Registration stopped: a client with the same UIC (same province) or the same phone
+    exists. `matches` holds them; the caller shows those the user may see."""
+
+    def __init__(self, matches: Sequence[Client]) -> None:
+        super().__init__(_("This client may already be registered."), code="duplicate")
+        self.matches = list(matches)
+
+
+def new_short_code() -> str:
+    for _attempt in range(50):
+        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+        if not Client.objects.filter(short_code=code).exists():
+            return code
+    raise RuntimeError("could not draw a free short code")  # pragma: no cover
+
+
+def identity_fields(
+    *, name: str = "", nickname: str = "", phone: str = "", notes: str = ""
+) -> dict[str, str]:
+    return {
+        "name": (name or "").strip(),
+        "nickname": (nickname or "").strip(),
+        "phone": normalise_phone(phone or ""),
+        "notes": (notes or "").strip(),
+    }
+
+
+def _apply_identity(client: Client, fields: dict[str, str]) -> None:
+    """Encrypt identity onto the client (a fresh data key if none yet) and refresh the
+    blind indexes. All empty → no key and no blob at all."""
+    if not any(fields.values()):
+        client.wrapped_key = None
+        client.identity_blob = None
+    elif client.wrapped_key:
+        client.identity_blob = EncryptedIdentity.reseal(
+            bytes(client.wrapped_key), fields, client.crypto_context
+        )
+    else:
+        client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
+            fields, client.crypto_context
+        )
+    client.phone_index = blind_index("phone", fields["phone"])
+    client.name_index = blind_index("name", fields["name"])
+
+
+def _is_minor(birth_year: int, on: date) -> bool:
+    return on.year - birth_year < 18
+
+
+@transaction.atomic
+def client_register(
+    *,
+    actor: Any,
+    peer_group: Any,
+    given_name: str,
+    mother_given_name: str = "",
+    family_name: str = "",
+    birth_year: int,
+    sex: str,
+    gender_identity: str = "not_stated",
+    population_groups: Iterable[PopulationGroup] = (),
+    commune: Any = None,
+    establishment: Any = None,
+    name: str = "",
+    nickname: str = "",
+    phone: str = "",
+    notes: str = "",
+    consent_follow_up: bool,
+    consent_method: str,
+    consent_phone: bool = False,
+    share_with: Iterable[Any] = (),
+    registered_on: date | None = None,
+    register_anyway: bool = False,
+) -> Client:
+    """Register a client under a UIC and a fresh short code. The names used for the UIC are
+    not stored. Raises PossibleDuplicate unless `register_anyway`."""
+    if not consent_follow_up:
+        raise ValidationError(
+            {"consent_follow_up": _("The client must agree to registration before you continue.")}
+        )
+    today = registered_on or timezone.localdate()
+    if not 1900 < birth_year <= today.year:
+        raise ValidationError({"birth_year": _("Enter a year of birth between 1900 and now.")})
+    province = peer_group.support_model.province
+    uic = build_uic(
+        given_name=given_name,
+        mother_given_name=mother_given_name,
+        family_name=family_name,
+        birth_year=birth_year,
+        sex=sex,
+    )
+    if not register_anyway:
+        matches = list(
+            queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:10]
+        )
+        if matches:
+            raise PossibleDuplicate(matches)
+    client = Client(
+        short_code=new_short_code(),
+        uic=uic,
+        peer_group=peer_group,
+        province=province,
+        commune=commune,
+        establishment=establishment,
+        birth_year=birth_year,
+        sex=sex,
+        gender_identity=gender_identity,
+        is_minor_at_registration=_is_minor(birth_year, today),
+        registered_on=today,
+        registered_by=actor,
+    )
+    fields = identity_fields(name=name, nickname=nickname, phone=phone, notes=notes)
+    _apply_identity(client, fields)
+    client.save()
+    client.population_groups.set(list(population_groups))
+    ClientStatusChange.objects.create(
+        client=client, status=ClientStatus.ACTIVE, changed_on=today, changed_by=actor
+    )
+    now = timezone.now()
+    consents = [Consent(purpose=Consent.Purpose.FOLLOW_UP)]
+    if consent_phone:
+        consents.append(Consent(purpose=Consent.Purpose.PHONE_CONTACT))
+    consents += [Consent(purpose=Consent.Purpose.SHARE_PROVIDER, provider=p) for p in share_with]
+    for consent in consents:
+        consent.client = client
+        consent.method = consent_method
+        consent.taken_by = actor
+        consent.taken_at = now
+    Consent.objects.bulk_create(consents)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=client,
+        changes={
+            "identity_fields": [k for k, v in fields.items() if v],
+            "consents": [c.purpose for c in consents],
+            "minor": client.is_minor_at_registration,
+            "duplicate_overridden": register_anyway,
+        },
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: Any,
+    client: Client,
+    birth_year: int,
+    sex: str,
+    gender_identity: str,
+    population_groups: Iterable[PopulationGroup],
+    commune: Any,
+    establishment: Any,
+    identity: dict[str, str] | None = None,
+    given_name: str = "",
+    mother_given_name: str = "",
+    family_name: str = "",
+) -> Client:
+    """Correct a client's record. Identity is replaced only when `identity` is given; the
+    UIC is rebuilt only when the names it is built from are typed again."""
+    changed: list[str] = []
+    for field, value in (
+        ("birth_year", birth_year),
+        ("sex", sex),
+        ("gender_identity", gender_identity),
+        ("commune", commune),
+        ("establishment", establishment),
+    ):
+        if getattr(client, field) != value:
+            setattr(client, field, value)
+            changed.append(field)
+    if given_name:
+        uic = build_uic(
+            given_name=given_name,
+            mother_given_name=mother_given_name,
+            family_name=family_name,
+            birth_year=client.birth_year,
+            sex=client.sex,
+        )
+        if uic != client.uic:
+            client.uic = uic
+            changed.append("uic")
+    if identity is not None:
+        if client.is_erased:
+            raise ValidationError(_("This client's identity was erased and cannot be re-entered."))
+        before = _open(client)
+        fields = identity_fields(**identity)
+        if before != fields:
+            _apply_identity(client, fields)
+            changed += [k for k in IDENTITY_FIELDS if before.get(k, "") != fields[k]]
+    client.save()
+    groups = set(population_groups)
+    if groups != set(client.population_groups.all()):
+        client.population_groups.set(groups)
+        changed.append("population_groups")
+    audit_record(actor=actor, action="update", obj=client, changes={"fields": sorted(changed)})
+    return client
+
+
+def _open(client: Client) -> dict[str, str]:
+    if not client.has_identity:
+        return identity_fields()
+    return EncryptedIdentity.open(client.wrapped_key, client.identity_blob, client.crypto_context)
+
+
+@transaction.atomic
+def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str, str]:
+    """Decrypt a client's identity for display. Every reading is audited ("view")."""
+    if not client.has_identity:
+        return identity_fields()
+    try:
+        fields = _open(client)
+    except DecryptionError:
+        return identity_fields()
+    audit_record(
+        actor=actor,
+        action="view",
+        obj=client,
+        changes={"fields": [k for k, v in fields.items() if v]},
+        reason=reason,
+    )
+    return fields
+
+
+@transaction.atomic
+def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
+    """A coordinator sees one client's identity for UNMASK_MINUTES, for a written reason."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Write why you need to see this identity.")})
+    if not queries.can_unmask(actor, client):
+        raise ValidationError(_("You cannot unmask this client."))
+    minutes = int(settings.CAUNOI.get("UNMASK_MINUTES", 15))
+    grant = UnmaskGrant.objects.create(
+        user=actor,
+        client=client,
+        reason=reason,
+        expires_at=timezone.now() + timedelta(minutes=minutes),
+    )
+    audit_record(
+        actor=actor, action="unmask", obj=client, changes={"minutes": minutes}, reason=reason
+    )
+    return grant
+
+
+@transaction.atomic
+def client_status_change(
+    *, actor: Any, client: Client, status: str, changed_on: date, note: str = ""
+) -> ClientStatusChange:
+    if status not in ClientStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == client.status:
+        raise ValidationError({"status": _("The client already has this status.")})
+    if changed_on < client.registered_on or changed_on > timezone.localdate():
+        raise ValidationError(
+            {"changed_on": _("The date must be between registration and today.")}
+        )
+    change = ClientStatusChange.objects.create(
+        client=client, status=status, changed_on=changed_on, changed_by=actor, note=note
+    )
+    before = client.status
+    client.status = status
+    client.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=client,
+        changes={"status": [before, status]},
+    )
+    return change
+
+
+@transaction.atomic
+def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
+    """Destroy the client's wrapped data key and encrypted identity: the name, nickname,
+    phone and notes can no longer be recovered, even with the master key. The pseudonymous
+    record and everything counted in reports stay. Closes open erasure requests."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why this identity is erased.")})
+    had = [k for k in ("wrapped_key", "identity_blob") if getattr(client, k)]
+    client.wrapped_key = None
+    client.identity_blob = None
+    client.phone_index = ""
+    client.name_index = ""
+    client.erased_at = timezone.now()
+    client.save(
+        update_fields=[
+            "wrapped_key",
+            "identity_blob",
+            "phone_index",
+            "name_index",
+            "erased_at",
+            "updated_at",
+        ]
+    )
+    UnmaskGrant.objects.filter(client=client).delete()
+    closed = DataSubjectRequest.objects.filter(
+        client=client, kind=DataSubjectRequest.Kind.ERASE, closed_at__isnull=True
+    ).update(closed_at=client.erased_at, closed_by=actor)
+    audit_record(
+        actor=actor,
+        action="erase",
+        obj=client,
+        changes={"destroyed": had, "requests_closed": closed},
+        reason=reason,
+    )
+    return client
+
+
+# --- Consent -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    client: Client,
+    purpose: str,
+    method: str,
+    provider: Any = None,
+    taken_at: Any = None,
+) -> Consent:
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError({"purpose": _("Choose a purpose from the list.")})
+    if method not in Consent.Method.values:
+        raise ValidationError({"method": _("Choose how the consent was given.")})
+    if purpose == Consent.Purpose.SHARE_PROVIDER and provider is None:
+        raise ValidationError({"provider": _("Name the provider the client agrees to share with.")})
+    if purpose != Consent.Purpose.SHARE_PROVIDER:
+        provider = None
+    existing = Consent.objects.filter(
+        client=client, purpose=purpose, provider=provider, withdrawn_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    consent = Consent.objects.create(
+        client=client,
+        purpose=purpose,
+        provider=provider,
+        method=method,
+        taken_by=actor,
+        taken_at=taken_at or timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=consent,
+        changes={"purpose": purpose, "method": method, "client": client.pk},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
+    """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up)."""
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=consent,
+        changes={"withdrawn": consent.purpose, "client": consent.client_id},
+    )
+    return consent
+
+
+# --- Data-subject requests -----------------------------------------------------------
+
+
+@transaction.atomic
+def request_record(
+    *, actor: Any, client: Client, kind: str, received_on: date, note: str = ""
+) -> DataSubjectRequest:
+    if kind not in DataSubjectRequest.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of request.")})
+    due = received_on + timedelta(days=DataSubjectRequest.DUE_DAYS[DataSubjectRequest.Kind(kind)])
+    request = DataSubjectRequest.objects.create(
+        client=client,
+        kind=kind,
+        received_on=received_on,
+        due_on=due,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="create", obj=request, changes={"kind": kind})
+    return request
+
+
+@transaction.atomic
+def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+    if request.closed_at is not None:
+        return request
+    request.closed_at = timezone.now()
+    request.closed_by = actor
+    if note:
+        request.note = (f"{request.note} — {note}" if request.note else note)[:300]
+    request.save(update_fields=["closed_at", "closed_by", "note"])
+    audit_record(actor=actor, action="update", obj=request, changes={"closed": True})
+    return request
+
+
+@transaction.atomic
+def client_export(*, actor: Any, client: Client) -> str:
+    """The client's own data as a readable UTF-8 HTML document (audited "export")."""
+    from . import queries as q
+
+    identity = _open(client) if client.has_identity else identity_fields()
+    contacts: list[Any] = []
+    try:
+        from outreach.queries import contacts_of_client
+
+        contacts = list(contacts_of_client(client))
+    except ImportError:  # pragma: no cover
+        contacts = []
+    html = render_to_string(
+        "clients/export.html",
+        {
+            "client": client,
+            "identity": identity,
+            "population_groups": list(client.population_groups.all()),
+            "consents": list(q.consents_of(client)),
+            "history": list(q.status_history(client)),
+            "requests": list(q.requests_of(client)),
+            "contacts": contacts,
+            "generated_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=client,
+        changes={"identity_fields": [k for k, v in identity.items() if v]},
+    )
+    return html

@@ -1,0 +1,44 @@
+"""Fixtures for client registry tests: a registered client of the home peer group."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from clients import services
+from clients.models import Client, PopulationGroup
+
+NAME = "Nguyễn Thị Lành"
+PHONE = "0912 345 678"
+PHONE_DIGITS = "0912345678"
+
+
+def register(w: SimpleNamespace, **overrides: Any) -> Client:
+    data: dict[str, Any] = {
+        "actor": w.peer,
+        "peer_group": w.group,
+        "given_name": "Lành",
+        "mother_given_name": "Hoa",
+        "birth_year": 1995,
+        "sex": "F",
+        "gender_identity": "woman",
+        "population_groups": PopulationGroup.objects.filter(code="fsw"),
+        "commune": w.ha_long,
+        "name": NAME,
+        "nickname": "Bống",
+        "phone": PHONE,
+        "notes": "",
+        "consent_follow_up": True,
+        "consent_method": "verbal",
+        "consent_phone": True,
+        "share_with": [w.clinic],
+    }
+    data.update(overrides)
+    return services.client_register(**data)
+
+
+@pytest.fixture
+def client_of_group(world: SimpleNamespace) -> Client:
+    return register(world)

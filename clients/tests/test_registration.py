@@ -1,0 +1,188 @@
+"""Registering a client: the page, duplicates, consent, minors, identity encrypted at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from clients import services
+from clients.models import Client, Consent
+from core.crypto import EncryptedIdentity, blind_index
+
+from .conftest import NAME, PHONE, PHONE_DIGITS, register
+
+
+def form_data(w: Any, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "peer_group": w.group.pk,
+        "given_name": "Lành",
+        "mother_given_name": "Hoa",
+        "birth_year": "1995",
+        "sex": "F",
+        "gender_identity": "woman",
+        "population_groups": ["fsw"],
+        "commune": w.ha_long.pk,
+        "name": NAME,
+        "nickname": "Bống",
+        "phone": PHONE,
+        "notes": "",
+        "consent_method": "verbal",
+        "consent_follow_up": "on",
+        "share_with": [w.clinic.pk],
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.parametrize("who", ["peer", "leader"])
+def test_it_registers_a_client_from_the_page(world: Any, as_user: Any, who: str) -> None:
+    http = as_user(getattr(world, who))
+    page = http.get(reverse("clients:register"))
+    assert page.status_code == 200
+    assert "Decree 356/2025" in page.content.decode() or "356/2025" in page.content.decode()
+    assert b'checked' not in page.content  # no pre-ticked boxes
+    response = http.post(reverse("clients:register"), form_data(world))
+    client = Client.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:detail", args=[client.public_id])
+    assert client.uic == "LAHO95F"
+    assert client.province_id == world.qn.pk
+    assert len(client.short_code) == 6
+    assert set(client.consents.values_list("purpose", flat=True)) == {
+        Consent.Purpose.FOLLOW_UP,
+        Consent.Purpose.SHARE_PROVIDER,
+    }
+    assert client.status_history.count() == 1
+    assert AuditEntry.objects.filter(action="create", object_id=str(client.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    "who", ["coordinator", "provider", "hotline", "prov_manager", "nat_manager", "admin", "nobody"]
+)
+def test_it_hides_registration_from_other_roles(world: Any, as_user: Any, who: str) -> None:
+    http = as_user(getattr(world, who))
+    assert http.get(reverse("clients:register")).status_code == 404
+    assert http.post(reverse("clients:register"), form_data(world)).status_code == 404
+    assert not Client.objects.exists()
+
+
+def test_it_refuses_without_consent_and_keeps_what_was_typed(world: Any, as_user: Any) -> None:
+    http = as_user(world.peer)
+    response = http.post(reverse("clients:register"), form_data(world, consent_follow_up=None))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "must agree to registration" in body
+    assert 'value="Bống"' in body
+    assert not Client.objects.exists()
+
+
+def test_it_never_stores_the_names_used_for_the_uic(world: Any) -> None:
+    client = register(world, name="", nickname="", phone="")
+    assert client.wrapped_key is None and client.identity_blob is None
+    assert "Lành" not in str(Client.objects.filter(pk=client.pk).values().get())
+
+
+def test_it_flags_a_duplicate_uic_and_lets_the_peer_continue(world: Any, as_user: Any) -> None:
+    first = register(world, phone="")
+    http = as_user(world.peer)
+    response = http.post(reverse("clients:register"), form_data(world, phone=""))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert first.short_code in body
+    assert reverse("clients:detail", args=[first.public_id]) in body
+    assert 'name="register_anyway"' in body
+    assert 'value="Bống"' in body  # kept what was typed
+    assert Client.objects.count() == 1
+    response = http.post(
+        reverse("clients:register"),
+        form_data(world, phone="", register_anyway="on", dup_shown="1"),
+    )
+    assert response.status_code == 302
+    assert Client.objects.count() == 2
+    second = Client.objects.exclude(pk=first.pk).get()
+    entry = AuditEntry.objects.get(action="create", object_id=str(second.pk))
+    assert entry.changes["duplicate_overridden"] is True
+
+
+def test_it_matches_duplicates_by_phone_through_the_blind_index(world: Any) -> None:
+    first = register(world)
+    assert first.phone_index == blind_index("phone", PHONE_DIGITS)
+    with pytest.raises(services.PossibleDuplicate) as caught:
+        register(world, given_name="Mai", mother_given_name="Thu", phone="+84 912 345 678")
+    assert caught.value.matches == [first]
+
+
+def test_it_hides_duplicates_the_user_may_not_see(world: Any, as_user: Any) -> None:
+    register(world, peer_group=world.other_group, actor=world.peer_other_group, phone="")
+    response = as_user(world.peer).post(reverse("clients:register"), form_data(world, phone=""))
+    body = response.content.decode()
+    other = Client.objects.get()
+    assert other.short_code not in body
+    assert "another group" in body
+
+
+def test_it_does_not_flag_the_same_uic_in_another_province(world: Any) -> None:
+    register(world, peer_group=world.hue_group, actor=world.peer_other_province, phone="")
+    assert register(world, phone="").pk
+
+
+def test_it_flags_minors_and_says_a_referral_is_required(world: Any, as_user: Any) -> None:
+    from datetime import date
+
+    http = as_user(world.peer)
+    year = date.today().year - 16
+    response = http.post(
+        reverse("clients:register"), form_data(world, birth_year=str(year)), follow=True
+    )
+    client = Client.objects.get()
+    assert client.is_minor_at_registration and client.is_minor
+    assert "child-protection referral is required" in response.content.decode()
+
+
+def _dump_database() -> tuple[str, bytes]:
+    """Every row of every table, as text and as bytes."""
+    text_parts: list[str] = []
+    byte_parts: list[bytes] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, (bytes, bytearray, memoryview)):
+                        byte_parts.append(bytes(value))
+                    else:
+                        text_parts.append(str(value))
+    text = "\n".join(text_parts)
+    return text, "\n".join(text_parts).encode() + b"\n".join(byte_parts)
+
+
+def test_it_stores_no_identity_in_plaintext(world: Any) -> None:
+    from activities.services import establishment_register, establishment_set_owner_contact
+
+    client = register(world, notes="Hay đến quán Hoa Sữa")
+    establishment = establishment_register(
+        actor=world.coordinator,
+        name="Karaoke Ánh Dương",
+        kind="karaoke",
+        commune=world.ha_long,
+        support_model=world.model,
+    )
+    establishment_set_owner_contact(
+        actor=world.coordinator,
+        establishment=establishment,
+        owner_name="Chủ Quán Tuấn",
+        owner_phone="0987 654 321",
+    )
+    text, raw = _dump_database()
+    for secret in (NAME, PHONE, PHONE_DIGITS, "Bống", "Hoa Sữa", "Chủ Quán Tuấn", "0987654321"):
+        assert secret not in text
+        assert secret.encode() not in raw
+        assert secret.encode("utf-16-le") not in raw
+    assert "0987 654 321" not in text
+    # ...yet it is all there, encrypted.
+    opened = EncryptedIdentity.open(client.wrapped_key, client.identity_blob, client.crypto_context)
+    assert opened["name"] == NAME and opened["phone"] == PHONE_DIGITS

@@ -1,0 +1,410 @@
+"""Client registry pages. Thin: check the role (404 when wrong), call a query or a service.
+URLs carry the client's public_id only; look-ups by code are POSTed."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import scope
+
+from . import queries, services
+from .forms import (
+    ClientEditForm,
+    ClientRegisterForm,
+    CloseRequestForm,
+    ConsentForm,
+    EraseForm,
+    FindForm,
+    RequestForm,
+    StatusForm,
+    UnmaskForm,
+)
+from .models import Client
+
+
+def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not scope.has_role(request.user, *roles):
+        raise Http404
+
+
+def _client(request: HttpRequest, public_id: UUID) -> Client:
+    _require(request, queries.CLIENT_ROLES)
+    return queries.get_client(request.user, public_id)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel_url: str,
+    submit: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
+    )
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.CLIENT_ROLES)
+    clients = list(queries.client_list(request.user)[:200])
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "clients": clients,
+            "can_register": queries.registration_groups(request.user).exists(),
+            "find_form": FindForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_register(request: HttpRequest) -> HttpResponse:
+    groups = queries.registration_groups(request.user)
+    if not groups:
+        raise Http404
+    show_anyway = request.method == "POST" and "dup_shown" in request.POST
+    form = ClientRegisterForm(request.POST or None, groups=groups, show_register_anyway=show_anyway)
+    duplicates: list[Client] = []
+    hidden_duplicates = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            client = services.client_register(
+                actor=request.user,
+                peer_group=data["peer_group"],
+                given_name=data.get("given_name", ""),
+                mother_given_name=data.get("mother_given_name", ""),
+                family_name=data.get("family_name", ""),
+                birth_year=data["birth_year"],
+                sex=data["sex"],
+                gender_identity=data["gender_identity"],
+                population_groups=data["population_groups"],
+                commune=data["commune"],
+                establishment=data["establishment"],
+                name=data["name"],
+                nickname=data["nickname"],
+                phone=data["phone"],
+                notes=data["notes"],
+                consent_follow_up=data["consent_follow_up"],
+                consent_method=data["consent_method"],
+                consent_phone=data["consent_phone"],
+                share_with=data["share_with"],
+                register_anyway=bool(data.get("register_anyway")),
+            )
+        except services.PossibleDuplicate as dup:
+            visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
+            duplicates = list(visible)
+            hidden_duplicates = len(dup.matches) - len(duplicates)
+            form = ClientRegisterForm(request.POST, groups=groups, show_register_anyway=True)
+            form.is_valid()
+            form.add_error(
+                "register_anyway",
+                _(
+                    "A client with the same code or phone is already registered. Open the "
+                    "existing record, or tick this box if this is a different person."
+                ),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if client.is_minor_at_registration:
+                messages.warning(
+                    request,
+                    _("This client is under 18: a child-protection referral is required."),
+                )
+            messages.success(
+                request, _("Client registered with code %(code)s.") % {"code": client.short_code}
+            )
+            return redirect("clients:detail", public_id=client.public_id)
+    return render(
+        request,
+        "clients/client_register.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "hidden_duplicates": hidden_duplicates,
+            "show_anyway": "register_anyway" in form.fields,
+        },
+    )
+
+
+@login_required
+@require_POST
+def client_find(request: HttpRequest) -> HttpResponse:
+    """Look a client up by short code or UIC (POSTed, never in a URL)."""
+    _require(request, queries.CLIENT_ROLES)
+    form = FindForm(request.POST)
+    results: list[Client] = []
+    if form.is_valid():
+        results = queries.find_by_code(request.user, form.cleaned_data["code"])
+        if len(results) == 1:
+            return redirect("clients:detail", public_id=results[0].public_id)
+    return render(
+        request,
+        "clients/client_find.html",
+        {"find_form": form, "results": results, "searched": form.is_valid()},
+    )
+
+
+@login_required
+def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    user = request.user
+    see_identity = queries.can_see_identity(user, client)
+    identity = services.client_identity(actor=user, client=client) if see_identity else None
+    grant = queries.active_unmask(user, client)
+    contacts: list[Any] = []
+    can_log_contact = False
+    try:
+        from outreach import queries as outreach_queries
+
+        contacts = list(outreach_queries.contacts_of_client(client)[:10])
+        can_log_contact = outreach_queries.can_log_for(user, client)
+    except ImportError:  # pragma: no cover
+        pass
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "population_groups": list(client.population_groups.all()),
+            "identity": identity,
+            "see_identity": see_identity,
+            "grant": grant,
+            "can_unmask": queries.can_unmask(user, client) and not see_identity,
+            "can_edit": queries.can_edit(user, client),
+            "can_erase": queries.can_erase(user, client) and not client.is_erased,
+            "can_close_requests": queries.can_erase(user, client),
+            "consents": list(queries.consents_of(client)),
+            "history": list(queries.status_history(client)),
+            "requests": list(queries.requests_of(client)),
+            "contacts": contacts,
+            "can_log_contact": can_log_contact,
+            "may_follow_up": queries.may_follow_up(client),
+            "status_form": StatusForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    if not queries.can_edit(request.user, client):
+        raise Http404
+    provinces = {client.province_id}
+    initial: dict[str, Any] = {
+        "birth_year": client.birth_year,
+        "sex": client.sex,
+        "gender_identity": client.gender_identity,
+        "population_groups": list(client.population_groups.all()),
+        "commune": client.commune_id,
+        "establishment": client.establishment_id,
+    }
+    if request.method == "GET" and not client.is_erased:
+        initial.update(services.client_identity(actor=request.user, client=client, reason="edit"))
+    form = ClientEditForm(
+        request.POST or None,
+        initial=initial,
+        province_codes=provinces,
+        erased=client.is_erased,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        identity = None
+        if not client.is_erased:
+            identity = {k: data[k] for k in services.IDENTITY_FIELDS}
+        try:
+            services.client_update(
+                actor=request.user,
+                client=client,
+                birth_year=data["birth_year"],
+                sex=data["sex"],
+                gender_identity=data["gender_identity"],
+                population_groups=data["population_groups"],
+                commune=data["commune"],
+                establishment=data["establishment"],
+                identity=identity,
+                given_name=data.get("given_name", ""),
+                mother_given_name=data.get("mother_given_name", ""),
+                family_name=data.get("family_name", ""),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Client record saved."))
+            return redirect("clients:detail", public_id=client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Correct client %(code)s") % {"code": client.short_code},
+        cancel_url=reverse("clients:detail", args=[client.public_id]),
+    )
+
+
+@login_required
+@require_POST
+def client_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_status_change(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a status and a date."))
+    return redirect("clients:detail", public_id=client.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    if not queries.can_unmask(request.user, client):
+        raise Http404
+    form = UnmaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_unmask(
+                actor=request.user, client=client, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("clients:detail", public_id=client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Show the identity of %(code)s") % {"code": client.short_code},
+        cancel_url=reverse("clients:detail", args=[client.public_id]),
+        submit=_("Show identity"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("clients:detail", public_id=client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Record consent for %(code)s") % {"code": client.short_code},
+        cancel_url=reverse("clients:detail", args=[client.public_id]),
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    client = _client(request, public_id)
+    consent = get_object_or_404(client.consents.all(), pk=pk)
+    services.consent_withdraw(actor=request.user, consent=consent)
+    messages.success(request, _("Consent withdrawn."))
+    return redirect("clients:detail", public_id=client.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_record(actor=request.user, client=client, **form.cleaned_data)
+        messages.success(request, _("Request recorded."))
+        return redirect("clients:detail", public_id=client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Record a request from %(code)s") % {"code": client.short_code},
+        cancel_url=reverse("clients:detail", args=[client.public_id]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, queries.ERASE_ROLES)
+    dsr = queries.get_request(request.user, pk)
+    if not queries.can_erase(request.user, dsr.client):
+        raise Http404
+    form = CloseRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_close(actor=request.user, request=dsr, note=form.cleaned_data["note"])
+        messages.success(request, _("Request closed."))
+        return redirect("clients:detail", public_id=dsr.client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Close request: %(kind)s") % {"kind": dsr.get_kind_display()},
+        cancel_url=reverse("clients:detail", args=[dsr.client.public_id]),
+        submit=_("Close request"),
+    )
+
+
+@login_required
+def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The client's own data as a UTF-8 HTML file, for a view/export request."""
+    client = _client(request, public_id)
+    if not queries.can_see_identity(request.user, client):
+        raise Http404
+    html = services.client_export(actor=request.user, client=client)
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="client-data.html"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = _client(request, public_id)
+    if not queries.can_erase(request.user, client) or client.is_erased:
+        raise Http404
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.client_erase(actor=request.user, client=client, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Identity erased. The pseudonymous record and counts stay."))
+        return redirect("clients:detail", public_id=client.public_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Erase the identity of %(code)s") % {"code": client.short_code},
+        cancel_url=reverse("clients:detail", args=[client.public_id]),
+        submit=_("Erase identity"),
+    )

@@ -1,0 +1,173 @@
+"""Thin views over directory.queries and directory.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import scope
+from accounts.models import Role
+from programs.models import Organisation, SupportModel
+
+from . import forms, queries, services
+from .models import Location, Service
+from .taxonomy import CATEGORIES, SERVICE_TYPES
+
+AGREEMENT_ROLES = (
+    Role.PROVIDER,
+    Role.COORDINATOR,
+    Role.PROVINCIAL_MANAGER,
+    Role.NATIONAL_MANAGER,
+    Role.ADMINISTRATOR,
+)
+
+
+def _require_role(request: HttpRequest) -> None:
+    if not scope.roles(request.user):
+        raise Http404
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    _require_role(request)
+    form = forms.ServiceSearchForm(request.GET or None)
+    results: Any = []
+    if form.is_valid():
+        data = form.cleaned_data
+        results = queries.service_search(
+            request.user,
+            service_type=data["service_type"],
+            category=data["category"],
+            commune=data["commune"],
+            province=data["province"],
+            friendly_only=data["friendly_only"],
+            text=data["text"],
+        )[:100]
+    elif not form.is_bound:
+        results = queries.service_search(request.user)[:100]
+    rows = [
+        {"service": s, "locations": queries.locations_as_seen_by(request.user, s.locations.all())}
+        for s in results
+    ]
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_edit": queries.editable_organisations(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def service_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_role(request)
+    service = queries.get_service(request.user, public_id)
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "type": SERVICE_TYPES[service.service_type],
+            "category": CATEGORIES[service.category],
+            "locations": queries.locations_as_seen_by(request.user, service.locations.all()),
+            "can_edit": queries.editable_organisations(request.user)
+            .filter(pk=service.organisation_id)
+            .exists(),
+        },
+    )
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    if not scope.has_role(request.user, *AGREEMENT_ROLES):
+        raise Http404
+    agreements = list(queries.agreements_for(request.user)[:100])
+    rows = [{"agreement": a, "usage": queries.agreement_usage(a)} for a in agreements]
+    return render(
+        request,
+        "directory/agreement_list.html",
+        {"rows": rows, "can_edit": queries.can_edit_agreements(request.user)},
+    )
+
+
+@login_required
+def agreement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    agreement = queries.get_agreement(request.user, public_id)
+    return render(
+        request,
+        "directory/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "usage": queries.agreement_usage(agreement),
+            "can_edit": queries.editable_agreements(request.user).filter(pk=agreement.pk).exists(),
+        },
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+    organisations = queries.editable_organisations(request.user)
+    if not organisations.exists():
+        raise Http404
+    instance = None
+    if public_id is not None:
+        instance = get_object_or_404(
+            Service.objects.filter(organisation__in=organisations), public_id=public_id
+        )
+    form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        service = services.service_save(actor=request.user, form=form)
+        messages.success(request, _("Service saved."))
+        return redirect("directory:service", service.public_id)
+    return render(request, "directory/edit.html", {"form": form, "title": _("Service")})
+
+
+@login_required
+def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+    organisations = queries.editable_organisations(request.user)
+    if not organisations.exists():
+        raise Http404
+    instance = None
+    if public_id is not None:
+        instance = get_object_or_404(
+            Location.objects.filter(organisation__in=organisations), public_id=public_id
+        )
+    form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.location_save(actor=request.user, form=form)
+        messages.success(request, _("Location saved."))
+        return redirect("directory:search")
+    return render(request, "directory/edit.html", {"form": form, "title": _("Location")})
+
+
+@login_required
+def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+    if not queries.can_edit_agreements(request.user):
+        raise Http404
+    instance = None
+    if public_id is not None:
+        instance = get_object_or_404(queries.editable_agreements(request.user), public_id=public_id)
+    providers = queries.editable_organisations(request.user).filter(
+        kind=Organisation.Kind.SERVICE_PROVIDER
+    )
+    support_models = (
+        SupportModel.objects.all()
+        if scope.is_admin(request.user)
+        else SupportModel.objects.filter(pk__in=scope.support_model_ids(request.user))
+    )
+    form = forms.AgreementForm(
+        request.POST or None, instance=instance, providers=providers, support_models=support_models
+    )
+    lines = forms.AgreementLineFormSet(request.POST or None, instance=instance, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        agreement = services.agreement_save(actor=request.user, form=form, lines=lines)
+        messages.success(request, _("Agreement saved."))
+        return redirect("directory:agreement", agreement.public_id)
+    return render(request, "directory/agreement_edit.html", {"form": form, "lines": lines})

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class LegacyCommuneLookupForm(forms.Form):
+    term = forms.CharField(
+        label=_("Old commune code or name"),
+        max_length=100,
+        help_text=_(
+            "The 5-digit code used before 1 July 2025 (for example 00004), or part of the "
+            "old name with its district (accents optional)."
+        ),
+    )
+
+    def clean_term(self) -> str:
+        term: str = self.cleaned_data["term"].strip()
+        if term.isdigit() and len(term) > 5:
+            raise forms.ValidationError(_("A commune code has at most 5 digits."))
+        if not term.isdigit() and len(term) < 2:
+            raise forms.ValidationError(_("Type at least 2 letters of the name."))
+        return term

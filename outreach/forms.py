@@ -1,0 +1,170 @@
+"""Forms of outreach pages. A contact form is prefilled (today, the client, the last place
+used, HIV/STI prevention) so that logging takes: "Log contact" → Save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.widgets import CommuneSelect
+from geo.models import Commune
+from programs.models import Establishment
+
+from .models import ItemKind, Material, MaterialStock, Need, PlaceType, Topic
+
+COMMODITIES = (ItemKind.CONDOM, ItemKind.LUBRICANT, ItemKind.NEEDLE_SYRINGE)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _qty(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=10000,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+    )
+
+
+class ContactForm(forms.Form):
+    peer_group = forms.ModelChoiceField(queryset=None, label=_("Peer group"))  # type: ignore[arg-type]
+    contact_date = forms.DateField(label=_("Date"), widget=DateInput())
+    head_count = forms.IntegerField(
+        label=_("People reached"),
+        min_value=1,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Anonymous group outreach: count the people, never name them."),
+    )
+    place_type = forms.ChoiceField(label=_("Place"), choices=PlaceType.choices)
+    establishment = forms.ModelChoiceField(
+        Establishment.objects.none(), label=_("Establishment"), required=False
+    )
+    commune = forms.ModelChoiceField(
+        Commune.objects.none(), label=_("Commune or ward"), required=False, widget=CommuneSelect()
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Needs identified"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        groups: Any,
+        client: Any = None,
+        materials: list[MaterialStock] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        self.client = client
+        groups = list(groups)
+        fields["peer_group"].queryset = groups[0].__class__.objects.filter(
+            pk__in=[g.pk for g in groups]
+        )
+        provinces = {g.support_model.province_id for g in groups}
+        fields["commune"].queryset = Commune.objects.filter(province_id__in=provinces)
+        fields["establishment"].queryset = Establishment.objects.filter(
+            commune__province_id__in=provinces, active=True
+        ).order_by("name")
+        if client is not None or len(groups) == 1:
+            fields["peer_group"].widget = forms.HiddenInput()
+            fields["peer_group"].initial = (client.peer_group if client else groups[0]).pk
+        if client is not None:
+            del fields["head_count"]
+            del fields["commune"]
+        for kind in COMMODITIES:
+            fields[f"qty_{kind}"] = _qty(ItemKind(kind).label)
+        self.material_fields: list[tuple[str, Material]] = []
+        for row in materials or []:
+            name = f"material_{row.material_id}"
+            label = _("%(title)s (%(left)d in stock)") % {
+                "title": row.material.name,
+                "left": row.quantity,
+            }
+            fields[name] = _qty(label)
+            self.material_fields.append((name, row.material))
+
+    def clean_contact_date(self) -> Any:
+        value = self.cleaned_data["contact_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("place_type") == PlaceType.ESTABLISHMENT and not data.get("establishment"):
+            if self.fields["establishment"].queryset.exists():  # type: ignore[attr-defined]
+                self.add_error("establishment", _("Choose the establishment."))
+        return data
+
+    def items(self) -> list[tuple[str, str, Material | None, int]]:
+        """(field name, item kind, material, quantity) for every quantity typed."""
+        out: list[tuple[str, str, Material | None, int]] = []
+        for kind in COMMODITIES:
+            qty = self.cleaned_data.get(f"qty_{kind}") or 0
+            if qty:
+                out.append((f"qty_{kind}", str(kind), None, qty))
+        for name, material in self.material_fields:
+            qty = self.cleaned_data.get(name) or 0
+            if qty:
+                out.append((name, ItemKind.MATERIAL, material, qty))
+        return out
+
+    def field_for(self, item_kind: str, material: Material | None) -> str | None:
+        if material is not None:
+            return f"material_{material.pk}"
+        return f"qty_{item_kind}" if f"qty_{item_kind}" in self.fields else None
+
+
+class StockReceiveForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation holding the stock"))  # type: ignore[arg-type]
+    item_kind = forms.ChoiceField(label=_("Item"), choices=ItemKind.choices)
+    material = forms.ModelChoiceField(
+        Material.objects.filter(active=True),
+        label=_("Material (for materials)"),
+        required=False,
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    source = forms.CharField(label=_("From"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, material = data.get("item_kind"), data.get("material")
+        if kind == ItemKind.MATERIAL and not material:
+            self.add_error("material", _("Choose which material was received."))
+        if kind and kind != ItemKind.MATERIAL and material:
+            self.add_error("material", _("Leave this empty unless the item is a material."))
+        return data
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["name", "theme", "format"]

@@ -1,0 +1,43 @@
+"""The peer educator's home panel and outreach menu entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scope
+from accounts.models import Role
+from core.registry import home_panel, nav_item
+
+from . import queries
+
+nav_item(
+    25,
+    _("Outreach"),
+    "outreach:contact_list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
+)
+nav_item(
+    26, _("Stock"), "outreach:stock", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
+)
+
+
+@home_panel(15, "outreach/_home_peer.html")
+def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    if not scope.has_role(user, *queries.LOG_ROLES):
+        return None
+    days = int(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30))
+    not_contacted = queries.not_contacted(user, days)
+    today = list(queries.todays_contacts(user)[:30])
+    return {
+        "days": days,
+        "client_count": queries.group_clients(user).count(),
+        "not_contacted_count": not_contacted.count(),
+        "not_contacted": list(not_contacted[:15]),
+        "today": today,
+        "today_people": sum(c.head_count for c in today),
+    }

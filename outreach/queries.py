@@ -1,0 +1,194 @@
+"""Every read of outreach contacts, materials and stock, always with the acting user.
+
+- peer educators and group leaders: their own group's contacts; the stock their group
+  draws from (read-only);
+- coordinators: contacts of the peer groups of their support models; the stock of those
+  models' lead organisations, which they receive into;
+- administrators: the materials catalogue; nobody else reaches these pages (managers read
+  reports).
+
+A peer group's stock is held by its support model's lead organisation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import scope
+from accounts.models import Role
+from clients.models import Client, ClientStatus, Consent
+from programs.models import Organisation, PeerGroup
+
+from .models import Distribution, Material, MaterialStock, OutreachContact, StockReceipt
+
+LOG_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER)
+VIEW_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+STOCK_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+CATALOGUE_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def stock_holder(peer_group: PeerGroup) -> Organisation | None:
+    """The organisation whose stock a peer group hands out: its model's lead organisation."""
+    return peer_group.support_model.lead_organisation
+
+
+def logging_groups(user: Any) -> QuerySet[PeerGroup]:
+    """Groups the user logs contacts for (as a peer educator or leader)."""
+    return PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).select_related(
+        "support_model__lead_organisation", "support_model__province"
+    )
+
+
+def can_log_for(user: Any, client: Client) -> bool:
+    from clients.queries import may_follow_up
+
+    return client.peer_group_id in scope.peer_group_ids(user) and may_follow_up(client)
+
+
+def contacts_for(user: Any) -> QuerySet[OutreachContact]:
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    if not groups and not models:
+        return OutreachContact.objects.none()
+    return OutreachContact.objects.filter(
+        Q(peer_group_id__in=groups) | Q(peer_group__support_model_id__in=models)
+    )
+
+
+def contact_list(user: Any) -> QuerySet[OutreachContact]:
+    return (
+        contacts_for(user)
+        .select_related("client", "peer_group", "peer_educator", "commune")
+        .prefetch_related("distributions__material")
+        .order_by("-contact_date", "-id")
+    )
+
+
+def get_contact(user: Any, public_id: Any) -> OutreachContact:
+    return get_object_or_404(contact_list(user), public_id=public_id)
+
+
+def contacts_of_client(client: Client) -> QuerySet[OutreachContact]:
+    return (
+        client.contacts.select_related("peer_educator")  # type: ignore[attr-defined]
+        .prefetch_related("distributions__material")
+        .order_by("-contact_date", "-id")
+    )
+
+
+def last_place_type(user: Any) -> str:
+    last = (
+        OutreachContact.objects.filter(peer_educator=user)
+        .order_by("-contact_date", "-id")
+        .values_list("place_type", flat=True)
+        .first()
+    )
+    return last or "street"
+
+
+# --- Stock ---------------------------------------------------------------------------
+
+
+def stock_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose stock the user may see."""
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    if not groups and not models:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(support_models__peer_groups__in=groups) | Q(support_models__in=models)
+    ).distinct()
+
+
+def receiving_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations a coordinator receives stock into: their models' lead organisations."""
+    models = scope.support_model_ids(user, Role.COORDINATOR)
+    if not models:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(support_models__in=models).distinct()
+
+
+def stock_rows(organisations: Any) -> QuerySet[MaterialStock]:
+    return (
+        MaterialStock.objects.filter(organisation__in=organisations)
+        .select_related("organisation", "material")
+        .order_by("organisation__name", "item_kind", "material__name")
+    )
+
+
+def stock_level(organisation: Organisation, item_kind: str, material: Any = None) -> int:
+    row = MaterialStock.objects.filter(
+        organisation=organisation, item_kind=item_kind, material=material
+    ).first()
+    return row.quantity if row else 0
+
+
+def materials_in_stock(organisation: Organisation | None) -> list[MaterialStock]:
+    if organisation is None:
+        return []
+    return list(
+        MaterialStock.objects.filter(organisation=organisation, material__isnull=False)
+        .select_related("material")
+        .order_by("material__theme", "material__name")
+    )
+
+
+def recent_receipts(organisations: Any) -> QuerySet[StockReceipt]:
+    return StockReceipt.objects.filter(organisation__in=organisations).select_related(
+        "organisation", "material", "received_by"
+    )[:20]
+
+
+def distributed_totals(organisations: Any, since: date) -> dict[str, int]:
+    rows = (
+        Distribution.objects.filter(organisation__in=organisations, distributed_on__gte=since)
+        .values("item_kind")
+        .annotate(n=Sum("quantity"))
+    )
+    return {r["item_kind"]: r["n"] for r in rows}
+
+
+def materials_for(user: Any) -> QuerySet[Material]:
+    return Material.objects.all()
+
+
+# --- Peer educator's home ------------------------------------------------------------
+
+
+def group_clients(user: Any) -> QuerySet[Client]:
+    return Client.objects.filter(peer_group_id__in=scope.peer_group_ids(user))
+
+
+def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
+    """Active clients of the user's groups who agreed to follow-up and were not contacted
+    for NOT_CONTACTED_DAYS (or ever, when registered before that)."""
+    days = days if days is not None else int(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30))
+    cutoff = timezone.localdate() - timedelta(days=days)
+    follow_up = Consent.objects.filter(
+        client=OuterRef("pk"), purpose=Consent.Purpose.FOLLOW_UP, withdrawn_at__isnull=True
+    )
+    return (
+        group_clients(user)
+        .filter(status=ClientStatus.ACTIVE)
+        .filter(Exists(follow_up))
+        .annotate(last_contact=Max("contacts__contact_date"))
+        .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True, registered_on__lt=cutoff))
+        # Never contacted first, the same on every database.
+        .order_by(F("last_contact").asc(nulls_first=True), "short_code")
+    )
+
+
+def todays_contacts(user: Any) -> QuerySet[OutreachContact]:
+    return (
+        OutreachContact.objects.filter(
+            peer_group_id__in=scope.peer_group_ids(user), contact_date=timezone.localdate()
+        )
+        .select_related("client", "peer_educator")
+        .prefetch_related("distributions__material")
+        .order_by("-id")
+    )

@@ -1,0 +1,270 @@
+"""Every write of outreach: contacts, stock received, items handed out. One function per
+use case, in a transaction, with its audit entry (counts and codes, never identity)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from programs.models import Organisation, PeerGroup
+
+from .models import (
+    Distribution,
+    ItemKind,
+    Material,
+    MaterialStock,
+    Need,
+    OutreachContact,
+    PlaceType,
+    StockReceipt,
+    Topic,
+)
+
+
+class InsufficientStock(ValidationError):
+    """Not enough of an item in the organisation's stock: nothing is handed out."""
+
+    def __init__(self, *, item_kind: str, material: Material | None, left: int, asked: int):
+        label = material.name if material else str(ItemKind(item_kind).label)
+        super().__init__(
+            _(
+                "Not enough in stock: %(item)s has %(left)d left and %(asked)d were asked for. "
+                "Nothing was saved; lower the quantity or ask the coordinator to receive stock."
+            )
+            % {"item": label, "left": left, "asked": asked},
+            code="insufficient_stock",
+        )
+        self.item_kind = item_kind
+        self.material = material
+        self.left = left
+        self.asked = asked
+
+
+@dataclass(frozen=True)
+class Item:
+    item_kind: str
+    quantity: int
+    material: Material | None = None
+
+
+def _check_item(item_kind: str, material: Material | None, quantity: int) -> None:
+    if item_kind not in ItemKind.values:
+        raise ValidationError(_("Unknown item."))
+    if (item_kind == ItemKind.MATERIAL) != (material is not None):
+        raise ValidationError(_("Materials must name the material; other items must not."))
+    if quantity < 1:
+        raise ValidationError(_("The quantity must be at least 1."))
+
+
+def _take_stock(
+    organisation: Organisation, item_kind: str, material: Material | None, quantity: int
+) -> None:
+    row = (
+        MaterialStock.objects.select_for_update()
+        .filter(organisation=organisation, item_kind=item_kind, material=material)
+        .first()
+    )
+    left = row.quantity if row else 0
+    if row is None or left < quantity:
+        raise InsufficientStock(item_kind=item_kind, material=material, left=left, asked=quantity)
+    MaterialStock.objects.filter(pk=row.pk).update(quantity=F("quantity") - quantity)
+
+
+def _distribute(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    item_kind: str,
+    quantity: int,
+    distributed_on: date,
+    material: Material | None,
+    contact: OutreachContact | None,
+    peer_group: PeerGroup | None,
+) -> Distribution:
+    _check_item(item_kind, material, quantity)
+    _take_stock(organisation, item_kind, material, quantity)
+    return Distribution.objects.create(
+        distributed_on=distributed_on,
+        item_kind=item_kind,
+        material=material,
+        quantity=quantity,
+        organisation=organisation,
+        peer_group=peer_group,
+        contact=contact,
+        distributed_by=actor,
+    )
+
+
+@transaction.atomic
+def distribution_record(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    item_kind: str,
+    quantity: int,
+    distributed_on: date,
+    material: Material | None = None,
+    contact: OutreachContact | None = None,
+    peer_group: PeerGroup | None = None,
+) -> Distribution:
+    """Hand out items from an organisation's stock. Raises InsufficientStock when short."""
+    distribution = _distribute(
+        actor=actor,
+        organisation=organisation,
+        item_kind=item_kind,
+        quantity=quantity,
+        distributed_on=distributed_on,
+        material=material,
+        contact=contact,
+        peer_group=peer_group or (contact.peer_group if contact else None),
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=distribution,
+        changes={
+            "item_kind": item_kind,
+            "quantity": quantity,
+            "material": distribution.material_id,
+        },
+    )
+    return distribution
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor: Any,
+    peer_group: PeerGroup,
+    contact_date: date,
+    place_type: str,
+    topics: Sequence[str] = (),
+    needs: Sequence[str] = (),
+    client: Any = None,
+    head_count: int = 1,
+    items: Sequence[Item] = (),
+    commune: Any = None,
+    establishment: Any = None,
+) -> OutreachContact:
+    """Log an outreach contact with one client, or an anonymous head count (client None),
+    and hand out its items. Short stock rejects the whole contact (nothing is saved)."""
+    from clients.queries import may_follow_up
+
+    errors: dict[str, Any] = {}
+    if contact_date > timezone.localdate():
+        errors["contact_date"] = _("The date cannot be in the future.")
+    if place_type not in PlaceType.values:
+        errors["place_type"] = _("Choose a place from the list.")
+    if any(t not in Topic.values for t in topics):
+        errors["topics"] = _("Unknown topic.")
+    if any(n not in Need.values for n in needs):
+        errors["needs"] = _("Unknown need.")
+    if client is not None:
+        if client.peer_group_id != peer_group.pk:
+            errors["client"] = _("This client belongs to another group.")
+        elif not may_follow_up(client):
+            errors["client"] = _(
+                "This client has not agreed to follow-up (or withdrew it): do not contact them."
+            )
+        head_count = 1
+    elif head_count < 1:
+        errors["head_count"] = _("Count at least one person.")
+    if errors:
+        raise ValidationError(errors)
+    if commune is None:
+        commune = client.commune if client is not None and client.commune_id else None
+    if commune is None:
+        commune = peer_group.communes.first()
+    contact = OutreachContact.objects.create(
+        contact_date=contact_date,
+        client=client,
+        head_count=head_count,
+        peer_group=peer_group,
+        peer_educator=actor,
+        place_type=place_type,
+        establishment=establishment,
+        topics=list(dict.fromkeys(topics)),
+        needs=list(dict.fromkeys(needs)),
+        commune=commune,
+    )
+    items = [i for i in items if i.quantity]
+    if items:
+        holder = peer_group.support_model.lead_organisation
+        if holder is None:
+            raise ValidationError(
+                _("This group's support model has no lead organisation holding its stock.")
+            )
+        for item in items:
+            _distribute(
+                actor=actor,
+                organisation=holder,
+                item_kind=item.item_kind,
+                quantity=item.quantity,
+                distributed_on=contact_date,
+                material=item.material,
+                contact=contact,
+                peer_group=peer_group,
+            )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=contact,
+        changes={
+            "client": client.pk if client is not None else None,
+            "head_count": head_count,
+            "items": {(i.material.pk if i.material else i.item_kind): i.quantity for i in items},
+        },
+    )
+    return contact
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    item_kind: str,
+    quantity: int,
+    received_on: date,
+    material: Material | None = None,
+    source: str = "",
+) -> StockReceipt:
+    _check_item(item_kind, material, quantity)
+    receipt = StockReceipt.objects.create(
+        organisation=organisation,
+        item_kind=item_kind,
+        material=material,
+        quantity=quantity,
+        received_on=received_on,
+        source=source,
+        received_by=actor,
+    )
+    row, _created = MaterialStock.objects.select_for_update().get_or_create(
+        organisation=organisation, item_kind=item_kind, material=material
+    )
+    MaterialStock.objects.filter(pk=row.pk).update(quantity=F("quantity") + quantity)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=receipt,
+        changes={"item_kind": item_kind, "quantity": quantity, "material": receipt.material_id},
+    )
+    return receipt
+
+
+@transaction.atomic
+def material_create(*, actor: Any, name: str, theme: str, format: str = "printed") -> Material:
+    if theme not in Material.Theme.values:
+        raise ValidationError({"theme": _("Choose a theme from the list.")})
+    material = Material.objects.create(name=name.strip(), theme=theme, format=format)
+    audit_record(actor=actor, action="create", obj=material, changes={"theme": theme})
+    return material

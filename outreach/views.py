@@ -1,0 +1,209 @@
+"""Outreach pages. Thin: check the role (404 when wrong), call a query or a service."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import scope
+from clients import queries as client_queries
+
+from . import queries, services
+from .forms import ContactForm, MaterialForm, StockReceiveForm
+from .models import Topic
+
+
+def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not scope.has_role(request.user, *roles):
+        raise Http404
+
+
+def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> HttpResponse:
+    group = client.peer_group if client is not None else None
+    if group is None and len(groups) == 1:
+        group = groups[0]
+    if request.method == "POST" and group is None:
+        group_id = request.POST.get("peer_group", "")
+        group = next((g for g in groups if str(g.pk) == group_id), None)
+    holder = queries.stock_holder(group) if group is not None else None
+    materials = queries.materials_in_stock(holder)
+    initial: dict[str, Any] = {
+        "contact_date": timezone.localdate(),
+        "place_type": queries.last_place_type(request.user),
+        "topics": [Topic.HIV_STI],
+        "head_count": 1,
+    }
+    if client is None and group is not None:
+        first = group.communes.first()
+        initial["commune"] = first.pk if first else None
+    form = ContactForm(
+        request.POST or None,
+        initial=initial,
+        groups=groups,
+        client=client,
+        materials=materials,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        items = form.items()
+        try:
+            services.contact_log(
+                actor=request.user,
+                peer_group=client.peer_group if client is not None else data["peer_group"],
+                contact_date=data["contact_date"],
+                place_type=data["place_type"],
+                topics=data["topics"],
+                needs=data["needs"],
+                client=client,
+                head_count=data.get("head_count") or 1,
+                items=[services.Item(kind, qty, material) for _n, kind, material, qty in items],
+                commune=data.get("commune"),
+                establishment=data.get("establishment"),
+            )
+        except services.InsufficientStock as exc:
+            field = form.field_for(exc.item_kind, exc.material)
+            form.add_error(field, exc.messages)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errs in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Contact saved."))
+            if client is not None:
+                return redirect("clients:detail", public_id=client.public_id)
+            return redirect("core:home")
+    return render(
+        request,
+        "outreach/contact_form.html",
+        {"form": form, "client": client, "holder": holder},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Log a contact with one client: prefilled, so it is "Log contact" → Save."""
+    _require(request, queries.LOG_ROLES)
+    client = client_queries.get_client(request.user, public_id)
+    groups = list(queries.logging_groups(request.user))
+    if client.peer_group_id not in {g.pk for g in groups}:
+        raise Http404
+    return _contact_page(request, client=client, groups=groups)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest) -> HttpResponse:
+    """Anonymous group outreach at a venue: a head count."""
+    _require(request, queries.LOG_ROLES)
+    groups = list(queries.logging_groups(request.user))
+    if not groups:
+        raise Http404
+    return _contact_page(request, client=None, groups=groups)
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.VIEW_ROLES)
+    contacts = list(queries.contact_list(request.user)[:100])
+    return render(
+        request,
+        "outreach/contact_list.html",
+        {"contacts": contacts, "can_log": scope.has_role(request.user, *queries.LOG_ROLES)},
+    )
+
+
+@login_required
+def stock_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.STOCK_ROLES)
+    organisations = queries.stock_organisations(request.user)
+    receiving = queries.receiving_organisations(request.user)
+    since = timezone.localdate().replace(month=1, day=1)
+    return render(
+        request,
+        "outreach/stock_list.html",
+        {
+            "rows": list(queries.stock_rows(organisations)),
+            "receipts": list(queries.recent_receipts(organisations)),
+            "can_receive": receiving.exists(),
+            "handed_out": queries.distributed_totals(organisations, since),
+            "since": since,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stock_receive(request: HttpRequest) -> HttpResponse:
+    organisations = list(queries.receiving_organisations(request.user))
+    if not organisations:
+        raise Http404
+    form = StockReceiveForm(
+        request.POST or None,
+        organisations=queries.receiving_organisations(request.user),
+        initial={"received_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stock_receive(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Stock received."))
+            return redirect("outreach:stock")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Receive stock"),
+            "cancel_url": reverse("outreach:stock"),
+            "submit": _("Save"),
+        },
+    )
+
+
+@login_required
+def material_list(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.CATALOGUE_ROLES + queries.LOG_ROLES)
+    return render(
+        request,
+        "outreach/material_list.html",
+        {
+            "materials": list(queries.materials_for(request.user)),
+            "can_add": scope.has_role(request.user, *queries.CATALOGUE_ROLES),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def material_new(request: HttpRequest) -> HttpResponse:
+    _require(request, queries.CATALOGUE_ROLES)
+    form = MaterialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.material_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Material added to the catalogue."))
+        return redirect("outreach:materials")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New material"),
+            "cancel_url": reverse("outreach:materials"),
+            "submit": _("Save"),
+        },
+    )

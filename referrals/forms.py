@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Service
+from directory.taxonomy import grouped_service_type_choices
+from programs.models import Organisation
+
+from .models import Referral, ServiceDelivery
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_service_type_display()} — {obj.name} — {obj.organisation.name}"
+
+
+class ReferralForm(forms.Form):
+    service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("What the client needs. No names or phone numbers."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Referral.Urgency.choices, initial=Referral.Urgency.ROUTINE
+    )
+    note = forms.CharField(
+        label=_("Note for the provider"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, services: Any, allow_override: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = services.select_related("organisation").order_by(
+            "service_type", "organisation__name", "name"
+        )
+        if allow_override:
+            self.fields["override_reason"] = forms.CharField(
+                label=_("Override a missing consent (coordinators only)"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=1000,
+                help_text=_(
+                    "Only if the client cannot consent now and the referral is needed: "
+                    "write why. This is recorded in the audit log."
+                ),
+            )
+
+
+class HotlineReferralForm(ReferralForm):
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        help_text=_("The short code the caller gives you."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    field_order = ["client_code", "service", "reason", "urgency", "note"]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the referral declined?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
+def _service_type_field(label: Any = None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label or _("Service type"), choices=[("", "—"), *grouped_service_type_choices()]
+    )
+
+
+class CompleteForm(forms.Form):
+    delivered_on = forms.DateField(
+        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    service_types = forms.MultipleChoiceField(
+        label=_("What was delivered"),
+        choices=grouped_service_type_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    amount_vnd = forms.IntegerField(
+        label=_("Amount of support (VND)"),
+        required=False,
+        min_value=0,
+        help_text=_("Only where money is involved (a loan, a fee paid)."),
+    )
+
+    def clean_delivered_on(self) -> Any:
+        value = self.cleaned_data["delivered_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class DeliveryForm(forms.Form):
+    """A service received outside a referral."""
+
+    service_type = _service_type_field()
+    delivered_on = forms.DateField(
+        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    amount_vnd = forms.IntegerField(label=_("Amount of support (VND)"), required=False, min_value=0)
+    confirm_duplicate = forms.BooleanField(
+        label=_("Yes, record it again"), required=False, widget=forms.HiddenInput
+    )
+
+    def clean_delivered_on(self) -> Any:
+        value = self.cleaned_data["delivered_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class ProviderDeliveryForm(DeliveryForm):
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    source = forms.ChoiceField(
+        label=_("Where"),
+        choices=[
+            (ServiceDelivery.Source.WALK_IN, ServiceDelivery.Source.WALK_IN.label),
+            (ServiceDelivery.Source.MOBILE_DAY, ServiceDelivery.Source.MOBILE_DAY.label),
+        ],
+    )
+    field_order = ["client_code", "source", "service_type", "delivered_on", "amount_vnd"]
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        orgs = list(organisations)
+        if len(orgs) > 1:
+            self.fields["provider"] = forms.ModelChoiceField(
+                queryset=organisations, label=_("Provider")
+            )
+        self.organisations = orgs
+
+
+class PeerDeliveryForm(DeliveryForm):
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Provider"),
+        help_text=_("Where the client received the service."),
+    )
+    field_order = ["provider", "service_type", "delivered_on", "amount_vnd"]
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = providers
+
+
+class CodeLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Referral code"),
+        max_length=200,
+        help_text=_("Type the code on the client's slip, or scan its QR code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why cancel?"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(),
+    )

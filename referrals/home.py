@@ -1,0 +1,47 @@
+"""Home panels and menu entries for referrals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scope
+from accounts.models import Role
+from core.registry import home_panel, nav_item
+
+from . import queries
+from .models import Referral
+
+nav_item(
+    40,
+    _("Referrals"),
+    "referrals:list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR, Role.HOTLINE},
+)
+nav_item(41, _("Referral inbox"), "referrals:inbox", {Role.PROVIDER})
+
+
+@home_panel(20, "referrals/_home_sent.html")
+def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Status changes of the referrals the user follows, newest change first."""
+    if not scope.has_role(request.user, *queries.SENDER_ROLES, Role.HOTLINE):
+        return None
+    qs = queries.sent_referrals_for(request.user)
+    recent = list(qs.order_by("-updated_at")[:6])
+    if not recent:
+        return None
+    return {
+        "recent": recent,
+        "open_count": qs.filter(status__in=Referral.OPEN_STATUSES).count(),
+        "follow_up": scope.has_role(request.user, *queries.SENDER_ROLES),
+    }
+
+
+@home_panel(12, "referrals/_home_inbox.html")
+def inbox_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not queries.provider_org_ids(request.user):
+        return None
+    open_qs = queries.inbox_for(request.user).filter(status__in=Referral.OPEN_STATUSES)
+    return {"recent": list(open_qs[:5]), "open_count": open_qs.count()}

@@ -1,0 +1,237 @@
+"""Every read of referrals and service deliveries, always with the acting user.
+
+Two sides never mix:
+- the sending side (peer educators and leaders: clients of their peer group; coordinators:
+  clients of the peer groups of their support models; hotline counsellors: referrals their
+  hotline sent) sees referrals with the client's short code;
+- the provider side (provider staff) sees only referrals addressed to its organisation:
+  short code, population groups, reason and urgency — never the client's history or identity.
+Provincial and national managers see aggregates only (reports), not these rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import scope
+from accounts.models import Role
+from clients.models import Client, Consent
+from clients.queries import clients_for
+
+from .models import Referral, ServiceDelivery, normalise_code
+
+SENDER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+
+
+# --- Clients the user may refer ----------------------------------------------------------
+
+
+def referable_clients(user: Any) -> QuerySet[Client]:
+    """Clients this user may open a referral for from the client's page (peers, leaders,
+    coordinators). Hotline counsellors find clients by code instead (client_by_code)."""
+    if not scope.has_role(user, *SENDER_ROLES):
+        return Client.objects.none()
+    return clients_for(user)
+
+
+def get_client(user: Any, public_id: Any) -> Client:
+    return get_object_or_404(referable_clients(user), public_id=public_id)
+
+
+def client_by_code(user: Any, short_code: str) -> Client | None:
+    """Hotline counsellors, provider staff (walk-ins) and senders find a client by the short
+    code the client tells them. Nothing else about the client is revealed by this."""
+    code = (short_code or "").strip().upper()
+    if not code:
+        return None
+    if not (
+        scope.has_role(user, Role.HOTLINE, Role.PROVIDER)
+        or scope.peer_group_ids(user)
+        or scope.support_model_ids(user)
+    ):
+        return None
+    qs = Client.objects.filter(erased_at__isnull=True)
+    if not scope.has_role(user, Role.HOTLINE, Role.PROVIDER):
+        qs = qs & referable_clients(user)
+    return qs.filter(short_code=code).first()
+
+
+def follow_up_withdrawn(client: Client) -> bool:
+    """True when the client withdrew follow-up consent (and holds no active one)."""
+    consents = Consent.objects.filter(client=client, purpose=Consent.Purpose.FOLLOW_UP)
+    return (
+        consents.filter(withdrawn_at__isnull=False).exists()
+        and not consents.filter(withdrawn_at__isnull=True).exists()
+    )
+
+
+# --- Sending side ------------------------------------------------------------------------
+
+
+def _hotline_referrals(user: Any) -> Q:
+    orgs = scope.organisation_ids(user, Role.HOTLINE)
+    if not orgs:
+        return Q(pk__in=[])
+    return Q(from_kind=Referral.FromKind.HOTLINE) & (
+        Q(sender__grants__organisation_id__in=orgs, sender__grants__role=Role.HOTLINE)
+    )
+
+
+def sent_referrals_for(user: Any) -> QuerySet[Referral]:
+    """Referrals the user follows as a sender (emergencies first)."""
+    qs = Referral.objects.select_related("client", "service", "provider", "sender")
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    cond = Q(client__peer_group_id__in=groups) | Q(client__peer_group__support_model_id__in=models)
+    if scope.has_role(user, Role.HOTLINE):
+        cond |= _hotline_referrals(user)
+    if not groups and not models and not scope.has_role(user, Role.HOTLINE):
+        return qs.none()
+    return qs.filter(cond).distinct().order_by("priority", "-sent_at")
+
+
+def get_sent_referral(user: Any, public_id: Any) -> Referral:
+    return get_object_or_404(sent_referrals_for(user), public_id=public_id)
+
+
+def referrals_of_client(user: Any, client: Client) -> QuerySet[Referral]:
+    return sent_referrals_for(user).filter(client=client)
+
+
+# --- Provider side -----------------------------------------------------------------------
+
+
+def provider_org_ids(user: Any) -> set[int]:
+    return scope.organisation_ids(user, Role.PROVIDER)
+
+
+def inbox_for(user: Any) -> QuerySet[Referral]:
+    """Referrals addressed to the user's organisation(s), emergencies first."""
+    orgs = provider_org_ids(user)
+    if not orgs:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(provider_id__in=orgs)
+        .select_related("client", "service", "provider")
+        .prefetch_related("client__population_groups")
+        .order_by("priority", "-sent_at")
+    )
+
+
+def get_inbox_referral(user: Any, public_id: Any) -> Referral:
+    return get_object_or_404(inbox_for(user), public_id=public_id)
+
+
+def find_inbox_referral(user: Any, raw_code: str) -> Referral | None:
+    code = normalise_code(raw_code)
+    if not code:
+        return None
+    return inbox_for(user).filter(code=code).first()
+
+
+# --- Deliveries --------------------------------------------------------------------------
+
+
+def deliveries_of_client(user: Any, client: Client) -> QuerySet[ServiceDelivery]:
+    """The client's services, for the sending side (its own clients only)."""
+    if not referable_clients(user).filter(pk=client.pk).exists():
+        return ServiceDelivery.objects.none()
+    return ServiceDelivery.objects.filter(client=client).select_related("provider", "service")
+
+
+def deliveries_by_provider(user: Any) -> QuerySet[ServiceDelivery]:
+    """Deliveries the provider's organisation recorded or received (no other history)."""
+    orgs = provider_org_ids(user)
+    return (
+        ServiceDelivery.objects.filter(provider_id__in=orgs)
+        .select_related("client", "service", "provider")
+        .order_by("-delivered_on", "-id")
+    )
+
+
+def possible_duplicates(*, client: Client, category: str, provider: Any, delivered_on: Any) -> int:
+    """How many deliveries already count for this (client, category, provider, date)."""
+    return ServiceDelivery.objects.filter(
+        client=client, category=category, provider=provider, delivered_on=delivered_on
+    ).count()
+
+
+# --- Follow-up ---------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUpRow:
+    label: str
+    sent: int
+    open: int
+    completed: int
+    closed: int
+    completion_rate: float | None
+    median_days: float | None
+
+
+def _summarise(label: str, rows: list[Referral]) -> FollowUpRow:
+    closed_statuses = {
+        Referral.Status.COMPLETED,
+        Referral.Status.DECLINED,
+        Referral.Status.NO_SHOW,
+        Referral.Status.EXPIRED,
+    }
+    completed = [r for r in rows if r.status == Referral.Status.COMPLETED]
+    closed = [r for r in rows if r.status in closed_statuses]
+    days = [
+        (r.completed_at - r.sent_at).total_seconds() / 86400
+        for r in completed
+        if r.completed_at is not None
+    ]
+    return FollowUpRow(
+        label=label,
+        sent=len(rows),
+        open=sum(1 for r in rows if r.is_open),
+        completed=len(completed),
+        closed=len(closed),
+        completion_rate=round(100 * len(completed) / len(closed)) if closed else None,
+        median_days=round(statistics.median(days), 1) if days else None,
+    )
+
+
+def follow_up_for(user: Any) -> dict[str, Any]:
+    """Open referrals by age; completion rate (completed ÷ closed, cancellations left out)
+    and median days from sending to service, per provider and per service type."""
+    rows = list(sent_referrals_for(user))
+    now = timezone.now()
+    buckets = [
+        ("0-3", timedelta(0), timedelta(days=3)),
+        ("4-7", timedelta(days=3), timedelta(days=7)),
+        ("8-30", timedelta(days=7), timedelta(days=30)),
+        ("30+", timedelta(days=30), None),
+    ]
+    open_rows = [r for r in rows if r.is_open]
+    ages = []
+    for label, low, high in buckets:
+        n = sum(
+            1
+            for r in open_rows
+            if now - r.sent_at >= low and (high is None or now - r.sent_at < high)
+        )
+        ages.append((label, n))
+    by_provider: dict[str, list[Referral]] = {}
+    by_type: dict[str, list[Referral]] = {}
+    for r in rows:
+        by_provider.setdefault(r.provider.name, []).append(r)
+        by_type.setdefault(str(r.get_service_type_display()), []).append(r)
+    open_rows.sort(key=lambda r: (r.priority, r.sent_at))
+    return {
+        "total": _summarise("", rows),
+        "ages": ages,
+        "oldest_open": open_rows[:20],
+        "by_provider": [_summarise(k, v) for k, v in sorted(by_provider.items())],
+        "by_type": [_summarise(k, v) for k, v in sorted(by_type.items())],
+    }

@@ -1,0 +1,381 @@
+"""Every write of referrals and service deliveries. Each function is one use case, runs in
+one transaction and writes its audit entry inside it. `changes` never holds identifying
+values: only field names, statuses and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts import scope
+from accounts.models import Role
+from audit.services import audit_record
+from clients.models import Client
+from clients.queries import has_sharing_consent
+from directory.models import Service
+from directory.taxonomy import SERVICE_TYPES, category_of
+from notifications.services import notify
+from programs.models import Organisation
+
+from . import queries
+from .models import Referral, ReferralEvent, ServiceDelivery
+
+
+class ConsentMissing(ValidationError):
+    """The client has not consented to sharing with this provider."""
+
+
+class BadTransition(ValidationError):
+    pass
+
+
+def _event(referral: Referral, status: str, actor: Any, note: str = "") -> None:
+    ReferralEvent.objects.create(
+        referral=referral, status=status, at=timezone.now(), actor=actor, note=note
+    )
+
+
+def _language(user: Any) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def _notify_sender(referral: Referral) -> None:
+    """Tell the sender about a status change, in the sender's language. Short code and
+    referral code only: never a name."""
+    with override(_language(referral.sender)):
+        title = _("Referral %(code)s for %(client)s: %(what)s") % {
+            "code": referral.code,
+            "client": referral.client.short_code,
+            "what": str(referral.get_status_display()).lower(),
+        }
+        notify(
+            user=referral.sender,
+            kind="referral.status",
+            title=title,
+            url=reverse("referrals:detail", args=[referral.public_id]),
+        )
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: Any,
+    client: Client,
+    service: Service,
+    reason: str,
+    urgency: str,
+    note: str = "",
+    from_kind: str,
+    override_reason: str = "",
+) -> Referral:
+    provider = service.organisation
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the client is referred.")})
+    if urgency not in Referral.Urgency.values:
+        raise ValidationError({"urgency": _("Choose an urgency.")})
+    if not service.active:
+        raise ValidationError({"service": _("This service is no longer offered.")})
+    consented = has_sharing_consent(client, provider)
+    overridden = False
+    if not consented:
+        if override_reason.strip() and scope.has_role(actor, Role.COORDINATOR):
+            overridden = True
+        elif override_reason.strip():
+            raise ConsentMissing(_("Only a model coordinator can override a missing consent."))
+        else:
+            raise ConsentMissing(
+                _(
+                    "Referral refused: client %(client)s has not consented to sharing "
+                    "their referral with %(provider)s. Record the client's consent to share "
+                    "with this provider on the client's page first."
+                )
+                % {"client": client.short_code, "provider": provider.name}
+            )
+    now = timezone.now()
+    referral = Referral.objects.create(
+        client=client,
+        service=service,
+        provider=provider,
+        service_type=service.service_type,
+        from_kind=from_kind,
+        sender=actor,
+        reason=reason.strip(),
+        urgency=urgency,
+        note=note.strip(),
+        override_reason=override_reason.strip() if overridden else "",
+        sent_at=now,
+    )
+    _event(referral, Referral.Status.SENT, actor)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=referral,
+        changes={"fields": ["client", "service", "reason", "urgency", "note"], "urgency": urgency},
+    )
+    if overridden:
+        audit_record(
+            actor=actor,
+            action="override",
+            obj=referral,
+            changes={"consent": "share_provider", "provider_id": provider.pk},
+            reason=override_reason.strip(),
+        )
+    if urgency in (Referral.Urgency.URGENT, Referral.Urgency.EMERGENCY):
+        from django_q.tasks import async_task
+
+        referral_id = referral.pk
+        transaction.on_commit(lambda: async_task("referrals.tasks.alert_provider", referral_id))
+    return referral
+
+
+def _require(referral: Referral, allowed: Iterable[str], action: str) -> None:
+    if referral.status not in allowed:
+        raise BadTransition(
+            _("This referral is %(status)s and cannot be %(action)s.")
+            % {"status": referral.get_status_display().lower(), "action": action}
+        )
+
+
+def _require_provider_staff(actor: Any, referral: Referral) -> None:
+    if referral.provider_id not in queries.provider_org_ids(actor):
+        raise BadTransition(_("Only the provider's staff can do this."))
+
+
+@transaction.atomic
+def referral_accept(*, actor: Any, referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_provider_staff(actor, referral)
+    _require(referral, [Referral.Status.SENT], _("accepted"))
+    referral.status = Referral.Status.ACCEPTED
+    referral.accepted_at = timezone.now()
+    referral.accepted_by = actor
+    referral.save()
+    _event(referral, referral.status, actor)
+    audit_record(actor=actor, action="update", obj=referral, changes={"status": "accepted"})
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_provider_staff(actor, referral)
+    _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("declined"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the referral is declined.")})
+    referral.status = Referral.Status.DECLINED
+    referral.declined_at = timezone.now()
+    referral.declined_by = actor
+    referral.decline_reason = reason.strip()
+    referral.save()
+    _event(referral, referral.status, actor, reason.strip())
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=referral,
+        changes={"status": "declined"},
+        reason=reason.strip(),
+    )
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(
+    *,
+    actor: Any,
+    referral: Referral,
+    delivered_on: date,
+    service_types: list[str],
+    amount_vnd: int | None = None,
+) -> Referral:
+    """Close the loop: the provider records what was delivered; each service type
+    becomes a ServiceDelivery row."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_provider_staff(actor, referral)
+    _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("completed"))
+    if not service_types:
+        raise ValidationError({"service_types": _("Tick at least one service delivered.")})
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    now = timezone.now()
+    if referral.accepted_at is None:
+        referral.accepted_at = now
+        referral.accepted_by = actor
+    referral.status = Referral.Status.COMPLETED
+    referral.completed_at = now
+    referral.completed_by = actor
+    referral.save()
+    for i, service_type in enumerate(dict.fromkeys(service_types)):
+        delivery_record(
+            actor=actor,
+            client=referral.client,
+            service_type=service_type,
+            provider=referral.provider,
+            delivered_on=delivered_on,
+            source=ServiceDelivery.Source.REFERRAL,
+            referral=referral,
+            service=referral.service if service_type == referral.service_type else None,
+            amount_vnd=amount_vnd if i == 0 else None,
+        )
+    _event(referral, referral.status, actor)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=referral,
+        changes={"status": "completed", "deliveries": len(set(service_types))},
+    )
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_no_show(*, actor: Any, referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_provider_staff(actor, referral)
+    _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("marked as no-show"))
+    referral.status = Referral.Status.NO_SHOW
+    referral.no_show_at = timezone.now()
+    referral.no_show_by = actor
+    referral.save()
+    _event(referral, referral.status, actor)
+    audit_record(actor=actor, action="update", obj=referral, changes={"status": "no_show"})
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_cancel(*, actor: Any, referral: Referral, reason: str = "") -> Referral:
+    """The sending side cancels (the sender, or anyone who follows the client's referrals)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not queries.sent_referrals_for(actor).filter(pk=referral.pk).exists():
+        raise BadTransition(_("Only the sending side can cancel a referral."))
+    _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("cancelled"))
+    referral.status = Referral.Status.CANCELLED
+    referral.cancelled_at = timezone.now()
+    referral.cancelled_by = actor
+    referral.save()
+    _event(referral, referral.status, actor, reason.strip())
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=referral,
+        changes={"status": "cancelled"},
+        reason=reason.strip(),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_expire(*, referral: Referral) -> Referral:
+    """Run by the scheduled task (no human actor)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        return referral
+    referral.status = Referral.Status.EXPIRED
+    referral.expired_at = timezone.now()
+    referral.save()
+    _event(referral, referral.status, None)
+    audit_record(actor=None, action="update", obj=referral, changes={"status": "expired"})
+    if not queries.follow_up_withdrawn(referral.client):
+        _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_remind(*, referral: Referral) -> bool:
+    """Tell the sender that a referral has had no answer. Once per referral; never about a
+    client who withdrew follow-up consent."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.SENT or referral.reminded_at is not None:
+        return False
+    if queries.follow_up_withdrawn(referral.client):
+        return False
+    referral.reminded_at = timezone.now()
+    referral.save(update_fields=["reminded_at", "updated_at"])
+    days = (timezone.now() - referral.sent_at).days
+    with override(_language(referral.sender)):
+        notify(
+            user=referral.sender,
+            kind="referral.reminder",
+            title=_("Referral %(code)s has had no answer for %(days)s days")
+            % {"code": referral.code, "days": days},
+            body=_("Call the provider or the client, or cancel the referral."),
+            url=reverse("referrals:detail", args=[referral.public_id]),
+        )
+    return True
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    actor: Any,
+    client: Client,
+    service_type: str,
+    provider: Organisation,
+    delivered_on: date,
+    source: str,
+    referral: Referral | None = None,
+    service: Service | None = None,
+    amount_vnd: int | None = None,
+) -> ServiceDelivery:
+    """Record a service a client received. Duplicates are allowed (the UI warns): reports
+    count one person-time per distinct (client, category, provider, date)."""
+    if service_type not in SERVICE_TYPES:
+        raise ValidationError({"service_type": _("Unknown service type.")})
+    if source not in ServiceDelivery.Source.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    if amount_vnd is not None and amount_vnd < 0:
+        raise ValidationError({"amount_vnd": _("The amount cannot be negative.")})
+    delivery = ServiceDelivery.objects.create(
+        client=client,
+        service_type=service_type,
+        category=category_of(service_type),
+        provider=provider,
+        service=service,
+        delivered_on=delivered_on,
+        referral=referral,
+        source=source,
+        amount_vnd=amount_vnd,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=delivery,
+        changes={"service_type": service_type, "source": source},
+    )
+    return delivery
+
+
+def remind_days() -> int:
+    value: Any = settings.CAUNOI.get("REFERRAL_REMIND_DAYS", 3)
+    return int(value)
+
+
+def expire_days() -> int:
+    value: Any = settings.CAUNOI.get("REFERRAL_EXPIRE_DAYS", 30)
+    return int(value)
+
+
+def referrals_due_for_reminder() -> Any:
+    cutoff = timezone.now() - timedelta(days=remind_days())
+    return Referral.objects.filter(
+        status=Referral.Status.SENT, sent_at__lte=cutoff, reminded_at__isnull=True
+    ).select_related("client", "sender")
+
+
+def referrals_due_to_expire() -> Any:
+    cutoff = timezone.now() - timedelta(days=expire_days())
+    return Referral.objects.filter(status__in=Referral.OPEN_STATUSES, sent_at__lte=cutoff)

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from referrals.models import Referral
+from referrals.services import ConsentMissing
+
+from .conftest import make_client, send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_a_referral_with_consent(rworld: Any, as_user: Any) -> None:
+    c = as_user(rworld.w.peer)
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    response = c.post(
+        url,
+        {"service": rworld.s.gyn.pk, "reason": "Khám định kỳ", "urgency": "routine", "note": ""},
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:slip", args=[referral.public_id])
+    assert referral.provider == rworld.w.clinic
+    assert referral.from_kind == "peer"
+    assert referral.sender == rworld.w.peer
+    assert referral.status == "sent"
+    assert referral.events.get().status == "sent"
+    assert AuditEntry.objects.filter(object_id=str(referral.pk), action="create").exists()
+
+
+def test_it_refuses_a_referral_without_sharing_consent(rworld: Any, as_user: Any) -> None:
+    c = as_user(rworld.w.peer)
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    response = c.post(url, {"service": rworld.s.legal.pk, "reason": "Tư vấn", "urgency": "routine"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "has not consented to sharing" in text or "chưa đồng ý" in text
+    assert rworld.w.legal.name in text
+    assert "Tư vấn" in text  # keeps what was typed
+    assert not Referral.objects.exists()
+
+
+def test_it_refuses_in_the_service_too(rworld: Any) -> None:
+    with pytest.raises(ConsentMissing):
+        send(rworld, service=rworld.s.legal)
+
+
+def test_it_refuses_a_withdrawn_consent(rworld: Any) -> None:
+    from django.utils import timezone
+
+    rworld.client.consents.update(withdrawn_at=timezone.now())
+    with pytest.raises(ConsentMissing):
+        send(rworld)
+
+
+def test_it_lets_a_coordinator_override_with_a_reason_audited(rworld: Any, as_user: Any) -> None:
+    c = as_user(rworld.w.coordinator)
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    response = c.post(
+        url,
+        {
+            "service": rworld.s.legal.pk,
+            "reason": "Bị giữ giấy tờ",
+            "urgency": "urgent",
+            "override_reason": "Khách hàng đang gặp nguy hiểm, đồng ý bằng lời qua điện thoại",
+        },
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.from_kind == "coordinator"
+    entry = AuditEntry.objects.get(action="override", object_id=str(referral.pk))
+    assert "nguy hiểm" in entry.reason
+
+
+def test_it_does_not_let_a_peer_override(rworld: Any) -> None:
+    with pytest.raises(ConsentMissing):
+        send(rworld, service=rworld.s.legal, override_reason="tôi muốn")
+
+
+def test_it_hides_the_form_from_a_peer_of_another_group(rworld: Any, as_user: Any) -> None:
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    for user in (rworld.w.peer_other_group, rworld.w.provider, rworld.w.nobody, rworld.w.hotline):
+        assert as_user(user).get(url).status_code == 404
+    assert as_user(rworld.w.peer).get(url).status_code == 200
+
+
+def test_it_lets_the_hotline_refer_by_client_code(rworld: Any, as_user: Any) -> None:
+    c = as_user(rworld.w.hotline)
+    url = reverse("referrals:hotline_new")
+    bad = c.post(
+        url,
+        {"client_code": "NOPE99", "service": rworld.s.gyn.pk, "reason": "x", "urgency": "urgent"},
+    )
+    assert bad.status_code == 200 and not Referral.objects.exists()
+    ok = c.post(
+        url,
+        {
+            "client_code": rworld.client.short_code.lower(),
+            "service": rworld.s.gyn.pk,
+            "reason": "Gọi đường dây nóng",
+            "urgency": "emergency",
+        },
+    )
+    assert ok.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.from_kind == "hotline" and referral.priority == 0
+    # The hotline follows the referrals it sent, not the peer group's others.
+    other = send(rworld)
+    listing = c.get(reverse("referrals:list") + "?status=all").content.decode()
+    assert referral.code in listing and other.code not in listing
+    assert as_user(rworld.w.peer).get(url).status_code == 404
+
+
+def test_it_shows_a_slip_with_qr_and_codes_but_no_name(rworld: Any, as_user: Any) -> None:
+    from clients.services import client_register
+
+    client = client_register(
+        actor=rworld.w.peer,
+        peer_group=rworld.w.group,
+        given_name="Lan",
+        mother_given_name="Hoa",
+        birth_year=1995,
+        sex="F",
+        name="Nguyễn Thị Bí Mật",
+        nickname="Bông",
+        phone="0912345678",
+        consent_follow_up=True,
+        consent_method="verbal",
+        share_with=[rworld.w.clinic],
+    )
+    referral = send(rworld, client=client)
+    c = as_user(rworld.w.peer)
+    page = c.get(reverse("referrals:slip", args=[referral.public_id])).content.decode()
+    assert "<svg" in page and referral.code in page and client.short_code in page
+    for secret in ("Bí Mật", "Bông", "0912345678"):
+        assert secret not in page
+    png = c.get(reverse("referrals:slip_png", args=[referral.public_id]))
+    assert png["Content-Type"] == "image/png"
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        as_user(rworld.w.peer_other_group)
+        .get(reverse("referrals:slip", args=[referral.public_id]))
+        .status_code
+        == 404
+    )
+
+
+def test_it_encodes_the_lookup_url_with_the_code_only(rworld: Any, as_user: Any) -> None:
+    referral = send(rworld)
+    from referrals.slip import qr_svg
+
+    url = "http://testserver" + reverse("referrals:scan", args=[referral.code])
+    assert referral.code in url and str(rworld.client.short_code) not in url
+    assert "<svg" in qr_svg(url)
+
+
+def test_it_puts_emergencies_first(rworld: Any, as_user: Any) -> None:
+    routine = send(rworld)
+    emergency = send(rworld, urgency="emergency", reason="Bị đánh")
+    urgent = send(rworld, urgency="urgent")
+    page = as_user(rworld.w.peer).get(reverse("referrals:list")).content.decode()
+    assert page.index(emergency.code) < page.index(urgent.code) < page.index(routine.code)
+    inbox = as_user(rworld.w.provider).get(reverse("referrals:inbox")).content.decode()
+    assert inbox.index(emergency.client.short_code) > 0
+    assert list(Referral.objects.values_list("pk", flat=True)) == [
+        emergency.pk,
+        urgent.pk,
+        routine.pk,
+    ]
+
+
+def test_it_lists_referrals_with_few_queries(
+    rworld: Any, as_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from .conftest import share_consent
+
+    for _ in range(5):
+        client = make_client(rworld.w)
+        share_consent(client, rworld.w.clinic, rworld.w.peer)
+        send(rworld, client=client)
+    c = as_user(rworld.w.peer)
+    with django_assert_max_num_queries(12):
+        assert c.get(reverse("referrals:list")).status_code == 200
+
+
+def test_it_denies_the_list_to_other_roles(rworld: Any, as_user: Any) -> None:
+    for user in (rworld.w.provider, rworld.w.nobody, rworld.w.prov_manager):
+        assert as_user(user).get(reverse("referrals:list")).status_code == 404

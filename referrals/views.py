@@ -1,0 +1,424 @@
+"""Thin views over referrals.queries (reads) and referrals.services (writes).
+Wrong role or out of scope → 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scope
+from accounts.models import Role
+from directory import queries as directory_queries
+from directory.taxonomy import category_of
+from programs.models import Organisation
+
+from . import forms, queries, services
+from .models import Referral, ServiceDelivery
+from .slip import qr_svg, slip_png
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _scan_url(request: HttpRequest, referral: Referral) -> str:
+    return request.build_absolute_uri(reverse("referrals:scan", args=[referral.code]))
+
+
+# --- Sending side ------------------------------------------------------------------------
+
+
+def _require_sender(request: HttpRequest) -> None:
+    if not scope.has_role(request.user, *queries.SENDER_ROLES, Role.HOTLINE):
+        raise Http404
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    _require_sender(request)
+    status = request.GET.get("status", "open")
+    qs = queries.sent_referrals_for(request.user)
+    if status == "open":
+        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
+    elif status in Referral.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "referrals/list.html",
+        {"referrals": qs[:200], "status": status, "statuses": Referral.Status.choices},
+    )
+
+
+def _from_kind(user: Any, client: Any) -> str:
+    if client.peer_group_id in scope.peer_group_ids(user):
+        return Referral.FromKind.PEER
+    return Referral.FromKind.COORDINATOR
+
+
+@login_required
+def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
+    """The client's referrals and services (the sending side's view of one client)."""
+    client = queries.get_client(request.user, client_id)
+    return render(request, "referrals/client.html", {"client": client})
+
+
+@login_required
+def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+    client = queries.get_client(request.user, client_id)
+    allow_override = scope.has_role(request.user, Role.COORDINATOR)
+    services_qs = directory_queries.services_for(request.user)
+    initial_type = request.GET.get("type", "")
+    if initial_type:
+        services_qs = services_qs.filter(service_type=initial_type)
+    form = forms.ReferralForm(
+        request.POST or None, services=services_qs, allow_override=allow_override
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(
+                actor=request.user,
+                client=client,
+                service=form.cleaned_data["service"],
+                reason=form.cleaned_data["reason"],
+                urgency=form.cleaned_data["urgency"],
+                note=form.cleaned_data["note"],
+                from_kind=_from_kind(request.user, client),
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Referral sent. Show the slip to the client."))
+            return redirect("referrals:slip", referral.public_id)
+    return render(
+        request,
+        "referrals/new.html",
+        {"form": form, "client": client, "allow_override": allow_override},
+    )
+
+
+@login_required
+def hotline_referral_new(request: HttpRequest) -> HttpResponse:
+    if not scope.has_role(request.user, Role.HOTLINE):
+        raise Http404
+    form = forms.HotlineReferralForm(
+        request.POST or None, services=directory_queries.services_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
+        if client is None:
+            form.add_error("client_code", _("No client has this code. Check it with the caller."))
+        else:
+            try:
+                referral = services.referral_send(
+                    actor=request.user,
+                    client=client,
+                    service=form.cleaned_data["service"],
+                    reason=form.cleaned_data["reason"],
+                    urgency=form.cleaned_data["urgency"],
+                    note=form.cleaned_data["note"],
+                    from_kind=Referral.FromKind.HOTLINE,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Referral sent. Read the referral code to the caller."))
+                return redirect("referrals:slip", referral.public_id)
+    return render(request, "referrals/new.html", {"form": form, "client": None})
+
+
+@login_required
+def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.get_sent_referral(request.user, public_id)
+    events = referral.events.select_related("actor")
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "events": events,
+            "deliveries": referral.deliveries.select_related("provider"),
+            "cancel_form": forms.CancelForm(),
+        },
+    )
+
+
+@login_required
+def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.get_sent_referral(request.user, public_id)
+    locations = directory_queries.locations_as_seen_by(
+        request.user, referral.service.locations.select_related("commune", "organisation")
+    )
+    return render(
+        request,
+        "referrals/slip.html",
+        {"referral": referral, "qr": qr_svg(_scan_url(request, referral)), "locations": locations},
+    )
+
+
+@login_required
+def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.get_sent_referral(request.user, public_id)
+    response = HttpResponse(
+        slip_png(referral, _scan_url(request, referral)), content_type="image/png"
+    )
+    response["Content-Disposition"] = f'attachment; filename="referral-{referral.code}.png"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def referral_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.get_sent_referral(request.user, public_id)
+    form = forms.CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.referral_cancel(actor=request.user, referral=referral, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Referral cancelled."))
+    return redirect("referrals:detail", referral.public_id)
+
+
+def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
+    """True when the user must confirm a possible duplicate first (the form is then
+    re-rendered with a warning and a confirmation box)."""
+    data = form.cleaned_data
+    if data.get("confirm_duplicate"):
+        return False
+    n = queries.possible_duplicates(
+        client=client,
+        category=category_of(data["service_type"]),
+        provider=provider,
+        delivered_on=data["delivered_on"],
+    )
+    if not n:
+        return False
+    form.duplicate_warning = _(
+        "A service of this kind from this provider on this date is already recorded for "
+        "this client. It counts once in reports. Record it again only if it is a "
+        "different service."
+    )
+    form.fields["confirm_duplicate"].widget = form.fields["confirm_duplicate"].hidden_widget()
+    form.data = form.data.copy()
+    form.data["confirm_duplicate"] = "on"
+    return True
+
+
+@login_required
+def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+    """A peer records a service the client received outside the system."""
+    client = queries.get_client(request.user, client_id)
+    providers = (
+        Organisation.objects.filter(active=True)
+        .exclude(kind=Organisation.Kind.ESTABLISHMENT)
+        .order_by("name")
+    )
+    form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        provider = form.cleaned_data["provider"]
+        if not _duplicate_warning(form, client=client, provider=provider):
+            try:
+                services.delivery_record(
+                    actor=request.user,
+                    client=client,
+                    service_type=form.cleaned_data["service_type"],
+                    provider=provider,
+                    delivered_on=form.cleaned_data["delivered_on"],
+                    source=ServiceDelivery.Source.PEER_REPORTED,
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Service recorded."))
+                return redirect("referrals:client", client.public_id)
+    return render(request, "referrals/delivery_new.html", {"form": form, "client": client})
+
+
+# --- Provider side -----------------------------------------------------------------------
+
+
+def _require_provider(request: HttpRequest) -> set[int]:
+    orgs = queries.provider_org_ids(request.user)
+    if not orgs:
+        raise Http404
+    return orgs
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    _require_provider(request)
+    status = request.GET.get("status", "open")
+    qs = queries.inbox_for(request.user)
+    if status == "open":
+        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
+    elif status in Referral.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "referrals": qs[:200],
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "lookup_form": forms.CodeLookupForm(),
+        },
+    )
+
+
+@login_required
+def inbox_find(request: HttpRequest) -> HttpResponse:
+    """Look a referral up by the code on the slip (typed or scanned). POST only: codes never
+    travel in query strings."""
+    _require_provider(request)
+    form = forms.CodeLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        referral = queries.find_inbox_referral(request.user, form.cleaned_data["code"])
+        if referral is not None:
+            return redirect("referrals:inbox_detail", referral.public_id)
+        form.add_error(
+            "code",
+            _("No referral to your organisation has this code. Check the code on the slip."),
+        )
+    return render(request, "referrals/find.html", {"form": form})
+
+
+@login_required
+def scan(request: HttpRequest, code: str) -> HttpResponse:
+    """Where the slip's QR code points. Provider staff of the addressed organisation land on
+    the referral; anyone else gets 404."""
+    _require_provider(request)
+    referral = queries.find_inbox_referral(request.user, code)
+    if referral is None:
+        raise Http404
+    return redirect("referrals:inbox_detail", referral.public_id)
+
+
+@login_required
+def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_provider(request)
+    referral = queries.get_inbox_referral(request.user, public_id)
+    return render(
+        request,
+        "referrals/inbox_detail.html",
+        {
+            "referral": referral,
+            "decline_form": forms.DeclineForm(),
+            "complete_form": forms.CompleteForm(initial={"service_types": [referral.service_type]}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
+    _require_provider(request)
+    referral = queries.get_inbox_referral(request.user, public_id)
+    decline_form = forms.DeclineForm(request.POST if action == "decline" else None)
+    complete_form = forms.CompleteForm(
+        request.POST if action == "complete" else None,
+        initial={"service_types": [referral.service_type]},
+    )
+    form: Any = {"decline": decline_form, "complete": complete_form}.get(action)
+    if action not in {"accept", "no-show", "decline", "complete"}:
+        raise Http404
+    if form is None or form.is_valid():
+        try:
+            if action == "accept":
+                services.referral_accept(actor=request.user, referral=referral)
+                messages.success(request, _("Referral accepted."))
+            elif action == "no-show":
+                services.referral_no_show(actor=request.user, referral=referral)
+                messages.success(request, _("Marked as did not come."))
+            elif action == "decline":
+                services.referral_decline(
+                    actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Referral declined."))
+            else:
+                services.referral_complete(
+                    actor=request.user,
+                    referral=referral,
+                    delivered_on=form.cleaned_data["delivered_on"],
+                    service_types=form.cleaned_data["service_types"],
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                )
+                messages.success(request, _("Referral completed. The service is recorded."))
+            return redirect("referrals:inbox_detail", referral.public_id)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("referrals:inbox_detail", referral.public_id)
+            _apply_errors(form, error)
+    return render(
+        request,
+        "referrals/inbox_detail.html",
+        {
+            "referral": referral,
+            "decline_form": decline_form,
+            "complete_form": complete_form,
+            "open_action": action,
+        },
+    )
+
+
+@login_required
+def provider_delivery_new(request: HttpRequest) -> HttpResponse:
+    """Walk-ins and mobile health-check days: the provider enters the client's short code."""
+    orgs = _require_provider(request)
+    organisations = Organisation.objects.filter(pk__in=orgs).order_by("name")
+    form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
+        provider = form.cleaned_data.get("provider") or form.organisations[0]
+        if client is None:
+            form.add_error("client_code", _("No client has this code. Check it with the client."))
+        elif not _duplicate_warning(form, client=client, provider=provider):
+            try:
+                services.delivery_record(
+                    actor=request.user,
+                    client=client,
+                    service_type=form.cleaned_data["service_type"],
+                    provider=provider,
+                    delivered_on=form.cleaned_data["delivered_on"],
+                    source=form.cleaned_data["source"],
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Service recorded."))
+                return redirect("referrals:provider_deliveries")
+    return render(request, "referrals/delivery_new.html", {"form": form, "client": None})
+
+
+@login_required
+def provider_deliveries(request: HttpRequest) -> HttpResponse:
+    _require_provider(request)
+    deliveries = queries.deliveries_by_provider(request.user)[:200]
+    return render(request, "referrals/provider_deliveries.html", {"deliveries": deliveries})
+
+
+# --- Follow-up ---------------------------------------------------------------------------
+
+
+@login_required
+def follow_up(request: HttpRequest) -> HttpResponse:
+    if not scope.has_role(request.user, *queries.SENDER_ROLES):
+        raise Http404
+    return render(request, "referrals/follow_up.html", queries.follow_up_for(request.user))

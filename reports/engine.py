@@ -1,0 +1,630 @@
+"""The counting engine: which rows a report looks at, and how they are counted.
+
+Every indicator counts rows of one *source* (service deliveries, referrals, outreach
+contacts, activities, …). A source says, for its model, where the record's date, area,
+support model, peer group, provider and client are. `ReportContext.rows(source)` applies
+the period, the area, the filters and the user's scope to it, the same way for every
+indicator. Counting happens in SQL (one aggregate query per cell group).
+
+Rules (see docs/counting-rules.md and /work/shared/DESIGN.md):
+- one lượt (person-time) of support = one distinct (client, category, provider, date);
+- người (persons) = distinct clients, de-duplicated over the whole area of the report;
+- records count in the period of their service/activity date, not their entry date;
+- a record with only a pre-1 July 2025 commune is reported under the new commune(s) it
+  became (geo.CommuneConversion) and their province.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, Substr, TruncDate
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.taxonomy import CATEGORIES, SERVICE_TYPES
+from geo.models import CommuneConversion
+
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one kind of record keeps what reports filter on (paths from the model)."""
+
+    key: str
+    model: str  # "app_label.ModelName"
+    date: str | None  # the service/activity date (None: use `span`)
+    is_datetime: bool = False
+    span: tuple[str, str] | None = None  # (from, until) for things that last (members)
+    commune: str | None = None
+    commune_m2m: str | None = None  # communes served (peer groups): commune filters only
+    legacy: str | None = None
+    province: tuple[str, ...] = ()  # fallbacks, first non-null wins
+    support_model: str | None = None
+    peer_group: str | None = None
+    provider: str | None = None
+    recorded_by: str | None = None  # providers also see what they recorded themselves
+    client: str | None = None  # path to clients.Client, for person breakdowns
+
+    def model_class(self) -> Any:
+        label, name = self.model.split(".")
+        return apps.get_model(label, name)
+
+
+def _client_area(prefix: str) -> dict[str, Any]:
+    return {
+        "commune": f"{prefix}commune",
+        "legacy": f"{prefix}legacy_commune",
+        "province": (f"{prefix}province",),
+        "support_model": f"{prefix}peer_group__support_model",
+        "peer_group": f"{prefix}peer_group",
+    }
+
+
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in [
+        # Area of a service delivery or a referral = its client's commune/province.
+        Source(
+            "delivery",
+            "referrals.ServiceDelivery",
+            "delivered_on",
+            provider="provider",
+            recorded_by="recorded_by",
+            client="client",
+            **_client_area("client__"),
+        ),
+        Source(
+            "referral",
+            "referrals.Referral",
+            "sent_at",
+            is_datetime=True,
+            provider="provider",
+            client="client",
+            **_client_area("client__"),
+        ),
+        Source(
+            "client",
+            "clients.Client",
+            "registered_on",
+            client="",
+            **_client_area(""),
+        ),
+        # Area of a contact = its commune, or else its peer group's model province.
+        Source(
+            "contact",
+            "outreach.OutreachContact",
+            "contact_date",
+            commune="commune",
+            legacy="legacy_commune",
+            province=("peer_group__support_model__province",),
+            support_model="peer_group__support_model",
+            peer_group="peer_group",
+            client="client",
+        ),
+        Source(
+            "distribution",
+            "outreach.Distribution",
+            "distributed_on",
+            commune="contact__commune",
+            legacy="contact__legacy_commune",
+            province=("peer_group__support_model__province", "organisation__province"),
+            support_model="peer_group__support_model",
+            peer_group="peer_group",
+            provider="organisation",
+        ),
+        # Area of an activity = its commune, or else its support model's province.
+        Source(
+            "activity",
+            "activities.Activity",
+            "held_on",
+            commune="commune",
+            legacy="legacy_commune",
+            province=("support_model__province",),
+            support_model="support_model",
+            peer_group="peer_group",
+            provider="organiser",
+        ),
+        Source(
+            "participants",
+            "activities.ActivityParticipants",
+            "activity__held_on",
+            commune="activity__commune",
+            legacy="activity__legacy_commune",
+            province=("activity__support_model__province",),
+            support_model="activity__support_model",
+            peer_group="activity__peer_group",
+            provider="activity__organiser",
+        ),
+        Source(
+            "hotline",
+            "activities.HotlineCall",
+            "started_at",
+            is_datetime=True,
+            commune="client__commune",
+            legacy="client__legacy_commune",
+            province=("client__province", "organisation__province"),
+            support_model="client__peer_group__support_model",
+            peer_group="client__peer_group",
+            provider="organisation",
+        ),
+        Source(
+            "incident",
+            "safety.Incident",
+            "occurred_on",
+            commune="commune",
+            province=("province",),
+            support_model="support_model",
+            peer_group="peer_group",
+            client="client",
+        ),
+        Source(
+            "alert",
+            "safety.SafetyAlert",
+            "issued_on",
+            commune="commune",
+            province=("province",),
+        ),
+        Source(
+            "member",
+            "programs.Membership",
+            None,
+            span=("joined_on", "left_on"),
+            commune_m2m="peer_group__communes",
+            province=("peer_group__support_model__province",),
+            support_model="peer_group__support_model",
+            peer_group="peer_group",
+        ),
+        Source(
+            "group",
+            "programs.PeerGroup",
+            None,
+            span=("founded_on", ""),
+            commune_m2m="communes",
+            province=("support_model__province",),
+            support_model="support_model",
+            peer_group="",
+        ),
+    ]
+}
+
+
+def _path(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What the acting user's grants let a report reach.
+
+    kind: nation | provinces | models | groups | providers. `suppress` is True for the
+    manager roles, whose reports hide small counts."""
+
+    kind: str
+    ids: frozenset[Any] = frozenset()
+    suppress: bool = False
+    user_id: int | None = None
+
+
+NATION = ReportScope("nation")
+
+
+def _province_q(src: Source, code: str) -> Q:
+    """Rows whose area lies in province `code` (pre-reform communes resolved)."""
+    branches = Q(pk__in=[])
+    no_commune = Q()
+    if src.commune:
+        branches |= Q(**{f"{src.commune}__province_id": code})
+        no_commune = Q(**{f"{src.commune}__isnull": True})
+    no_legacy = Q()
+    if src.legacy:
+        mapped_here = CommuneConversion.objects.filter(new_commune__province_id=code).values(
+            "old_commune_id"
+        )
+        branches |= no_commune & Q(**{f"{src.legacy}__in": mapped_here})
+        # An old commune missing from the table falls back to the record's province.
+        no_legacy = Q(**{f"{src.legacy}__isnull": True}) | ~Q(
+            **{f"{src.legacy}__in": CommuneConversion.objects.values("old_commune_id")}
+        )
+    fallback = Q(pk__in=[])
+    earlier_null = Q()
+    for path in src.province:
+        fallback |= earlier_null & Q(**{f"{path}_id": code})
+        earlier_null &= Q(**{f"{path}__isnull": True})
+    return branches | (no_commune & no_legacy & fallback)
+
+
+def _commune_q(src: Source, code: str) -> Q:
+    if src.commune_m2m:
+        return Q(**{src.commune_m2m: code})
+    if not src.commune:
+        return Q(pk__in=[])
+    q = Q(**{f"{src.commune}_id": code})
+    if src.legacy:
+        mapped_here = CommuneConversion.objects.filter(new_commune_id=code).values("old_commune_id")
+        q |= Q(**{f"{src.commune}__isnull": True, f"{src.legacy}__in": mapped_here})
+    return q
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return since, until
+
+
+def _date_text(src: Source) -> Any:
+    """The record's (local) date as 'YYYY-MM-DD' text: cheap in SQL on both databases,
+    where EXTRACT on SQLite is a Python function called per row."""
+    assert src.date
+    if src.is_datetime:
+        return Cast(TruncDate(src.date), CharField())
+    return Cast(src.date, CharField())
+
+
+def _category_expr() -> Case:
+    """Category from the service type (the taxonomy decides), else the stored one."""
+    whens = [
+        When(
+            service_type__in=[t.code for t in SERVICE_TYPES.values() if t.category == c],
+            then=Value(c),
+        )
+        for c in CATEGORIES
+    ]
+    return Case(*whens, default=F("category"), output_field=CharField())
+
+
+@dataclass
+class ReportContext:
+    period: Period
+    scope: ReportScope = NATION
+    province_code: str | None = None
+    commune_code: str | None = None
+    support_model_id: int | None = None
+    peer_group_id: int | None = None
+    provider_id: int | None = None
+    area_label: str = ""
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def suppress(self) -> bool:
+        return self.scope.suppress
+
+    def rows(self, key: str) -> QuerySet[Any] | None:
+        """The rows of a source this report counts, or None when the source cannot be
+        counted under these filters/scope (its model is missing, or lacks a dimension
+        the filters need)."""
+        src = SOURCES[key]
+        try:
+            model = src.model_class()
+        except LookupError:
+            return None
+        qs = model._default_manager.all()
+        start, end = self.period.start, self.period.end
+        if src.date and src.is_datetime:
+            # Local days, as aware bounds: comparable in SQL without a per-row function.
+            since, until = _day_bounds(start, end)
+            qs = qs.filter(**{f"{src.date}__gte": since, f"{src.date}__lt": until})
+        elif src.date:
+            qs = qs.filter(**{f"{src.date}__gte": start, f"{src.date}__lte": end})
+        elif src.span:
+            since, until = src.span
+            qs = qs.filter(Q(**{f"{since}__lte": end}) | Q(**{f"{since}__isnull": True}))
+            if until:
+                qs = qs.filter(Q(**{f"{until}__gte": start}) | Q(**{f"{until}__isnull": True}))
+        if self.commune_code:
+            qs = qs.filter(_commune_q(src, self.commune_code))
+        elif self.province_code:
+            qs = qs.filter(_province_q(src, self.province_code))
+        for value, path in (
+            (self.support_model_id, src.support_model),
+            (self.peer_group_id, src.peer_group),
+            (self.provider_id, src.provider),
+        ):
+            if value is None:
+                continue
+            if path is None:
+                return None
+            qs = qs.filter(**{_path(path, "id") if path else "pk": value})
+        restricted = self._scope_q(src)
+        if restricted is None:
+            return None
+        if key == "delivery":
+            qs = qs.annotate(_cat=_category_expr())
+        return qs.filter(restricted)
+
+    def _scope_q(self, src: Source) -> Q | None:
+        scope = self.scope
+        if scope.kind == "nation":
+            return Q()
+        ids = list(scope.ids)
+        if scope.kind == "provinces":
+            q = Q(pk__in=[])
+            for code in ids:
+                q |= _province_q(src, code)
+            return q
+        path = {
+            "models": src.support_model,
+            "groups": src.peer_group,
+            "providers": src.provider,
+        }[scope.kind]
+        if path is None:
+            return None
+        q = Q(**{_path(path, "id__in") if path else "pk__in": ids})
+        if scope.kind == "providers" and src.recorded_by and scope.user_id:
+            q |= Q(**{f"{src.recorded_by}_id": scope.user_id})
+        return q
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+# --- Measures -------------------------------------------------------------------------
+
+
+def person_time_expr() -> Count:
+    """One lượt = one distinct (client, category, provider, date)."""
+    return Count(
+        Concat(
+            Cast("client_id", CharField()),
+            Value("|"),
+            F("_cat"),
+            Value("|"),
+            Cast("provider_id", CharField()),
+            Value("|"),
+            Cast("delivered_on", CharField()),
+            output_field=CharField(),
+        ),
+        distinct=True,
+    )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a cell is counted from a source's rows."""
+
+    source: str
+    how: str  # person_times | distinct | count | sum
+    path: str = ""  # the field counted distinctly or summed
+    where: Q = field(default_factory=Q)
+    where_key: str = ""  # identifies `where` in the per-report cache
+
+    def expr(self) -> Any:
+        if self.how == "person_times":
+            return person_time_expr()
+        if self.how == "distinct":
+            return Count(self.path, distinct=True)
+        if self.how == "sum":
+            return Sum(self.path)
+        return Count("pk", distinct=True)
+
+    def rows(self, ctx: ReportContext) -> QuerySet[Any] | None:
+        qs = ctx.rows(self.source)
+        if qs is None:
+            return None
+        return qs.filter(self.where)
+
+    def total(self, ctx: ReportContext) -> int | None:
+        def compute() -> int | None:
+            qs = self.rows(ctx)
+            if qs is None:
+                return None
+            try:
+                return int(qs.aggregate(n=self.expr())["n"] or 0)
+            except FieldError:
+                return None
+
+        return ctx.cached(("total", self.source, self.how, self.path, self.where_key), compute)
+
+    def by(self, ctx: ReportContext, dim: Dimension) -> dict[Any, int] | None:
+        def compute() -> dict[Any, int] | None:
+            qs = self.rows(ctx)
+            if qs is None:
+                return None
+            src = SOURCES[self.source]
+            try:
+                expr = dim.expr(src)
+                if expr is None:
+                    return None
+                grouped = qs.annotate(_dim=expr).values("_dim").annotate(n=self.expr())
+                return {row["_dim"]: int(row["n"] or 0) for row in grouped.order_by()}
+            except FieldError:
+                return None
+
+        return ctx.cached(
+            ("by", self.source, self.how, self.path, self.where_key, dim.key), compute
+        )
+
+
+# --- Dimensions (breakdowns) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: Any
+    expr: Callable[[Source], Any]
+    labels: Callable[[], dict[Any, Any]]
+    order: Callable[[], list[Any]] | None = None
+
+
+def _client_field(name: str) -> Callable[[Source], Any]:
+    def build(src: Source) -> Any:
+        if src.client is None:
+            return None
+        return F(_path(src.client, name))
+
+    return build
+
+
+AGE_GROUPS = [("lt18", "<18"), ("18_24", "18–24"), ("25_34", "25–34"), ("35p", "35+")]
+
+
+def _age_group(src: Source) -> Any:
+    """Age at the record's date, from the client's year of birth."""
+    if src.client is None or not src.date:
+        return None
+    year = Cast(Substr(_date_text(src), 1, 4), IntegerField())
+    age = year - F(_path(src.client, "birth_year"))
+    return Case(
+        When(LessThan(age, 18), then=Value("lt18")),
+        When(LessThan(age, 25), then=Value("18_24")),
+        When(LessThan(age, 35), then=Value("25_34")),
+        default=Value("35p"),
+        output_field=CharField(),
+    )
+
+
+def _month(src: Source) -> Any:
+    """'YYYY-MM' of the record's date."""
+    if not src.date:
+        return None
+    return Substr(_date_text(src), 1, 7)
+
+
+def _own_field(name: str) -> Callable[[Source], Any]:
+    return lambda src: F(name)
+
+
+def _population_labels() -> dict[Any, Any]:
+    from clients.models import PopulationGroup
+
+    return {p.code: str(p) for p in PopulationGroup.objects.all()}
+
+
+def _category_labels() -> dict[Any, Any]:
+    return {c.code: c.label for c in sorted(CATEGORIES.values(), key=lambda c: c.order)}
+
+
+def _service_type_labels() -> dict[Any, Any]:
+    return {t.code: t.label for t in SERVICE_TYPES.values()}
+
+
+def _age_labels() -> dict[Any, Any]:
+    return dict(AGE_GROUPS)
+
+
+def _theme_labels() -> dict[Any, Any]:
+    try:
+        material = apps.get_model("outreach", "Material")
+        return dict(material._meta.get_field("theme").flatchoices)
+    except (LookupError, FieldDoesNotExist):
+        return {}
+
+
+def _sex_labels() -> dict[Any, Any]:
+    from clients.models import Sex
+
+    return dict(Sex.choices)
+
+
+def _gender_labels() -> dict[Any, Any]:
+    from clients.models import GenderIdentity
+
+    return dict(GenderIdentity.choices)
+
+
+def _field_labels(model: str, name: str) -> Callable[[], dict[Any, Any]]:
+    def labels() -> dict[Any, Any]:
+        try:
+            cls = apps.get_model(*model.split("."))
+            return dict(cls._meta.get_field(name).flatchoices)
+        except (LookupError, FieldDoesNotExist):  # a model still being built
+            return {}
+
+    return labels
+
+
+def _month_labels() -> dict[Any, Any]:
+    return {}
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.key: d
+    for d in [
+        Dimension("sex", _("Sex"), _client_field("sex"), _sex_labels),
+        Dimension("gender", _("Gender identity"), _client_field("gender_identity"), _gender_labels),
+        Dimension("age_group", _("Age group"), _age_group, _age_labels),
+        Dimension(
+            "population_group",
+            _("Population group"),
+            _client_field("population_groups"),
+            _population_labels,
+        ),
+        Dimension("month", _("Month"), _month, _month_labels),
+        Dimension("category", _("Service category"), _own_field("_cat"), _category_labels),
+        Dimension(
+            "service_type", _("Service type"), _own_field("service_type"), _service_type_labels
+        ),
+        Dimension(
+            "activity_kind",
+            _("Activity kind"),
+            _own_field("kind"),
+            _field_labels("activities.Activity", "kind"),
+        ),
+        Dimension(
+            "activity_kind_of_participants",
+            _("Activity kind"),
+            _own_field("activity__kind"),
+            _field_labels("activities.Activity", "kind"),
+        ),
+        Dimension(
+            "participant_kind",
+            _("Participant kind"),
+            _own_field("kind"),
+            _field_labels("activities.ActivityParticipants", "kind"),
+        ),
+        Dimension("theme", _("Theme"), _own_field("material__theme"), _theme_labels),
+        Dimension(
+            "item_kind",
+            _("Item"),
+            _own_field("item_kind"),
+            _field_labels("outreach.Distribution", "item_kind"),
+        ),
+        Dimension(
+            "member_role",
+            _("Member role"),
+            _own_field("role"),
+            _field_labels("programs.Membership", "role"),
+        ),
+        Dimension(
+            "referral_status",
+            _("Referral status"),
+            _own_field("status"),
+            _field_labels("referrals.Referral", "status"),
+        ),
+        Dimension(
+            "call_topic",
+            _("Call topic"),
+            _own_field("topic"),
+            _field_labels("activities.HotlineCall", "topic"),
+        ),
+        Dimension(
+            "perpetrator",
+            _("Perpetrator"),
+            _own_field("perpetrator_kind"),
+            _field_labels("safety.Incident", "perpetrator_kind"),
+        ),
+    ]
+}

@@ -1,0 +1,398 @@
+"""Report exports: JSON, CSV (UTF-8 with BOM, for Excel), Excel in a Vietnamese report
+layout, PDF. Every writer takes a built Report, so suppression is already applied and
+no writer can show a hidden number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from geo.models import Commune, Province
+from programs.models import Organisation, PeerGroup, SupportModel
+
+from .engine import DIMENSIONS
+from .report import Report
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "dhis2": "application/json",
+}
+EXTENSIONS = {"json": "json", "csv": "csv", "xlsx": "xlsx", "pdf": "pdf", "dhis2": "json"}
+
+
+def describe(report: Report) -> list[tuple[str, str]]:
+    """(label, value) lines for a report's heading: area, filters, period."""
+    ctx = report.ctx
+    out: list[tuple[str, str]] = []
+    if ctx.commune_code:
+        area = str(Commune.objects.select_related("province").get(pk=ctx.commune_code))
+    elif ctx.province_code:
+        area = str(Province.objects.get(pk=ctx.province_code))
+    elif ctx.scope.kind == "provinces":
+        area = ", ".join(
+            str(p) for p in Province.objects.filter(pk__in=ctx.scope.ids).order_by("name")
+        )
+    else:
+        area = _("Whole country")
+    out.append((_("Area"), area))
+    if ctx.scope.kind in {"models", "groups", "providers"}:
+        model = {"models": SupportModel, "groups": PeerGroup, "providers": Organisation}[
+            ctx.scope.kind
+        ]
+        names = ", ".join(str(o) for o in model.objects.filter(pk__in=ctx.scope.ids))
+        out.append((_("Reporting unit"), names))
+    if ctx.support_model_id:
+        out.append((_("Support model"), str(SupportModel.objects.get(pk=ctx.support_model_id))))
+    if ctx.peer_group_id:
+        out.append((_("Peer group"), str(PeerGroup.objects.get(pk=ctx.peer_group_id))))
+    if ctx.provider_id:
+        out.append((_("Provider"), str(Organisation.objects.get(pk=ctx.provider_id))))
+    out.append((_("Period"), ctx.period.label))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return value
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    ctx = report.ctx
+    return {
+        "report": {
+            "heading": [{"label": k, "value": v} for k, v in describe(report)],
+            "period": {
+                "code": ctx.period.code,
+                "start": ctx.period.start.isoformat(),
+                "end": ctx.period.end.isoformat(),
+            },
+            "area": {
+                "province": ctx.province_code,
+                "commune": ctx.commune_code,
+            },
+            "filters": {
+                "support_model": ctx.support_model_id,
+                "peer_group": ctx.peer_group_id,
+                "provider": ctx.provider_id,
+            },
+            "suppressed": report.suppressed,
+            "suppression_threshold": settings.CAUNOI["SUPPRESSION_THRESHOLD"]
+            if report.suppressed
+            else None,
+            "generated_at": timezone.localtime(report.generated_at).isoformat(),
+        },
+        "indicators": [
+            {
+                "code": line.indicator.code,
+                "number": line.indicator.number,
+                "label": line.indicator.label,
+                "label_vi": line.indicator.label_vi,
+                "label_en": line.indicator.label_en,
+                "unit": line.indicator.unit,
+                "unit_vi": line.indicator.unit_obj.vi,
+                "unit_en": line.indicator.unit_obj.en,
+                "parent": line.indicator.parent,
+                "value": line.cell.value,
+                "breakdowns": {
+                    dim: [
+                        {"key": bc.key, "label": bc.label, "value": bc.cell.value} for bc in cells
+                    ]
+                    for dim, cells in line.breakdowns.items()
+                },
+            }
+            for line in report.lines
+        ],
+    }
+
+
+def to_json(report: Report) -> bytes:
+    return json.dumps(as_dict(report), ensure_ascii=False, indent=2, default=str).encode()
+
+
+def _headers() -> list[str]:
+    return [_("No."), _("Indicator"), _("Unit"), _("Quantity")]
+
+
+def to_csv(report: Report) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(
+        [_("No."), _("Code"), _("Indicator"), _("Unit"), _("Breakdown"), _("Group"), _("Quantity")]
+    )
+    for line in report.lines:
+        ind = line.indicator
+        value = line.cell.value
+        writer.writerow([ind.number, ind.code, ind.label, ind.unit_obj.label, "", "", _csv(value)])
+        for dim, cells in line.breakdowns.items():
+            for bc in cells:
+                writer.writerow(
+                    [
+                        ind.number,
+                        ind.code,
+                        ind.label,
+                        ind.unit_obj.label,
+                        str(DIMENSIONS[dim].label),
+                        bc.label,
+                        _csv(bc.cell.value),
+                    ]
+                )
+    heading = io.StringIO()
+    hw = csv.writer(heading)
+    for label, value in describe(report):
+        hw.writerow([label, value])
+    hw.writerow([])
+    # The BOM tells Excel the file is UTF-8 (Vietnamese letters survive).
+    return ("\ufeff" + heading.getvalue() + buf.getvalue()).encode("utf-8")
+
+
+def _csv(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Report")[:31]
+    bold = Font(bold=True)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws["A1"] = _("INDICATOR REPORT")
+    ws["A1"].font = Font(bold=True, size=14)
+    row = 2
+    for label, value in describe(report):
+        ws.cell(row=row, column=1, value=f"{label}:").font = bold
+        ws.cell(row=row, column=2, value=value)
+        row += 1
+    if report.suppressed:
+        ws.cell(
+            row=row,
+            column=1,
+            value=_("Counts of 1 to %(n)s people are shown as “<%(m)s”.")
+            % {
+                "n": settings.CAUNOI["SUPPRESSION_THRESHOLD"] - 1,
+                "m": settings.CAUNOI["SUPPRESSION_THRESHOLD"],
+            },
+        )
+        row += 1
+    row += 1
+    for col, title in enumerate(_headers(), start=1):
+        cell = ws.cell(row=row, column=col, value=title)
+        cell.font = bold
+        cell.border = box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for line in report.lines:
+        row += 1
+        ind = line.indicator
+        values = [ind.number, ind.label, ind.unit_obj.label, _xl(line.cell.value)]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = box
+            if col == 2:
+                cell.alignment = Alignment(indent=ind.level, wrap_text=True)
+            if ind.level == 0:
+                cell.font = bold
+    for col, width in zip(range(1, 5), (8, 70, 14, 14)):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+    for dim in report.dimensions():
+        d = DIMENSIONS[dim]
+        sheet = wb.create_sheet(str(d.label)[:31])
+        keys: list[tuple[Any, str]] = []
+        for line in report.lines:
+            for bc in line.breakdowns.get(dim, []):
+                if (bc.key, bc.label) not in keys:
+                    keys.append((bc.key, bc.label))
+        header = [_("No."), _("Indicator"), _("Unit"), *[label for _k, label in keys], _("Total")]
+        for col, title in enumerate(header, start=1):
+            c = sheet.cell(row=1, column=col, value=title)
+            c.font = bold
+            c.border = box
+            c.alignment = Alignment(wrap_text=True, horizontal="center")
+        r = 1
+        for line in report.lines:
+            if dim not in line.breakdowns:
+                continue
+            r += 1
+            by_key = {bc.key: bc.cell.value for bc in line.breakdowns[dim]}
+            values = [
+                line.indicator.number,
+                line.indicator.label,
+                line.indicator.unit_obj.label,
+                *[_xl(by_key.get(k, 0)) for k, _label in keys],
+                _xl(line.cell.value),
+            ]
+            for col, value in enumerate(values, start=1):
+                sheet.cell(row=r, column=col, value=value).border = box
+        sheet.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _xl(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
+]
+
+
+def pdf_font() -> str:
+    """Register and return a font with Vietnamese glyphs.
+
+    reportlab's bundled fonts (Vera, the Type 1 set) lack most Vietnamese letters, so a
+    system TrueType font is needed: CAUNOI_PDF_FONT (a .ttf path) if set, else DejaVu
+    Sans or Liberation Sans where the system has them (Debian: fonts-dejavu-core).
+    Without any of them the PDF falls back to Vera, and letters such as ạ, ế, ư show as
+    boxes."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "CauNoiSans"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    candidates = [os.environ.get("CAUNOI_PDF_FONT", ""), *_FONT_CANDIDATES]
+    import reportlab
+
+    candidates.append(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"))
+    for path in candidates:
+        if path and Path(path).exists():
+            pdfmetrics.registerFont(TTFont(name, path))
+            return name
+    return "Helvetica"
+
+
+def to_pdf(report: Report, *, compress: bool = True) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = pdf_font()
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=11)
+    title = ParagraphStyle("title", parent=base, fontSize=14, leading=18, spaceAfter=6)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=_("Indicator report"),
+        pageCompression=1 if compress else 0,
+        invariant=0 if compress else 1,
+    )
+    story: list[Any] = [Paragraph(_("INDICATOR REPORT"), title)]
+    for label, value in describe(report):
+        story.append(Paragraph(f"<b>{_esc(label)}:</b> {_esc(value)}", base))
+    if report.suppressed:
+        story.append(
+            Paragraph(
+                _esc(
+                    _("Counts of 1 to %(n)s people are shown as “<%(m)s”.")
+                    % {
+                        "n": settings.CAUNOI["SUPPRESSION_THRESHOLD"] - 1,
+                        "m": settings.CAUNOI["SUPPRESSION_THRESHOLD"],
+                    }
+                ),
+                base,
+            )
+        )
+    story.append(Spacer(1, 6))
+    data: list[list[Any]] = [[Paragraph(_esc(h), base) for h in _headers()]]
+    for line in report.lines:
+        ind = line.indicator
+        indent = "&nbsp;" * 4 * ind.level
+        data.append(
+            [
+                ind.number,
+                Paragraph(indent + _esc(ind.label), base),
+                ind.unit_obj.label,
+                str(line.cell),
+            ]
+        )
+    table = Table(data, colWidths=[14 * mm, 110 * mm, 26 * mm, 28 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f2ec")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
+            ]
+        )
+    )
+    story.append(table)
+    for dim in report.dimensions():
+        d = DIMENSIONS[dim]
+        story.append(Spacer(1, 8))
+        story.append(Paragraph(f"<b>{_esc(str(d.label))}</b>", base))
+        rows: list[list[Any]] = [[_("No."), _("Indicator"), _("Group"), _("Quantity")]]
+        for line in report.lines:
+            for bc in line.breakdowns.get(dim, []):
+                rows.append(
+                    [
+                        line.indicator.number,
+                        Paragraph(_esc(line.indicator.label), base),
+                        Paragraph(_esc(bc.label), base),
+                        str(bc.cell),
+                    ]
+                )
+        t = Table(rows, colWidths=[14 * mm, 90 * mm, 46 * mm, 28 * mm], repeatRows=1)
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (3, 1), (3, -1), "RIGHT"),
+                ]
+            )
+        )
+        story.append(t)
+    doc.build(story)
+    return out.getvalue()
+
+
+def _esc(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(report: Report, fmt: str, **options: Any) -> bytes:
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "csv":
+        return to_csv(report)
+    if fmt == "xlsx":
+        return to_xlsx(report)
+    if fmt == "pdf":
+        return to_pdf(report, **options)
+    if fmt == "dhis2":
+        from .dhis2 import to_dhis2
+
+        return to_dhis2(report)
+    raise ValueError(fmt)

@@ -1,0 +1,83 @@
+"""The report filter form: period, area, support model, peer group, provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.widgets import CommuneSelect, ProvinceSelect
+from geo.models import Commune, Province
+
+from . import queries
+from .engine import ReportScope
+from .periods import Period, PeriodError, default_period, parse_period
+
+
+class ReportFilterForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "A month (2024-03), a quarter (2024-Q1), a year (2024) "
+            "or dates (2024-01-01..2024-08-31)."
+        ),
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        required=False,
+        widget=ProvinceSelect(),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.select_related("province"),
+        required=False,
+        widget=CommuneSelect(province_field="province"),
+    )
+    # Plain ids: the choices offered are the user's own, and an id outside the user's
+    # scope is answered with 404 by reports.queries (not a form error that confirms it).
+    support_model = forms.IntegerField(
+        label=_("Support model"), required=False, widget=forms.Select
+    )
+    peer_group = forms.IntegerField(label=_("Peer group"), required=False, widget=forms.Select)
+    provider = forms.IntegerField(label=_("Provider"), required=False, widget=forms.Select)
+
+    def __init__(self, *args: Any, scope: ReportScope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = {
+            "support_model": [(m.pk, str(m)) for m in queries.models_in_scope(scope)],
+            "peer_group": [(g.pk, str(g)) for g in queries.groups_in_scope(scope)],
+            "provider": [(o.pk, str(o)) for o in queries.providers_in_scope(scope)],
+        }
+        for name, choices in options.items():
+            if choices:
+                self.fields[name].widget.choices = [("", "—"), *choices]
+            else:
+                # Nothing to choose: no picker, but a value sent anyway still meets the
+                # scope check (404), like any other.
+                self.fields[name].widget = forms.HiddenInput()
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data.get("period") or ""
+        if not text.strip():
+            return default_period()
+        try:
+            return parse_period(text)
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        province = data.get("province")
+        commune = data.get("commune")
+        return {
+            "period": data["period"],
+            "province": province.pk if province else None,
+            "commune": commune.pk if commune else None,
+            "support_model": data.get("support_model"),
+            "peer_group": data.get("peer_group"),
+            "provider": data.get("provider"),
+        }

@@ -1,0 +1,197 @@
+"""Who may see which report. Every report (page, export, command run as a user) gets
+its ReportContext from here.
+
+- peer educators and group leaders: their group(s);
+- model coordinators: their support model(s);
+- provincial managers: their province(s), small counts suppressed;
+- national managers: everything, small counts suppressed;
+- provider staff: their own service statistics (deliveries they provided or recorded,
+  referrals addressed to them);
+- administrators and hotline counsellors: no reports (unless they hold another role).
+
+A user holding several roles gets the broadest one. Asking for an area, model, group or
+provider outside the scope answers 404, like a missing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from accounts import scope
+from accounts.models import Role
+from geo.models import Commune, Province
+from programs.models import Organisation, PeerGroup, SupportModel
+
+from .engine import NATION, ReportContext, ReportScope
+from .periods import Period
+
+REPORT_ROLES = {
+    Role.PEER_EDUCATOR,
+    Role.GROUP_LEADER,
+    Role.COORDINATOR,
+    Role.PROVINCIAL_MANAGER,
+    Role.NATIONAL_MANAGER,
+    Role.PROVIDER,
+}
+MANAGER_ROLES = {Role.PROVINCIAL_MANAGER, Role.NATIONAL_MANAGER}
+
+
+def report_scope(user: Any) -> ReportScope | None:
+    """The broadest report scope the user's grants give, or None (no reports)."""
+    if scope.is_national(user):
+        return ReportScope("nation", suppress=True, user_id=user.pk)
+    provinces = scope.province_codes(user)
+    if provinces:
+        return ReportScope("provinces", frozenset(provinces), suppress=True, user_id=user.pk)
+    models = scope.support_model_ids(user)
+    if models:
+        return ReportScope("models", frozenset(models), user_id=user.pk)
+    groups = scope.peer_group_ids(user)
+    if groups:
+        return ReportScope("groups", frozenset(groups), user_id=user.pk)
+    orgs = scope.organisation_ids(user, Role.PROVIDER)
+    if orgs:
+        return ReportScope("providers", frozenset(orgs), user_id=user.pk)
+    return None
+
+
+def can_see_reports(user: Any) -> bool:
+    return report_scope(user) is not None
+
+
+def _scope_provinces(rs: ReportScope) -> set[str] | None:
+    """Provinces a scope reaches (None: all)."""
+    if rs.kind == "nation" or rs.kind == "providers":
+        return None
+    if rs.kind == "provinces":
+        return set(rs.ids)
+    if rs.kind == "models":
+        return set(SupportModel.objects.filter(pk__in=rs.ids).values_list("province_id", flat=True))
+    return set(
+        PeerGroup.objects.filter(pk__in=rs.ids).values_list("support_model__province_id", flat=True)
+    )
+
+
+def models_in_scope(rs: ReportScope) -> Any:
+    qs = SupportModel.objects.select_related("province")
+    if rs.kind == "nation":
+        return qs
+    if rs.kind == "provinces":
+        return qs.filter(province_id__in=rs.ids)
+    if rs.kind == "models":
+        return qs.filter(pk__in=rs.ids)
+    if rs.kind == "groups":
+        return qs.filter(peer_groups__in=rs.ids).distinct()
+    return qs.none()
+
+
+def groups_in_scope(rs: ReportScope) -> Any:
+    qs = PeerGroup.objects.select_related("support_model")
+    if rs.kind == "nation":
+        return qs
+    if rs.kind == "provinces":
+        return qs.filter(support_model__province_id__in=rs.ids)
+    if rs.kind == "models":
+        return qs.filter(support_model_id__in=rs.ids)
+    if rs.kind == "groups":
+        return qs.filter(pk__in=rs.ids)
+    return qs.none()
+
+
+def providers_in_scope(rs: ReportScope) -> Any:
+    qs = Organisation.objects.filter(kind=Organisation.Kind.SERVICE_PROVIDER)
+    if rs.kind == "nation":
+        return qs
+    if rs.kind == "providers":
+        return Organisation.objects.filter(pk__in=rs.ids)
+    provinces = _scope_provinces(rs) or set()
+    return qs.filter(province_id__in=provinces)
+
+
+def report_context(
+    user: Any,
+    *,
+    period: Period,
+    province: str | None = None,
+    commune: str | None = None,
+    support_model: int | None = None,
+    peer_group: int | None = None,
+    provider: int | None = None,
+) -> ReportContext:
+    """The report the user asked for, limited to their scope; 404 when out of scope."""
+    rs = report_scope(user)
+    if rs is None:
+        raise Http404
+    return context_for_scope(
+        rs,
+        period=period,
+        province=province,
+        commune=commune,
+        support_model=support_model,
+        peer_group=peer_group,
+        provider=provider,
+    )
+
+
+def context_for_scope(
+    rs: ReportScope,
+    *,
+    period: Period,
+    province: str | None = None,
+    commune: str | None = None,
+    support_model: int | None = None,
+    peer_group: int | None = None,
+    provider: int | None = None,
+) -> ReportContext:
+    reach = _scope_provinces(rs)
+    label = ""
+    if commune:
+        c = Commune.objects.select_related("province").filter(pk=commune).first()
+        if c is None or (reach is not None and c.province_id not in reach):
+            raise Http404
+        province, label = c.province_id, str(c)
+    elif province:
+        p = Province.objects.filter(pk=province).first()
+        if p is None or (reach is not None and p.pk not in reach):
+            raise Http404
+        label = str(p)
+    if support_model is not None and not models_in_scope(rs).filter(pk=support_model).exists():
+        raise Http404
+    if peer_group is not None and not groups_in_scope(rs).filter(pk=peer_group).exists():
+        raise Http404
+    if provider is not None and not providers_in_scope(rs).filter(pk=provider).exists():
+        raise Http404
+    return ReportContext(
+        period=period,
+        scope=rs,
+        province_code=None if commune else province,
+        commune_code=commune,
+        support_model_id=support_model,
+        peer_group_id=peer_group,
+        provider_id=provider,
+        area_label=label,
+    )
+
+
+def system_context(
+    *,
+    period: Period,
+    province: str | None = None,
+    commune: str | None = None,
+    support_model: int | None = None,
+    peer_group: int | None = None,
+    provider: int | None = None,
+    suppress: bool = False,
+) -> ReportContext:
+    """For the operator's command line: the whole nation, unsuppressed unless asked."""
+    rs = ReportScope("nation", suppress=suppress) if suppress else NATION
+    return context_for_scope(
+        rs,
+        period=period,
+        province=province,
+        commune=commune,
+        support_model=support_model,
+        peer_group=peer_group,
+        provider=provider,
+    )

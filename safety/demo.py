@@ -1,0 +1,152 @@
+"""Demo violence incidents (recorded by peers and by the hotline) and safety alerts: one
+active alert in Quảng Ninh (Hạ Long), one expired, one withdrawn, one in Huế. The demo
+accounts of incidents are short and invented; alerts never describe the victim."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from core.demo import DemoContext
+from core.registry import demo_loader
+
+from . import services
+from .models import Incident, SafetyAlert
+
+PLACES = ["establishment", "hotel", "street", "home", "vehicle", "online"]
+PERPETRATORS = ["client", "client", "client", "owner", "partner", "police", "other"]
+TYPES = ["physical", "sexual", "economic", "emotional", "papers", "threats"]
+ACCOUNTS = [
+    "Khách không trả tiền và đe dọa.",
+    "Chủ cơ sở giữ chứng minh thư, không cho nghỉ.",
+    "Bạn trai đánh sau khi cãi nhau.",
+    "Bị ép uống rượu và đánh khi từ chối.",
+    "Bị nhắn tin đe dọa tung ảnh.",
+]
+
+
+@demo_loader(60, "safety")
+def load(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    users = ctx.users
+    if "dongdang" not in users:
+        ctx.log.append("safety: no demo users, nothing loaded")
+        return
+    today = ctx.today
+    clients_by_group: dict[int, list[Any]] = {}
+    for c in ctx.extra.get("clients", []) or []:
+        clients_by_group.setdefault(c.peer_group_id, []).append(c)
+    recorders = [
+        (users["dongdang"], ctx.groups["qn_halong"]),
+        (users["truongnhom"], ctx.groups["qn_halong"]),
+        (users["dongdangcampha"], ctx.groups["qn_campha"]),
+        (users["dongdanghue"], ctx.groups["hue_1"]),
+    ]
+    incidents: list[Incident] = []
+    for i in range(36):
+        via_hotline = i % 6 == 5
+        actor, group = recorders[i % len(recorders)]
+        province = group.support_model.province
+        commune = group.communes.first()
+        group_clients = clients_by_group.get(group.pk, [])
+        client = rng.choice(group_clients) if group_clients and rng.random() < 0.6 else None
+        protections = rng.sample(
+            ["shelter", "legal_aid", "health", "counselling"], rng.choice([0, 0, 1, 1, 2])
+        )
+        incident = services.incident_record(
+            actor=users["duongdaynong"] if via_hotline else actor,
+            occurred_on=today - timedelta(days=rng.randrange(1, 900)),
+            place_type=rng.choice(PLACES),
+            province=province,
+            commune=commune,
+            violence_types=rng.sample(TYPES, rng.choice([1, 1, 2, 3])),
+            perpetrator_kind=rng.choice(PERPETRATORS),
+            reported_via="hotline" if via_hotline else rng.choice(["peer", "peer_for_client"]),
+            action_taken="referred" if protections else rng.choice(["counselled", "accompanied"]),
+            client=client,
+            peer_group=None if via_hotline else group,
+            hotline=ctx.organisations["hotline"] if via_hotline else None,
+            consent_report=rng.random() < 0.3,
+            consent_share=rng.random() < 0.6,
+            consent_alert=rng.random() < 0.4,
+            protections=protections,
+            details=rng.choice(ACCOUNTS),
+        )
+        incidents.append(incident)
+
+    # The active Quảng Ninh alert comes from a recent, consented incident in Hạ Long.
+    halong = ctx.groups["qn_halong"]
+    recent = services.incident_record(
+        actor=users["dongdang"],
+        occurred_on=today - timedelta(days=3),
+        place_type="vehicle",
+        province=halong.support_model.province,
+        commune=halong.communes.first(),
+        violence_types=["physical", "threats"],
+        perpetrator_kind="client",
+        reported_via="peer_for_client",
+        action_taken="referred",
+        peer_group=halong,
+        consent_share=True,
+        consent_alert=True,
+        protections=["health", "counselling"],
+        details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
+    )
+    services.alert_publish(
+        actor=users["dongdang"],
+        incident=recent,
+        subject="vehicle",
+        headline="Cảnh giác xe ô tô 7 chỗ màu trắng đón khách ở Bãi Cháy",
+        warning=(
+            "Một người đàn ông khoảng 40 tuổi lái xe 7 chỗ màu trắng, biển 14A, hẹn gặp qua "
+            "điện thoại rồi chở ra nơi vắng. Không lên xe lạ, đi theo cặp, báo nhóm trưởng "
+            "biển số xe trước khi đi."
+        ),
+        province=recent.province,
+        commune=recent.commune,
+        issued_on=today - timedelta(days=2),
+        expires_on=today + timedelta(days=28),
+    )
+    old = next((i for i in incidents if i.consent_alert and i.peer_group_id == halong.pk), None)
+    if old is not None:
+        services.alert_publish(
+            actor=users["truongnhom"],
+            incident=old,
+            subject="place",
+            headline="Nhà nghỉ ven đường gần chợ: chủ giữ giấy tờ người làm",
+            warning="Không nhận lời làm việc tại đây khi chưa hỏi nhóm. Giữ giấy tờ bên mình.",
+            province=old.province,
+            commune=old.commune,
+            issued_on=today - timedelta(days=200),
+            expires_on=today - timedelta(days=140),
+        )
+        withdrawn = services.alert_publish(
+            actor=users["truongnhom"],
+            incident=old,
+            subject="person",
+            headline="Người hay gọi điện hẹn gặp rồi đe dọa",
+            warning="Số máy lạ gọi nhiều lần vào ban đêm. Không hẹn gặp một mình.",
+            province=old.province,
+            issued_on=today - timedelta(days=20),
+            expires_on=today + timedelta(days=10),
+        )
+        services.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
+    hue = next(
+        (i for i in incidents if i.consent_alert and i.peer_group_id == ctx.groups["hue_1"].pk),
+        None,
+    )
+    if hue is not None:
+        services.alert_publish(
+            actor=users["dongdanghue"],
+            incident=hue,
+            subject="place",
+            headline="Quán karaoke ven sông: ép uống rượu",
+            warning="Nhân viên bị ép uống rượu và phạt tiền. Đi theo nhóm, gọi đường dây nóng.",
+            province=hue.province,
+            commune=hue.commune,
+            issued_on=today - timedelta(days=5),
+            expires_on=today + timedelta(days=25),
+        )
+    ctx.log.append(
+        f"safety: {Incident.objects.count()} incidents, {SafetyAlert.objects.count()} alerts"
+    )

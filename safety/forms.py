@@ -1,0 +1,168 @@
+"""Forms of the safety app. The alert form has its own text fields: it never copies the
+incident's text, and nothing about the victim is asked for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.widgets import CommuneSelect, ProvinceSelect
+from geo.models import Commune, Province
+
+from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _f(form: forms.BaseForm, name: str) -> Any:
+    """A form field, untyped: choices are set at run time."""
+    return form.fields[name]
+
+
+def _area_fields(form: forms.BaseForm, *, commune_required: bool = False) -> None:
+    # Built per instance: the widgets reverse a URL, which must not run at import time.
+    form.fields["province"] = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.all(), widget=ProvinceSelect()
+    )
+    form.fields["commune"] = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.select_related("province"),
+        widget=CommuneSelect(province_field="province"),
+        required=commune_required,
+    )
+
+
+class IncidentForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    place_type = forms.ChoiceField(label=_("Place type"), choices=Incident.PlaceType.choices)
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.none())
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward"), queryset=Commune.objects.none(), required=False
+    )
+    violence_types = forms.ModelMultipleChoiceField(
+        label=_("Types of violence"),
+        queryset=ViolenceType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one type of violence.")},
+    )
+    perpetrator_kind = forms.ChoiceField(
+        label=_("Who did it"), choices=Incident.Perpetrator.choices
+    )
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+        help_text=_("Optional: the code of the registered client this happened to."),
+    )
+    reported_via = forms.ChoiceField(label=_("Reported"), choices=[])
+    action_taken = forms.ChoiceField(label=_("Action taken"), choices=Incident.Action.choices)
+    protections = forms.MultipleChoiceField(
+        label=_("Protection referral"),
+        choices=IncidentProtection.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_report = forms.BooleanField(
+        label=_("The person agrees that this is reported to the authorities"), required=False
+    )
+    consent_share = forms.BooleanField(
+        label=_("The person agrees that it is shared with service providers"), required=False
+    )
+    consent_alert = forms.BooleanField(
+        label=_("The person agrees to a safety alert (without anything about them)"),
+        required=False,
+    )
+    details = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional. Stored encrypted; only your group, the hotline that recorded it and "
+            "the model's coordinators can read it."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, reported_via_choices: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _area_fields(self)
+        _f(self, "reported_via").choices = reported_via_choices
+        if len(reported_via_choices) == 1:
+            self.fields["reported_via"].initial = reported_via_choices[0][0]
+            self.fields["reported_via"].widget = forms.HiddenInput()
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean_occurred_on(self) -> Any:
+        value = self.cleaned_data["occurred_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean_client_code(self) -> Any:
+        from referrals.queries import client_by_code
+
+        code = self.cleaned_data.get("client_code", "").strip().upper()
+        if not code:
+            return None
+        client = client_by_code(self.user, code)
+        if client is None:
+            raise forms.ValidationError(_("No client of yours has this code."))
+        return client
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        province, commune = data.get("province"), data.get("commune")
+        if province and commune and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune is not in the chosen province."))
+        return data
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = SafetyAlert
+        fields = [
+            "subject",
+            "headline",
+            "warning",
+            "province",
+            "commune",
+            "issued_on",
+            "expires_on",
+        ]
+        widgets = {
+            "issued_on": DATE,
+            "expires_on": DATE,
+            "warning": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "headline": _("Short: what to watch out for."),
+            "warning": _(
+                "Describe the danger (person, vehicle, place, how to stay safe). Never name or "
+                "describe the person who was hurt."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _area_fields(self)
+        today = timezone.localdate()
+        self.fields["issued_on"].initial = today
+        self.fields["expires_on"].initial = today + timedelta(days=30)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issued, expires = data.get("issued_on"), data.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("The expiry date must be after the alert date."))
+        if expires and expires < timezone.localdate():
+            self.add_error("expires_on", _("The expiry date has already passed."))
+        province, commune = data.get("province"), data.get("commune")
+        if province and commune and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune is not in the chosen province."))
+        return data

@@ -1,0 +1,41 @@
+"""Home panels and menu entries of the safety app. Active alerts come first (order 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from core.registry import home_panel, nav_item
+
+from . import queries
+
+nav_item(
+    30,
+    _("Safety"),
+    "safety:alert_list",
+    {
+        Role.PEER_EDUCATOR,
+        Role.GROUP_LEADER,
+        Role.HOTLINE,
+        Role.COORDINATOR,
+        Role.PROVINCIAL_MANAGER,
+        Role.NATIONAL_MANAGER,
+    },
+)
+nav_item(
+    32,
+    _("Incidents"),
+    "safety:incident_list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR},
+)
+
+
+@home_panel(5, "safety/_home_alerts.html")
+def alerts_panel(request: HttpRequest) -> dict[str, Any] | None:
+    alerts = list(queries.active_alerts_for(request.user)[:5])
+    if not alerts:
+        return None
+    return {"alerts": alerts}

@@ -1,0 +1,192 @@
+"""Every read of incidents and alerts, always with the acting user, plus plain count
+helpers for reports (at the end of the file).
+
+- Incidents are client-level: only the recording peer group, the recording hotline and
+  the coordinators of the support model see them. Nobody else, managers included.
+- Alerts are warnings for a province: peers and leaders of groups in that province,
+  coordinators of models there, hotline counsellors of a hotline there, provincial
+  managers of the province and national managers see them. Active = not expired and not
+  withdrawn."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import scope
+from accounts.models import Role
+from programs.models import Organisation, SupportModel
+
+from .models import Incident, IncidentProtection, SafetyAlert
+
+INCIDENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
+PUBLISH_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+
+
+def incidents_for(user: Any) -> QuerySet[Incident]:
+    groups = scope.peer_group_ids(user)
+    hotlines = scope.organisation_ids(user, Role.HOTLINE)
+    models = scope.support_model_ids(user)
+    if not groups and not hotlines and not models:
+        return Incident.objects.none()
+    cond = Q(peer_group_id__in=groups) | Q(hotline_id__in=hotlines)
+    cond |= Q(support_model_id__in=models)
+    return (
+        Incident.objects.filter(cond)
+        .select_related("province", "commune", "client", "peer_group", "hotline")
+        .prefetch_related("violence_types", "protections")
+    )
+
+
+def get_incident(user: Any, public_id: Any) -> Incident:
+    return get_object_or_404(
+        incidents_for(user).prefetch_related("alerts", "protections__referral"),
+        public_id=public_id,
+    )
+
+
+def alertable_incident(user: Any, public_id: Any) -> Incident:
+    """An incident the user may publish an alert from (consent given; right role)."""
+    if not scope.has_role(user, *PUBLISH_ROLES):
+        from django.http import Http404
+
+        raise Http404
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    qs = incidents_for(user).filter(
+        Q(peer_group_id__in=groups) | Q(support_model_id__in=models), consent_alert=True
+    )
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def alert_provinces(user: Any) -> set[str] | None:
+    """Provinces whose alerts the user sees; None means every province."""
+    if scope.is_national(user):
+        return None
+    provinces = set(scope.peer_group_provinces(user))
+    provinces |= set(
+        SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).values_list(
+            "province_id", flat=True
+        )
+    )
+    provinces |= set(
+        Organisation.objects.filter(
+            pk__in=scope.organisation_ids(user, Role.HOTLINE), province__isnull=False
+        ).values_list("province_id", flat=True)
+    )
+    provinces |= scope.province_codes(user)
+    return provinces
+
+
+def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+    provinces = alert_provinces(user)
+    qs = SafetyAlert.objects.select_related("province", "commune")
+    if provinces is None:
+        return qs
+    return qs.filter(province_id__in=provinces)
+
+
+def active(qs: QuerySet[SafetyAlert], today: date | None = None) -> QuerySet[SafetyAlert]:
+    today = today or timezone.localdate()
+    return qs.filter(withdrawn_at__isnull=True, expires_on__gte=today)
+
+
+def active_alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+    return active(alerts_for(user)).order_by("-issued_on", "-id")
+
+
+def get_alert(user: Any, public_id: Any) -> SafetyAlert:
+    return get_object_or_404(alerts_for(user), public_id=public_id)
+
+
+def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
+    """The publisher, or a coordinator/peer who may see the incident it came from."""
+    if alert.withdrawn_at is not None or not scope.has_role(user, *PUBLISH_ROLES):
+        return False
+    if alert.published_by_id == user.pk:
+        return True
+    if alert.incident_id is None:
+        return False
+    return incidents_for(user).filter(pk=alert.incident_id).exists()
+
+
+# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
+
+
+def incidents_in(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    province_codes: set[str] | None = None,
+    support_model_ids: set[int] | None = None,
+) -> QuerySet[Incident]:
+    """Incidents that occurred in the period (by incident date)."""
+    qs = Incident.objects.all()
+    if start:
+        qs = qs.filter(occurred_on__gte=start)
+    if end:
+        qs = qs.filter(occurred_on__lte=end)
+    if province_codes is not None:
+        qs = qs.filter(province_id__in=province_codes)
+    if support_model_ids is not None:
+        qs = qs.filter(support_model_id__in=support_model_ids)
+    return qs
+
+
+def incidents_by_violence_type(incidents: QuerySet[Incident]) -> dict[str, int]:
+    """{violence type code: incidents} (an incident of several types counts in each)."""
+    rows = (
+        Incident.violence_types.through.objects.filter(incident__in=incidents)
+        .values("violencetype_id")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by("violencetype_id")
+    )
+    return {r["violencetype_id"]: r["n"] for r in rows}
+
+
+def incidents_by_perpetrator(incidents: QuerySet[Incident]) -> dict[str, int]:
+    rows = incidents.values("perpetrator_kind").annotate(n=Count("id")).order_by()
+    return {r["perpetrator_kind"]: r["n"] for r in rows}
+
+
+def protection_referral_share(incidents: QuerySet[Incident]) -> tuple[int, int]:
+    """(incidents with at least one protection referral, all incidents)."""
+    total = incidents.count()
+    with_referral = (
+        IncidentProtection.objects.filter(incident__in=incidents)
+        .values("incident_id")
+        .distinct()
+        .count()
+    )
+    return with_referral, total
+
+
+def protections_by_kind(incidents: QuerySet[Incident]) -> dict[str, int]:
+    rows = (
+        IncidentProtection.objects.filter(incident__in=incidents)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def alerts_issued(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    province_codes: set[str] | None = None,
+) -> QuerySet[SafetyAlert]:
+    """Alerts issued in the period (withdrawn ones included: they were issued)."""
+    qs = SafetyAlert.objects.all()
+    if start:
+        qs = qs.filter(issued_on__gte=start)
+    if end:
+        qs = qs.filter(issued_on__lte=end)
+    if province_codes is not None:
+        qs = qs.filter(province_id__in=province_codes)
+    return qs

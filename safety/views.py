@@ -1,0 +1,217 @@
+"""Thin views: check the role (404 when wrong), call a query or a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import scope
+from accounts.models import Role
+from programs.models import Organisation, PeerGroup
+
+from . import queries, services
+from .forms import AlertForm, IncidentForm
+from .models import Incident
+
+RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
+ALERT_READERS = (
+    Role.PEER_EDUCATOR,
+    Role.GROUP_LEADER,
+    Role.HOTLINE,
+    Role.COORDINATOR,
+    Role.PROVINCIAL_MANAGER,
+    Role.NATIONAL_MANAGER,
+)
+
+
+def _require(user: Any, *roles: str) -> None:
+    if not scope.has_role(user, *roles):
+        raise Http404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Incidents -----------------------------------------------------------------------
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *queries.INCIDENT_ROLES)
+    incidents = queries.incidents_for(request.user)[:100]
+    return render(
+        request,
+        "safety/incident_list.html",
+        {"incidents": incidents, "can_record": scope.has_role(request.user, *RECORD_ROLES)},
+    )
+
+
+def _recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
+    """Who records: the user's (first) peer group, else their hotline."""
+    groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
+    if groups:
+        via = [
+            (Incident.ReportedVia.PEER, Incident.ReportedVia.PEER.label),
+            (Incident.ReportedVia.PEER_FOR_CLIENT, Incident.ReportedVia.PEER_FOR_CLIENT.label),
+        ]
+        return groups[0], None, via
+    hotlines = list(
+        Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE)).order_by(
+            "pk"
+        )
+    )
+    if hotlines:
+        return (
+            None,
+            hotlines[0],
+            [(Incident.ReportedVia.HOTLINE, Incident.ReportedVia.HOTLINE.label)],
+        )
+    raise Http404
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *RECORD_ROLES)
+    group, hotline, via = _recorder(request.user)
+    province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
+    form = IncidentForm(
+        request.POST or None,
+        user=request.user,
+        reported_via_choices=via,
+        initial={"province": province_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_record(
+                actor=request.user,
+                occurred_on=data["occurred_on"],
+                place_type=data["place_type"],
+                province=data["province"],
+                commune=data["commune"],
+                violence_types=[t.code for t in data["violence_types"]],
+                perpetrator_kind=data["perpetrator_kind"],
+                client=data["client_code"],
+                reported_via=data["reported_via"],
+                peer_group=group,
+                hotline=hotline,
+                consent_report=data["consent_report"],
+                consent_share=data["consent_share"],
+                consent_alert=data["consent_alert"],
+                action_taken=data["action_taken"],
+                protections=data["protections"],
+                details=data["details"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Incident recorded."))
+            return redirect("safety:incident_detail", public_id=incident.public_id)
+    return render(request, "safety/incident_form.html", {"form": form})
+
+
+@login_required
+def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, *queries.INCIDENT_ROLES)
+    incident = queries.get_incident(request.user, public_id)
+    details = services.incident_details(actor=request.user, incident=incident)
+    can_alert = incident.consent_alert and scope.has_role(request.user, *queries.PUBLISH_ROLES)
+    if can_alert:
+        try:
+            queries.alertable_incident(request.user, incident.public_id)
+        except Http404:
+            can_alert = False
+    return render(
+        request,
+        "safety/incident_detail.html",
+        {
+            "incident": incident,
+            "details": details,
+            "can_alert": can_alert,
+            "alerts": list(incident.alerts.all()),
+        },
+    )
+
+
+# --- Alerts --------------------------------------------------------------------------
+
+
+@login_required
+def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+    incident = queries.alertable_incident(request.user, public_id)
+    form = AlertForm(
+        request.POST or None,
+        initial={"province": incident.province_id, "commune": incident.commune_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            alert = services.alert_publish(
+                actor=request.user,
+                incident=incident,
+                subject=data["subject"],
+                headline=data["headline"],
+                warning=data["warning"],
+                province=data["province"],
+                commune=data["commune"],
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Alert published."))
+            return redirect("safety:alert_detail", public_id=alert.public_id)
+    return render(request, "safety/alert_form.html", {"form": form, "incident": incident})
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, *ALERT_READERS)
+    alerts = queries.alerts_for(request.user)
+    active = queries.active(alerts).order_by("-issued_on", "-id")
+    inactive_ids = alerts.exclude(pk__in=active.values("pk"))
+    return render(
+        request,
+        "safety/alert_list.html",
+        {"active": active[:100], "past": inactive_ids.order_by("-issued_on", "-id")[:30]},
+    )
+
+
+@login_required
+def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, *ALERT_READERS)
+    alert = queries.get_alert(request.user, public_id)
+    return render(
+        request,
+        "safety/alert_detail.html",
+        {
+            "alert": alert,
+            "is_active": alert.is_active(),
+            "can_withdraw": queries.can_withdraw(request.user, alert),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, *queries.PUBLISH_ROLES)
+    alert = queries.get_alert(request.user, public_id)
+    if not queries.can_withdraw(request.user, alert):
+        raise Http404
+    services.alert_withdraw(actor=request.user, alert=alert)
+    messages.success(request, _("Alert withdrawn."))
+    return redirect("safety:alert_detail", public_id=public_id)
