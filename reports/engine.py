@@ -383,7 +383,7 @@ class ReportContext:
 # --- Measures -------------------------------------------------------------------------
 
 
-def person_time_expr() -> Count:
+def person_time_expr(**extra: Any) -> Count:
     """One lượt = one distinct (client, category, provider, date)."""
     return Count(
         Concat(
@@ -397,7 +397,13 @@ def person_time_expr() -> Count:
             output_field=CharField(),
         ),
         distinct=True,
+        **extra,
     )
+
+
+# Every measure, by source: a report counts all measures of a source in one query
+# (one per breakdown), with conditional aggregates, instead of one query per cell.
+MEASURES: dict[str, dict[str, Measure]] = {}
 
 
 @dataclass(frozen=True)
@@ -408,16 +414,24 @@ class Measure:
     how: str  # person_times | distinct | count | sum
     path: str = ""  # the field counted distinctly or summed
     where: Q = field(default_factory=Q)
-    where_key: str = ""  # identifies `where` in the per-report cache
+    where_key: str = ""  # identifies `where` among the source's measures
+
+    def __post_init__(self) -> None:
+        MEASURES.setdefault(self.source, {}).setdefault(self.key, self)
+
+    @property
+    def key(self) -> str:
+        return f"{self.how}:{self.path}:{self.where_key}"
 
     def expr(self) -> Any:
+        condition = {"filter": self.where} if self.where else {}
         if self.how == "person_times":
-            return person_time_expr()
+            return person_time_expr(**condition)
         if self.how == "distinct":
-            return Count(self.path, distinct=True)
+            return Count(self.path, distinct=True, **condition)
         if self.how == "sum":
-            return Sum(self.path)
-        return Count("pk", distinct=True)
+            return Sum(self.path, **condition)
+        return Count("pk", distinct=True, **condition)
 
     def rows(self, ctx: ReportContext) -> QuerySet[Any] | None:
         qs = ctx.rows(self.source)
@@ -426,35 +440,40 @@ class Measure:
         return qs.filter(self.where)
 
     def total(self, ctx: ReportContext) -> int | None:
-        def compute() -> int | None:
-            qs = self.rows(ctx)
-            if qs is None:
-                return None
-            try:
-                return int(qs.aggregate(n=self.expr())["n"] or 0)
-            except FieldError:
-                return None
-
-        return ctx.cached(("total", self.source, self.how, self.path, self.where_key), compute)
+        batch = ctx.cached(("batch", self.source, None), lambda: _batch(ctx, self.source, None))
+        if batch is None:
+            return None
+        return int(batch.get(None, {}).get(self.key) or 0)
 
     def by(self, ctx: ReportContext, dim: Dimension) -> dict[Any, int] | None:
-        def compute() -> dict[Any, int] | None:
-            qs = self.rows(ctx)
-            if qs is None:
-                return None
-            src = SOURCES[self.source]
-            try:
-                expr = dim.expr(src)
-                if expr is None:
-                    return None
-                grouped = qs.annotate(_dim=expr).values("_dim").annotate(n=self.expr())
-                return {row["_dim"]: int(row["n"] or 0) for row in grouped.order_by()}
-            except FieldError:
-                return None
+        batch = ctx.cached(("batch", self.source, dim.key), lambda: _batch(ctx, self.source, dim))
+        if batch is None:
+            return None
+        return {k: int(row.get(self.key) or 0) for k, row in batch.items()}
 
-        return ctx.cached(
-            ("by", self.source, self.how, self.path, self.where_key, dim.key), compute
-        )
+
+def _batch(
+    ctx: ReportContext, source: str, dim: Dimension | None
+) -> dict[Any, dict[str, Any]] | None:
+    """All measures of a source, in one query: {dimension value: {measure key: n}}
+    (the key is None without a dimension)."""
+    qs = ctx.rows(source)
+    if qs is None:
+        return None
+    measures = list(MEASURES.get(source, {}).values())
+    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
+    aggregates = {f"m{i}": m.expr() for i, m in enumerate(measures)}
+    try:
+        if dim is None:
+            row = qs.aggregate(**aggregates)
+            return {None: {aliases[a]: v for a, v in row.items()}}
+        expr = dim.expr(SOURCES[source])
+        if expr is None:
+            return None
+        grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+        return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in grouped}
+    except FieldError:
+        return None
 
 
 # --- Dimensions (breakdowns) ------------------------------------------------------------

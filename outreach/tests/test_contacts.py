@@ -1,0 +1,285 @@
+"""Logging contacts (client or head count) and handing out items from stock."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from outreach.models import Distribution, OutreachContact
+from outreach.services import InsufficientStock, contact_log, distribution_record
+
+from .conftest import qty
+
+
+def test_it_logs_a_contact_in_three_taps(world: Any, as_user: Any, stocked: Any) -> None:
+    """Client page → "Log contact" → Save (the form is prefilled)."""
+    http = as_user(world.peer)
+    client = stocked.client
+    detail = http.get(reverse("clients:detail", args=[client.public_id])).content.decode()
+    url = reverse("outreach:contact_new_for", args=[client.public_id])
+    assert url in detail
+    form = http.get(url).context["form"]
+    data = {
+        name: field.initial if not isinstance(field.initial, list) else field.initial
+        for name, field in form.fields.items()
+    }
+    data.update({k: v for k, v in form.initial.items() if k in form.fields})
+    data = {k: v for k, v in data.items() if v is not None}
+    response = http.post(url, data)
+    assert response.status_code == 302
+    contact = OutreachContact.objects.get()
+    assert contact.client == client and contact.head_count == 1
+    assert contact.contact_date == timezone.localdate()
+    assert contact.peer_educator == world.peer and contact.peer_group == world.group
+    assert contact.topics == ["hiv_sti"]
+    assert contact.commune == world.ha_long
+
+
+def test_it_hands_out_items_lowering_the_groups_stock(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    response = http.post(
+        url,
+        {
+            "peer_group": world.group.pk,
+            "contact_date": timezone.localdate().isoformat(),
+            "place_type": "establishment",
+            "topics": ["safer_sex", "violence"],
+            "needs": ["legal_aid"],
+            "qty_condom": "12",
+            f"material_{stocked.material.pk}": "1",
+        },
+    )
+    assert response.status_code == 302
+    contact = OutreachContact.objects.get()
+    assert contact.needs == ["legal_aid"]
+    assert qty(world.agency, "condom") == 88
+    assert qty(world.agency, "material", stocked.material) == 4
+    rows = Distribution.objects.filter(contact=contact)
+    assert {(d.item_kind, d.quantity) for d in rows} == {("condom", 12), ("material", 1)}
+    assert all(d.organisation == world.agency and d.peer_group == world.group for d in rows)
+    entry = AuditEntry.objects.filter(object_type="outreach.outreachcontact").get()
+    assert entry.changes["items"] == {"condom": 12, f"material:{stocked.material.pk}": 1}
+
+
+def test_it_rejects_the_whole_contact_when_stock_is_short(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    response = http.post(
+        url,
+        {
+            "peer_group": world.group.pk,
+            "contact_date": timezone.localdate().isoformat(),
+            "place_type": "street",
+            "topics": ["legal_rights"],
+            "qty_condom": "10",
+            f"material_{stocked.material.pk}": "6",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Not enough in stock" in body and "5 left" in body
+    assert 'name="qty_condom" value="10"' in body  # kept what was typed
+    assert not OutreachContact.objects.exists() and not Distribution.objects.exists()
+    assert qty(world.agency, "condom") == 100
+
+
+def test_it_logs_an_anonymous_head_count(world: Any, as_user: Any, stocked: Any) -> None:
+    http = as_user(world.leader)
+    home = http.get(reverse("core:home")).content.decode()
+    assert reverse("outreach:contact_new") in home
+    response = http.post(
+        reverse("outreach:contact_new"),
+        {
+            "peer_group": world.group.pk,
+            "contact_date": timezone.localdate().isoformat(),
+            "head_count": "14",
+            "place_type": "establishment",
+            "commune": world.ha_long.pk,
+            "topics": ["hiv_sti"],
+            "qty_condom": "42",
+        },
+    )
+    assert response.status_code == 302
+    contact = OutreachContact.objects.get()
+    assert contact.client is None and contact.head_count == 14
+    assert qty(world.agency, "condom") == 58
+    home = http.get(reverse("core:home")).content.decode()
+    assert "14" in home
+
+
+def test_it_refuses_a_contact_after_follow_up_was_withdrawn(world: Any, stocked: Any) -> None:
+    from clients.services import consent_withdraw
+
+    consent_withdraw(actor=world.peer, consent=stocked.client.consents.get(purpose="follow_up"))
+    with pytest.raises(Exception, match="follow-up"):
+        contact_log(
+            actor=world.peer,
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            client=stocked.client,
+        )
+
+
+def test_it_raises_insufficient_stock_from_the_shared_service(world: Any, stocked: Any) -> None:
+    with pytest.raises(InsufficientStock) as caught:
+        distribution_record(
+            actor=world.peer,
+            organisation=world.agency,
+            item_kind="lubricant",
+            quantity=1,
+            distributed_on=timezone.localdate(),
+        )
+    assert caught.value.left == 0
+    made = distribution_record(
+        actor=world.peer,
+        organisation=world.agency,
+        item_kind="condom",
+        quantity=30,
+        distributed_on=timezone.localdate(),
+        peer_group=world.group,
+    )
+    assert made.quantity == 30 and qty(world.agency, "condom") == 70
+
+
+OUTSIDERS = [
+    "peer_other_group",
+    "peer_other_province",
+    "coordinator",
+    "coordinator_other",
+    "provider",
+    "hotline",
+    "prov_manager",
+    "nat_manager",
+    "admin",
+    "nobody",
+]
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_it_lets_only_the_group_log_contacts_for_its_client(
+    world: Any, as_user: Any, stocked: Any, who: str
+) -> None:
+    http = as_user(getattr(world, who))
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    assert http.get(url).status_code == 404
+    post = {"contact_date": timezone.localdate().isoformat(), "place_type": "street"}
+    assert http.post(url, post).status_code == 404
+    assert not OutreachContact.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "provider", "prov_manager", "admin", "nobody"])
+def test_it_lets_only_peers_log_head_counts(world: Any, as_user: Any, who: str) -> None:
+    assert as_user(getattr(world, who)).get(reverse("outreach:contact_new")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "sees"),
+    [
+        ("peer", 200, True),
+        ("leader", 200, True),
+        ("coordinator", 200, True),
+        ("peer_other_group", 200, False),
+        ("peer_other_province", 200, False),
+        ("coordinator_other", 200, False),
+        ("provider", 404, False),
+        ("hotline", 404, False),
+        ("prov_manager", 404, False),
+        ("nat_manager", 404, False),
+        ("admin", 404, False),
+    ],
+)
+def test_it_scopes_the_contact_list(
+    world: Any, as_user: Any, stocked: Any, who: str, status: int, sees: bool
+) -> None:
+    contact_log(
+        actor=world.peer,
+        peer_group=world.group,
+        contact_date=timezone.localdate(),
+        place_type="online",
+        client=stocked.client,
+    )
+    response = as_user(getattr(world, who)).get(reverse("outreach:contact_list"))
+    assert response.status_code == status
+    assert (stocked.client.short_code in response.content.decode()) is sees
+
+
+def test_it_lists_contacts_in_few_queries(
+    world: Any, as_user: Any, stocked: Any, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(8):
+        contact = contact_log(
+            actor=world.peer,
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            client=stocked.client,
+        )
+        distribution_record(
+            actor=world.peer,
+            organisation=world.agency,
+            item_kind="condom",
+            quantity=2,
+            distributed_on=contact.contact_date,
+            contact=contact,
+        )
+    http = as_user(world.peer)
+    with django_assert_max_num_queries(12):
+        response = http.get(reverse("outreach:contact_list"))
+    assert response.content.decode().count(stocked.client.short_code) == 8
+
+
+def test_it_shows_the_peer_home_panel(world: Any, as_user: Any, stocked: Any) -> None:
+    from datetime import timedelta
+
+    from clients.tests.conftest import register
+
+    old = register(
+        world,
+        phone="",
+        birth_year=1980,
+        registered_on=timezone.localdate() - timedelta(days=60),
+        register_anyway=True,
+    )
+    contact_log(
+        actor=world.peer,
+        peer_group=world.group,
+        contact_date=timezone.localdate() - timedelta(days=45),
+        place_type="street",
+        client=old,
+    )
+    contact_log(
+        actor=world.peer,
+        peer_group=world.group,
+        contact_date=timezone.localdate(),
+        place_type="street",
+        client=stocked.client,
+    )
+    body = as_user(world.peer).get(reverse("core:home")).content.decode()
+    panel = body[body.index('data-testid="peer-panel"') :]
+    not_contacted = panel[panel.index('data-testid="not-contacted"') : panel.index('data-testid="today"')]
+    assert old.short_code in not_contacted and stocked.client.short_code not in not_contacted
+    today = panel[panel.index('data-testid="today"') :]
+    assert stocked.client.short_code in today
+    assert reverse("clients:find") in panel
+    other = as_user(world.peer_other_group).get(reverse("core:home")).content.decode()
+    assert old.short_code not in other
+
+
+def test_it_hides_the_peer_panel_from_others(world: Any, as_user: Any) -> None:
+    for who in ("coordinator", "provider", "prov_manager", "admin"):
+        body = as_user(getattr(world, who)).get(reverse("core:home")).content.decode()
+        assert 'data-testid="peer-panel"' not in body
+
+
+_ = SimpleNamespace
