@@ -221,7 +221,10 @@ def contact_log(
         changes={
             "client": client.pk if client is not None else None,
             "head_count": head_count,
-            "items": {(i.material.pk if i.material else i.item_kind): i.quantity for i in items},
+            "items": {
+                (f"material:{i.material.pk}" if i.material else i.item_kind): i.quantity
+                for i in items
+            },
         },
     )
     return contact

@@ -26,7 +26,7 @@ def mapping_path() -> Path:
     configured = settings.CAUNOI.get("DHIS2_MAPPING_FILE") or os.environ.get(
         "CAUNOI_DHIS2_MAPPING_FILE"
     )
-    return Path(configured) if configured else DEFAULT_MAPPING
+    return Path(str(configured)) if configured else DEFAULT_MAPPING
 
 
 def load_mapping() -> dict[str, Any]:

@@ -327,10 +327,10 @@ class ReportContext:
         elif src.date:
             qs = qs.filter(**{f"{src.date}__gte": start, f"{src.date}__lte": end})
         elif src.span:
-            since, until = src.span
-            qs = qs.filter(Q(**{f"{since}__lte": end}) | Q(**{f"{since}__isnull": True}))
-            if until:
-                qs = qs.filter(Q(**{f"{until}__gte": start}) | Q(**{f"{until}__isnull": True}))
+            joined, left = src.span
+            qs = qs.filter(Q(**{f"{joined}__lte": end}) | Q(**{f"{joined}__isnull": True}))
+            if left:
+                qs = qs.filter(Q(**{f"{left}__gte": start}) | Q(**{f"{left}__isnull": True}))
         if self.commune_code:
             qs = qs.filter(_commune_q(src, self.commune_code))
         elif self.province_code:
@@ -383,7 +383,7 @@ class ReportContext:
 # --- Measures -------------------------------------------------------------------------
 
 
-def person_time_expr(**extra: Any) -> Count:
+def person_time_expr(filter: Q | None = None) -> Count:
     """One lượt = one distinct (client, category, provider, date)."""
     return Count(
         Concat(
@@ -397,7 +397,7 @@ def person_time_expr(**extra: Any) -> Count:
             output_field=CharField(),
         ),
         distinct=True,
-        **extra,
+        filter=filter,
     )
 
 
@@ -424,14 +424,14 @@ class Measure:
         return f"{self.how}:{self.path}:{self.where_key}"
 
     def expr(self) -> Any:
-        condition = {"filter": self.where} if self.where else {}
+        condition = self.where if self.where else None
         if self.how == "person_times":
-            return person_time_expr(**condition)
+            return person_time_expr(filter=condition)
         if self.how == "distinct":
-            return Count(self.path, distinct=True, **condition)
+            return Count(self.path, distinct=True, filter=condition)
         if self.how == "sum":
-            return Sum(self.path, **condition)
-        return Count("pk", distinct=True, **condition)
+            return Sum(self.path, filter=condition)
+        return Count("pk", distinct=True, filter=condition)
 
     def rows(self, ctx: ReportContext) -> QuerySet[Any] | None:
         qs = ctx.rows(self.source)
@@ -567,7 +567,8 @@ def _gender_labels() -> dict[Any, Any]:
 def _field_labels(model: str, name: str) -> Callable[[], dict[Any, Any]]:
     def labels() -> dict[Any, Any]:
         try:
-            cls = apps.get_model(*model.split("."))
+            app_label, model_name = model.split(".")
+            cls = apps.get_model(app_label, model_name)
             return dict(cls._meta.get_field(name).flatchoices)
         except (LookupError, FieldDoesNotExist):  # a model still being built
             return {}

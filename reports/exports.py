@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup, SupportModel
 
 from .engine import DIMENSIONS
-from .report import Report
+from .report import Report, threshold
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -39,18 +38,19 @@ def describe(report: Report) -> list[tuple[str, str]]:
         area = str(Commune.objects.select_related("province").get(pk=ctx.commune_code))
     elif ctx.province_code:
         area = str(Province.objects.get(pk=ctx.province_code))
-    elif ctx.scope.kind == "provinces":
-        area = ", ".join(
-            str(p) for p in Province.objects.filter(pk__in=ctx.scope.ids).order_by("name")
-        )
+    elif ctx.scope.kind in {"provinces", "models", "groups"}:
+        from .queries import scope_provinces
+
+        codes = scope_provinces(ctx.scope) or set()
+        area = ", ".join(str(p) for p in Province.objects.filter(pk__in=codes).order_by("name"))
     else:
         area = _("Whole country")
     out.append((_("Area"), area))
     if ctx.scope.kind in {"models", "groups", "providers"}:
-        model = {"models": SupportModel, "groups": PeerGroup, "providers": Organisation}[
+        model: Any = {"models": SupportModel, "groups": PeerGroup, "providers": Organisation}[
             ctx.scope.kind
         ]
-        names = ", ".join(str(o) for o in model.objects.filter(pk__in=ctx.scope.ids))
+        names = ", ".join(str(o) for o in model._default_manager.filter(pk__in=ctx.scope.ids))
         out.append((_("Reporting unit"), names))
     if ctx.support_model_id:
         out.append((_("Support model"), str(SupportModel.objects.get(pk=ctx.support_model_id))))
@@ -60,10 +60,6 @@ def describe(report: Report) -> list[tuple[str, str]]:
         out.append((_("Provider"), str(Organisation.objects.get(pk=ctx.provider_id))))
     out.append((_("Period"), ctx.period.label))
     return out
-
-
-def _plain(value: Any) -> Any:
-    return value
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -86,9 +82,7 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "provider": ctx.provider_id,
             },
             "suppressed": report.suppressed,
-            "suppression_threshold": settings.CAUNOI["SUPPRESSION_THRESHOLD"]
-            if report.suppressed
-            else None,
+            "suppression_threshold": threshold() if report.suppressed else None,
             "generated_at": timezone.localtime(report.generated_at).isoformat(),
         },
         "indicators": [
@@ -117,6 +111,11 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> bytes:
     return json.dumps(as_dict(report), ensure_ascii=False, indent=2, default=str).encode()
+
+
+def _suppression_note() -> str:
+    limit = threshold()
+    return _("Counts of 1 to %(n)s people are shown as “<%(m)s”.") % {"n": limit - 1, "m": limit}
 
 
 def _headers() -> list[str]:
@@ -181,11 +180,7 @@ def to_xlsx(report: Report) -> bytes:
         ws.cell(
             row=row,
             column=1,
-            value=_("Counts of 1 to %(n)s people are shown as “<%(m)s”.")
-            % {
-                "n": settings.CAUNOI["SUPPRESSION_THRESHOLD"] - 1,
-                "m": settings.CAUNOI["SUPPRESSION_THRESHOLD"],
-            },
+            value=_suppression_note(),
         )
         row += 1
     row += 1
@@ -250,6 +245,9 @@ def _xl(value: Any) -> Any:
 # --- PDF ---------------------------------------------------------------------------------
 
 _FONT_CANDIDATES = [
+    # Shipped with the project (DejaVu fonts licence, see fonts/DejaVu-LICENSE.txt), so
+    # a fresh machine prints Vietnamese without installing fonts.
+    str(Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"),
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -310,13 +308,7 @@ def to_pdf(report: Report, *, compress: bool = True) -> bytes:
     if report.suppressed:
         story.append(
             Paragraph(
-                _esc(
-                    _("Counts of 1 to %(n)s people are shown as “<%(m)s”.")
-                    % {
-                        "n": settings.CAUNOI["SUPPRESSION_THRESHOLD"] - 1,
-                        "m": settings.CAUNOI["SUPPRESSION_THRESHOLD"],
-                    }
-                ),
+                _esc(_suppression_note()),
                 base,
             )
         )

@@ -60,7 +60,7 @@ def can_see_reports(user: Any) -> bool:
     return report_scope(user) is not None
 
 
-def _scope_provinces(rs: ReportScope) -> set[str] | None:
+def scope_provinces(rs: ReportScope) -> set[str] | None:
     """Provinces a scope reaches (None: all)."""
     if rs.kind == "nation" or rs.kind == "providers":
         return None
@@ -105,7 +105,7 @@ def providers_in_scope(rs: ReportScope) -> Any:
         return qs
     if rs.kind == "providers":
         return Organisation.objects.filter(pk__in=rs.ids)
-    provinces = _scope_provinces(rs) or set()
+    provinces = scope_provinces(rs) or set()
     return qs.filter(province_id__in=provinces)
 
 
@@ -144,7 +144,7 @@ def context_for_scope(
     peer_group: int | None = None,
     provider: int | None = None,
 ) -> ReportContext:
-    reach = _scope_provinces(rs)
+    reach = scope_provinces(rs)
     label = ""
     if commune:
         c = Commune.objects.select_related("province").filter(pk=commune).first()

@@ -17,7 +17,7 @@ from .suppression import suppress
 
 
 def threshold() -> int:
-    return int(settings.CAUNOI["SUPPRESSION_THRESHOLD"])
+    return int(settings.CAUNOI["SUPPRESSION_THRESHOLD"])  # type: ignore[call-overload]
 
 
 @dataclass

@@ -166,3 +166,26 @@ class AlertForm(forms.ModelForm):
         if province and commune and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the chosen province."))
         return data
+
+
+def protection_referral_form(
+    data: Any, *, services: Any, kind: str, allow_override: bool
+) -> forms.Form:
+    """The referrals app's own form (service, reason, urgency, note, coordinators'
+    override), with the services of this protection kind and defaults for a referral
+    after violence: emergency for a shelter, urgent otherwise; the reason prefilled
+    with the protection only (never the account of what happened)."""
+    from referrals.forms import ReferralForm
+
+    label = str(IncidentProtection.Kind(kind).label)
+    form = ReferralForm(
+        data,
+        services=services,
+        allow_override=allow_override,
+        initial={
+            "urgency": "emergency" if kind == IncidentProtection.Kind.SHELTER else "urgent",
+            "reason": _("Protection after violence: %(kind)s.") % {"kind": label.lower()},
+        },
+    )
+    _f(form, "service").queryset = services.select_related("organisation")
+    return form

@@ -44,7 +44,7 @@ def incidents_for(user: Any) -> QuerySet[Incident]:
 
 def get_incident(user: Any, public_id: Any) -> Incident:
     return get_object_or_404(
-        incidents_for(user).prefetch_related("alerts", "protections__referral"),
+        incidents_for(user).prefetch_related("alerts", "protections__referral__provider"),
         public_id=public_id,
     )
 
@@ -190,3 +190,62 @@ def alerts_issued(
     if province_codes is not None:
         qs = qs.filter(province_id__in=province_codes)
     return qs
+
+
+# --- Protection referrals from an incident -----------------------------------------
+
+REFER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
+
+
+def can_refer(user: Any, incident: Incident) -> bool:
+    """May the user send protection referrals for this (visible) incident's client?
+    Peers, leaders and coordinators for a client they may refer; the recording hotline."""
+    from referrals.queries import referable_clients
+
+    if incident.client_id is None or not scope.has_role(user, *REFER_ROLES):
+        return False
+    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
+        return True
+    return referable_clients(user).filter(pk=incident.client_id).exists()
+
+
+def referable_protection(user: Any, public_id: Any, kind: str) -> tuple[Incident, IncidentProtection]:
+    """The incident and its ticked protection of this kind, still without a referral,
+    that the user may refer; 404 otherwise."""
+    from django.http import Http404
+
+    incident = get_incident(user, public_id)
+    protection = next((p for p in incident.protections.all() if p.kind == kind), None)
+    if protection is None or protection.referral_id is not None or not can_refer(user, incident):
+        raise Http404
+    return incident, protection
+
+
+def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[Any]:
+    """Active services that answer this protection kind, those in the incident's province
+    first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from directory.queries import services_for
+
+    from .services import PROTECTION_SERVICE_TYPES
+
+    return (
+        services_for(user)
+        .filter(service_type__in=PROTECTION_SERVICE_TYPES.get(kind, ()))
+        .annotate(
+            elsewhere=Case(
+                When(organisation__province_id=incident.province_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("elsewhere", "service_type", "organisation__name", "name")
+    )
+
+
+def protections_referred(incidents: QuerySet[Incident]) -> int:
+    """Protection referrals actually sent through the referrals app for these incidents."""
+    return IncidentProtection.objects.filter(
+        incident__in=incidents, referral__isnull=False
+    ).count()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.crypto import EncryptedIdentity
+from directory.taxonomy import SERVICE_TYPES
 from geo.text import fold
 from programs.models import Organisation, PeerGroup
 
@@ -117,28 +118,70 @@ def incident_details(*, actor: Any, incident: Incident) -> str:
     ).get("details", "")
 
 
+# Service types that answer each protection kind (directory.taxonomy codes).
+PROTECTION_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
+    IncidentProtection.Kind.SHELTER: ("emergency_shelter", "safety_planning"),
+    IncidentProtection.Kind.LEGAL_AID: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "legal"
+    ),
+    IncidentProtection.Kind.HEALTH: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "health"
+    ),
+    IncidentProtection.Kind.COUNSELLING: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "psych"
+    ),
+}
+
+
 @transaction.atomic
 def incident_protection_refer(
-    *, actor: Any, incident: Incident, kind: str, service: Any, reason: str, from_kind: str
+    *,
+    actor: Any,
+    incident: Incident,
+    kind: str,
+    service: Any,
+    reason: str,
+    from_kind: str,
+    urgency: str = "urgent",
+    note: str = "",
+    override_reason: str = "",
 ) -> Any:
-    """Send the protection referral through the referrals app and link it to the incident."""
+    """Send the protection referral through the referrals app and link it to the incident.
+
+    The sharing-consent rule (and a coordinator's override) is referral_send's: a
+    missing consent raises referrals.services.ConsentMissing and nothing is written."""
     from referrals.services import referral_send
 
     if incident.client is None:
         raise ValidationError(_("Only an incident of a registered client can be referred."))
+    if kind not in PROTECTION_SERVICE_TYPES:
+        raise ValidationError(_("Unknown protection referral."))
+    if service.service_type not in PROTECTION_SERVICE_TYPES[kind]:
+        raise ValidationError({"service": _("Choose a service that matches this protection.")})
+    protection = (
+        IncidentProtection.objects.select_for_update().filter(incident=incident, kind=kind).first()
+    )
+    if protection is not None and protection.referral_id is not None:
+        raise ValidationError(_("A referral was already sent for this protection."))
     referral = referral_send(
         actor=actor,
         client=incident.client,
         service=service,
         reason=reason,
-        urgency="urgent",
+        urgency=urgency,
+        note=note,
         from_kind=from_kind,
+        override_reason=override_reason,
     )
-    protection, _created = IncidentProtection.objects.get_or_create(incident=incident, kind=kind)
+    if protection is None:
+        protection = IncidentProtection.objects.create(incident=incident, kind=kind)
     protection.referral = referral
     protection.save(update_fields=["referral"])
     audit_record(
-        actor=actor, action="incident.protection_refer", obj=incident, changes={"kind": kind}
+        actor=actor,
+        action="incident.protection_refer",
+        obj=incident,
+        changes={"kind": kind, "urgency": urgency, "service_type": service.service_type},
     )
     return referral
 
@@ -204,6 +247,10 @@ def alert_publish(
         obj=alert,
         changes={"subject": subject, "province": province.pk, "expires_on": str(expires_on)},
     )
+    from django_q.tasks import async_task
+
+    alert_id = alert.pk
+    transaction.on_commit(lambda: async_task("safety.tasks.alert_notify", alert_id))
     return alert
 
 

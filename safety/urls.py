@@ -10,5 +10,10 @@ urlpatterns = [
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/new/", views.incident_create, name="incident_create"),
     path("incidents/<uuid:public_id>/", views.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<uuid:public_id>/refer/<slug:kind>/",
+        views.incident_refer,
+        name="incident_refer",
+    ),
     path("incidents/<uuid:public_id>/alert/", views.alert_create, name="alert_create"),
 ]

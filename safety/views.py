@@ -17,8 +17,8 @@ from accounts.models import Role
 from programs.models import Organisation, PeerGroup
 
 from . import queries, services
-from .forms import AlertForm, IncidentForm
-from .models import Incident
+from .forms import AlertForm, IncidentForm, protection_referral_form
+from .models import Incident, IncidentProtection
 
 RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
 ALERT_READERS = (
@@ -140,7 +140,70 @@ def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "incident": incident,
             "details": details,
             "can_alert": can_alert,
+            "can_refer": queries.can_refer(request.user, incident),
             "alerts": list(incident.alerts.all()),
+        },
+    )
+
+
+def _referral_from_kind(user: Any, incident: Incident) -> str:
+    from referrals.models import Referral
+
+    client = incident.client
+    if client is not None and client.peer_group_id in scope.peer_group_ids(user):
+        return Referral.FromKind.PEER
+    if scope.has_role(user, Role.COORDINATOR) and incident.support_model_id in (
+        scope.support_model_ids(user)
+    ):
+        return Referral.FromKind.COORDINATOR
+    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
+        return Referral.FromKind.HOTLINE
+    return Referral.FromKind.COORDINATOR
+
+
+@login_required
+def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
+    """Send the protection referral ticked on the incident (one kind) to a service."""
+    _require(request.user, *queries.REFER_ROLES)
+    incident, protection = queries.referable_protection(request.user, public_id, kind)
+    allow_override = scope.has_role(request.user, Role.COORDINATOR)
+    form = protection_referral_form(
+        request.POST or None,
+        services=queries.protection_services(request.user, incident, kind),
+        kind=kind,
+        allow_override=allow_override,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.incident_protection_refer(
+                actor=request.user,
+                incident=incident,
+                kind=kind,
+                service=data["service"],
+                reason=data["reason"],
+                urgency=data["urgency"],
+                note=data["note"],
+                from_kind=_referral_from_kind(request.user, incident),
+                override_reason=data.get("override_reason", ""),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Referral %(code)s sent.") % {"code": referral.code},
+            )
+            return redirect("safety:incident_detail", public_id=incident.public_id)
+    return render(
+        request,
+        "safety/incident_refer.html",
+        {
+            "form": form,
+            "incident": incident,
+            "protection": protection,
+            "allow_override": allow_override,
+            "kind_label": IncidentProtection.Kind(kind).label,
         },
     )
 
