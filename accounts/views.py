@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -70,6 +71,7 @@ def locked_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def language(request: HttpRequest) -> HttpResponse:
     """Remember the user's language choice on their account as well as in the cookie."""
     from django.conf import settings
@@ -82,7 +84,12 @@ def language(request: HttpRequest) -> HttpResponse:
     user.language = lang
     user.save(update_fields=["language"])
     translation.activate(lang)
-    response = redirect(request.POST.get("next") or "core:home")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("core:home")
+    response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, samesite="Lax")
     messages.success(request, translation.gettext("Language changed."))
     return response

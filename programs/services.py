@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts import scope
 from audit.services import audit_record
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
@@ -89,7 +90,11 @@ def support_model_create(*, actor: Any, data: dict[str, Any]) -> SupportModel:
 @transaction.atomic
 def support_model_update(*, actor: Any, model: SupportModel, data: dict[str, Any]) -> list[str]:
     model = SupportModel.objects.select_for_update().get(pk=model.pk)
-    changed = _assign(model, SUPPORT_MODEL_FIELDS, data)
+    fields = SUPPORT_MODEL_FIELDS
+    if not scope.is_admin(actor):
+        # A coordinator's reach follows the model's province: only administrators move it.
+        fields = tuple(f for f in fields if f != "province")
+    changed = _assign(model, fields, data)
     if changed:
         model.full_clean()
         model.save()

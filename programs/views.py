@@ -109,6 +109,9 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=model,
         organisations=queries.organisations_for(request.user),
     )
+    if not scope.is_admin(request.user):
+        form.fields["province"].disabled = True
+        form.fields["province"].help_text = _("Only an administrator can move a model.")
     if request.method == "POST" and form.is_valid():
         # The form must not write: the service does, with its audit entry.
         model.refresh_from_db()

@@ -52,7 +52,9 @@ def report_scope(user: Any) -> ReportScope | None:
         return ReportScope("groups", frozenset(groups), user_id=user.pk)
     orgs = scope.organisation_ids(user, Role.PROVIDER)
     if orgs:
-        return ReportScope("providers", frozenset(orgs), user_id=user.pk)
+        # Providers already see client codes in their inbox: small cells in their
+        # statistics could single a client out, so they are suppressed like managers'.
+        return ReportScope("providers", frozenset(orgs), suppress=True, user_id=user.pk)
     return None
 
 

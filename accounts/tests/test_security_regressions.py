@@ -1,0 +1,39 @@
+"""Regressions for holes found in review."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from programs.models import SupportModel
+
+
+def test_it_refuses_a_coordinator_moving_their_model_to_another_province(as_user, world):
+    client = as_user(world.coordinator)
+    url = reverse("programs:model_edit", args=[world.model.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "name": world.model.name,
+        "kind": world.model.kind,
+        "province": world.hue.code,
+        "communes": [world.ha_long.code],
+        "start_date": "2019-01-01",
+        "funding_source": "x",
+    }
+    client.post(url, data)
+    assert SupportModel.objects.get(pk=world.model.pk).province_id == world.qn.code
+    assert client.get(reverse("programs:org_edit", args=[world.hue_clinic.pk])).status_code == 404
+
+
+def test_it_does_not_redirect_off_site_after_changing_language(as_user, world):
+    client = as_user(world.peer)
+    response = client.post(
+        reverse("accounts:language"), {"language": "en", "next": "https://evil.example/x"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+
+
+def test_it_does_not_change_language_on_get(as_user, world):
+    client = as_user(world.peer)
+    assert client.get(reverse("accounts:language")).status_code == 405
