@@ -66,3 +66,22 @@ def demo_loader(order: int, name: str) -> Callable[[Callable[[Any], None]], Call
         return func
 
     return decorator
+
+
+# --- Erasure hooks --------------------------------------------------------------------
+# Erasing a client must leave no identifying copy anywhere. Apps that keep free text or
+# encrypted blobs about a client register a hook; clients.services.client_erase runs
+# them all inside its transaction.
+
+ERASURE_HOOKS: list[Callable[[Any], None]] = []
+
+
+def erasure_hook(func: Callable[[Any], None]) -> Callable[[Any], None]:
+    if func not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(func)
+    return func
+
+
+def run_erasure_hooks(client: Any) -> None:
+    for hook in ERASURE_HOOKS:
+        hook(client)
