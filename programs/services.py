@@ -90,7 +90,7 @@ def support_model_create(*, actor: Any, data: dict[str, Any]) -> SupportModel:
 @transaction.atomic
 def support_model_update(*, actor: Any, model: SupportModel, data: dict[str, Any]) -> list[str]:
     model = SupportModel.objects.select_for_update().get(pk=model.pk)
-    fields = SUPPORT_MODEL_FIELDS
+    fields: tuple[str, ...] = SUPPORT_MODEL_FIELDS
     if not scope.is_admin(actor):
         # A coordinator's reach follows the model's province: only administrators move it.
         fields = tuple(f for f in fields if f != "province")

@@ -209,7 +209,9 @@ def can_refer(user: Any, incident: Incident) -> bool:
     return referable_clients(user).filter(pk=incident.client_id).exists()
 
 
-def referable_protection(user: Any, public_id: Any, kind: str) -> tuple[Incident, IncidentProtection]:
+def referable_protection(
+    user: Any, public_id: Any, kind: str
+) -> tuple[Incident, IncidentProtection]:
     """The incident and its ticked protection of this kind, still without a referral,
     that the user may refer; 404 otherwise."""
     from django.http import Http404
@@ -246,6 +248,4 @@ def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[An
 
 def protections_referred(incidents: QuerySet[Incident]) -> int:
     """Protection referrals actually sent through the referrals app for these incidents."""
-    return IncidentProtection.objects.filter(
-        incident__in=incidents, referral__isnull=False
-    ).count()
+    return IncidentProtection.objects.filter(incident__in=incidents, referral__isnull=False).count()
