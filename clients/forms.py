@@ -110,7 +110,10 @@ class _PseudonymousFields(forms.Form):
 
 
 class ClientRegisterForm(_PseudonymousFields):
-    peer_group = forms.ModelChoiceField(queryset=None, label=_("Peer group"))  # type: ignore[arg-type]
+    peer_group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Peer group"),
+    )
     given_name = forms.CharField(
         label=_("Client's given name"),
         max_length=60,

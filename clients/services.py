@@ -270,7 +270,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
         raise ValidationError({"reason": _("Write why you need to see this identity.")})
     if not queries.can_unmask(actor, client):
         raise ValidationError(_("You cannot unmask this client."))
-    minutes = int(settings.CAUNOI.get("UNMASK_MINUTES", 15))
+    minutes = int(str(settings.CAUNOI.get("UNMASK_MINUTES", 15)))
     grant = UnmaskGrant.objects.create(
         user=actor,
         client=client,
@@ -292,9 +292,7 @@ def client_status_change(
     if status == client.status:
         raise ValidationError({"status": _("The client already has this status.")})
     if changed_on < client.registered_on or changed_on > timezone.localdate():
-        raise ValidationError(
-            {"changed_on": _("The date must be between registration and today.")}
-        )
+        raise ValidationError({"changed_on": _("The date must be between registration and today.")})
     change = ClientStatusChange.objects.create(
         client=client, status=status, changed_on=changed_on, changed_by=actor, note=note
     )

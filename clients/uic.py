@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 
@@ -32,7 +33,7 @@ class UICRecipeError(ValueError):
 
 
 def recipe() -> list[str]:
-    value = settings.CAUNOI.get("UIC_RECIPE", "given2,mother2,yy,sex")
+    value: Any = settings.CAUNOI.get("UIC_RECIPE", "given2,mother2,yy,sex")
     if isinstance(value, str):
         value = value.split(",")
     return [str(p).strip().lower() for p in value if str(p).strip()]

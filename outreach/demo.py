@@ -80,7 +80,8 @@ def _client_windows(clients: list[Any], today: date) -> dict[int, tuple[date, da
     for cid, withdrawn in Consent.objects.filter(
         client__in=clients, purpose=Consent.Purpose.FOLLOW_UP, withdrawn_at__isnull=False
     ).values_list("client_id", "withdrawn_at"):
-        ends[cid] = min(ends.get(cid, today), withdrawn.date())
+        if withdrawn is not None:
+            ends[cid] = min(ends.get(cid, today), withdrawn.date())
     return {c.pk: (c.registered_on, ends.get(c.pk, today)) for c in clients}
 
 
@@ -118,7 +119,7 @@ def load(ctx: DemoContext) -> None:
         themes = (
             [Material.Theme.LEGAL_AID, Material.Theme.SAFETY_SKILLS, Material.Theme.STI_PREVENTION]
             if key == "qt_1"
-            else list(by_theme)
+            else [Material.Theme(t) for t in by_theme]
         )
         # One-to-one contacts, spread over each client's active window.
         members = [c for c in by_group.get(group.pk, []) if windows[c.pk][1] >= windows[c.pk][0]]

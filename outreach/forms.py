@@ -37,7 +37,10 @@ def _qty(label: Any) -> forms.IntegerField:
 
 
 class ContactForm(forms.Form):
-    peer_group = forms.ModelChoiceField(queryset=None, label=_("Peer group"))  # type: ignore[arg-type]
+    peer_group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Peer group"),
+    )
     contact_date = forms.DateField(label=_("Date"), widget=DateInput())
     head_count = forms.IntegerField(
         label=_("People reached"),
@@ -96,6 +99,8 @@ class ContactForm(forms.Form):
             fields[f"qty_{kind}"] = _qty(ItemKind(kind).label)
         self.material_fields: list[tuple[str, Material]] = []
         for row in materials or []:
+            if row.material is None:
+                continue
             name = f"material_{row.material_id}"
             label = _("%(title)s (%(left)d in stock)") % {
                 "title": row.material.name,
@@ -137,7 +142,10 @@ class ContactForm(forms.Form):
 
 
 class StockReceiveForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation holding the stock"))  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Organisation holding the stock"),
+    )
     item_kind = forms.ChoiceField(label=_("Item"), choices=ItemKind.choices)
     material = forms.ModelChoiceField(
         Material.objects.filter(active=True),

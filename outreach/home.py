@@ -30,7 +30,7 @@ def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not scope.has_role(user, *queries.LOG_ROLES):
         return None
-    days = int(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30))
+    days = int(str(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30)))
     not_contacted = queries.not_contacted(user, days)
     today = list(queries.todays_contacts(user)[:30])
     return {

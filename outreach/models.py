@@ -227,7 +227,9 @@ class MaterialStock(models.Model):
 
     @property
     def item_label(self) -> str:
-        return self.material.name if self.material_id else str(self.get_item_kind_display())
+        return (
+            self.material.name if self.material is not None else str(self.get_item_kind_display())
+        )
 
 
 class StockReceipt(models.Model):
@@ -310,5 +312,5 @@ class Distribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.material.name if self.material_id else self.get_item_kind_display()
+        label = self.material.name if self.material is not None else self.get_item_kind_display()
         return f"{label} × {self.quantity}"

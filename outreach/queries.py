@@ -167,7 +167,7 @@ def group_clients(user: Any) -> QuerySet[Client]:
 def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
     """Active clients of the user's groups who agreed to follow-up and were not contacted
     for NOT_CONTACTED_DAYS (or ever, when registered before that)."""
-    days = days if days is not None else int(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30))
+    days = days if days is not None else int(str(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30)))
     cutoff = timezone.localdate() - timedelta(days=days)
     follow_up = Consent.objects.filter(
         client=OuterRef("pk"), purpose=Consent.Purpose.FOLLOW_UP, withdrawn_at__isnull=True

@@ -42,3 +42,17 @@ def register(w: SimpleNamespace, **overrides: Any) -> Client:
 @pytest.fixture
 def client_of_group(world: SimpleNamespace) -> Client:
     return register(world)
+
+
+@pytest.fixture(autouse=True)
+def _english(request: Any) -> Any:
+    """Assertions read the English strings: run these tests with English users."""
+    from django.utils import translation
+
+    from accounts.models import User
+
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world")
+        User.objects.update(language="en")
+    with translation.override("en"):
+        yield

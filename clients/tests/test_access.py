@@ -40,14 +40,20 @@ def test_it_answers_404_on_every_client_page_for_outsiders(
     for page in PAGES:
         url = reverse(f"clients:{page}", args=[client_of_group.public_id])
         assert http.get(url).status_code == 404, page
-    assert http.post(
-        reverse("clients:status", args=[client_of_group.public_id]),
-        {"status": "inactive", "changed_on": "2025-01-01"},
-    ).status_code == 404
+    assert (
+        http.post(
+            reverse("clients:status", args=[client_of_group.public_id]),
+            {"status": "inactive", "changed_on": "2025-01-01"},
+        ).status_code
+        == 404
+    )
     consent = client_of_group.consents.first()
-    assert http.post(
-        reverse("clients:consent_withdraw", args=[client_of_group.public_id, consent.pk])
-    ).status_code == 404
+    assert (
+        http.post(
+            reverse("clients:consent_withdraw", args=[client_of_group.public_id, consent.pk])
+        ).status_code
+        == 404
+    )
     client_of_group.refresh_from_db()
     assert client_of_group.status == "active"
     assert client_of_group.consents.filter(withdrawn_at__isnull=True).count() == 3

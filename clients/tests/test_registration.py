@@ -44,7 +44,7 @@ def test_it_registers_a_client_from_the_page(world: Any, as_user: Any, who: str)
     page = http.get(reverse("clients:register"))
     assert page.status_code == 200
     assert "Decree 356/2025" in page.content.decode() or "356/2025" in page.content.decode()
-    assert b'checked' not in page.content  # no pre-ticked boxes
+    assert b"checked" not in page.content  # no pre-ticked boxes
     response = http.post(reverse("clients:register"), form_data(world))
     client = Client.objects.get()
     assert response.status_code == 302

@@ -44,3 +44,17 @@ def qty(org: Any, kind: str, material: Any = None) -> int:
     from outreach.queries import stock_level
 
     return stock_level(org, kind, material)
+
+
+@pytest.fixture(autouse=True)
+def _english(request: Any) -> Any:
+    """Assertions read the English strings: run these tests with English users."""
+    from django.utils import translation
+
+    from accounts.models import User
+
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world")
+        User.objects.update(language="en")
+    with translation.override("en"):
+        yield

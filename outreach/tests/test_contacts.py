@@ -267,7 +267,9 @@ def test_it_shows_the_peer_home_panel(world: Any, as_user: Any, stocked: Any) ->
     )
     body = as_user(world.peer).get(reverse("core:home")).content.decode()
     panel = body[body.index('data-testid="peer-panel"') :]
-    not_contacted = panel[panel.index('data-testid="not-contacted"') : panel.index('data-testid="today"')]
+    not_contacted = panel[
+        panel.index('data-testid="not-contacted"') : panel.index('data-testid="today"')
+    ]
     assert old.short_code in not_contacted and stocked.client.short_code not in not_contacted
     today = panel[panel.index('data-testid="today"') :]
     assert stocked.client.short_code in today

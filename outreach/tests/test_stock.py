@@ -49,9 +49,7 @@ def test_it_requires_a_material_for_materials(world: Any, as_user: Any) -> None:
 @pytest.mark.parametrize(
     "who", ["peer", "leader", "coordinator_other", "provider", "prov_manager", "admin", "nobody"]
 )
-def test_it_refuses_receiving_into_another_organisation(
-    world: Any, as_user: Any, who: str
-) -> None:
+def test_it_refuses_receiving_into_another_organisation(world: Any, as_user: Any, who: str) -> None:
     http = as_user(getattr(world, who))
     response = http.post(
         reverse("outreach:stock_receive"),
