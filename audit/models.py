@@ -31,7 +31,8 @@ class AuditEntry(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    # Short verbs (Action) or "<record>.<use case>" names such as "incident.record".
+    action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
     # Field names that changed, or counts: never identifying values.
