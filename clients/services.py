@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.crypto import DecryptionError, EncryptedIdentity, blind_index, normalise_phone
+from core.registry import run_erasure_hooks
 
 from . import queries
 from .models import (
@@ -333,6 +334,11 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
         ]
     )
     UnmaskGrant.objects.filter(client=client).delete()
+    # Free text about the client elsewhere may identify them: blank it too, here and
+    # in the apps that registered an erasure hook (referrals, safety).
+    ClientStatusChange.objects.filter(client=client).update(note="")
+    DataSubjectRequest.objects.filter(client=client).update(note="")
+    run_erasure_hooks(client)
     closed = DataSubjectRequest.objects.filter(
         client=client, kind=DataSubjectRequest.Kind.ERASE, closed_at__isnull=True
     ).update(closed_at=client.erased_at, closed_by=actor)

@@ -7,4 +7,4 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety")
 
     def ready(self) -> None:
-        from . import demo, home  # noqa: F401  (registers demo loader, home panels, menu)
+        from . import demo, erasure, home  # noqa: F401  (registers loaders, hooks, panels)

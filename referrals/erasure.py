@@ -1,0 +1,18 @@
+"""Erasing a client also blanks the free text written about them in referrals: a reason
+or note may name or describe the person. Status, dates and deliveries stay (counted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.registry import erasure_hook
+
+from .models import Referral, ReferralEvent
+
+
+@erasure_hook
+def erase_referral_text(client: Any) -> None:
+    Referral.objects.filter(client=client).update(
+        reason="", note="", decline_reason="", override_reason=""
+    )
+    ReferralEvent.objects.filter(referral__client=client).update(note="")

@@ -1,0 +1,15 @@
+"""Erasing a client destroys the data key of their incidents' private accounts: what
+happened can no longer be read, while the incident still counts (type, perpetrator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.registry import erasure_hook
+
+from .models import Incident
+
+
+@erasure_hook
+def erase_incident_accounts(client: Any) -> None:
+    Incident.objects.filter(client=client).update(wrapped_key=None, details_blob=None)
