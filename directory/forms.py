@@ -136,10 +136,18 @@ class AgreementForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, providers: Any, support_models: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        providers: Any,
+        support_models: Any,
+        support_model_required: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
         self.fields["support_model"].queryset = support_models  # type: ignore[attr-defined]
+        self.fields["support_model"].required = support_model_required
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

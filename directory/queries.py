@@ -222,14 +222,16 @@ def agreement_usage(agreement: Agreement) -> list[LineUsage]:
 
 
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
-    """Coordinators edit providers in their models' provinces; provider staff their own
-    organisation; administrators all."""
+    """Coordinators edit service providers (kind SERVICE_PROVIDER only) in their models'
+    provinces; provider staff their own organisation; administrators all."""
     if scope.is_admin(user):
         return Organisation.objects.all()
-    cond = Q(pk__in=scope.organisation_ids(user, Role.PROVIDER))
-    cond |= Q(province_id__in=_coordinator_provinces(user))
-    if not scope.organisation_ids(user, Role.PROVIDER) and not scope.support_model_ids(user):
+    own = scope.organisation_ids(user, Role.PROVIDER)
+    provinces = _coordinator_provinces(user)
+    if not own and not provinces:
         return Organisation.objects.none()
+    cond = Q(pk__in=own)
+    cond |= Q(kind=Organisation.Kind.SERVICE_PROVIDER, province_id__in=provinces)
     return Organisation.objects.filter(cond)
 
 
@@ -237,10 +239,18 @@ def can_edit_agreements(user: Any) -> bool:
     return scope.is_admin(user) or bool(scope.support_model_ids(user))
 
 
+def agreement_support_models(user: Any) -> QuerySet[SupportModel]:
+    """Support models an agreement may be made for: a coordinator's own models only."""
+    if scope.is_admin(user):
+        return SupportModel.objects.all()
+    return SupportModel.objects.filter(pk__in=scope.support_model_ids(user))
+
+
 def editable_agreements(user: Any) -> QuerySet[Agreement]:
+    """Coordinators edit the agreements of their own support models; administrators all."""
     if scope.is_admin(user):
         return Agreement.objects.all()
-    provinces = _coordinator_provinces(user)
-    if not provinces:
+    models = scope.support_model_ids(user)
+    if not models:
         return Agreement.objects.none()
-    return Agreement.objects.filter(provider__province_id__in=provinces)
+    return Agreement.objects.filter(support_model_id__in=models)

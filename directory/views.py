@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import scope
 from accounts.models import Role
-from programs.models import Organisation, SupportModel
+from programs.models import Organisation
 
 from . import forms, queries, services
 from .models import Location, Service
@@ -25,6 +26,14 @@ AGREEMENT_ROLES = (
     Role.NATIONAL_MANAGER,
     Role.ADMINISTRATOR,
 )
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
 
 
 def _require_role(request: HttpRequest) -> None:
@@ -123,9 +132,13 @@ def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         )
     form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        service = services.service_save(actor=request.user, form=form)
-        messages.success(request, _("Service saved."))
-        return redirect("directory:service", service.public_id)
+        try:
+            service = services.service_save(actor=request.user, form=form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Service saved."))
+            return redirect("directory:service", service.public_id)
     return render(request, "directory/edit.html", {"form": form, "title": _("Service")})
 
 
@@ -141,9 +154,13 @@ def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         )
     form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        services.location_save(actor=request.user, form=form)
-        messages.success(request, _("Location saved."))
-        return redirect("directory:search")
+        try:
+            services.location_save(actor=request.user, form=form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Location saved."))
+            return redirect("directory:search")
     return render(request, "directory/edit.html", {"form": form, "title": _("Location")})
 
 
@@ -157,17 +174,21 @@ def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
     providers = queries.editable_organisations(request.user).filter(
         kind=Organisation.Kind.SERVICE_PROVIDER
     )
-    support_models = (
-        SupportModel.objects.all()
-        if scope.is_admin(request.user)
-        else SupportModel.objects.filter(pk__in=scope.support_model_ids(request.user))
-    )
+    support_models = queries.agreement_support_models(request.user)
     form = forms.AgreementForm(
-        request.POST or None, instance=instance, providers=providers, support_models=support_models
+        request.POST or None,
+        instance=instance,
+        providers=providers,
+        support_models=support_models,
+        support_model_required=not scope.is_admin(request.user),
     )
     lines = forms.AgreementLineFormSet(request.POST or None, instance=instance, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
-        agreement = services.agreement_save(actor=request.user, form=form, lines=lines)
-        messages.success(request, _("Agreement saved."))
-        return redirect("directory:agreement", agreement.public_id)
+        try:
+            agreement = services.agreement_save(actor=request.user, form=form, lines=lines)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("directory:agreement", agreement.public_id)
     return render(request, "directory/agreement_edit.html", {"form": form, "lines": lines})

@@ -18,7 +18,9 @@ logger = logging.getLogger("caunoi.notifications")
 def notify(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> Notification:
     """Notify one user in-app, then through every configured channel.
 
-    Titles and bodies must not carry client-identifying data (a short code at most)."""
+    Notifications never carry client codes (short code, UIC) or any other client-identifying
+    data: they can leave the app through channels (SMS, Zalo, e-mail) and show on lock
+    screens. Use a referral code or an opaque link instead."""
     notification = Notification.objects.create(
         user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Service
@@ -11,6 +12,9 @@ from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
 
 from .models import Referral, ServiceDelivery
+
+NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
+"""Help text for free text that ends up in the audit log's reason."""
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -49,9 +53,13 @@ class ReferralForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=1000,
-                help_text=_(
-                    "Only if the client cannot consent now and the referral is needed: "
-                    "write why. This is recorded in the audit log."
+                help_text=format_lazy(
+                    "{} {}",
+                    _(
+                        "Only if the client cannot consent now and the referral is needed: "
+                        "write why. This is recorded in the audit log."
+                    ),
+                    NO_IDENTIFIERS,
                 ),
             )
 
@@ -71,6 +79,7 @@ class DeclineForm(forms.Form):
         label=_("Why is the referral declined?"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
+        help_text=NO_IDENTIFIERS,
     )
 
 
@@ -178,5 +187,6 @@ class CancelForm(forms.Form):
         label=_("Why cancel?"),
         required=False,
         max_length=500,
+        help_text=NO_IDENTIFIERS,
         widget=forms.TextInput(),
     )

@@ -19,11 +19,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import scope
 from accounts.models import Role
 from clients.models import Client, Consent
 from clients.queries import clients_for
+from programs.models import Organisation
 
 from .models import Referral, ServiceDelivery, normalise_code
 
@@ -45,22 +47,83 @@ def get_client(user: Any, public_id: Any) -> Client:
     return get_object_or_404(referable_clients(user), public_id=public_id)
 
 
+NOT_AVAILABLE = gettext_lazy("No client with this code is available to you.")
+"""The one message for a code that does not exist and a code out of the user's scope, so
+that a look-up never tells whether a code exists."""
+
+RECENT_REFERRAL_DAYS = 90
+
+
+def _hotline_provinces(user: Any) -> set[str]:
+    orgs = scope.organisation_ids(user, Role.HOTLINE)
+    if not orgs:
+        return set()
+    return set(
+        Organisation.objects.filter(pk__in=orgs, province__isnull=False).values_list(
+            "province_id", flat=True
+        )
+    )
+
+
+def _provider_client_ids(orgs: set[int]) -> Q:
+    """Clients known to these provider organisations: an active consent to share with one
+    of them, or an open or recent referral to one of them."""
+    consented = Consent.objects.filter(
+        purpose=Consent.Purpose.SHARE_PROVIDER, provider_id__in=orgs, withdrawn_at__isnull=True
+    ).values("client_id")
+    since = timezone.now() - timedelta(days=RECENT_REFERRAL_DAYS)
+    referred = (
+        Referral.objects.filter(provider_id__in=orgs)
+        .filter(Q(status__in=Referral.OPEN_STATUSES) | Q(sent_at__gte=since))
+        .values("client_id")
+    )
+    return Q(pk__in=consented) | Q(pk__in=referred)
+
+
+def code_lookup_clients(user: Any) -> QuerySet[Client]:
+    """Clients this user may find by short code:
+    - peers, leaders and coordinators: the clients they may refer (referable_clients);
+    - hotline counsellors: clients of peer groups in the hotline organisation's province;
+    - provider staff: clients known to their organisation (client_by_code's rules)."""
+    cond = Q(pk__in=[])
+    reachable = False
+    if scope.has_role(user, *SENDER_ROLES):
+        cond |= Q(pk__in=referable_clients(user).values("pk"))
+        reachable = True
+    hotline_provinces = _hotline_provinces(user)
+    if hotline_provinces:
+        cond |= Q(peer_group__support_model__province_id__in=hotline_provinces)
+        reachable = True
+    orgs = provider_org_ids(user)
+    if orgs:
+        cond |= _provider_client_ids(orgs)
+        reachable = True
+    if not reachable:
+        return Client.objects.none()
+    return Client.objects.filter(erased_at__isnull=True).filter(cond)
+
+
 def client_by_code(user: Any, short_code: str) -> Client | None:
-    """Hotline counsellors, provider staff (walk-ins) and senders find a client by the short
-    code the client tells them. Nothing else about the client is revealed by this."""
+    """Find a client by the short code the client (or caller) tells the user, within the
+    user's scope (code_lookup_clients). Provider staff find only clients who consented to
+    sharing with their organisation or have an open or recent referral to it, so a walk-in
+    for a client not known to them is refused. A missing code and an out-of-scope code both
+    give None: show NOT_AVAILABLE either way. Nothing else about the client is revealed."""
     code = (short_code or "").strip().upper()
     if not code:
         return None
-    if not (
-        scope.has_role(user, Role.HOTLINE, Role.PROVIDER)
-        or scope.peer_group_ids(user)
-        or scope.support_model_ids(user)
-    ):
-        return None
-    qs = Client.objects.filter(erased_at__isnull=True)
-    if not scope.has_role(user, Role.HOTLINE, Role.PROVIDER):
-        qs = qs & referable_clients(user)
-    return qs.filter(short_code=code).first()
+    return code_lookup_clients(user).filter(short_code=code).first()
+
+
+def delivery_providers(user: Any, client: Client) -> QuerySet[Organisation]:
+    """Providers a peer (or coordinator) may name for a service the client received outside
+    the system: active service providers in the client's province. None when the user
+    cannot reach the client."""
+    if not referable_clients(user).filter(pk=client.pk).exists():
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        active=True, kind=Organisation.Kind.SERVICE_PROVIDER, province_id=client.province_id
+    ).order_by("name")
 
 
 def follow_up_withdrawn(client: Client) -> bool:

@@ -49,12 +49,11 @@ def _language(user: Any) -> str:
 
 
 def _notify_sender(referral: Referral) -> None:
-    """Tell the sender about a status change, in the sender's language. Short code and
-    referral code only: never a name."""
+    """Tell the sender about a status change, in the sender's language. The referral code
+    only: never the client's short code or name (notifications may leave the app)."""
     with override(_language(referral.sender)):
-        title = _("Referral %(code)s for %(client)s: %(what)s") % {
+        title = _("Referral %(code)s: %(what)s") % {
             "code": referral.code,
-            "client": referral.client.short_code,
             "what": str(referral.get_status_display()).lower(),
         }
         notify(
@@ -94,11 +93,11 @@ def referral_send(
         else:
             raise ConsentMissing(
                 _(
-                    "Referral refused: client %(client)s has not consented to sharing "
+                    "Referral refused: this client has not consented to sharing "
                     "their referral with %(provider)s. Record the client's consent to share "
                     "with this provider on the client's page first."
                 )
-                % {"client": client.short_code, "provider": provider.name}
+                % {"provider": provider.name}
             )
     now = timezone.now()
     referral = Referral.objects.create(
@@ -315,6 +314,44 @@ def referral_remind(*, referral: Referral) -> bool:
     return True
 
 
+def _check_delivery_scope(
+    *, actor: Any, client: Client, provider: Organisation, source: str, referral: Any
+) -> None:
+    """Who may attribute a service to which provider, checked here and not only in forms:
+    - from a referral: the referral's own provider, for the referral's client;
+    - peer-reported: an active service provider in the client's province
+      (queries.delivery_providers), by someone who follows the client;
+    - walk-in / mobile day: provider staff for their own organisation and a client known to
+      it (queries.client_by_code's scope), or a sender (e.g. a coordinator at a mobile
+      health-check day) for a client of theirs."""
+    if source == ServiceDelivery.Source.REFERRAL:
+        if (
+            referral is None
+            or referral.provider_id != provider.pk
+            or referral.client_id != (client.pk)
+        ):
+            raise ValidationError(_("This service does not match its referral."))
+        return
+    if source == ServiceDelivery.Source.PEER_REPORTED:
+        if not queries.delivery_providers(actor, client).filter(pk=provider.pk).exists():
+            raise ValidationError(
+                {
+                    "provider": _(
+                        "Choose an active service provider in the client's province. "
+                        "This organisation cannot be named for this client."
+                    )
+                }
+            )
+        return
+    if provider.pk in queries.provider_org_ids(actor):
+        if queries.code_lookup_clients(actor).filter(pk=client.pk).exists():
+            return
+        raise ValidationError({"client_code": queries.NOT_AVAILABLE})
+    if queries.referable_clients(actor).filter(pk=client.pk).exists():
+        return
+    raise ValidationError(_("You cannot record a service for this client at this provider."))
+
+
 @transaction.atomic
 def delivery_record(
     *,
@@ -338,6 +375,9 @@ def delivery_record(
         raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
     if amount_vnd is not None and amount_vnd < 0:
         raise ValidationError({"amount_vnd": _("The amount cannot be negative.")})
+    _check_delivery_scope(
+        actor=actor, client=client, provider=provider, source=source, referral=referral
+    )
     delivery = ServiceDelivery.objects.create(
         client=client,
         service_type=service_type,

@@ -119,7 +119,7 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         if client is None:
-            form.add_error("client_code", _("No client has this code. Check it with the caller."))
+            form.add_error("client_code", queries.NOT_AVAILABLE)
         else:
             try:
                 referral = services.referral_send(
@@ -223,11 +223,7 @@ def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
 def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     """A peer records a service the client received outside the system."""
     client = queries.get_client(request.user, client_id)
-    providers = (
-        Organisation.objects.filter(active=True)
-        .exclude(kind=Organisation.Kind.ESTABLISHMENT)
-        .order_by("name")
-    )
+    providers = queries.delivery_providers(request.user, client)
     form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
         provider = form.cleaned_data["provider"]
@@ -387,7 +383,7 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         provider = form.cleaned_data.get("provider") or form.organisations[0]
         if client is None:
-            form.add_error("client_code", _("No client has this code. Check it with the client."))
+            form.add_error("client_code", queries.NOT_AVAILABLE)
         elif not _duplicate_warning(form, client=client, provider=provider):
             try:
                 services.delivery_record(

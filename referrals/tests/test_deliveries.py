@@ -64,7 +64,7 @@ def test_it_rejects_an_unknown_code_and_a_future_date(rworld: Any, as_user: Any)
 def test_it_lets_the_peer_record_a_service_received_elsewhere(rworld: Any, as_user: Any) -> None:
     url = reverse("referrals:peer_delivery", args=[rworld.client.public_id])
     data = {
-        "provider": rworld.w.hue_clinic.pk,
+        "provider": rworld.w.legal.pk,
         "service_type": "loan",
         "delivered_on": "2024-03-01",
         "amount_vnd": "5000000",
