@@ -69,8 +69,10 @@ def _take_stock(
     organisation: Organisation, item_kind: str, material: Material | None, quantity: int
 ) -> None:
     row = (
-        MaterialStock.objects.select_for_update()
+        # Plain row lock: Meta.ordering joins the material, which PostgreSQL cannot lock.
+        MaterialStock.objects.select_for_update(of=("self",))
         .filter(organisation=organisation, item_kind=item_kind, material=material)
+        .order_by("pk")
         .first()
     )
     left = row.quantity if row else 0
@@ -251,7 +253,7 @@ def stock_receive(
         source=source,
         received_by=actor,
     )
-    row, _created = MaterialStock.objects.select_for_update().get_or_create(
+    row, _created = MaterialStock.objects.select_for_update(of=("self",)).get_or_create(
         organisation=organisation, item_kind=item_kind, material=material
     )
     MaterialStock.objects.filter(pk=row.pk).update(quantity=F("quantity") + quantity)
