@@ -303,6 +303,12 @@ class ReportContext:
     peer_group_id: int | None = None
     provider_id: int | None = None
     area_label: str = ""
+    # The commune filter's province (set by reports.queries): lets `rows` see that the
+    # filter already lies inside a provincial scope.
+    commune_province_code: str | None = None
+    # Breakdowns the report will ask for: a source whose measures add up over months
+    # takes its totals from the month query instead of a query of its own.
+    planned_dimensions: tuple[str, ...] = ()
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -350,11 +356,31 @@ class ReportContext:
             return None
         if key == "delivery":
             qs = qs.annotate(_cat=_category_expr())
-        return qs.filter(restricted)
+        return qs.filter(restricted) if restricted else qs
+
+    def _filter_inside_scope(self, src: Source) -> bool:
+        """True when a filter already limits the rows to part of the scope, so the
+        scope's own condition would select the same rows again (and cost a second
+        pass of its joins and subqueries)."""
+        scope = self.scope
+        if scope.kind == "provinces":
+            if self.commune_code:
+                # A commune's rows lie in its province, except the communes served by
+                # peer groups, whose model may sit in another province.
+                return src.commune_m2m is None and self.commune_province_code in scope.ids
+            return self.province_code is not None and self.province_code in scope.ids
+        filtered = {
+            "models": self.support_model_id,
+            "groups": self.peer_group_id,
+            "providers": self.provider_id,
+        }.get(scope.kind)
+        return filtered is not None and filtered in scope.ids
 
     def _scope_q(self, src: Source) -> Q | None:
         scope = self.scope
         if scope.kind == "nation":
+            return Q()
+        if self._filter_inside_scope(src):
             return Q()
         ids = list(scope.ids)
         if scope.kind == "provinces":
@@ -440,7 +466,7 @@ class Measure:
         return qs.filter(self.where)
 
     def total(self, ctx: ReportContext) -> int | None:
-        batch = ctx.cached(("batch", self.source, None), lambda: _batch(ctx, self.source, None))
+        batch = ctx.cached(("batch", self.source, None), lambda: _totals(ctx, self.source))
         if batch is None:
             return None
         return int(batch.get(None, {}).get(self.key) or 0)
@@ -452,15 +478,73 @@ class Measure:
         return {k: int(row.get(self.key) or 0) for k, row in batch.items()}
 
 
+def _adds_up(measure: Measure, over_clients: bool) -> bool:
+    """Whether the measure's total is the sum of its values over groups of rows that
+    split the rows (by month, or by client attributes when `over_clients`): counts of
+    rows, sums and person-times (a lượt has one date and one client) do; distinct
+    clients only when the groups split the clients."""
+    if measure.how in ("count", "sum", "person_times"):
+        return True
+    if measure.how == "distinct" and measure.path == "pk":
+        return True
+    return over_clients and measure.how == "distinct" and measure.path == "client_id"
+
+
+def _summed(groups: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for row in groups:
+        for k, v in row.items():
+            out[k] = out.get(k, 0) + int(v or 0)
+    return out
+
+
+def _totals(ctx: ReportContext, source: str) -> dict[Any, dict[str, Any]] | None:
+    """The source's totals. When the report asks for a breakdown anyway, every measure
+    that adds up over it is taken from the breakdown's groups: from the person groups
+    (sex, gender, age) when they split the clients, else from the months; the other
+    measures (distinct clients over months) get a small query of their own."""
+    measures = list(MEASURES.get(source, {}).values())
+    plan = ctx.planned_dimensions
+    if measures and any(d in PERSON_ATTRIBUTES for d in plan):
+        derived = _person_batch(ctx, source, None)
+        if derived is not NotImplemented:
+            if derived is None:
+                return None
+            totals = _summed(list(derived.values()))
+            return {None: {m.key: totals.get(m.key, 0) for m in measures}}
+    if measures and "month" in plan and SOURCES[source].date:
+        month = DIMENSIONS["month"]
+        by_month = ctx.cached(("batch", source, month.key), lambda: _batch(ctx, source, month))
+        if by_month is not None:
+            summed = _summed(list(by_month.values()))
+            rest = [m for m in measures if not _adds_up(m, over_clients=False)]
+            own = _batch(ctx, source, None, rest) if rest else {None: {}}
+            if own is None:
+                return None
+            return {
+                None: {
+                    m.key: own[None][m.key] if m in rest else summed.get(m.key, 0) for m in measures
+                }
+            }
+    return _batch(ctx, source, None)
+
+
 def _batch(
-    ctx: ReportContext, source: str, dim: Dimension | None
+    ctx: ReportContext,
+    source: str,
+    dim: Dimension | None,
+    only: list[Measure] | None = None,
 ) -> dict[Any, dict[str, Any]] | None:
-    """All measures of a source, in one query: {dimension value: {measure key: n}}
-    (the key is None without a dimension)."""
+    """All measures of a source (or `only` these), in one query: {dimension value:
+    {measure key: n}} (the key is None without a dimension)."""
+    if dim is not None and dim.key in PERSON_ATTRIBUTES:
+        derived = _person_batch(ctx, source, dim.key)
+        if derived is not NotImplemented:
+            return derived
     qs = ctx.rows(source)
     if qs is None:
         return None
-    measures = list(MEASURES.get(source, {}).values())
+    measures = list(MEASURES.get(source, {}).values()) if only is None else only
     aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
     aggregates = {f"m{i}": m.expr() for i, m in enumerate(measures)}
     try:
@@ -472,6 +556,89 @@ def _batch(
             return None
         grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
         return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in grouped}
+    except FieldError:
+        return None
+
+
+# Breakdowns by what a client is (sex, gender identity, and age group from the year of
+# birth) come from one GROUP BY per source over those attributes, added up here.
+PERSON_ATTRIBUTES = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
+
+
+def _age_bucket(age: int | None) -> str:
+    """Python twin of `_age_group` (an unknown year of birth falls in the last group,
+    as the SQL CASE does with NULL)."""
+    if age is None:
+        return AGE_GROUPS[-1][0]
+    if age < 18:
+        return "lt18"
+    if age < 25:
+        return "18_24"
+    if age < 35:
+        return "25_34"
+    return "35p"
+
+
+def _null_first(key: Any) -> tuple[bool, Any]:
+    return (key is not None, key if key is not None else "")
+
+
+def _person_batch(ctx: ReportContext, source: str, dim_key: str | None) -> Any:
+    """{value: {measure key: n}} for a person breakdown, added up from the source's
+    groups by (sex, gender, year of birth[, year of the record]); NotImplemented when
+    a measure would not add up (distinct clients over several years: a client can be
+    in two age groups), so the caller runs the breakdown's own query."""
+    src = SOURCES[source]
+    if src.client is None or not src.date:
+        return NotImplemented
+    single_year = ctx.period.start.year == ctx.period.end.year
+    measures = list(MEASURES.get(source, {}).values())
+    if not measures or not all(_adds_up(m, over_clients=single_year) for m in measures):
+        return NotImplemented
+    groups = ctx.cached(("persons", source), lambda: _person_groups(ctx, source, single_year))
+    if groups is None:
+        return None
+    out: dict[Any, dict[str, int]] = {}
+    for attrs, values in groups:
+        if dim_key is None:
+            key: Any = None
+        elif dim_key == "age_group":
+            year = attrs.get("_year", ctx.period.start.year)
+            born = attrs["birth_year"]
+            key = _age_bucket(None if born is None or year is None else year - born)
+        else:
+            key = attrs[PERSON_ATTRIBUTES[dim_key]]
+        bucket = out.setdefault(key, {})
+        for k, v in values.items():
+            bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return {k: out[k] for k in sorted(out, key=_null_first)}
+
+
+def _person_groups(
+    ctx: ReportContext, source: str, single_year: bool
+) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
+    src = SOURCES[source]
+    assert src.client is not None
+    qs = ctx.rows(source)
+    if qs is None:
+        return None
+    measures = list(MEASURES.get(source, {}).values())
+    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
+    aggregates = {f"m{i}": m.expr() for i, m in enumerate(measures)}
+    keys: dict[str, Any] = {
+        f"_p_{name}": F(_path(src.client, name)) for name in PERSON_ATTRIBUTES.values()
+    }
+    if not single_year:
+        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
+    try:
+        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return [
+            (
+                {k.removeprefix("_p_"): r[k] for k in keys},
+                {aliases[a]: r[a] for a in aliases},
+            )
+            for r in rows
+        ]
     except FieldError:
         return None
 

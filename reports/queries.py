@@ -148,11 +148,13 @@ def context_for_scope(
 ) -> ReportContext:
     reach = scope_provinces(rs)
     label = ""
+    commune_province = None
     if commune:
         c = Commune.objects.select_related("province").filter(pk=commune).first()
         if c is None or (reach is not None and c.province_id not in reach):
             raise Http404
         province, label = c.province_id, str(c)
+        commune_province = c.province_id
     elif province:
         p = Province.objects.filter(pk=province).first()
         if p is None or (reach is not None and p.pk not in reach):
@@ -173,6 +175,7 @@ def context_for_scope(
         peer_group_id=peer_group,
         provider_id=provider,
         area_label=label,
+        commune_province_code=commune_province,
     )
 
 

@@ -121,6 +121,10 @@ def build_report(
 ) -> Report:
     """Count every indicator (or those in `codes`) for the context. Live: nothing is
     cached between reports; a record saved now is in the next report."""
+    if with_breakdowns is True:
+        ctx.planned_dimensions = tuple(DIMENSIONS)
+    elif with_breakdowns:
+        ctx.planned_dimensions = tuple(with_breakdowns)
     lines = []
     for ind in CATALOGUE:
         if codes is not None and ind.code not in codes:

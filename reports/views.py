@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import queries
+from .engine import DIMENSIONS
 from .exports import CONTENT_TYPES, EXTENSIONS, describe
 from .exports import render as render_export
 from .forms import ReportFilterForm
@@ -18,7 +19,16 @@ from .services import report_export
 TREND_LINES = ("persons_supported", "pt_national", "outreach_contacts", "clients_reached")
 CATEGORY_LINES = ("pt_education", "pt_legal", "pt_health", "pt_psych", "pt_protection")
 FUNNEL_LINES = ("referrals_made", "referrals_accepted", "referrals_completed")
-PAGE_DIMENSIONS = ["month", "sex", "age_group", "population_group"]
+# The page counts the totals and the monthly trend at once; each person breakdown is a
+# table loaded on demand (htmx, `report_breakdown`), or all of them with ?breakdowns=1
+# (the link that works without JavaScript). Exports always carry every breakdown.
+PAGE_DIMENSIONS = ["month"]
+BREAKDOWN_SECTIONS: dict[str, list[str]] = {
+    "sex": ["sex"],
+    "age_group": ["age_group"],
+    "population_group": ["population_group"],
+}
+ALL_PAGE_DIMENSIONS = PAGE_DIMENSIONS + [d for dims in BREAKDOWN_SECTIONS.values() for d in dims]
 
 
 def chart_data(report: Report) -> dict[str, Any]:
@@ -62,26 +72,59 @@ def _form_and_context(request: HttpRequest) -> tuple[ReportFilterForm, Any]:
     return form, queries.report_context(request.user, **form.filters())
 
 
+def _filter_query(request: HttpRequest) -> str:
+    """The filters of the request as a query string (without the page's own switches)."""
+    params = request.GET.copy()
+    params.pop("breakdowns", None)
+    return params.urlencode()
+
+
 @login_required
 @require_GET
 def report_page(request: HttpRequest) -> HttpResponse:
     form, ctx = _form_and_context(request)
     context: dict[str, Any] = {"form": form, "report": None}
     if ctx is not None:
-        report = build_report(ctx, with_breakdowns=PAGE_DIMENSIONS)
+        inline = request.GET.get("breakdowns") == "1"
+        report = build_report(
+            ctx, with_breakdowns=ALL_PAGE_DIMENSIONS if inline else PAGE_DIMENSIONS
+        )
+        tables = {t["dim"]: t for t in _breakdown_tables(report)} if inline else {}
         context.update(
             report=report,
             heading=describe(report),
             charts=chart_data(report),
-            query=request.GET.urlencode(),
-            breakdown_tables=_breakdown_tables(report),
+            query=_filter_query(request),
+            inline_breakdowns=inline,
+            sections=[
+                {
+                    "key": key,
+                    "label": DIMENSIONS[key].label,
+                    "tables": [tables[d] for d in dims if d in tables],
+                }
+                for key, dims in BREAKDOWN_SECTIONS.items()
+            ],
         )
     return render(request, "reports/report.html", context)
 
 
-def _breakdown_tables(report: Report) -> list[dict[str, Any]]:
-    from .engine import DIMENSIONS
+@login_required
+@require_GET
+def report_breakdown(request: HttpRequest, section: str) -> HttpResponse:
+    """One breakdown section of the report page (htmx partial): same filters, same scope
+    checks (404 outside it) and the same suppression as the page."""
+    dims = BREAKDOWN_SECTIONS.get(section)
+    if dims is None:
+        raise Http404
+    form, ctx = _form_and_context(request)
+    if ctx is None:
+        return render(request, "reports/_breakdown.html", {"form": form, "tables": []}, status=400)
+    report = build_report(ctx, with_breakdowns=list(dims))
+    tables = [t for t in _breakdown_tables(report) if t["dim"] in dims]
+    return render(request, "reports/_breakdown.html", {"form": form, "tables": tables})
 
+
+def _breakdown_tables(report: Report) -> list[dict[str, Any]]:
     tables = []
     for dim in report.dimensions():
         if dim == "month":
@@ -92,6 +135,7 @@ def _breakdown_tables(report: Report) -> list[dict[str, Any]]:
         columns = [bc.label for bc in lines[0].breakdowns[dim]]
         tables.append(
             {
+                "dim": dim,
                 "label": DIMENSIONS[dim].label,
                 "columns": columns,
                 "rows": [(line, line.breakdowns[dim]) for line in lines],

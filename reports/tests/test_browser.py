@@ -24,5 +24,10 @@ def test_it_draws_the_report_for_the_coordinator(page, browser_world):
     page.goto("/reports/?period=2024")
     assert page.locator('tr[data-code="pt_national"] .value').inner_text() == "19"
     page.wait_for_function("Chart.instances && Object.keys(Chart.instances).length === 3")
+    # The breakdown by sex loads when its section is opened (htmx).
+    assert page.locator('table[data-breakdown="sex"]').count() == 0
+    page.locator("#by-sex summary").click()
+    page.locator('table[data-breakdown="sex"]').wait_for()
+    assert page.locator('table[data-breakdown="sex"] tr[data-code="pt_national"]').count() == 1
     page.screenshot(path="test-artifacts/reports-coordinator-360.png", full_page=True)
     assert page.locator("a", has_text="Excel").count() == 1
