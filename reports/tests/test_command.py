@@ -73,3 +73,12 @@ def test_it_writes_a_self_consistent_report_of_the_demo_data(demo, tmp_path):
         _run(tmp_path, "--period", "2024-13")
     with pytest.raises(CommandError):
         _run(tmp_path, "--period", "2024-01-01..2024-02-10", "--format", "dhis2")
+
+    # The same demo database holds no phone number in plaintext, anywhere.
+    from core.management.commands.scan_plaintext import find_plaintext_phones
+
+    assert find_plaintext_phones() == []
+    # Loading it again changes nothing.
+    before = AuditEntry.objects.count()
+    call_command("demo_data", stdout=io.StringIO())
+    assert AuditEntry.objects.count() == before
