@@ -40,7 +40,26 @@ def login(client: HttpClient, user: User) -> HttpClient:
     return client
 
 
+# Reference rows created by data migrations. Transactional tests (browser tests) flush
+# every table when they end, these rows included: put them back before building a world.
+REFERENCE_DATA = [
+    ("clients.migrations.0002_population_groups", "add_groups"),
+    ("safety.migrations.0002_violence_types", "add_types"),
+    ("referrals.migrations.0002_housekeeping_schedule", "create_schedule"),
+]
+
+
+def ensure_reference_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, func in REFERENCE_DATA:
+        getattr(importlib.import_module(module), func)(apps, None)
+
+
 def build_world() -> SimpleNamespace:
+    ensure_reference_data()
     qn = Province.objects.create(code="22", name="Tỉnh Quảng Ninh", search_name="tinh quang ninh")
     hue = Province.objects.create(code="46", name="Thành phố Huế", search_name="thanh pho hue")
     ha_long = Commune.objects.create(
