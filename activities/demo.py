@@ -20,10 +20,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import Grant
 from core.demo import DemoContext
 from core.registry import demo_loader
 from geo.models import Commune
-from programs.models import Membership
+from programs.models import Membership, Organisation
 
 from . import services
 from .models import Activity, HotlineCall
@@ -206,6 +207,18 @@ def load(ctx: DemoContext) -> None:
             topics=["violence", "hiv_sti"],
             participants={"resident": n - 10, "worker": 10},
         )
+    # The health-check days are run by a health provider of the province (never the
+    # agency leading the model); the programmes demo has none in Hải Phòng yet.
+    hp_provider = Organisation.objects.filter(
+        province_id=hp.province_id, kind=Organisation.Kind.SERVICE_PROVIDER, active=True
+    ).first() or Organisation.objects.create(
+        name="Trung tâm Y tế quận Đồ Sơn",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province_id=hp.province_id,
+    )
+    # Recorded by the group's peer educator: the model has no coordinator in the demo.
+    hp_grant = Grant.objects.filter(peer_group=hp_group, active=True).select_related("user").first()
+    hp_peer = hp_grant.user if hp_grant else coordinator
     for i, n in enumerate([13, 13, 12, 12]):
         day = record(
             "hp_selfhelp",
@@ -222,11 +235,11 @@ def load(ctx: DemoContext) -> None:
         for client in (clients_by_group.get(hp_group.pk) or [])[i * 3 : i * 3 + 3]:
             try:
                 services.health_day_delivery_record(
-                    actor=coordinator,
+                    actor=hp_peer,
                     activity=day,
                     client=client,
                     service_type="reproductive_health_check",
-                    provider=hp.lead_organisation,
+                    provider=hp_provider,
                 )
             except (ImportError, ValidationError):
                 break

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import CommuneSelect
@@ -14,6 +15,7 @@ from directory.models import Service
 from geo.models import Commune
 from outreach.models import Material
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from . import queries
 from .models import (
@@ -27,6 +29,9 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Free text that may reach the audit log's reason or outlive a client's erasure.
+NO_NAMES = _("Do not write names or phone numbers here.")
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -57,7 +62,7 @@ class ActivityForm(forms.Form):
         label=_("Title"),
         max_length=200,
         required=False,
-        help_text=_("Optional. Never write a client's name."),
+        help_text=format_lazy("{} {}", _("Optional."), NO_NAMES),
     )
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     support_model = forms.ModelChoiceField(
@@ -228,7 +233,7 @@ class RevealReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need the owner's contact?"),
         max_length=200,
-        help_text=_("Recorded in the audit log."),
+        help_text=format_lazy("{} {}", _("Recorded in the audit log."), NO_NAMES),
     )
 
 
@@ -237,6 +242,7 @@ class AgreementForm(forms.ModelForm):
         model = EstablishmentAgreement
         fields = ["signed_on", "summary", "signed_by"]
         widgets = {"signed_on": DATE}
+        help_texts = {"summary": NO_NAMES}
 
     def clean_signed_on(self) -> Any:
         signed_on = self.cleaned_data["signed_on"]
@@ -279,20 +285,20 @@ class HotlineCallForm(forms.Form):
         return started
 
     def clean_client_code(self) -> Any:
-        from referrals.queries import client_by_code
-
         code = self.cleaned_data.get("client_code", "").strip().upper()
         if not code:
             return None
         client = client_by_code(self.user, code)
         if client is None:
-            raise forms.ValidationError(_("No client has this code. Check it with the caller."))
+            raise forms.ValidationError(NOT_AVAILABLE)
         return client
 
 
 class CallReferralForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_NAMES
+    )
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,15 +319,12 @@ class DistributionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, activity: Any, **kwargs: Any) -> None:
-        from outreach.models import ItemKind, Material, MaterialStock
+        from outreach.models import ItemKind, Material
 
         super().__init__(*args, **kwargs)
         _f(self, "item_kind").choices = ItemKind.choices
         _f(self, "material").queryset = Material.objects.filter(active=True)
-        holders = MaterialStock.objects.filter(
-            organisation__province_id=activity.support_model.province_id
-        ).values("organisation_id")
-        orgs = queries.organisers_for(user).filter(pk__in=holders)
+        orgs = queries.stock_holders(activity)
         _f(self, "organisation").queryset = orgs
         lead = activity.support_model.lead_organisation_id
         if lead and orgs.filter(pk=lead).exists():
@@ -357,13 +360,11 @@ class HealthDayDeliveryForm(forms.Form):
         _f(self, "service_type").choices = [
             (t.code, t.label) for t in SERVICE_TYPES.values() if t.category in ("health", "psych")
         ]
-        _f(self, "provider").queryset = queries.organisers_for(user).filter(
-            province_id=activity.support_model.province_id
-        )
+        _f(self, "provider").queryset = queries.health_day_providers(activity)
 
     def clean_client_code(self) -> Any:
         code = self.cleaned_data["client_code"].strip().upper()
         found = queries.clients_by_codes(self.user, None, [code])
         if code not in found:
-            raise forms.ValidationError(_("No client of yours has this code."))
+            raise forms.ValidationError(NOT_AVAILABLE)
         return found[code]

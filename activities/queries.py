@@ -4,7 +4,8 @@ plus plain count helpers for reports (at the end of the file).
 Visibility:
 - activities: peer educators and leaders see their group's activities; coordinators see
   their support models' activities. Attendance lists are client-level: same rule.
-- establishments: coordinators of the establishment's model, peers of that model's groups.
+- establishments: coordinators of the establishment's model, peers of that model's groups;
+  the owner's contact only for the model's coordinators and its groups' leaders.
 - hotline calls: counsellors of the hotline organisation that took the call.
 Managers and administrators see none of these rows: they read aggregates in reports."""
 
@@ -103,9 +104,57 @@ def clients_by_codes(user: Any, group: PeerGroup | None, codes: list[str]) -> di
     return {c.short_code: c for c in qs}
 
 
+# Who may organise an activity: never a business establishment.
+ORGANISER_KINDS = (
+    Organisation.Kind.AGENCY,
+    Organisation.Kind.MASS_ORGANISATION,
+    Organisation.Kind.COMMUNITY_GROUP,
+    Organisation.Kind.SERVICE_PROVIDER,
+)
+
+
 def organisers_for(user: Any) -> QuerySet[Organisation]:
+    """Active agencies, mass organisations, community groups and providers in the
+    provinces of the models the user records for."""
     provinces = set(recordable_models(user).values_list("province_id", flat=True))
-    return Organisation.objects.filter(province_id__in=provinces, active=True)
+    return Organisation.objects.filter(
+        province_id__in=provinces, active=True, kind__in=ORGANISER_KINDS
+    )
+
+
+def organisers_for_model(support_model: SupportModel) -> QuerySet[Organisation]:
+    """Organisations that may organise an activity of this model (its province)."""
+    return Organisation.objects.filter(
+        province_id=support_model.province_id, active=True, kind__in=ORGANISER_KINDS
+    )
+
+
+def health_day_providers(activity: Activity) -> QuerySet[Organisation]:
+    """Providers at a mobile health-check day: active service providers in the
+    activity's province."""
+    return Organisation.objects.filter(
+        province_id=activity.support_model.province_id,
+        active=True,
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+    ).order_by("name")
+
+
+def stock_holders(activity: Activity) -> QuerySet[Organisation]:
+    """Whose stock items handed out at an activity may come from: the model's lead
+    organisation, or organisations in its province that actually hold stock. Never a
+    business establishment."""
+    from outreach.models import MaterialStock
+
+    model = activity.support_model
+    holders = MaterialStock.objects.filter(organisation__province_id=model.province_id).values(
+        "organisation_id"
+    )
+    return (
+        Organisation.objects.filter(Q(pk=model.lead_organisation_id) | Q(pk__in=holders))
+        .filter(active=True)
+        .exclude(kind=Organisation.Kind.ESTABLISHMENT)
+        .order_by("name")
+    )
 
 
 # --- Establishments ------------------------------------------------------------------
@@ -128,6 +177,24 @@ def establishments_for(user: Any) -> QuerySet[Establishment]:
 
 def get_establishment(user: Any, public_id: Any) -> Establishment:
     return get_object_or_404(establishments_for(user), public_id=public_id)
+
+
+def owner_contact_model_ids(user: Any) -> set[int]:
+    """Models whose establishments' owner contact the user may reveal or change:
+    models the user coordinates, and models of the groups the user leads. Peer educators
+    see the establishment but never the owner's contact."""
+    led = scope.peer_group_ids(user, Role.GROUP_LEADER)
+    led_models = set(
+        PeerGroup.objects.filter(pk__in=led).values_list("support_model_id", flat=True)
+    )
+    return scope.support_model_ids(user, Role.COORDINATOR) | led_models
+
+
+def can_manage_owner_contact(user: Any, establishment: Establishment) -> bool:
+    return (
+        establishment.support_model_id is not None
+        and establishment.support_model_id in owner_contact_model_ids(user)
+    )
 
 
 def establishment_models(user: Any) -> QuerySet[SupportModel]:

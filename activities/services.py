@@ -77,7 +77,19 @@ def activity_record(
     counts[ParticipantKind.CLIENT] = max(counts.get(ParticipantKind.CLIENT, 0), len(clients))
     if sum(counts.values()) == 0:
         raise ValidationError(_("Enter how many people took part."))
-    if organiser is None:
+    if organiser is not None:
+        from .queries import organisers_for_model
+
+        if not organisers_for_model(support_model).filter(pk=organiser.pk).exists():
+            raise ValidationError(
+                {
+                    "organiser": _(
+                        "Choose an agency, mass organisation, community group or provider "
+                        "in the model's province."
+                    )
+                }
+            )
+    else:
         organiser = support_model.lead_organisation
     activity = Activity.objects.create(
         kind=kind,
@@ -134,7 +146,17 @@ def activity_distribute(
     from outreach.services import distribution_record
 
     from .models import ActivityDistribution
+    from .queries import stock_holders
 
+    if not stock_holders(activity).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Items can only come from the stock of the model's lead organisation "
+                    "or of an organisation in its province that holds stock."
+                )
+            }
+        )
     distribution = distribution_record(
         actor=actor,
         organisation=organisation,
@@ -168,9 +190,14 @@ def health_day_delivery_record(
     from referrals.services import delivery_record
 
     from .models import HealthDayDelivery
+    from .queries import health_day_providers
 
     if activity.kind != ActivityKind.HEALTH_DAY:
         raise ValidationError(_("Services can only be recorded on a mobile health-check day."))
+    if not health_day_providers(activity).filter(pk=provider.pk).exists():
+        raise ValidationError(
+            {"provider": _("Choose an active service provider in the activity's province.")}
+        )
     delivery = delivery_record(
         actor=actor,
         client=client,
@@ -190,6 +217,18 @@ def health_day_delivery_record(
 
 
 # --- Establishments ------------------------------------------------------------------
+
+
+def _check_owner_contact_access(actor: Any, establishment: Establishment) -> None:
+    from .queries import can_manage_owner_contact
+
+    if not can_manage_owner_contact(actor, establishment):
+        raise ValidationError(
+            _(
+                "Only the model's coordinators and its group leaders can see or change the "
+                "owner's contact."
+            )
+        )
 
 
 def _owner_fields(owner_name: str, owner_phone: str) -> dict[str, str]:
@@ -235,7 +274,9 @@ def establishment_register(
 def establishment_set_owner_contact(
     *, actor: Any, establishment: Establishment, owner_name: str, owner_phone: str
 ) -> Establishment:
-    """Replace the owner's contact (empty values clear it; clearing destroys the key)."""
+    """Replace the owner's contact (empty values clear it; clearing destroys the key).
+    Coordinators of the model and leaders of its groups only."""
+    _check_owner_contact_access(actor, establishment)
     fields = _owner_fields(owner_name, owner_phone)
     if any(fields.values()):
         # A fresh data key each time: the old ciphertext becomes unreadable.
@@ -261,7 +302,9 @@ def establishment_set_owner_contact(
 def establishment_owner_contact(
     *, actor: Any, establishment: Establishment, reason: str
 ) -> dict[str, str]:
-    """Decrypt the owner's contact for display; every reading is audited."""
+    """Decrypt the owner's contact for display; every reading is audited. Coordinators of
+    the model and leaders of its groups only."""
+    _check_owner_contact_access(actor, establishment)
     if not establishment.wrapped_key:
         return {"owner_name": "", "owner_phone": ""}
     with transaction.atomic():

@@ -206,8 +206,11 @@ def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     contact_form = OwnerContactForm(prefix="contact")
     agreement_form = AgreementForm(prefix="agreement")
     contact = None
+    may_contact = queries.can_manage_owner_contact(request.user, establishment)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action in ("reveal", "contact") and not may_contact:
+            raise Http404
         if action == "reveal":
             reveal_form = RevealReasonForm(request.POST, prefix="reveal")
             if reveal_form.is_valid():
@@ -244,6 +247,7 @@ def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "establishment": establishment,
             "summary": queries.establishment_summary(establishment),
             "has_contact": bool(establishment.wrapped_key),
+            "may_contact": may_contact,
             "contact": contact,
             "reveal_form": reveal_form,
             "contact_form": contact_form,

@@ -8,14 +8,19 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
+from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Free text that may reach the audit log's reason or outlive a client's erasure.
+NO_NAMES = _("Do not write names or phone numbers here.")
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -82,9 +87,13 @@ class IncidentForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Optional. Stored encrypted; only your group, the hotline that recorded it and "
-            "the model's coordinators can read it."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Optional. Stored encrypted; only your group, the hotline that recorded it and "
+                "the model's coordinators can read it."
+            ),
+            NO_NAMES,
         ),
     )
 
@@ -105,14 +114,12 @@ class IncidentForm(forms.Form):
         return value
 
     def clean_client_code(self) -> Any:
-        from referrals.queries import client_by_code
-
         code = self.cleaned_data.get("client_code", "").strip().upper()
         if not code:
             return None
         client = client_by_code(self.user, code)
         if client is None:
-            raise forms.ValidationError(_("No client of yours has this code."))
+            raise forms.ValidationError(NOT_AVAILABLE)
         return client
 
     def clean(self) -> dict[str, Any]:
@@ -148,9 +155,14 @@ class AlertForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, incident: Any, **kwargs: Any) -> None:
+        from .queries import alert_communes_for, alert_provinces_for
+
         super().__init__(*args, **kwargs)
         _area_fields(self)
+        # Only where this publisher may publish from this incident: its own province.
+        _f(self, "province").queryset = alert_provinces_for(user, incident)
+        _f(self, "commune").queryset = alert_communes_for(user, incident)
         today = timezone.localdate()
         self.fields["issued_on"].initial = today
         self.fields["expires_on"].initial = today + timedelta(days=30)
@@ -166,6 +178,15 @@ class AlertForm(forms.ModelForm):
         if province and commune and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the chosen province."))
         return data
+
+
+class AlertWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=200,
+        required=False,
+        help_text=format_lazy("{} {}", _("Optional. Recorded in the audit log."), NO_NAMES),
+    )
 
 
 def protection_referral_form(

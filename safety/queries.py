@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
+from geo.models import Commune, Province
 from programs.models import Organisation, SupportModel
 
 from .models import Incident, IncidentProtection, SafetyAlert
@@ -49,18 +50,36 @@ def get_incident(user: Any, public_id: Any) -> Incident:
     )
 
 
-def alertable_incident(user: Any, public_id: Any) -> Incident:
-    """An incident the user may publish an alert from (consent given; right role)."""
+def alertable_incidents(user: Any) -> QuerySet[Incident]:
+    """Incidents the user may publish an alert from: consent given, a publishing role,
+    and the incident is the user's group's or in a model the user coordinates."""
     if not scope.has_role(user, *PUBLISH_ROLES):
-        from django.http import Http404
-
-        raise Http404
+        return Incident.objects.none()
     groups = scope.peer_group_ids(user)
-    models = scope.support_model_ids(user)
-    qs = incidents_for(user).filter(
+    models = scope.support_model_ids(user, Role.COORDINATOR)
+    return incidents_for(user).filter(
         Q(peer_group_id__in=groups) | Q(support_model_id__in=models), consent_alert=True
     )
-    return get_object_or_404(qs, public_id=public_id)
+
+
+def alertable_incident(user: Any, public_id: Any) -> Incident:
+    """An incident the user may publish an alert from (consent given; right role)."""
+    return get_object_or_404(alertable_incidents(user), public_id=public_id)
+
+
+def alert_provinces_for(user: Any, incident: Incident) -> QuerySet[Province]:
+    """Provinces the user may publish an alert from this incident in: the incident's own
+    province, and only when the user may publish from the incident at all."""
+    if not alertable_incidents(user).filter(pk=incident.pk).exists():
+        return Province.objects.none()
+    return Province.objects.filter(pk=incident.province_id)
+
+
+def alert_communes_for(user: Any, incident: Incident) -> QuerySet[Commune]:
+    """Communes an alert from this incident may name: those of its allowed provinces."""
+    return Commune.objects.filter(province__in=alert_provinces_for(user, incident)).select_related(
+        "province"
+    )
 
 
 def alert_provinces(user: Any) -> set[str] | None:

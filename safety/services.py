@@ -210,8 +210,16 @@ def alert_publish(
 ) -> SafetyAlert:
     """Publish a warning from an incident whose reporter consented to an alert. The text
     is the publisher's own: it may not repeat the private account or the client's code."""
+    from .queries import alertable_incidents
+
     if not incident.consent_alert:
         raise ValidationError(_("The person who reported this incident did not agree to an alert."))
+    if not alertable_incidents(actor).filter(pk=incident.pk).exists():
+        raise ValidationError(_("You cannot publish an alert from this incident."))
+    if province.pk != incident.province_id:
+        raise ValidationError(
+            {"province": _("An alert can only be published in the province of the incident.")}
+        )
     if expires_on < issued_on:
         raise ValidationError({"expires_on": _("The expiry date must be after the alert date.")})
     if commune is not None and commune.province_id != province.pk:
@@ -255,11 +263,11 @@ def alert_publish(
 
 
 @transaction.atomic
-def alert_withdraw(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
     if alert.withdrawn_at is not None:
         raise ValidationError(_("This alert was already withdrawn."))
     alert.withdrawn_at = timezone.now()
     alert.withdrawn_by = actor
     alert.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    audit_record(actor=actor, action="alert.withdraw", obj=alert)
+    audit_record(actor=actor, action="alert.withdraw", obj=alert, reason=reason.strip()[:200])
     return alert

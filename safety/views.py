@@ -17,7 +17,7 @@ from accounts.models import Role
 from programs.models import Organisation, PeerGroup
 
 from . import queries, services
-from .forms import AlertForm, IncidentForm, protection_referral_form
+from .forms import AlertForm, AlertWithdrawForm, IncidentForm, protection_referral_form
 from .models import Incident, IncidentProtection
 
 RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
@@ -216,6 +216,8 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     incident = queries.alertable_incident(request.user, public_id)
     form = AlertForm(
         request.POST or None,
+        user=request.user,
+        incident=incident,
         initial={"province": incident.province_id, "commune": incident.commune_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -264,6 +266,7 @@ def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "alert": alert,
             "is_active": alert.is_active(),
             "can_withdraw": queries.can_withdraw(request.user, alert),
+            "withdraw_form": AlertWithdrawForm(),
         },
     )
 
@@ -275,6 +278,8 @@ def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     alert = queries.get_alert(request.user, public_id)
     if not queries.can_withdraw(request.user, alert):
         raise Http404
-    services.alert_withdraw(actor=request.user, alert=alert)
+    form = AlertWithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.alert_withdraw(actor=request.user, alert=alert, reason=reason)
     messages.success(request, _("Alert withdrawn."))
     return redirect("safety:alert_detail", public_id=public_id)
