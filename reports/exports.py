@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup, SupportModel
@@ -58,7 +59,7 @@ def describe(report: Report) -> list[tuple[str, str]]:
         out.append((_("Peer group"), str(PeerGroup.objects.get(pk=ctx.peer_group_id))))
     if ctx.provider_id:
         out.append((_("Provider"), str(Organisation.objects.get(pk=ctx.provider_id))))
-    out.append((_("Period"), ctx.period.label))
+    out.append((pgettext("report", "Period"), ctx.period.label))
     return out
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
@@ -17,7 +18,7 @@ from .periods import Period, PeriodError, default_period, parse_period
 
 class ReportFilterForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"),
+        label=pgettext_lazy("report", "Period"),
         max_length=30,
         required=False,
         help_text=_(

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ViolenceType(models.Model):
@@ -48,7 +49,7 @@ class Incident(models.Model):
         ESTABLISHMENT = "establishment", _("Business establishment")
         HOTEL = "hotel", _("Hotel or guesthouse")
         STREET = "street", _("Street or public place")
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("place", "Home")
         VEHICLE = "vehicle", _("Vehicle")
         POLICE = "police", _("Police station or office")
         ONLINE = "online", _("Online or phone")
