@@ -43,6 +43,8 @@ browser:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run >/dev/null
+	$(MANAGE) check --fail-level WARNING
 
 typecheck: install-dev
 	$(VENV)/bin/mypy .
