@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import cast
 
 import segno
@@ -10,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -48,22 +51,44 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     assert device is not None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        wait = _throttle_seconds(device)
+        if wait:
+            # A correct code is refused too while throttled: say so, or the user retypes it.
+            form.add_error(
+                "token",
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second, then type the current code.",
+                    "Too many wrong codes. Wait %(seconds)d seconds, then type the current code.",
+                    wait,
+                )
+                % {"seconds": wait},
+            )
+        elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(actor=user, action="login", obj=user, changes={"two_factor": True})
             return redirect("core:home")
-        form.add_error(
-            "token", _("This code is not valid. Check your phone's clock and try again.")
-        )
+        else:
+            form.add_error(
+                "token", _("This code is not valid. Check your phone's clock and try again.")
+            )
     context = {"form": form, "setting_up": setting_up}
     if setting_up:
         qr = segno.make(device.config_url, micro=False)
         context["qr_svg"] = qr.svg_inline(scale=4)
         context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
     return render(request, "accounts/two_factor.html", context)
+
+
+def _throttle_seconds(device: TOTPDevice) -> int:
+    """Seconds left before the device accepts another code (0 when it does now)."""
+    allowed, info = device.verify_is_allowed()
+    locked_until = (info or {}).get("locked_until")
+    if allowed or locked_until is None:
+        return 0
+    return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
 
 
 def locked_out(request: HttpRequest) -> HttpResponse:

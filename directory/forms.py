@@ -157,8 +157,14 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
+def _line_service_type_choices() -> list[Any]:
+    # A blank first option, so the spare lines of the form stay unchanged (and are skipped)
+    # unless the user picks a service type.
+    return [("", "—"), *grouped_service_type_choices()]
+
+
 class AgreementLineForm(forms.ModelForm):
-    service_type = forms.ChoiceField(label=_("Service type"), choices=grouped_service_type_choices)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=_line_service_type_choices)
 
     class Meta:
         model = AgreementLine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from .models import Commune, CommuneConversion, LegacyCommune, Province
 from .text import fold
@@ -13,13 +13,27 @@ from .text import fold
 def commune_search(
     term: str, *, province_code: str | None = None, limit: int = 20
 ) -> QuerySet[Commune]:
-    """Communes whose name matches every word typed, with or without diacritics."""
+    """Communes whose name matches every word typed, with or without diacritics.
+
+    Names holding the words as typed, side by side ("ha long" → Hạ Long), come before names
+    that merely hold each word somewhere (Duyên Hải, Vĩnh Long)."""
     qs = Commune.objects.select_related("province")
     if province_code:
         qs = qs.filter(province_id=province_code)
-    for word in fold(term).split():
+    words = fold(term).split()
+    for word in words:
         qs = qs.filter(search_name__contains=word)
-    return qs.order_by("name")[:limit]
+    if len(words) > 1:
+        qs = qs.annotate(
+            phrase_rank=Case(
+                When(search_name__contains=" ".join(words), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("phrase_rank", "name")
+    else:
+        qs = qs.order_by("name")
+    return qs[:limit]
 
 
 def province_search(term: str) -> QuerySet[Province]:

@@ -57,7 +57,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/list.html",
-        {"referrals": qs[:200], "status": status, "statuses": Referral.Status.choices},
+        {
+            "referrals": qs[:200],
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "can_follow_up": scope.has_role(request.user, *queries.SENDER_ROLES),
+        },
     )
 
 

@@ -772,7 +772,7 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         Dimension(
             "activity_kind_of_participants",
-            _("Activity kind"),
+            _("Participants by activity kind"),
             _own_field("activity__kind"),
             _field_labels("activities.Activity", "kind"),
         ),

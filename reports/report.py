@@ -106,7 +106,7 @@ def _breakdown_cells(ctx: ReportContext, dim: str, raw: dict[Any, int]) -> list[
     out = []
     for key in keys:
         if key is None:
-            label = _("Not stated")
+            label = _("Not recorded")
         else:
             label = str(labels.get(key, key))
         out.append(BreakdownCell(key, label, Cell(raw.get(key, 0))))

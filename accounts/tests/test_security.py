@@ -165,3 +165,17 @@ def test_it_refuses_a_management_post_without_a_csrf_token(world):
     assert response.status_code == 403
     world.peer.refresh_from_db()
     assert world.peer.is_active
+
+
+def test_it_says_to_wait_when_a_right_code_follows_a_wrong_one_too_fast(world, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30
+    client = HttpClient()
+    _post_login(client, "coordinator", PASSWORD)
+    client.get(reverse("accounts:two_factor"))
+    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    client.post(reverse("accounts:two_factor"), {"token": "000000"})
+    right = client.post(reverse("accounts:two_factor"), {"token": f"{totp(device.bin_key):06d}"})
+    assert right.status_code == 200
+    (error,) = right.context["form"].errors["token"]
+    assert "Chờ" in error  # not "the code is not valid": it is, but must wait
+    assert "không đúng" not in error

@@ -211,3 +211,20 @@ def test_it_resets_two_factor_so_the_user_sets_it_up_again(world, as_user):
     assert not TOTPDevice.objects.filter(user=world.coordinator).exists()
     entry = AuditEntry.objects.get(object_type="accounts.user", object_id=str(world.coordinator.pk))
     assert entry.changes["two_factor"] == "reset"
+
+
+def test_it_explains_a_weak_password_in_vietnamese(world, as_user):
+    response = as_user(world.admin).post(
+        reverse("accounts:user_create"),
+        {
+            "username": "ddv_yeu",
+            "full_name": "Đồng đẳng mới",
+            "language": "vi",
+            "password1": "12345",
+            "password2": "12345",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 10 ký tự." in html
+    assert "This password" not in html

@@ -187,3 +187,36 @@ def test_it_lets_provider_staff_edit_their_own_services_only(dworld: Any, as_use
     assert Service.objects.get(name="PrEP").organisation == w.clinic
     assert as_user(w.peer).get(reverse("directory:service_new")).status_code == 404
     Grant.objects.filter(user=w.provider).update(active=False)
+
+
+def test_it_saves_an_agreement_with_one_line_leaving_the_spare_lines_blank(
+    dworld: Any, as_user: Any
+) -> None:
+    w = dworld.w
+    c = as_user(w.coordinator)
+    url = reverse("directory:agreement_new")
+    form = c.get(url).content.decode()
+    # The spare lines start on a blank service type, not on the first real one.
+    assert '<option value="" selected>—</option>' in form
+    data = {
+        "provider": w.legal.pk,
+        "support_model": w.model.pk,
+        "title": "Trợ giúp pháp lý",
+        "start_date": "2027-01-01",
+        "end_date": "2027-12-31",
+        "lines-TOTAL_FORMS": "4",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-service_type": "legal_advice",
+        "lines-0-quantity": "20",
+    }
+    for i in (1, 2, 3):  # what the browser sends for an untouched spare line
+        data[f"lines-{i}-service_type"] = ""
+        data[f"lines-{i}-quantity"] = ""
+        data[f"lines-{i}-amount_vnd"] = ""
+    response = c.post(url, data)
+    assert response.status_code == 302
+    assert list(Agreement.objects.get().lines.values_list("service_type", "quantity")) == [
+        ("legal_advice", 20)
+    ]

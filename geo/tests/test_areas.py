@@ -91,3 +91,10 @@ def test_it_looks_up_an_old_code_by_post(areas, as_user):
     assert "Phường Ba Đình" in html
     bad = client.post(reverse("core:legacy_commune"), {"term": "1234567"})
     assert "term" in bad.context["form"].errors
+
+
+def test_it_lists_the_commune_named_as_typed_before_partial_matches(areas):
+    # "ha long" also matches "Duyên Hải, Vĩnh Long" word by word; the exact name must come first.
+    names = [c.name for c in commune_search("ha long")]
+    assert names[0] == "Phường Hạ Long"
+    assert len(names) > 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import browser_login
 from programs.models import Membership, PeerGroup
@@ -48,7 +49,8 @@ def test_it_creates_a_peer_group_with_a_member(page, browser_world):
     page.fill("#id_joined_on", "2024-03-01")
     page.fill("#id_left_on", "2024-02-01")  # before joining: refused, next to the field
     page.click("main form button[type=submit]")
-    assert page.locator(".field.has-error #id_left_on").is_visible()
+    # The refused form comes back on the same URL: wait for it rather than race the reload.
+    expect(page.locator(".field.has-error #id_left_on")).to_be_visible()
     assert page.locator("#id_alias").input_value() == "Bé Na"
     page.screenshot(path="test-artifacts/member-error-vi-360.png", full_page=True)
     page.fill("#id_left_on", "")

@@ -157,3 +157,28 @@ def test_it_applies_the_province_once_for_a_provincial_manager(world):
     # Without a filter, the scope still applies.
     scoped = ReportContext(period=period, scope=inside.scope)
     assert str(scoped.rows("contact").query) == str(inside.rows("contact").query)
+
+
+def test_it_labels_missing_values_apart_from_the_not_stated_choice(db):
+    """A breakdown column for records with no value must not repeat the label of the
+    "not stated" choice (the sex table showed two "Không nêu" columns)."""
+    from django.utils import translation
+
+    from reports.report import _breakdown_cells
+
+    ctx = ReportContext(period=parse_period("2024-03"))
+    with translation.override("vi"):
+        cells = _breakdown_cells(ctx, "sex", {"F": 3, "U": 1, None: 2})
+    labels = [c.label for c in cells]
+    assert len(labels) == len(set(labels)), labels
+    assert labels[-1] == "Không rõ"
+
+
+def test_it_gives_every_breakdown_its_own_title():
+    """Titles head the page sections and name the Excel sheets: two "Loại hoạt động"
+    sections (activities, and participants by activity) could not be told apart."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        titles = [str(d.label)[:31] for d in engine.DIMENSIONS.values()]
+    assert len(titles) == len(set(titles)), titles
