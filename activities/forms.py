@@ -299,6 +299,15 @@ class CallReferralForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_NAMES
     )
+    consent_on_call = forms.BooleanField(
+        label=_("The caller agrees, on this call, to share this referral with the provider"),
+        help_text=_(
+            "Tick only after reading the caller what is shared (the code, the population group "
+            "and the reason, never a name) and hearing them agree. It is recorded as verbal "
+            "consent taken by you."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

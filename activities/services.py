@@ -60,6 +60,23 @@ def activity_record(
         raise ValidationError({"kind": _("Unknown activity kind.")})
     if commune is None and legacy_commune is None:
         raise ValidationError({"commune": _("Choose the commune where the activity took place.")})
+    if commune is not None and commune.province_id != support_model.province_id:
+        raise ValidationError(
+            {"commune": _("This commune is not in the province of the support model.")}
+        )
+    if (
+        legacy_commune is not None
+        and not legacy_commune.conversions.filter(
+            new_commune__province_id=support_model.province_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "legacy_commune": _(
+                    "This pre-2025 commune is not part of the province of the support model."
+                )
+            }
+        )
     if peer_group is not None and peer_group.support_model_id != support_model.pk:
         raise ValidationError({"peer_group": _("This group does not belong to the model.")})
     unknown = set(topics) - set(Topic.values)
@@ -400,10 +417,23 @@ def hotline_follow_up_done(*, actor: Any, call: HotlineCall) -> HotlineCall:
 
 @transaction.atomic
 def hotline_call_refer(
-    *, actor: Any, call: HotlineCall, service: Any, reason: str, note: str = ""
+    *,
+    actor: Any,
+    call: HotlineCall,
+    service: Any,
+    reason: str,
+    note: str = "",
+    consent_on_call: bool = False,
 ) -> Any:
-    """Open a referral from a call in one step (urgency carried over from the call)."""
-    from referrals.services import referral_send
+    """Open a referral from a call in one step (urgency carried over from the call).
+
+    The caller is on the line, so the counsellor can ask for the sharing consent there and then:
+    `consent_on_call` records it as verbal consent taken by the counsellor, for this provider
+    only, before the referral is sent. Without it, the referral's own consent rule applies.
+    """
+    from clients.models import Consent
+    from clients.services import consent_record
+    from referrals.services import ConsentMissing, referral_send
 
     from .models import HotlineCallReferral
 
@@ -411,15 +441,34 @@ def hotline_call_refer(
         raise ValidationError(
             _("An anonymous caller cannot be referred. Register the caller as a client first.")
         )
-    referral = referral_send(
-        actor=actor,
-        client=call.client,
-        service=service,
-        reason=reason,
-        urgency=call.urgency,
-        note=note,
-        from_kind="hotline",
-    )
+    if consent_on_call:
+        consent_record(
+            actor=actor,
+            client=call.client,
+            purpose=Consent.Purpose.SHARE_PROVIDER,
+            method=Consent.Method.VERBAL,
+            provider=service.organisation,
+        )
+    try:
+        referral = referral_send(
+            actor=actor,
+            client=call.client,
+            service=service,
+            reason=reason,
+            urgency=call.urgency,
+            note=note,
+            from_kind="hotline",
+        )
+    except ConsentMissing:
+        raise ValidationError(
+            {
+                "consent_on_call": _(
+                    "Referral refused: the caller has not consented to sharing with "
+                    "%(provider)s. Ask the caller now; if they agree, tick the box and send again."
+                )
+                % {"provider": service.organisation.name}
+            }
+        ) from None
     HotlineCallReferral.objects.create(call=call, referral=referral)
     if call.action == HotlineCall.Action.COUNSELLED:
         call.action = (

@@ -327,6 +327,7 @@ def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                     call=call,
                     service=refer_form.cleaned_data["service"],
                     reason=refer_form.cleaned_data["reason"],
+                    consent_on_call=refer_form.cleaned_data["consent_on_call"],
                 )
             except ValidationError as exc:
                 _apply_errors(refer_form, exc)

@@ -91,7 +91,9 @@ def _service_type_field(label: Any = None) -> forms.ChoiceField:
 
 class CompleteForm(forms.Form):
     delivered_on = forms.DateField(
-        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of service"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,  # most services are recorded the day they are given
     )
     service_types = forms.MultipleChoiceField(
         label=_("What was delivered"),
@@ -117,7 +119,9 @@ class DeliveryForm(forms.Form):
 
     service_type = _service_type_field()
     delivered_on = forms.DateField(
-        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of service"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,  # most services are recorded the day they are given
     )
     amount_vnd = forms.IntegerField(label=_("Amount of support (VND)"), required=False, min_value=0)
     confirm_duplicate = forms.BooleanField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Case, Q, Value, When
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +26,17 @@ nav_item(41, _("Referral inbox"), "referrals:inbox", {Role.PROVIDER})
 
 @home_panel(20, "referrals/_home_sent.html")
 def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
-    """Status changes of the referrals the user follows, newest change first."""
+    """Status changes of the referrals the user follows: open emergencies first (they come
+    first in every list), then the newest change."""
     if not scope.has_role(request.user, *queries.SENDER_ROLES, Role.HOTLINE):
         return None
     qs = queries.sent_referrals_for(request.user)
-    recent = list(qs.order_by("-updated_at")[:6])
+    open_emergency = Q(status__in=Referral.OPEN_STATUSES, urgency=Referral.Urgency.EMERGENCY)
+    recent = list(
+        qs.annotate(first=Case(When(open_emergency, then=Value(0)), default=Value(1))).order_by(
+            "first", "-updated_at"
+        )[:6]
+    )
     if not recent:
         return None
     return {

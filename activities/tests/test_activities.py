@@ -204,6 +204,51 @@ def test_it_refuses_a_group_of_another_model(world, as_user):
     assert "peer_group" in response.context["form"].errors
 
 
+def test_it_refuses_a_meeting_in_a_commune_of_another_province_and_keeps_the_form(world, as_user):
+    response = as_user(world.peer).post(
+        reverse("activities:activity_create"),
+        {
+            "kind": "meeting",
+            "held_on": "2024-03-05",
+            "support_model": world.model.pk,
+            "peer_group": world.group.pk,
+            "commune": world.thuan_hoa.pk,  # Huế, while the model is in Quảng Ninh
+            "venue_type": "group_place",
+            "n_member": "5",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "commune" in form.errors
+    assert form["n_member"].value() == "5"
+    assert not Activity.objects.exists()
+
+
+def test_it_takes_a_pre_2025_commune_only_if_it_now_lies_in_the_models_province(world):
+    from django.core.exceptions import ValidationError
+
+    from geo.models import CommuneConversion, LegacyCommune
+
+    def legacy(code, new_commune):
+        old = LegacyCommune.objects.create(
+            code=code,
+            name=f"Xã {code}",
+            district_code="001",
+            district_name="Huyện",
+            province_code="00",
+            province_name="Tỉnh cũ",
+        )
+        CommuneConversion.objects.create(old_commune=old, new_commune=new_commune, note="whole")
+        return old
+
+    inside, outside = legacy("90001", world.ha_long), legacy("90002", world.thuan_hoa)
+    activity = _activity(world, commune=None, legacy_commune=inside)
+    assert activity.legacy_commune == inside
+    with pytest.raises(ValidationError) as refused:
+        _activity(world, commune=None, legacy_commune=outside)
+    assert "legacy_commune" in refused.value.message_dict
+
+
 # --- Counts for reports ----------------------------------------------------------------
 
 

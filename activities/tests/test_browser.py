@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from activities.models import Activity, HotlineCall
 from conftest import browser_login
 from programs.models import Membership
 
-from .conftest import give_share_consent, make_client
+from .conftest import make_client
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +72,7 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     service = Service.objects.create(
         organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
     )
-    give_share_consent(w, client, w.legal)
-    browser_login(page, "hotline")
+    browser_login(page, "hotline")  # no sharing consent yet: the counsellor asks on the call
     page.goto("/activities/hotline/new/")
     started = timezone.localtime() - timedelta(minutes=20)
     page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
@@ -86,6 +86,12 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     page.wait_for_selector("select[name=service]")
     page.select_option("select[name=service]", str(service.pk))
     assert page.input_value("textarea[name=reason]")  # prefilled from the call
+    page.click("main form button.danger")
+    expect(page.locator(".field.has-error #id_consent_on_call")).to_be_visible()
+    assert page.input_value("select[name=service]") == str(service.pk)  # nothing lost
+    page.screenshot(path="test-artifacts/hotline-call-consent-360.png", full_page=True)
+    assert not Referral.objects.exists()
+    page.check("#id_consent_on_call")
     page.click("main form button.danger")
     page.wait_for_selector("[data-testid=call-referrals]")
     page.screenshot(path="test-artifacts/hotline-call-referral-360.png", full_page=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,7 +160,44 @@ def test_it_shows_a_clear_error_when_the_client_has_not_consented(world, as_user
         {"service": service.pk, "reason": "Cần trợ giúp"},
     )
     assert response.status_code == 200
-    assert response.context["refer_form"].non_field_errors()
+    form = response.context["refer_form"]
+    assert form["consent_on_call"].errors  # the error sits next to the box that fixes it
+    assert form["reason"].value() == "Cần trợ giúp"  # what was typed is kept
+
+
+def test_it_takes_the_sharing_consent_on_the_call_and_sends_the_referral(world, as_user, client_a):
+    from clients.models import Consent
+    from referrals.models import Referral
+
+    service = _service(world)
+    call = _call(world, client=client_a, urgency="emergency")
+    http = as_user(world.hotline)
+    url = reverse("activities:call_detail", args=[call.public_id])
+    assert 'name="consent_on_call"' in http.get(url).content.decode()
+    assert "checked" not in str(http.get(url).context["refer_form"]["consent_on_call"])
+    response = http.post(
+        url, {"service": service.pk, "reason": "Cần trợ giúp", "consent_on_call": "on"}
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(client=client_a, purpose="share_provider")
+    assert (consent.provider, consent.method, consent.taken_by) == (
+        world.legal,
+        "verbal",
+        world.hotline,
+    )
+    assert Referral.objects.get().provider == world.legal
+
+
+def test_a_refused_referral_does_not_keep_the_consent_ticked_on_the_call(world, client_a):
+    from clients.models import Consent
+
+    service = _service(world)
+    call = _call(world, client=client_a, urgency="emergency")
+    with pytest.raises(ValidationError):
+        services.hotline_call_refer(
+            actor=world.hotline, call=call, service=service, reason="  ", consent_on_call=True
+        )
+    assert not Consent.objects.filter(client=client_a, purpose="share_provider").exists()
 
 
 def test_it_counts_calls_by_topic_and_urgency(world):
