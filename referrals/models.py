@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from directory.taxonomy import category_choices, service_type_choices
@@ -135,10 +138,6 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.priority = self.PRIORITY.get(str(self.urgency), 2)
-        super().save(*args, **kwargs)
-
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -221,8 +220,19 @@ class ServiceDelivery(models.Model):
     def __str__(self) -> str:
         return f"{self.get_service_type_display()} {self.delivered_on}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        from directory.taxonomy import category_of
 
-        self.category = category_of(self.service_type)
-        super().save(*args, **kwargs)
+# Derived columns are set on pre_save rather than in save(): the signal also fires for raw
+# saves (loaddata, fixtures, a dataset loaded from outside), so a record can never be stored
+# with a report category or a list priority that disagrees with its service type or urgency.
+
+
+@receiver(pre_save, sender=Referral)
+def _set_priority(sender: Any, instance: Referral, **kwargs: Any) -> None:
+    instance.priority = Referral.PRIORITY.get(str(instance.urgency), 2)
+
+
+@receiver(pre_save, sender=ServiceDelivery)
+def _set_category(sender: Any, instance: ServiceDelivery, **kwargs: Any) -> None:
+    from directory.taxonomy import category_of
+
+    instance.category = category_of(instance.service_type)

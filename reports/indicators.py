@@ -14,6 +14,7 @@ from statistics import median
 from typing import Any
 
 from django.db.models import Min, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
@@ -588,7 +589,14 @@ def _build() -> list[Indicator]:
             "Số người dưới 18 tuổi được phát hiện (chuyển gửi bảo vệ trẻ em)",
             "Minors flagged for child protection",
             "nguoi",
-            Measure("client", "count", where=Q(is_minor_at_registration=True), where_key="minor"),
+            # Under 18 in the year of registration, measured from the record itself (not from
+            # a flag that only the registration form sets), so clients entered any way count.
+            Measure(
+                "client",
+                "count",
+                where=Q(birth_year__gt=ExtractYear("registered_on") - 18),
+                where_key="minor",
+            ),
             ("sex",),
         )
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,3 +126,27 @@ def test_it_shows_the_follow_up_page_to_senders(
     assert other.context["total"].sent == 0
     for user in (rworld.w.provider, rworld.w.nobody, rworld.w.prov_manager):
         assert as_user(user).get(reverse("referrals:follow_up")).status_code == 404
+
+
+def test_a_delivery_loaded_from_a_fixture_gets_its_report_category(rworld: Any) -> None:
+    """loaddata saves raw (no save()); the category is still derived from the service type."""
+    from django.core import serializers
+
+    payload = [
+        {
+            "model": "referrals.servicedelivery",
+            "fields": {
+                "public_id": "6b1d3f0e-7f43-4f4e-9a53-3b2f4f1c0a11",
+                "client": rworld.client.pk,
+                "service_type": "identity_papers",
+                "provider": rworld.w.legal.pk,
+                "delivered_on": "2024-03-01",
+                "source": "walk_in",
+                "recorded_by": rworld.w.provider.pk,
+                "created_at": "2024-03-01T08:00:00Z",
+            },
+        }
+    ]
+    for obj in serializers.deserialize("json", json.dumps(payload)):
+        obj.save()
+    assert ServiceDelivery.objects.get().category == "legal"

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from activities.models import Activity, ActivityParticipants, HotlineCall
-from clients.models import Client
 from directory.models import Service
 from outreach.models import Distribution, Material, OutreachContact
 from programs.models import Membership
@@ -162,10 +161,15 @@ def records(world):
         expires_on=day + timedelta(days=30),
         published_by=w.coordinator,
     )
-    minor = make_clients(
-        1, group=w.group, commune=w.ha_long, registered_by=w.peer, registered_on=day
-    )[0]
-    Client.objects.filter(pk=minor.pk).update(is_minor_at_registration=True)
+    # A 16-year-old, entered without the registration form's flag: counted from the birth year.
+    make_clients(
+        1,
+        group=w.group,
+        commune=w.ha_long,
+        registered_by=w.peer,
+        registered_on=day,
+        birth_year=day.year - 16,
+    )
     return w
 
 
