@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import paginate
 
 from . import queries, services
 from .forms import (
@@ -53,10 +54,16 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in ActivityKind.values:
         qs = qs.filter(kind=kind)
+    page_obj = paginate(request, qs)
     return render(
         request,
         "activities/activity_list.html",
-        {"activities": qs[:100], "kinds": ActivityKind.choices, "kind": kind},
+        {
+            "activities": page_obj.object_list,
+            "page_obj": page_obj,
+            "kinds": ActivityKind.choices,
+            "kind": kind,
+        },
     )
 
 
@@ -168,9 +175,11 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def establishment_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, *queries.ESTABLISHMENT_ROLES)
-    establishments = queries.establishments_for(request.user)
+    page_obj = paginate(request, queries.establishments_for(request.user))
     return render(
-        request, "activities/establishment_list.html", {"establishments": establishments[:200]}
+        request,
+        "activities/establishment_list.html",
+        {"establishments": page_obj.object_list, "page_obj": page_obj},
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scope
+from core.paging import paginate
 
 from . import queries, services
 from .forms import (
@@ -68,12 +69,13 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
     _require(request, queries.CLIENT_ROLES)
-    clients = list(queries.client_list(request.user)[:200])
+    page_obj = paginate(request, queries.client_list(request.user))
     return render(
         request,
         "clients/client_list.html",
         {
-            "clients": clients,
+            "clients": page_obj.object_list,
+            "page_obj": page_obj,
             "can_register": queries.registration_groups(request.user).exists(),
             "find_form": FindForm(),
         },

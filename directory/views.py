@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import paginate
 from programs.models import Organisation
 
 from . import forms, queries, services
@@ -56,12 +57,13 @@ def search(request: HttpRequest) -> HttpResponse:
             province=data["province"],
             friendly_only=data["friendly_only"],
             text=data["text"],
-        )[:100]
+        )
     elif not form.is_bound:
-        results = queries.service_search(request.user)[:100]
+        results = queries.service_search(request.user)
+    page_obj = paginate(request, results)
     rows = [
         {"service": s, "locations": queries.locations_as_seen_by(request.user, s.locations.all())}
-        for s in results
+        for s in page_obj.object_list
     ]
     return render(
         request,
@@ -69,6 +71,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "page_obj": page_obj,
             "can_edit": queries.editable_organisations(request.user).exists(),
         },
     )
@@ -97,12 +100,16 @@ def service_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(request.user, *AGREEMENT_ROLES):
         raise Http404
-    agreements = list(queries.agreements_for(request.user)[:100])
-    rows = [{"agreement": a, "usage": queries.agreement_usage(a)} for a in agreements]
+    page_obj = paginate(request, queries.agreements_for(request.user))
+    rows = [{"agreement": a, "usage": queries.agreement_usage(a)} for a in page_obj.object_list]
     return render(
         request,
         "directory/agreement_list.html",
-        {"rows": rows, "can_edit": queries.can_edit_agreements(request.user)},
+        {
+            "rows": rows,
+            "page_obj": page_obj,
+            "can_edit": queries.can_edit_agreements(request.user),
+        },
     )
 
 

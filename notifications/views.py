@@ -6,13 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.paging import paginate
+
 from . import queries, services
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    items = list(queries.notifications_for(request.user)[:100])
-    return render(request, "notifications/list.html", {"items": items})
+    page_obj = paginate(request, queries.notifications_for(request.user))
+    return render(
+        request, "notifications/list.html", {"items": page_obj.object_list, "page_obj": page_obj}
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import category_of
 from programs.models import Organisation
@@ -54,11 +55,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=Referral.OPEN_STATUSES)
     elif status in Referral.Status.values:
         qs = qs.filter(status=status)
+    page_obj = paginate(request, qs)
     return render(
         request,
         "referrals/list.html",
         {
-            "referrals": qs[:200],
+            "referrals": page_obj.object_list,
+            "page_obj": page_obj,
             "status": status,
             "statuses": Referral.Status.choices,
             "can_follow_up": scope.has_role(request.user, *queries.SENDER_ROLES),
@@ -270,11 +273,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=Referral.OPEN_STATUSES)
     elif status in Referral.Status.values:
         qs = qs.filter(status=status)
+    page_obj = paginate(request, qs)
     return render(
         request,
         "referrals/inbox.html",
         {
-            "referrals": qs[:200],
+            "referrals": page_obj.object_list,
+            "page_obj": page_obj,
             "status": status,
             "statuses": Referral.Status.choices,
             "lookup_form": forms.CodeLookupForm(),
@@ -411,8 +416,12 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_deliveries(request: HttpRequest) -> HttpResponse:
     _require_provider(request)
-    deliveries = queries.deliveries_by_provider(request.user)[:200]
-    return render(request, "referrals/provider_deliveries.html", {"deliveries": deliveries})
+    page_obj = paginate(request, queries.deliveries_by_provider(request.user))
+    return render(
+        request,
+        "referrals/provider_deliveries.html",
+        {"deliveries": page_obj.object_list, "page_obj": page_obj},
+    )
 
 
 # --- Follow-up ---------------------------------------------------------------------------

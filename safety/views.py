@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import paginate
 from programs.models import Organisation, PeerGroup
 
 from . import queries, services
@@ -50,11 +51,15 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, *queries.INCIDENT_ROLES)
-    incidents = queries.incidents_for(request.user)[:100]
+    page_obj = paginate(request, queries.incidents_for(request.user))
     return render(
         request,
         "safety/incident_list.html",
-        {"incidents": incidents, "can_record": scope.has_role(request.user, *RECORD_ROLES)},
+        {
+            "incidents": page_obj.object_list,
+            "page_obj": page_obj,
+            "can_record": scope.has_role(request.user, *RECORD_ROLES),
+        },
     )
 
 
