@@ -11,7 +11,6 @@ Provincial and national managers see aggregates only (reports), not these rows.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from clients.models import Client, Consent
 from clients.queries import clients_for
 from programs.models import Organisation
 
+from . import outcomes
 from .models import Referral, ServiceDelivery, normalise_code
 
 SENDER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
@@ -231,44 +231,35 @@ def possible_duplicates(*, client: Client, category: str, provider: Any, deliver
 
 @dataclass
 class FollowUpRow:
+    """One row of the follow-up page. `completion_rate` and `median_days` are the
+    report's own figures (referrals.outcomes): completed ÷ sent, and the median days
+    from sending to the first delivery recorded against the referral (else the day it
+    was marked completed)."""
+
     label: str
     sent: int
     open: int
     completed: int
-    closed: int
     completion_rate: float | None
     median_days: float | None
 
 
 def _summarise(label: str, rows: list[Referral]) -> FollowUpRow:
-    closed_statuses = {
-        Referral.Status.COMPLETED,
-        Referral.Status.DECLINED,
-        Referral.Status.NO_SHOW,
-        Referral.Status.EXPIRED,
-    }
-    completed = [r for r in rows if r.status == Referral.Status.COMPLETED]
-    closed = [r for r in rows if r.status in closed_statuses]
-    days = [
-        (r.completed_at - r.sent_at).total_seconds() / 86400
-        for r in completed
-        if r.completed_at is not None
-    ]
+    figures = outcomes.outcome(rows)
     return FollowUpRow(
         label=label,
-        sent=len(rows),
+        sent=figures.made,
         open=sum(1 for r in rows if r.is_open),
-        completed=len(completed),
-        closed=len(closed),
-        completion_rate=round(100 * len(completed) / len(closed)) if closed else None,
-        median_days=round(statistics.median(days), 1) if days else None,
+        completed=figures.completed,
+        completion_rate=figures.completion_rate,
+        median_days=figures.median_days,
     )
 
 
 def follow_up_for(user: Any) -> dict[str, Any]:
-    """Open referrals by age; completion rate (completed ÷ closed, cancellations left out)
-    and median days from sending to service, per provider and per service type."""
-    rows = list(sent_referrals_for(user))
+    """Open referrals by age; completion rate and median days to service (the report's
+    definitions, referrals.outcomes), in total, per provider and per service type."""
+    rows = list(outcomes.with_first_delivery(sent_referrals_for(user)))
     now = timezone.now()
     buckets = [
         ("0-3", timedelta(0), timedelta(days=3)),

@@ -55,10 +55,14 @@ class Source:
     date: str | None  # the service/activity date (None: use `span`)
     is_datetime: bool = False
     span: tuple[str, str] | None = None  # (from, until) for things that last (members)
-    commune: str | None = None
+    # commune, legacy and province: a path, or a tuple of fallback paths (the first
+    # non-null wins). The record's commune is the first non-null `commune`; only when it
+    # has none is the first non-null `legacy` (pre-reform) commune used; only when that is
+    # missing too (or not in the conversion table) the first non-null `province`.
+    commune: str | tuple[str, ...] | None = None
     commune_m2m: str | None = None  # communes served (peer groups): commune filters only
-    legacy: str | None = None
-    province: tuple[str, ...] = ()  # fallbacks, first non-null wins
+    legacy: str | tuple[str, ...] | None = None
+    province: tuple[str, ...] = ()
     support_model: str | None = None
     peer_group: str | None = None
     provider: str | None = None
@@ -68,6 +72,20 @@ class Source:
     def model_class(self) -> Any:
         label, name = self.model.split(".")
         return apps.get_model(label, name)
+
+    @property
+    def communes(self) -> tuple[str, ...]:
+        return _paths(self.commune)
+
+    @property
+    def legacies(self) -> tuple[str, ...]:
+        return _paths(self.legacy)
+
+
+def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else value
 
 
 def _client_area(prefix: str) -> dict[str, Any]:
@@ -121,12 +139,16 @@ SOURCES: dict[str, Source] = {
             peer_group="peer_group",
             client="client",
         ),
+        # Area of a distribution = its contact's commune, or else the commune of the
+        # activity it was handed out at (activities.ActivityDistribution), pre-reform
+        # communes likewise; or else its peer group's model province, or else the stock
+        # holder's province.
         Source(
             "distribution",
             "outreach.Distribution",
             "distributed_on",
-            commune="contact__commune",
-            legacy="contact__legacy_commune",
+            commune=("contact__commune", "activity_link__activity__commune"),
+            legacy=("contact__legacy_commune", "activity_link__activity__legacy_commune"),
             province=("peer_group__support_model__province", "organisation__province"),
             support_model="peer_group__support_model",
             peer_group="peer_group",
@@ -228,40 +250,58 @@ class ReportScope:
 NATION = ReportScope("nation")
 
 
+def _first_is(paths: tuple[str, ...], lookup: str, value: Any) -> Q:
+    """The first non-null of `paths` matches `path__lookup=value`."""
+    q = Q(pk__in=[])
+    earlier_null = Q()
+    for path in paths:
+        q |= earlier_null & Q(**{f"{path}{lookup}": value})
+        earlier_null &= Q(**{f"{path}__isnull": True})
+    return q
+
+
+def _all_null(paths: tuple[str, ...]) -> Q:
+    q = Q()
+    for path in paths:
+        q &= Q(**{f"{path}__isnull": True})
+    return q
+
+
 def _province_q(src: Source, code: str) -> Q:
     """Rows whose area lies in province `code` (pre-reform communes resolved)."""
-    branches = Q(pk__in=[])
-    no_commune = Q()
-    if src.commune:
-        branches |= Q(**{f"{src.commune}__province_id": code})
-        no_commune = Q(**{f"{src.commune}__isnull": True})
+    communes, legacies = src.communes, src.legacies
+    branches = _first_is(communes, "__province_id", code)
+    no_commune = _all_null(communes)
     no_legacy = Q()
-    if src.legacy:
+    if legacies:
         mapped_here = CommuneConversion.objects.filter(new_commune__province_id=code).values(
             "old_commune_id"
         )
-        branches |= no_commune & Q(**{f"{src.legacy}__in": mapped_here})
+        branches |= no_commune & _first_is(legacies, "__in", mapped_here)
         # An old commune missing from the table falls back to the record's province.
-        no_legacy = Q(**{f"{src.legacy}__isnull": True}) | ~Q(
-            **{f"{src.legacy}__in": CommuneConversion.objects.values("old_commune_id")}
-        )
-    fallback = Q(pk__in=[])
-    earlier_null = Q()
-    for path in src.province:
-        fallback |= earlier_null & Q(**{f"{path}_id": code})
-        earlier_null &= Q(**{f"{path}__isnull": True})
+        unmapped = Q(pk__in=[])
+        earlier_null = Q()
+        for path in legacies:
+            unmapped |= (
+                earlier_null
+                & Q(**{f"{path}__isnull": False})
+                & ~Q(**{f"{path}__in": CommuneConversion.objects.values("old_commune_id")})
+            )
+            earlier_null &= Q(**{f"{path}__isnull": True})
+        no_legacy = earlier_null | unmapped
+    fallback = _first_is(src.province, "_id", code)
     return branches | (no_commune & no_legacy & fallback)
 
 
 def _commune_q(src: Source, code: str) -> Q:
     if src.commune_m2m:
         return Q(**{src.commune_m2m: code})
-    if not src.commune:
+    if not src.communes:
         return Q(pk__in=[])
-    q = Q(**{f"{src.commune}_id": code})
-    if src.legacy:
+    q = _first_is(src.communes, "_id", code)
+    if src.legacies:
         mapped_here = CommuneConversion.objects.filter(new_commune_id=code).values("old_commune_id")
-        q |= Q(**{f"{src.commune}__isnull": True, f"{src.legacy}__in": mapped_here})
+        q |= _all_null(src.communes) & _first_is(src.legacies, "__in", mapped_here)
     return q
 
 
@@ -719,6 +759,14 @@ def _theme_labels() -> dict[Any, Any]:
         return {}
 
 
+def _violence_type_labels() -> dict[Any, Any]:
+    try:
+        violence_type = apps.get_model("safety", "ViolenceType")
+    except LookupError:
+        return {}
+    return {v.code: str(v) for v in violence_type.objects.all()}
+
+
 def _sex_labels() -> dict[Any, Any]:
     from clients.models import Sex
 
@@ -806,6 +854,20 @@ DIMENSIONS: dict[str, Dimension] = {
             _("Call topic"),
             _own_field("topic"),
             _field_labels("activities.HotlineCall", "topic"),
+        ),
+        Dimension(
+            "call_urgency",
+            _("Call urgency"),
+            _own_field("urgency"),
+            _field_labels("activities.HotlineCall", "urgency"),
+        ),
+        # Several per incident: an incident of two types counts under each, so these
+        # columns may add up to more than the total (like population groups).
+        Dimension(
+            "violence_type",
+            _("Violence type"),
+            _own_field("violence_types"),
+            _violence_type_labels,
         ),
         Dimension(
             "perpetrator",

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
-from statistics import median
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import get_language
 
 from directory.taxonomy import SERVICE_TYPES
+from referrals import outcomes
 
 from .engine import DIMENSIONS, Measure, ReportContext
 
@@ -131,18 +130,12 @@ NATIONAL = ("education", "legal", "health")
 
 
 # --- Referrals: rates and medians --------------------------------------------------------
+# One definition for the report and the coordinator's follow-up page: referrals.outcomes.
 
 
 def _completion_rate(ctx: ReportContext) -> Number:
-    made = REFERRALS_MADE.total(ctx)
-    done = REFERRALS_COMPLETED.total(ctx)
-    if made is None or done is None or made == 0:
-        return None
-    return round(100.0 * done / made, 1)
-
-
-def _local_date(value: Any) -> date:
-    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    """Completed ÷ made (the referrals sent in the period)."""
+    return outcomes.completion_rate(REFERRALS_MADE.total(ctx), REFERRALS_COMPLETED.total(ctx))
 
 
 def _median_days(ctx: ReportContext) -> Number:
@@ -151,15 +144,7 @@ def _median_days(ctx: ReportContext) -> Number:
     qs = REFERRALS_COMPLETED.rows(ctx)
     if qs is None:
         return None
-    rows = qs.annotate(first_delivery=Min("deliveries__delivered_on")).values_list(
-        "sent_at", "completed_at", "first_delivery"
-    )
-    days = []
-    for sent_at, completed_at, first_delivery in rows:
-        served = first_delivery or (_local_date(completed_at) if completed_at else None)
-        if served is not None:
-            days.append(max((served - _local_date(sent_at)).days, 0))
-    return float(median(days)) if days else None
+    return outcomes.median_days_to_service(qs)
 
 
 def _share_with_protection(ctx: ReportContext) -> Number:
@@ -534,7 +519,7 @@ def _build() -> list[Indicator]:
             "Hotline calls",
             "cuoc",
             Measure("hotline", "count"),
-            ("call_topic",) + trend,
+            ("call_topic", "call_urgency") + trend,
         )
     )
     add(
@@ -545,7 +530,9 @@ def _build() -> list[Indicator]:
             "Violence incidents recorded",
             "vu",
             INCIDENTS,
-            ("perpetrator",) + trend,
+            # An incident of two violence types counts under each: the violence-type
+            # columns may add up to more than the total (like population groups).
+            ("violence_type", "perpetrator") + trend,
         )
     )
     add(

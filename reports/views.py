@@ -19,14 +19,19 @@ from .services import report_export
 TREND_LINES = ("persons_supported", "pt_national", "outreach_contacts", "clients_reached")
 CATEGORY_LINES = ("pt_education", "pt_legal", "pt_health", "pt_psych", "pt_protection")
 FUNNEL_LINES = ("referrals_made", "referrals_accepted", "referrals_completed")
-# The page counts the totals and the monthly trend at once; each person breakdown is a
-# table loaded on demand (htmx, `report_breakdown`), or all of them with ?breakdowns=1
-# (the link that works without JavaScript). Exports always carry every breakdown.
+# The page counts the totals and the monthly trend at once; each breakdown (by person,
+# and the hotline's and incidents' own) is a table loaded on demand (htmx,
+# `report_breakdown`), or all of them with ?breakdowns=1 (the link that works without
+# JavaScript). Exports always carry every breakdown.
 PAGE_DIMENSIONS = ["month"]
 BREAKDOWN_SECTIONS: dict[str, list[str]] = {
     "sex": ["sex"],
     "age_group": ["age_group"],
     "population_group": ["population_group"],
+    "call_topic": ["call_topic"],
+    "call_urgency": ["call_urgency"],
+    "violence_type": ["violence_type"],
+    "perpetrator": ["perpetrator"],
 }
 ALL_PAGE_DIMENSIONS = PAGE_DIMENSIONS + [d for dims in BREAKDOWN_SECTIONS.values() for d in dims]
 

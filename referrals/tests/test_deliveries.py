@@ -118,7 +118,8 @@ def test_it_shows_the_follow_up_page_to_senders(
         page = peer.get(reverse("referrals:follow_up"))
     assert page.status_code == 200
     assert page.context["total"].sent == 2 and page.context["total"].completed == 1
-    assert page.context["total"].completion_rate == 100
+    # Completed ÷ sent, as in the report (the emergency referral is still open).
+    assert page.context["total"].completion_rate == 50.0
     assert (
         as_user(rworld.w.coordinator).get(reverse("referrals:follow_up")).context["total"].sent == 2
     )

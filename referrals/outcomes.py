@@ -1,0 +1,106 @@
+"""One definition of how well referrals close the loop, for every page that shows it.
+
+The report (reports.indicators, lines "referral completion rate" and "median days from
+referral to service") and the coordinator's follow-up page (referrals.queries.follow_up_for)
+both compute their figures here, so that the same referrals give the same numbers:
+
+- completion rate = completed ÷ made: every referral sent counts in the denominator,
+  whatever became of it (open, declined, no-show, cancelled, expired), as a percentage
+  with one decimal;
+- days to service = from the local day the referral was sent to the first service
+  delivery recorded against it, or else to the local day it was marked completed
+  (never below 0); the median is taken over completed referrals only.
+
+Local days are Asia/Ho_Chi_Minh days (the project's time zone), as everywhere in reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import median
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import Referral, ServiceDelivery
+
+
+def completion_rate(made: int | None, completed: int | None) -> float | None:
+    """Completed ÷ made, in %, one decimal; None when nothing was made (or unknown)."""
+    if made is None or completed is None or made == 0:
+        return None
+    return round(100.0 * completed / made, 1)
+
+
+def _local_date(value: datetime) -> date:
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+def days_to_service(
+    sent_at: datetime, completed_at: datetime | None, first_delivery: date | None
+) -> int | None:
+    """Whole days from sending to the service: the first delivery recorded against the
+    referral, or else the day it was marked completed; None when neither is known."""
+    served = first_delivery or (_local_date(completed_at) if completed_at else None)
+    if served is None:
+        return None
+    return max((served - _local_date(sent_at)).days, 0)
+
+
+def median_days(days: Iterable[int | None]) -> float | None:
+    known = [d for d in days if d is not None]
+    return float(median(known)) if known else None
+
+
+def with_first_delivery(referrals: QuerySet[Any]) -> QuerySet[Any]:
+    """The referrals annotated with `first_delivery`: the earliest `delivered_on` among
+    the service deliveries recorded against each (None when there is none). A subquery,
+    so that it composes with filters over other relations and with DISTINCT."""
+    first = (
+        ServiceDelivery.objects.filter(referral=OuterRef("pk"))
+        .order_by("delivered_on")
+        .values("delivered_on")[:1]
+    )
+    return referrals.annotate(first_delivery=Subquery(first))
+
+
+def median_days_to_service(referrals: QuerySet[Any]) -> float | None:
+    """Median days to service over the completed referrals among `referrals` (one query)."""
+    rows = (
+        with_first_delivery(referrals.filter(status=Referral.Status.COMPLETED))
+        .order_by()
+        .values_list("sent_at", "completed_at", "first_delivery")
+    )
+    return median_days(days_to_service(*row) for row in rows)
+
+
+@dataclass
+class Outcome:
+    made: int
+    completed: int
+    completion_rate: float | None
+    median_days: float | None
+
+
+def outcome(referrals: Iterable[Referral]) -> Outcome:
+    """The figures for referrals already loaded, each annotated by `with_first_delivery`."""
+    rows = list(referrals)
+    completed = [r for r in rows if r.status == Referral.Status.COMPLETED]
+    return Outcome(
+        made=len(rows),
+        completed=len(completed),
+        completion_rate=completion_rate(len(rows), len(completed)),
+        median_days=median_days(
+            days_to_service(r.sent_at, r.completed_at, _first_delivery(r)) for r in completed
+        ),
+    )
+
+
+def _first_delivery(referral: Referral) -> date | None:
+    try:
+        return referral.first_delivery  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        raise ValueError("load the referrals through with_first_delivery()") from None
