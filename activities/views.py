@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from audit.services import audit_view
 from core.paging import paginate
 
 from . import queries, services
@@ -343,6 +344,7 @@ def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             else:
                 messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
                 return redirect("activities:call_detail", public_id=public_id)
+    audit_view(actor=request.user, obj=call, page="activities:call_detail")
     return render(
         request,
         "activities/call_detail.html",

@@ -53,6 +53,27 @@ def audit_record(
     return entry
 
 
+def audit_view(
+    *,
+    actor: Any,
+    obj: Model,
+    page: str,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """One "view" entry for one page that shows a client-level record: who opened which
+    record, through which page (a URL name such as "clients:detail", never a value from
+    the record). Call it once per response that shows the record, after the access check
+    (a 404 writes nothing). `changes` may add field names or flags, never values."""
+    return audit_record(
+        actor=actor,
+        action="view",
+        obj=obj,
+        changes={"page": page, **(changes or {})},
+        reason=reason,
+    )
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Names of fields whose values differ (values are not logged: they may identify)."""
     return sorted(k for k in after if before.get(k) != after.get(k))

@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.registry import home_panel, nav_item
+from directory.taxonomy import CHILD_PROTECTION
 
 from . import queries
+
+MINORS_SHOWN = 50
 
 nav_item(
     20, _("Clients"), "clients:list", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
@@ -24,3 +27,15 @@ def requests_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not open_requests:
         return None
     return {"requests": open_requests}
+
+
+@home_panel(25, "clients/_home_minors.html")
+def minors_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Clients under 18 still without a child-protection referral, for group leaders and
+    coordinators (codes only)."""
+    minors = queries.minors_awaiting_child_protection(request.user)
+    shown = list(minors.select_related("peer_group")[:MINORS_SHOWN])
+    if not shown:
+        return None
+    total = len(shown) if len(shown) < MINORS_SHOWN else minors.count()
+    return {"minors": shown, "total": total, "child_protection_type": CHILD_PROTECTION}

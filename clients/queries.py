@@ -17,13 +17,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
 from core.crypto import blind_index
+from directory.taxonomy import CHILD_PROTECTION
 
 from . import uic as uic_module
 from .models import Client, ClientStatus, Consent, DataSubjectRequest, UnmaskGrant
@@ -217,6 +218,54 @@ def minors_count(user: Any) -> int:
 def cutoff_year_for_minor(today: date | None = None) -> int:
     """Clients born after this year are under 18 (by birth year)."""
     return (today or date.today()).year - 18
+
+
+# --- Minors and child protection -----------------------------------------------------
+# A client under 18 needs a child-protection referral. They are covered once one is sent,
+# accepted or completed, or once a child-protection service is recorded for them; a
+# declined, cancelled, expired or missed referral leaves them uncovered.
+CHILD_PROTECTION_COVERING_STATUSES = ("sent", "accepted", "completed")
+# Minors no longer followed here (moved away, deceased) drop off the follow-up list.
+MINOR_FOLLOW_UP_EXCLUDED = (ClientStatus.MOVED, ClientStatus.DECEASED)
+
+
+def _child_protection_covered() -> Q:
+    # Imported here: the referrals app builds on this one (it imports these queries).
+    from referrals.models import Referral, ServiceDelivery
+
+    referred = Referral.objects.filter(
+        client_id=OuterRef("pk"),
+        service_type=CHILD_PROTECTION,
+        status__in=CHILD_PROTECTION_COVERING_STATUSES,
+    )
+    delivered = ServiceDelivery.objects.filter(
+        client_id=OuterRef("pk"), service_type=CHILD_PROTECTION
+    )
+    return Q(Exists(referred)) | Q(Exists(delivered))
+
+
+def has_child_protection(client: Client) -> bool:
+    """True once the client has a child-protection referral (sent, accepted or completed)
+    or a child-protection service recorded."""
+    return Client.objects.filter(pk=client.pk).filter(_child_protection_covered()).exists()
+
+
+def minors_awaiting_child_protection(user: Any) -> QuerySet[Client]:
+    """Clients under 18 (by birth year) who have no child-protection referral yet, for
+    group leaders (their groups) and coordinators (their models' groups). Callers show
+    codes only, never identity."""
+    models = scope.support_model_ids(user)
+    groups = scope.peer_group_ids(user, Role.GROUP_LEADER)
+    if not models and not groups:
+        return Client.objects.none()
+    return (
+        clients_for(user)
+        .filter(Q(peer_group__support_model_id__in=models) | Q(peer_group_id__in=groups))
+        .filter(birth_year__gt=cutoff_year_for_minor())
+        .exclude(status__in=MINOR_FOLLOW_UP_EXCLUDED)
+        .exclude(_child_protection_covered())
+        .order_by("registered_on", "short_code")
+    )
 
 
 def not_contacted_since(days: int) -> date:

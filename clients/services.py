@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_view
 from core.crypto import DecryptionError, EncryptedIdentity, blind_index, normalise_phone
 from core.registry import run_erasure_hooks
 
@@ -261,6 +261,25 @@ def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str
         reason=reason,
     )
     return fields
+
+
+@transaction.atomic
+def client_view(
+    *, actor: Any, client: Client, page: str, with_identity: bool
+) -> dict[str, str] | None:
+    """Record one opening of a page that shows this client's record ("view"), and open the
+    identity when the page shows it. One audit entry per page view, masked or not; it names
+    the fields shown, never their values."""
+    identity: dict[str, str] | None = None
+    changes: dict[str, Any] = {"masked": not with_identity}
+    if with_identity:
+        try:
+            identity = _open(client)
+        except DecryptionError:
+            identity = identity_fields()
+        changes["fields"] = [k for k, v in identity.items() if v]
+    audit_view(actor=actor, obj=client, page=page, changes=changes)
+    return identity
 
 
 @transaction.atomic

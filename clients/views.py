@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scope
+from audit.services import audit_view
 from core.paging import paginate
+from directory.taxonomy import CHILD_PROTECTION
 
 from . import queries, services
 from .forms import (
@@ -177,7 +179,9 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     user = request.user
     see_identity = queries.can_see_identity(user, client)
-    identity = services.client_identity(actor=user, client=client) if see_identity else None
+    identity = services.client_view(
+        actor=user, client=client, page="clients:detail", with_identity=see_identity
+    )
     grant = queries.active_unmask(user, client)
     contacts: list[Any] = []
     can_log_contact = False
@@ -207,6 +211,8 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "contacts": contacts,
             "can_log_contact": can_log_contact,
             "may_follow_up": queries.may_follow_up(client),
+            "child_protection_done": client.is_minor and queries.has_child_protection(client),
+            "child_protection_type": CHILD_PROTECTION,
             "status_form": StatusForm(),
         },
     )
@@ -370,6 +376,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_close(actor=request.user, request=dsr, note=form.cleaned_data["note"])
         messages.success(request, _("Request closed."))
         return redirect("clients:detail", public_id=dsr.client.public_id)
+    audit_view(actor=request.user, obj=dsr, page="clients:request_close")
     return _form_page(
         request,
         form,

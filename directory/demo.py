@@ -1,6 +1,7 @@
 """Demo directory from the seeds: Quảng Ninh's Tâm Đức clinic (an agreement for 100
 women's exams, 20 million VND), the legal aid office (20 cases and 10 identity papers),
-vocational training in drink-mixing for 12, a confidential shelter, counselling; Huế's
+vocational training in drink-mixing for 12, a confidential shelter, counselling, the
+social work centre's child protection (for clients under 18); Huế's
 and Khánh Hòa's (Phương Sơn health station) providers."""
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ LOCATIONS = [
         False,
         "Thứ 2–Thứ 7, 8:00–20:00",
         "0203 3857 444",
+    ),
+    (
+        "qn_social_work",
+        "social_work",
+        "Trung tâm Công tác xã hội tỉnh Quảng Ninh",
+        "Số 18 đường Nguyễn Văn Cừ",
+        "06688",
+        False,
+        "Thứ 2–Thứ 6, 7:30–17:00; đường dây 111 (Tổng đài quốc gia bảo vệ trẻ em) 24/7",
+        "0203 3868 555",
     ),
     (
         "hue_health",
@@ -217,6 +228,17 @@ SERVICES = [
         "psych_counselling",
         "Tư vấn tâm lý",
         "",
+        "free",
+        "",
+        True,
+    ),
+    (
+        "child_protection",
+        "qn_social_work",
+        ["social_work"],
+        "child_protection",
+        "Bảo vệ trẻ em: đánh giá an toàn, hỗ trợ khẩn cấp, kết nối chăm sóc thay thế",
+        "Trẻ em dưới 18 tuổi",
         "free",
         "",
         True,

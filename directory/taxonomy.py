@@ -43,6 +43,9 @@ CATEGORIES: dict[str, Category] = {
     ]
 }
 
+# The service type a client under 18 must be referred to.
+CHILD_PROTECTION = "child_protection"
+
 SUBLINES: dict[str, str | Promise] = {
     "loan": _("Loans"),
     "identity_papers": _("Identity papers"),
@@ -78,6 +81,8 @@ SERVICE_TYPES: dict[str, ServiceType] = {
         ServiceType("emergency_shelter", _("Emergency shelter"), "protection"),
         ServiceType("safety_planning", _("Safety planning"), "protection"),
         ServiceType("violence_support", _("Support after violence"), "protection"),
+        # Required for every client under 18 (clients.queries.minors_awaiting_child_protection).
+        ServiceType(CHILD_PROTECTION, _("Child protection"), "protection"),
     ]
 }
 

@@ -31,6 +31,7 @@ ORGS = [
     ("qn_vocational", "Trường trung cấp nghề Hạ Long (pha chế đồ uống)", "provider", "22", "06673"),
     ("qn_shelter", "Nhà tạm lánh Quảng Ninh", "provider", "22", "06685"),
     ("qn_counselling", "Trung tâm tư vấn tâm lý Hạ Long", "provider", "22", "06688"),
+    ("qn_social_work", "Trung tâm Công tác xã hội tỉnh Quảng Ninh", "provider", "22", "06688"),
     ("qn_women", "Hội Liên hiệp Phụ nữ tỉnh Quảng Ninh", "mass", "22", None),
     ("hotline", "Đường dây nóng hỗ trợ 24/7", "community", "22", None),
     ("hue_agency", "Sở Y tế - Phòng PCTNXH thành phố Huế", "agency", "46", None),

@@ -13,6 +13,7 @@ from accounts.models import Grant, Role
 from clients.models import Consent
 from core.demo import DemoContext
 from core.registry import demo_loader
+from directory.taxonomy import CHILD_PROTECTION
 
 from .models import Referral, ReferralEvent, ServiceDelivery
 
@@ -62,6 +63,8 @@ def load(ctx: DemoContext) -> None:
     staff = _provider_staff()
     by_province: dict[str, list[Any]] = {}
     for s in services:
+        if s.service_type == CHILD_PROTECTION:
+            continue  # only for minors: the coordinator's panel lists those still waiting
         by_province.setdefault(s.organisation.province_id, []).append(s)
     today = ctx.today
     span = (today - START).days

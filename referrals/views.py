@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from audit.services import audit_view
 from core.paging import paginate
 from directory import queries as directory_queries
-from directory.taxonomy import category_of
+from directory.taxonomy import SERVICE_TYPES, category_of
 from programs.models import Organisation
 
 from . import forms, queries, services
@@ -79,6 +80,7 @@ def _from_kind(user: Any, client: Any) -> str:
 def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
     """The client's referrals and services (the sending side's view of one client)."""
     client = queries.get_client(request.user, client_id)
+    audit_view(actor=request.user, obj=client, page="referrals:client")
     return render(request, "referrals/client.html", {"client": client})
 
 
@@ -87,11 +89,16 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
     services_qs = directory_queries.services_for(request.user)
-    initial_type = request.GET.get("type", "")
-    if initial_type:
-        services_qs = services_qs.filter(service_type=initial_type)
+    # ?type=<service type> narrows the choice (the minor's banner links to child protection).
+    service_type = SERVICE_TYPES.get(request.GET.get("type", ""))
+    initial: dict[str, Any] = {}
+    if service_type is not None:
+        services_qs = services_qs.filter(service_type=service_type.code)
+        only = list(services_qs.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            initial["service"] = only[0]  # one provider offers it: one tap less on a phone
     form = forms.ReferralForm(
-        request.POST or None, services=services_qs, allow_override=allow_override
+        request.POST or None, services=services_qs, allow_override=allow_override, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +120,12 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     return render(
         request,
         "referrals/new.html",
-        {"form": form, "client": client, "allow_override": allow_override},
+        {
+            "form": form,
+            "client": client,
+            "allow_override": allow_override,
+            "service_type": service_type,
+        },
     )
 
 
@@ -150,6 +162,7 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
+    audit_view(actor=request.user, obj=referral, page="referrals:detail")
     events = referral.events.select_related("actor")
     return render(
         request,
@@ -319,6 +332,7 @@ def scan(request: HttpRequest, code: str) -> HttpResponse:
 def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
+    audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
     return render(
         request,
         "referrals/inbox_detail.html",
@@ -371,6 +385,8 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
                 messages.error(request, " ".join(error.messages))
                 return redirect("referrals:inbox_detail", referral.public_id)
             _apply_errors(form, error)
+    # The action was refused: the referral is shown again, with the form's errors.
+    audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
     return render(
         request,
         "referrals/inbox_detail.html",

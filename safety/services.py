@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_view
 from core.crypto import EncryptedIdentity
 from directory.taxonomy import SERVICE_TYPES
 from geo.text import fold
@@ -107,15 +107,17 @@ def incident_record(
     return incident
 
 
-def incident_details(*, actor: Any, incident: Incident) -> str:
-    """Decrypt the account of what happened; each reading is audited."""
-    if not incident.wrapped_key:
-        return ""
-    with transaction.atomic():
-        audit_record(actor=actor, action="incident.view_details", obj=incident)
-    return EncryptedIdentity.open(
-        incident.wrapped_key, incident.details_blob, incident.crypto_context
-    ).get("details", "")
+def incident_view(*, actor: Any, incident: Incident, page: str) -> str:
+    """Record one opening of a page that shows this incident ("view", one entry per page
+    view) and return the decrypted account of what happened ("" when there is none, or
+    after erasure). The entry says whether the account was shown, never what it says."""
+    details = ""
+    if incident.wrapped_key:
+        details = EncryptedIdentity.open(
+            incident.wrapped_key, incident.details_blob, incident.crypto_context
+        ).get("details", "")
+    audit_view(actor=actor, obj=incident, page=page, changes={"details": bool(details)})
+    return details
 
 
 # Service types that answer each protection kind (directory.taxonomy codes).

@@ -131,7 +131,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, *queries.INCIDENT_ROLES)
     incident = queries.get_incident(request.user, public_id)
-    details = services.incident_details(actor=request.user, incident=incident)
+    details = services.incident_view(
+        actor=request.user, incident=incident, page="safety:incident_detail"
+    )
     can_alert = incident.consent_alert and scope.has_role(request.user, *queries.PUBLISH_ROLES)
     if can_alert:
         try:

@@ -25,7 +25,7 @@ def make_client(world: Any, group: Any = None, **extra: Any) -> Client:
         uic=f"UIC{n:05d}",
         peer_group=group,
         province=group.support_model.province,
-        birth_year=1996,
+        birth_year=extra.pop("birth_year", 1996),
         sex="F",
         registered_by=world.peer,
         **extra,
