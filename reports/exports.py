@@ -116,7 +116,10 @@ def to_json(report: Report) -> bytes:
 
 def _suppression_note() -> str:
     limit = threshold()
-    return _("Counts of 1 to %(n)s people are shown as “<%(m)s”.") % {"n": limit - 1, "m": limit}
+    return _(
+        "Counts of 1 to %(n)s people are shown as “<%(m)s”. Cells shown as “x” hold %(m)s or "
+        "more but are hidden so that a small count cannot be worked out from the others."
+    ) % {"n": limit - 1, "m": limit}
 
 
 def _headers() -> list[str]:

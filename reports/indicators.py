@@ -614,3 +614,45 @@ ADDITIVE: list[tuple[str, tuple[str, ...]]] = [
     ("pt_all", ("pt_national", "pt_psych", "pt_protection")),
     ("members", ("members_core", "members_network")),
 ]
+
+CATEGORY_LINES: dict[str, str] = {
+    "education": "pt_education",
+    "legal": "pt_legal",
+    "health": "pt_health",
+    "psych": "pt_psych",
+    "protection": "pt_protection",
+}
+
+# One figure shown in two places: (line, dimension, key) is the same number as another
+# line. Suppression must give both places the same decision, or the visible copy would
+# reveal the hidden one.
+SAME_FIGURE: list[tuple[str, str, Any, str]] = [
+    *[("pt_national", "category", cat, CATEGORY_LINES[cat]) for cat in NATIONAL],
+    *[("pt_all", "category", cat, line) for cat, line in CATEGORY_LINES.items()],
+    *[
+        ("pt_health", "service_type", t.code, f"pt_health_{t.code}")
+        for t in SERVICE_TYPES.values()
+        if t.category == "health"
+    ],
+    ("referrals_made", "referral_status", "completed", "referrals_completed"),
+    ("members", "member_role", "core", "members_core"),
+    ("members", "member_role", "network", "members_network"),
+    # Minors are new clients under 18 in the year they registered: the "<18" age group.
+    ("new_clients", "age_group", "lt18", "minors_flagged"),
+]
+
+# "Of which" sub-lines that are a subset of their line: (line, sub-line). The rest
+# (line − sub-line) is a figure too: a reader gets it by subtraction.
+SUBSETS: list[tuple[str, str]] = [
+    ("pt_education", "pt_loan"),
+    ("pt_legal", "pt_identity_papers"),
+    ("referrals_made", "referrals_accepted"),
+    ("referrals_accepted", "referrals_completed"),
+    ("incidents", "incidents_protection"),
+]
+
+# A sub-line made of some of its parent's service types: (sub-line, parent, types).
+SUBLINE_TYPES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("pt_loan", "pt_education", tuple(_types(subline="loan"))),
+    ("pt_identity_papers", "pt_legal", tuple(_types(subline="identity_papers"))),
+]

@@ -13,23 +13,28 @@ from django.utils import timezone
 
 from .engine import DIMENSIONS, ReportContext
 from .indicators import CATALOGUE, Indicator
-from .suppression import suppress
+from .suppression import STRUCTURAL, suppress
 
 
 def threshold() -> int:
     return int(settings.CAUNOI["SUPPRESSION_THRESHOLD"])  # type: ignore[call-overload]
 
 
+PROTECTED = "x"  # hidden so that a small count elsewhere cannot be worked out
+
+
 @dataclass
 class Cell:
     raw: int | float | None
     hidden: bool = False
+    small: bool = False  # hidden because it counts 1 to threshold−1 people
 
     @property
     def value(self) -> int | float | str | None:
-        """What may be shown: the number, "<N" when hidden, None when not available."""
+        """What may be shown: the number; "<N" for a small count of people; "x" for a
+        cell hidden to protect a small one elsewhere; None when not available."""
         if self.hidden:
-            return f"<{threshold()}"
+            return f"<{threshold()}" if self.small else PROTECTED
         return self.raw
 
     @property
@@ -122,17 +127,22 @@ def build_report(
     """Count every indicator (or those in `codes`) for the context. Live: nothing is
     cached between reports; a record saved now is in the next report."""
     if with_breakdowns is True:
-        ctx.planned_dimensions = tuple(DIMENSIONS)
-    elif with_breakdowns:
-        ctx.planned_dimensions = tuple(with_breakdowns)
+        requested: list[str] = list(DIMENSIONS)
+    else:
+        requested = list(with_breakdowns or [])
+    # A suppressed report always decides its lines with the structural columns, whatever
+    # it shows, so that every page and export hides the same cells (reports.suppression).
+    wanted = requested + [d for d in STRUCTURAL if ctx.suppress and d not in requested]
+    if wanted:
+        ctx.planned_dimensions = tuple(wanted)
     lines = []
     for ind in CATALOGUE:
         if codes is not None and ind.code not in codes:
             continue
         line = Line(ind, Cell(ind.compute(ctx)))
-        if line.cell.raw is not None and with_breakdowns and ind.breakdown is not None:
+        if line.cell.raw is not None and ind.breakdown is not None:
             for dim in ind.breakdowns:
-                if isinstance(with_breakdowns, list) and dim not in with_breakdowns:
+                if dim not in wanted:
                     continue
                 raw = ind.breakdown(ctx, dim)
                 if raw is not None:
@@ -141,4 +151,7 @@ def build_report(
     report = Report(ctx, lines, timezone.now(), ctx.suppress)
     if ctx.suppress:
         suppress(report, threshold())
+    for line in lines:
+        for dim in [d for d in line.breakdowns if d not in requested]:
+            del line.breakdowns[dim]
     return report
