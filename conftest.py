@@ -253,8 +253,14 @@ def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="default", defaults={"confirmed": True}
         )
+        # A second login in the same 30 s would reuse a code, which django-otp rightly
+        # refuses: forget the last use so a test can log the same user in again.
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
         page.fill("#id_token", f"{totp(device.bin_key):06d}")
         page.click("main button[type=submit]")
+    # Wait until the login has landed: a page opened while the login POST is still in
+    # flight would carry the pre-login session, which the login has just replaced.
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 # --- Leak scan over everything the suite logged --------------------------------------

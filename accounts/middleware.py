@@ -5,8 +5,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from . import scope
 from .models import TWO_FACTOR_ROLES
@@ -23,7 +24,21 @@ _OPEN_PREFIXES = (
     "/i18n/",
     "/static/",
     "/healthz",
+    # The service worker and the offline page hold nothing about anyone.
+    "/sw.js",
+    "/offline/",
+    # The API's description (no data); every API call stays behind two-factor.
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
 )
+
+# The JSON API answers 401 with a JSON body where pages redirect to a login step: a phone
+# syncing in the background cannot follow a redirect to an HTML form.
+API_PREFIX = "/api/"
+
+
+def _api_unauthorised(detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=401)
 
 
 class SessionIdleTimeoutMiddleware:
@@ -41,6 +56,10 @@ class SessionIdleTimeoutMiddleware:
                 # The message framework runs later in the chain: leave a flag in the
                 # new, empty session for the login page to explain what happened.
                 request.session[IDLE_FLAG] = True
+                if request.path.startswith(API_PREFIX):
+                    return _api_unauthorised(
+                        _("Your session ended after a period of inactivity. Please log in again.")
+                    )
                 return redirect(settings.LOGIN_URL)
             request.session["last_seen"] = now
         return self.get_response(request)
@@ -60,5 +79,7 @@ class RequireTwoFactorMiddleware:
             and scope.roles(user) & set(TWO_FACTOR_ROLES)
             and not user.is_verified()  # type: ignore[attr-defined,union-attr]
         ):
+            if request.path.startswith(API_PREFIX):
+                return _api_unauthorised(_("Two-factor authentication is required first."))
             return redirect("accounts:two_factor")
         return self.get_response(request)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_q",
+    "ninja",  # serves the API docs page's scripts from our own static files, not a CDN
     "core",
     "geo",
     "accounts",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "safety",
     "reports",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from programs.models import Organisation
 
@@ -78,7 +79,7 @@ def location_object(location: Location) -> dict[str, Any]:
         )
     if location.confidential:
         # Never the address, the commune or coordinates of a shelter.
-        obj["description"] = "Confidential location: ask the hotline."
+        obj["description"] = _("Confidential location: ask the hotline.")
         return obj
     province = location.province or (location.commune.province if location.commune else None)
     obj["addresses"].append(
@@ -116,14 +117,14 @@ def service_object(service: Service) -> dict[str, Any]:
         "description": service.description or str(stype.label),
         "status": "active" if service.active else "inactive",
         "eligibility_description": service.eligibility,
-        "fees_description": service.fee_note if service.cost == Service.Cost.FEE else "Free",
+        "fees_description": service.fee_note if service.cost == Service.Cost.FEE else _("Free"),
         "cost_options": [
             {
                 "id": _id(sid, "cost"),
                 "service_id": sid,
                 "option": service.get_cost_display()
                 if service.cost == Service.Cost.FEE
-                else "Free",
+                else _("Free"),
                 "currency": "VND",
                 **({"amount": 0} if service.cost == Service.Cost.FREE else {}),
             }

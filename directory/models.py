@@ -108,6 +108,20 @@ class Service(models.Model):
         return f"{self.name} — {self.organisation}"
 
     @property
+    def language_names(self) -> list[str]:
+        """The languages spoken, by their own names ("Tiếng Việt", "English"); an
+        unknown code is shown as it is."""
+        import unicodedata
+
+        from django.conf.locale import LANG_INFO
+
+        # Django spells some names decomposed ("Tiếng Việt"); pages use one normal form.
+        return [
+            unicodedata.normalize("NFC", LANG_INFO.get(code, {}).get("name_local", code))
+            for code in self.languages
+        ]
+
+    @property
     def category(self) -> str:
         return SERVICE_TYPES[self.service_type].category
 

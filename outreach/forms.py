@@ -4,16 +4,19 @@ used, HIV/STI prevention) so that logging takes: "Log contact" → Save."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import CommuneSelect
 from geo.models import Commune
-from programs.models import Establishment
+from programs.models import Establishment, PeerGroup
 
-from .models import ItemKind, Material, MaterialStock, Need, PlaceType, Topic
+from . import queries, services
+from .models import ItemKind, Material, MaterialStock, Need, OutreachContact, PlaceType, Topic
 
 COMMODITIES = (ItemKind.CONDOM, ItemKind.LUBRICANT, ItemKind.NEEDLE_SYRINGE)
 
@@ -80,6 +83,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         self.client = client
+        self.holder: Any = None
         groups = list(groups)
         fields["peer_group"].queryset = groups[0].__class__.objects.filter(
             pk__in=[g.pk for g in groups]
@@ -139,6 +143,67 @@ class ContactForm(forms.Form):
         if material is not None:
             return f"material_{material.pk}"
         return f"qty_{item_kind}" if f"qty_{item_kind}" in self.fields else None
+
+    def log(self, *, actor: Any, device_uuid: UUID | None = None) -> OutreachContact | None:
+        """Log the contact of a valid form through `services.contact_log`: the page and the
+        JSON API both come here, so both refuse exactly the same things. A refusal (short
+        stock, a rule of the service) is put next to its field and None is returned."""
+        data = self.cleaned_data
+        items = [services.Item(kind, qty, material) for _n, kind, material, qty in self.items()]
+        try:
+            return services.contact_log(
+                actor=actor,
+                # With a client this is the client's group (the hidden field's value); a
+                # different one is refused by the service.
+                peer_group=data["peer_group"],
+                contact_date=data["contact_date"],
+                place_type=data["place_type"],
+                topics=data["topics"],
+                needs=data["needs"],
+                client=self.client,
+                head_count=data.get("head_count") or 1,
+                items=items,
+                commune=data.get("commune"),
+                establishment=data.get("establishment"),
+                device_uuid=device_uuid,
+            )
+        except services.InsufficientStock as exc:
+            self.add_error(self.field_for(exc.item_kind, exc.material), exc.messages)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errs in exc.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errs)
+            else:
+                self.add_error(None, exc.messages)
+        return None
+
+
+def contact_form_for(
+    user: Any,
+    data: Any,
+    *,
+    client: Any,
+    groups: list[PeerGroup],
+    initial: dict[str, Any] | None = None,
+) -> ContactForm:
+    """The contact form for a user: the group is the client's, the only one, or the one
+    posted; its stock holder decides which materials can be handed out."""
+    group = client.peer_group if client is not None else None
+    if group is None and len(groups) == 1:
+        group = groups[0]
+    if data is not None and group is None:
+        group_id = str(data.get("peer_group", ""))
+        group = next((g for g in groups if str(g.pk) == group_id), None)
+    holder = queries.stock_holder(group) if group is not None else None
+    form = ContactForm(
+        data,
+        initial=initial,
+        groups=groups,
+        client=client,
+        materials=queries.materials_in_stock(holder),
+    )
+    form.holder = holder
+    return form
 
 
 class StockReceiveForm(forms.Form):

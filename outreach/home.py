@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
 from accounts.models import Role
+from core.offline import offline_page
 from core.registry import home_panel, nav_item
 
 from . import queries
@@ -23,6 +24,9 @@ nav_item(
 nav_item(
     26, _("Stock"), "outreach:stock", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
 )
+
+# The head-count form works without a connection (saved on the phone, sent later).
+offline_page("outreach:contact_new")
 
 
 @home_panel(15, "outreach/_home_peer.html")

@@ -110,6 +110,9 @@ class OutreachContact(models.Model):
         related_name="+",
         verbose_name=_("pre-2025 commune"),
     )
+    # Idempotency key chosen by the device that recorded the contact offline: the same key
+    # sent twice (a retry after a dropped connection) finds this row instead of a second one.
+    device_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

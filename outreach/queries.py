@@ -11,11 +11,13 @@ A peer group's stock is held by its support model's lead organisation."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -71,6 +73,52 @@ def contact_list(user: Any) -> QuerySet[OutreachContact]:
 
 def get_contact(user: Any, public_id: Any) -> OutreachContact:
     return get_object_or_404(contact_list(user), public_id=public_id)
+
+
+def contact_by_device_uuid(user: Any, device_uuid: Any) -> OutreachContact | None:
+    """The user's own contact recorded under this device key, if any (an idempotent retry)."""
+    return (
+        contacts_for(user)
+        .filter(device_uuid=device_uuid, peer_educator=user)
+        .select_related("client", "peer_group")
+        .prefetch_related("distributions__material")
+        .first()
+    )
+
+
+def device_uuid_taken(device_uuid: Any) -> bool:
+    return OutreachContact.objects.filter(device_uuid=device_uuid).exists()
+
+
+def own_recent_contacts(user: Any, since: date) -> QuerySet[OutreachContact]:
+    """Contacts the user logged (in groups still in their scope) on or after `since`."""
+    return (
+        contacts_for(user)
+        .filter(peer_educator=user, contact_date__gte=since)
+        .select_related("client", "peer_group")
+        .prefetch_related("distributions__material")
+        .order_by("-contact_date", "-id")
+    )
+
+
+def client_to_log(user: Any, reference: str) -> Client:
+    """The client a contact is logged with, named by its opaque public id or its short code
+    (never the UIC): a client of one of the user's own groups, else 404, the same whether it
+    does not exist or is another group's. Consent is checked by `services.contact_log`."""
+    from clients import uic
+    from clients.queries import clients_for
+
+    clients = clients_for(user).filter(peer_group_id__in=scope.peer_group_ids(user))
+    try:
+        public_id = uuid.UUID(str(reference))
+    except ValueError:
+        code = uic.normalise(reference)
+        client = clients.filter(short_code=code).first() if code else None
+    else:
+        client = clients.filter(public_id=public_id).first()
+    if client is None:
+        raise Http404
+    return client
 
 
 def contacts_of_client(client: Client) -> QuerySet[OutreachContact]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,7 +57,7 @@ class Item:
     material: Material | None = None
 
 
-def _check_item(item_kind: str, material: Material | None, quantity: int) -> None:
+def item_check(item_kind: str, material: Material | None, quantity: int) -> None:
     if item_kind not in ItemKind.values:
         raise ValidationError(_("Unknown item."))
     if (item_kind == ItemKind.MATERIAL) != (material is not None):
@@ -92,7 +93,7 @@ def _distribute(
     contact: OutreachContact | None,
     peer_group: PeerGroup | None,
 ) -> Distribution:
-    _check_item(item_kind, material, quantity)
+    item_check(item_kind, material, quantity)
     _take_stock(organisation, item_kind, material, quantity)
     return Distribution.objects.create(
         distributed_on=distributed_on,
@@ -156,9 +157,14 @@ def contact_log(
     items: Sequence[Item] = (),
     commune: Any = None,
     establishment: Any = None,
+    device_uuid: UUID | None = None,
 ) -> OutreachContact:
     """Log an outreach contact with one client, or an anonymous head count (client None),
-    and hand out its items. Short stock rejects the whole contact (nothing is saved)."""
+    and hand out its items. Short stock rejects the whole contact (nothing is saved).
+
+    `device_uuid` is the idempotency key of a contact recorded offline on a phone: the
+    unique constraint refuses a second row with the same key (IntegrityError, nothing saved),
+    and the caller answers with the first one (`queries.contact_by_device_uuid`)."""
     from clients.queries import may_follow_up
 
     errors: dict[str, Any] = {}
@@ -197,6 +203,7 @@ def contact_log(
         topics=list(dict.fromkeys(topics)),
         needs=list(dict.fromkeys(needs)),
         commune=commune,
+        device_uuid=device_uuid,
     )
     items = [i for i in items if i.quantity]
     if items:
@@ -223,6 +230,7 @@ def contact_log(
         changes={
             "client": client.pk if client is not None else None,
             "head_count": head_count,
+            "via_device": device_uuid is not None,
             "items": {
                 (f"material:{i.material.pk}" if i.material else i.item_kind): i.quantity
                 for i in items
@@ -243,7 +251,7 @@ def stock_receive(
     material: Material | None = None,
     source: str = "",
 ) -> StockReceipt:
-    _check_item(item_kind, material, quantity)
+    item_check(item_kind, material, quantity)
     receipt = StockReceipt.objects.create(
         organisation=organisation,
         item_kind=item_kind,

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import scope
 from clients import queries as client_queries
+from core.offline import offline_cacheable
 
 from . import queries, services
-from .forms import ContactForm, MaterialForm, StockReceiveForm
+from .forms import MaterialForm, StockReceiveForm, contact_form_for
 from .models import Topic
 
 
@@ -29,65 +30,27 @@ def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
 
 
 def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> HttpResponse:
-    group = client.peer_group if client is not None else None
-    if group is None and len(groups) == 1:
-        group = groups[0]
-    if request.method == "POST" and group is None:
-        group_id = request.POST.get("peer_group", "")
-        group = next((g for g in groups if str(g.pk) == group_id), None)
-    holder = queries.stock_holder(group) if group is not None else None
-    materials = queries.materials_in_stock(holder)
     initial: dict[str, Any] = {
         "contact_date": timezone.localdate(),
         "place_type": queries.last_place_type(request.user),
         "topics": [Topic.HIV_STI],
         "head_count": 1,
     }
-    if client is None and group is not None:
-        first = group.communes.first()
+    if client is None and len(groups) == 1:
+        first = groups[0].communes.first()
         initial["commune"] = first.pk if first else None
-    form = ContactForm(
-        request.POST or None,
-        initial=initial,
-        groups=groups,
-        client=client,
-        materials=materials,
+    form = contact_form_for(
+        request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        items = form.items()
-        try:
-            services.contact_log(
-                actor=request.user,
-                peer_group=client.peer_group if client is not None else data["peer_group"],
-                contact_date=data["contact_date"],
-                place_type=data["place_type"],
-                topics=data["topics"],
-                needs=data["needs"],
-                client=client,
-                head_count=data.get("head_count") or 1,
-                items=[services.Item(kind, qty, material) for _n, kind, material, qty in items],
-                commune=data.get("commune"),
-                establishment=data.get("establishment"),
-            )
-        except services.InsufficientStock as exc:
-            field = form.field_for(exc.item_kind, exc.material)
-            form.add_error(field, exc.messages)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errs in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Contact saved."))
-            if client is not None:
-                return redirect("clients:detail", public_id=client.public_id)
-            return redirect("core:home")
+    if request.method == "POST" and form.is_valid() and form.log(actor=request.user):
+        messages.success(request, _("Contact saved."))
+        if client is not None:
+            return redirect("clients:detail", public_id=client.public_id)
+        return redirect("core:home")
     return render(
         request,
         "outreach/contact_form.html",
-        {"form": form, "client": client, "holder": holder},
+        {"form": form, "client": client, "holder": form.holder},
     )
 
 
@@ -105,6 +68,7 @@ def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_cacheable
 def contact_new(request: HttpRequest) -> HttpResponse:
     """Anonymous group outreach at a venue: a head count."""
     _require(request, queries.LOG_ROLES)

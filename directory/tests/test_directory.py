@@ -220,3 +220,8 @@ def test_it_saves_an_agreement_with_one_line_leaving_the_spare_lines_blank(
     assert list(Agreement.objects.get().lines.values_list("service_type", "quantity")) == [
         ("legal_advice", 20)
     ]
+
+
+def test_it_names_the_languages_spoken_instead_of_their_codes(dworld: Any, as_user: Any) -> None:
+    html = as_user(dworld.w.peer).get(reverse("directory:service", args=[dworld.gyn.public_id]))
+    assert "Tiếng Việt, English" in html.content.decode()  # composed, as typed

@@ -53,3 +53,14 @@ def test_it_never_exports_a_confidential_address(dworld: Any, tmp_path: Path) ->
     assert dworld.w.cam_pha.name not in everything
     assert "20.95" not in everything and "107.07" not in everything
     assert "Nhà tạm lánh" in everything  # the organisation is still listed
+
+
+def test_it_writes_the_systems_own_labels_in_vietnamese_or_english(
+    dworld: Any, tmp_path: Path
+) -> None:
+    call_command("export_hsds", str(tmp_path / "vi"))
+    call_command("export_hsds", str(tmp_path / "en"), "--language", "en")
+    vi = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "vi").glob("*.json"))
+    en = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "en").glob("*.json"))
+    assert "Địa điểm được bảo mật: hãy hỏi đường dây nóng." in vi and "Miễn phí" in vi
+    assert "Confidential location: ask the hotline." in en and '"Free"' in en

@@ -56,3 +56,239 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
+
+/* Offline outreach (see docs/architecture.md, "Offline outreach").
+ * - Registers the service worker (/sw.js) for users who log outreach.
+ * - Without a connection, a form marked data-offline-form (the head-count form) is not
+ *   posted: what it holds is kept in this phone's storage with a random client_uuid.
+ * - On every page load and when the connection comes back, kept contacts are sent to the
+ *   JSON API. Accepted ones (200/201) are removed; refused ones (422, 404) stay, shown with
+ *   the reason; the client_uuid makes a retry safe (the server never records it twice).
+ * Only the form's own fields are kept: never a name or a phone number. */
+(function () {
+  "use strict";
+
+  var KEY = "caunoi.outbox.v1";
+  var PAGES_CACHE = "caunoi-pages";
+  var box, syncing = false;
+
+  function t(name, count) {
+    var text = (box && box.dataset["t" + name.charAt(0).toUpperCase() + name.slice(1)]) || "";
+    return text.replace("%(count)s", count === undefined ? "" : String(count));
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]") || []; } catch (e) { return []; }
+  }
+  function store(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+  function mine() {
+    var user = box && box.dataset.user;
+    return load().filter(function (item) { return user && item.user === user; });
+  }
+  function replace(uuid, update) {
+    store(load().reduce(function (out, item) {
+      if (item.payload.client_uuid !== uuid) out.push(item);
+      else if (update) out.push(update(item));
+      return out;
+    }, []));
+  }
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+  }
+
+  function optionLabel(form, name, value) {
+    var field = form.elements[name];
+    if (!field || !field.options) return "";
+    var option = Array.prototype.filter.call(field.options, function (o) { return o.value === value; })[0];
+    return option ? option.text : "";
+  }
+
+  // The form's fields as the API's JSON: exactly what the page would have posted.
+  function payloadOf(form) {
+    var data = new FormData(form);
+    var payload = { client_uuid: newUuid(), topics: data.getAll("topics"), needs: data.getAll("needs"), items: [] };
+    ["peer_group", "contact_date", "head_count", "place_type", "establishment", "commune"].forEach(function (name) {
+      var value = data.get(name);
+      if (value !== null && String(value).trim() !== "") payload[name] = String(value).trim();
+    });
+    data.forEach(function (value, name) {
+      value = String(value).trim();
+      if (!value || value === "0") return;
+      var m = /^qty_(.+)$/.exec(name), mat = /^material_(\d+)$/.exec(name);
+      if (m) payload.items.push({ item_kind: m[1], quantity: value });
+      else if (mat) payload.items.push({ item_kind: "material", material: Number(mat[1]), quantity: value });
+    });
+    return payload;
+  }
+
+  function summaryOf(form, payload) {
+    var parts = [];
+    if (payload.contact_date) parts.push(payload.contact_date.split("-").reverse().join("/"));
+    if (payload.head_count) parts.push(t("people", payload.head_count));
+    var place = optionLabel(form, "place_type", payload.place_type || "");
+    if (place) parts.push(place);
+    return parts.join(" · ");
+  }
+
+  function errorsOf(body) {
+    var labels = {};
+    try { labels = JSON.parse(box.dataset.labels || "{}"); } catch (e) { labels = {}; }
+    var out = [];
+    var errors = (body && body.errors) || {};
+    Object.keys(errors).forEach(function (field) {
+      var label = field === "__all__" ? "" : (labels[field] || field) + ": ";
+      errors[field].forEach(function (message) { out.push(label + message); });
+    });
+    if (!out.length) out.push((body && body.detail) || "?");
+    return out;
+  }
+
+  function render(status) {
+    if (!box) return;
+    var items = box.hasAttribute("data-device-only") ? load() : mine();
+    var statusEl = box.querySelector(".outbox-status");
+    if (status !== undefined) statusEl.textContent = status;
+    box.querySelector("[data-testid=outbox-pending]").textContent = items.length ? t("pending", items.length) : "";
+    var send = box.querySelector("[data-outbox-send]");
+    if (send) send.hidden = !items.length || box.hasAttribute("data-device-only");
+    var list = box.querySelector(".outbox-rejected");
+    list.innerHTML = "";
+    var rejected = items.filter(function (item) { return item.errors && item.errors.length; });
+    if (rejected.length && !box.hasAttribute("data-device-only")) {
+      var head = document.createElement("li");
+      head.className = "outbox-head";
+      head.textContent = t("rejected");
+      list.appendChild(head);
+      rejected.forEach(function (item) {
+        var li = document.createElement("li");
+        var what = document.createElement("div");
+        what.textContent = item.summary;
+        li.appendChild(what);
+        var errs = document.createElement("ul");
+        errs.className = "errorlist";
+        item.errors.forEach(function (message) {
+          var e = document.createElement("li");
+          e.textContent = message;
+          errs.appendChild(e);
+        });
+        li.appendChild(errs);
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "secondary small";
+        discard.textContent = t("discard");
+        discard.addEventListener("click", function () {
+          if (window.confirm(t("confirm"))) { replace(item.payload.client_uuid); render(""); }
+        });
+        li.appendChild(discard);
+        list.appendChild(li);
+      });
+    }
+    box.hidden = !items.length && !statusEl.textContent;
+  }
+
+  function sync() {
+    if (!box || !box.dataset.user || syncing) return;
+    var queue = mine();
+    if (!queue.length) return;
+    if (!navigator.onLine) { render(t("offline")); return; }
+    syncing = true;
+    render(t("sending"));
+    var sent = 0;
+    function next(i) {
+      if (i >= queue.length) return Promise.resolve(null);
+      var item = queue[i];
+      return fetch(box.dataset.api, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": box.dataset.csrf },
+        body: JSON.stringify(item.payload)
+      }).then(function (response) {
+        if (response.status === 200 || response.status === 201) {
+          replace(item.payload.client_uuid);
+          sent += 1;
+          return next(i + 1);
+        }
+        if (response.status === 401) return "signin";
+        if (response.status === 403) return "reload";
+        if (response.status === 422 || response.status === 404 || response.status === 409) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            replace(item.payload.client_uuid, function (kept) { kept.errors = errorsOf(body); return kept; });
+            return next(i + 1);
+          });
+        }
+        return "later";
+      }, function () { return "offline"; });
+    }
+    next(0).then(function (stopped) {
+      syncing = false;
+      var messages = [];
+      if (sent) messages.push(t("sent", sent));
+      if (stopped) messages.push(t(stopped));
+      render(messages.join(" "));
+    });
+  }
+
+  function saveOffline(form) {
+    var payload = payloadOf(form);
+    var items = load();
+    items.push({ user: box.dataset.user, saved_at: new Date().toISOString(), payload: payload, summary: summaryOf(form, payload), errors: [] });
+    store(items);
+    form.reset();
+    render(t("saved"));
+    window.scrollTo(0, 0);
+  }
+
+  function setupForm(form) {
+    // A copy kept on the phone shows the date it was kept: today is what a peer means.
+    var date = form.elements.contact_date;
+    if (date && form.dataset.today && date.value === form.dataset.today && today() !== form.dataset.today) {
+      date.value = today();
+      date.defaultValue = today();
+    }
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine || !box || !box.dataset.user) return;
+      event.preventDefault();
+      saveOffline(form);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    box = document.getElementById("outbox");
+    if (box && box.hasAttribute("data-signed-out")) {
+      // No one is signed in: forget the pages kept for the last user (contacts stay).
+      if (window.caches) caches.delete(PAGES_CACHE);
+      return;
+    }
+    if (document.body.hasAttribute("data-offline-page")) {
+      // Back online: try the page again (after a moment, if the phone still says so).
+      window.addEventListener("online", function () {
+        setTimeout(function () { if (navigator.onLine) location.reload(); }, 1000);
+      });
+      var again = document.querySelector("[data-reload]");
+      if (again) again.addEventListener("click", function () { location.reload(); });
+    }
+    if (!box) return;
+    if (box.dataset.sw && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(box.dataset.sw, { scope: "/" }).catch(function () {});
+    }
+    document.querySelectorAll("form[data-offline-form]").forEach(setupForm);
+    var send = box.querySelector("[data-outbox-send]");
+    if (send) send.addEventListener("click", sync);
+    window.addEventListener("online", sync);
+    window.addEventListener("offline", function () { if (mine().length) render(t("offline")); });
+    render();
+    sync();
+  });
+})();

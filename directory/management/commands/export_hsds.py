@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from directory.hsds import organisation_object, organisations_to_export
 
@@ -17,13 +18,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("directory", help="Output folder (created if missing).")
+        parser.add_argument(
+            "--language",
+            choices=["vi", "en"],
+            default="vi",
+            help="Language of the labels the system writes (service types, costs, notes).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["directory"])
         out.mkdir(parents=True, exist_ok=True)
         count = 0
         for organisation in organisations_to_export():
-            data = organisation_object(organisation)
+            with translation.override(options["language"]):
+                data = organisation_object(organisation)
             path = out / f"organization-{data['id']}.json"
             path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
             count += 1

@@ -1,0 +1,106 @@
+"""At 360 px, offline: a peer logs group outreach with no connection; it is kept on the
+phone and sent once, exactly once, when the connection is back. A refused one stays, with
+the reason, until the peer discards it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from api.schemas import ContactIn
+from conftest import ARTIFACTS, browser_login
+from outreach.models import OutreachContact
+from outreach.queries import stock_level
+from outreach.services import stock_receive
+
+HEAD_COUNT = "/outreach/contacts/new/"
+
+
+def _log_offline(page: Any, *, people: str, condoms: str, when: str | None = None) -> None:
+    page.fill("#id_head_count", people)
+    page.fill("#id_qty_condom", condoms)
+    if when:
+        page.fill("#id_contact_date", when)
+    page.click("[data-testid=contact-form] button[type=submit]")
+
+
+@pytest.mark.browser
+def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_world: Any) -> None:
+    w = browser_world
+    stock_receive(
+        actor=w.coordinator,
+        organisation=w.agency,
+        item_kind="condom",
+        quantity=100,
+        received_on=date(2026, 1, 1),
+    )
+    browser_login(page, "peer")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(HEAD_COUNT)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    _log_offline(page, people="7", condoms="20")
+    status = page.locator("[data-testid=outbox-status]")
+    status.wait_for()
+    assert "Đã lưu trên máy, sẽ gửi khi có mạng" in status.inner_text()
+    pending = page.locator("[data-testid=outbox-pending]")
+    assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
+    assert page.input_value("#id_head_count") == "1"  # the form is ready for the next one
+    # One the server will refuse: a date in the future.
+    _log_offline(page, people="3", condoms="5", when="2099-01-01")
+    assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=f"{ARTIFACTS}/offline-saved-360.png")
+    # Only the form's fields are kept, under the user's id: no name, no phone.
+    stored = json.loads(page.evaluate("localStorage.getItem('caunoi.outbox.v1')"))
+    assert {key for item in stored for key in item} == {
+        "user",
+        "saved_at",
+        "payload",
+        "summary",
+        "errors",
+    }
+    assert {key for item in stored for key in item["payload"]} <= set(ContactIn.model_fields)
+    assert {item["user"] for item in stored} == {str(w.peer.pk)}
+    assert not OutreachContact.objects.exists()
+
+    # Any other page, offline: the offline page, not the browser's error.
+    page.goto("/clients/")
+    page.locator("[data-testid=offline-page]").wait_for()
+    assert "Lượt tiếp cận chờ gửi: 2" in page.inner_text("[data-testid=outbox]")
+    page.screenshot(path=f"{ARTIFACTS}/offline-page-360.png")
+    # The head-count form itself was kept: the offline page leads to it.
+    page.click("[data-testid=offline-page] a.button")
+    page.wait_for_url("**" + HEAD_COUNT)
+    page.locator("[data-testid=contact-form]").wait_for()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=outbox-status]').textContent.includes('Đã gửi')"
+    )
+    assert "Đã gửi 1 lượt tiếp cận lưu trên máy." in status.inner_text()
+    rejected = page.locator("[data-testid=outbox-rejected]")
+    assert "Ngày không được ở tương lai." in rejected.inner_text()
+    assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
+    page.screenshot(path=f"{ARTIFACTS}/offline-synced-360.png", full_page=True)
+
+    contact = OutreachContact.objects.get()
+    assert contact.head_count == 7 and contact.peer_educator.username == "peer"
+    assert contact.device_uuid is not None
+    assert stock_level(w.agency, "condom") == 80
+
+    # Every page load tries again: the accepted one is never sent twice.
+    page.reload()
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=outbox-status]').textContent.includes('Đang')"
+    )
+    assert OutreachContact.objects.count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=outbox-rejected] button")
+    assert page.evaluate("localStorage.getItem('caunoi.outbox.v1')") == "[]"
+    assert page.locator("[data-testid=outbox]").is_hidden()
