@@ -25,7 +25,9 @@ from programs.models import Establishment, Membership, Organisation, PeerGroup, 
 from .models import (
     Activity,
     ActivityAttendance,
+    ActivityKind,
     ActivityParticipants,
+    Audience,
     HotlineCall,
     ParticipantKind,
 )
@@ -203,31 +205,39 @@ def establishment_models(user: Any) -> QuerySet[SupportModel]:
 
 
 def establishment_summary(establishment: Establishment) -> dict[str, Any]:
-    """Workers reached, owner workshops, agreements, for one establishment."""
+    """What the programme achieved at one establishment:
+
+    - workers reached (người): distinct registered clients contacted there;
+    - worker contacts (lượt): outreach head counts there plus workers taking part in
+      activities held with the establishment (the same worker may count several times);
+    - owner workshops: workshops with the establishment in which owners or managers took
+      part; agreements signed."""
+    from outreach.models import OutreachContact
+
     activities = establishment.activities.all()
+    contacts = OutreachContact.objects.filter(establishment=establishment)
     workers_at_activities = (
         ActivityParticipants.objects.filter(
             activity__in=activities, kind=ParticipantKind.WORKER
         ).aggregate(n=Sum("count"))["n"]
         or 0
     )
-    workers_by_outreach = 0
-    try:
-        from outreach.models import OutreachContact
-
-        workers_by_outreach = (
-            OutreachContact.objects.filter(establishment=establishment).aggregate(
-                n=Sum("head_count")
-            )["n"]
-            or 0
-        )
-    except (ImportError, LookupError):  # outreach not built yet
-        pass
+    workers_by_outreach = contacts.aggregate(n=Sum("head_count"))["n"] or 0
     return {
+        "workers_reached": contacts.filter(client__isnull=False)
+        .values("client_id")
+        .distinct()
+        .count(),
+        "worker_contacts": workers_at_activities + workers_by_outreach,
         "workers_at_activities": workers_at_activities,
         "workers_by_outreach": workers_by_outreach,
-        "workers_reached": workers_at_activities + workers_by_outreach,
-        "owner_workshops": activities.filter(kind="workshop").count(),
+        "owner_workshops": activities.filter(kind=ActivityKind.WORKSHOP)
+        .filter(
+            Q(audience=Audience.OWNERS)
+            | Q(participants__kind=ParticipantKind.OWNER, participants__count__gt=0)
+        )
+        .distinct()
+        .count(),
         "activities": activities.select_related("commune").prefetch_related("participants"),
         "agreements": establishment.agreements.all(),
     }

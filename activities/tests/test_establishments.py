@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from activities import services
+from activities import queries, services
 from activities.models import EstablishmentAgreement
 from audit.models import AuditEntry
 from programs.models import Establishment
@@ -142,8 +142,50 @@ def test_it_records_agreements_and_counts_owner_workshops_and_workers(world, as_
     page = as_user(world.peer).get(url)
     summary = page.context["summary"]
     assert summary["owner_workshops"] == 1
-    assert summary["workers_reached"] >= 18
+    assert summary["worker_contacts"] == 18  # 18 workers at the workshop, no outreach yet
+    assert summary["workers_reached"] == 0  # no registered client contacted there
     assert len(summary["agreements"]) == 1
+
+
+def test_it_counts_workers_as_persons_and_as_contacts_at_an_establishment(world):
+    from clients.models import Client
+    from outreach.models import OutreachContact
+
+    est = _establishment(world)
+    client = Client.objects.create(
+        short_code="EST001",
+        uic="ESTUIC001",
+        peer_group=world.group,
+        province=world.qn,
+        birth_year=1995,
+        sex="F",
+        registered_by=world.peer,
+    )
+    common = dict(
+        peer_group=world.group,
+        peer_educator=world.peer,
+        place_type="establishment",
+        establishment=est,
+        commune=world.ha_long,
+    )
+    for day in (1, 2, 3):  # the same worker, three visits
+        OutreachContact.objects.create(contact_date=date(2024, 3, day), client=client, **common)
+    OutreachContact.objects.create(contact_date=date(2024, 3, 4), head_count=12, **common)
+    services.activity_record(  # a workshop for the group, no owner there: not an owner one
+        actor=world.coordinator,
+        kind="workshop",
+        audience="groups",
+        held_on=date(2024, 3, 9),
+        support_model=world.model,
+        commune=world.ha_long,
+        venue_type="establishment",
+        participants={"member": 6},
+        establishments=[est],
+    )
+    summary = queries.establishment_summary(est)
+    assert summary["workers_reached"] == 1
+    assert summary["worker_contacts"] == 3 + 12
+    assert summary["owner_workshops"] == 0
 
 
 def _all_rows_as_text() -> str:
