@@ -31,3 +31,30 @@ def test_it_draws_the_report_for_the_coordinator(page, browser_world):
     assert page.locator('table[data-breakdown="sex"] tr[data-code="pt_national"]').count() == 1
     page.screenshot(path="test-artifacts/reports-coordinator-360.png", full_page=True)
     assert page.locator("a", has_text="Excel").count() == 1
+
+
+@pytest.mark.browser
+def test_a_provincial_manager_sees_small_counts_hidden_in_a_browser(page, browser_world):
+    """3 HIV tests and 20 legal advices: health shows "<5", legal "x" (hidden to protect
+    health), and the totals column of line 8 hides them the same way."""
+    w = browser_world
+    health = make_clients(3, group=w.group, commune=w.ha_long, registered_by=w.peer)
+    legal = make_clients(20, group=w.group, commune=w.ha_long, registered_by=w.peer)
+    deliveries(
+        [(c, "hiv_test", w.clinic, date(2024, 3, 5)) for c in health]
+        + [(c, "legal_advice", w.legal, date(2024, 3, 6)) for c in legal],
+        recorded_by=w.provider,
+    )
+    browser_login(page, "prov_manager")
+    page.goto("/reports/?period=2024-03")
+
+    def shown(code):
+        return page.locator(f'tr[data-code="{code}"] .value').first.inner_text()
+
+    assert shown("pt_health") == "<5"
+    assert shown("pt_legal") == "x"
+    assert shown("pt_national") == "23"
+    notice = page.locator(".notice").first.inner_text()
+    assert "<5" in notice and "x" in notice
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="test-artifacts/reports-manager-suppressed-360.png", full_page=True)
