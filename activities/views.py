@@ -152,6 +152,9 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                     messages.success(request, _("Service delivery recorded."))
                     return redirect("activities:activity_detail", public_id=public_id)
     attendance = list(activity.attendance.all())
+    if any(a.client_id for a in attendance):
+        # The attendance list names clients by code: a client-level record.
+        audit_view(actor=request.user, obj=activity, page="activities:activity_detail")
     return render(
         request,
         "activities/activity_detail.html",

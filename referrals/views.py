@@ -182,6 +182,7 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
     locations = directory_queries.locations_as_seen_by(
         request.user, referral.service.locations.select_related("commune", "organisation")
     )
+    audit_view(actor=request.user, obj=referral, page="referrals:slip")
     return render(
         request,
         "referrals/slip.html",
@@ -192,6 +193,7 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
+    audit_view(actor=request.user, obj=referral, page="referrals:slip_png")
     response = HttpResponse(
         slip_png(referral, _scan_url(request, referral)), content_type="image/png"
     )

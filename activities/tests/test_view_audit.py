@@ -71,3 +71,37 @@ def test_it_keeps_the_call_page_to_a_few_queries(
     # PostgreSQL with the advisory lock).
     with django_assert_max_num_queries(15 if connection.vendor == "sqlite" else 16):
         assert http.get(url).status_code == 200
+
+
+def test_it_records_a_view_of_an_activity_whose_attendance_names_clients(world, as_user, client_a):
+    from datetime import date
+
+    from activities import services
+
+    def meeting(**kw):
+        return services.activity_record(
+            actor=world.peer,
+            kind="meeting",
+            held_on=date(2024, 3, 5),
+            support_model=world.model,
+            peer_group=world.group,
+            commune=world.ha_long,
+            venue_type="group_place",
+            participants={"member": 3},
+            **kw,
+        )
+
+    with_clients, without = meeting(clients=[client_a]), meeting()
+    http = as_user(world.peer)
+    since = _last_id()
+    assert (
+        http.get(reverse("activities:activity_detail", args=[with_clients.public_id])).status_code
+        == 200
+    )
+    [entry] = AuditEntry.objects.filter(pk__gt=since)
+    assert (entry.action, entry.object_id) == ("view", str(with_clients.pk))
+    since = _last_id()
+    assert (
+        http.get(reverse("activities:activity_detail", args=[without.public_id])).status_code == 200
+    )
+    assert not AuditEntry.objects.filter(pk__gt=since).exists()  # head counts only

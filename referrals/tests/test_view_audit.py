@@ -121,3 +121,18 @@ def test_it_keeps_the_referral_pages_to_a_few_queries(
     provider.get(inbox)
     with django_assert_max_num_queries(14 + extra):
         assert provider.get(inbox).status_code == 200
+
+
+def test_it_records_one_view_of_the_slip_and_of_its_image(rworld: Any, as_user: Any) -> None:
+    referral = send(rworld)
+    http = as_user(rworld.w.peer)
+    for name in ("referrals:slip", "referrals:slip_png"):
+        since = _last_id()
+        assert http.get(reverse(name, args=[referral.public_id])).status_code == 200
+        assert _new_entries(since) == [
+            ("view", rworld.w.peer, "referrals.referral", str(referral.pk), name)
+        ]
+    since = _last_id()
+    outsider = as_user(rworld.w.peer_other_group)
+    assert outsider.get(reverse("referrals:slip", args=[referral.public_id])).status_code == 404
+    assert _new_entries(since) == []
