@@ -302,12 +302,115 @@ def load(ctx: DemoContext) -> None:
                 clients=visitors,
             )
 
+    _routine_programme(ctx, record, establishments)
     _materials(ctx)
     _hotline(ctx)
     ctx.log.append(
         f"activities: {Activity.objects.count() - n_before} activities, "
         f"{len(establishments)} establishments, {HotlineCall.objects.count()} hotline calls"
     )
+
+
+# Each model's yearly routine beyond group meetings, so that any year's report shows every
+# kind of activity: (kind, audience, title, venue, topics, participant ranges, per year).
+ROUTINE: list[tuple[str, str, str, str, list[str], dict[str, tuple[int, int]], int]] = [
+    (
+        "communication",
+        "community",
+        "Truyền thông phòng chống HIV/STI và bạo lực tại cộng đồng",
+        "community",
+        ["hiv_sti", "violence"],
+        {"resident": (35, 80), "worker": (5, 15)},
+        2,
+    ),
+    (
+        "training",
+        "members",
+        "Tập huấn kỹ năng tiếp cận, tư vấn và chuyển gửi cho nhóm nòng cốt",
+        "group_place",
+        ["group_skills", "referral"],
+        {"member": (12, 25)},
+        1,
+    ),
+    (
+        "workshop",
+        "providers",
+        "Hội thảo kết nối nhóm với đơn vị cung cấp dịch vụ",
+        "agency",
+        ["referral", "srh"],
+        {"member": (10, 20), "provider": (4, 9)},
+        1,
+    ),
+]
+
+
+def _routine_programme(ctx: DemoContext, record: Any, establishments: list[Any]) -> None:
+    """From 2022 to today: each model's communication sessions, training and provider
+    workshop; for the workers' rights model also an owner workshop and a tripartite
+    dialogue at its establishments."""
+    rng = ctx.rng
+    today = ctx.today
+    group_of_model: dict[int, Any] = {}
+    for group in ctx.groups.values():
+        group_of_model.setdefault(group.support_model_id, group)
+    for year in range(2022, today.year + 1):
+        for key, model in ctx.models.items():
+            group = group_of_model.get(model.pk)
+            commune = group.communes.first() if group else None
+            for kind, audience, title, venue, topics, ranges, per_year in ROUTINE:
+                for i in range(per_year):
+                    held = date(year, 3 + i * 6 if per_year > 1 else 5 + rng.randrange(4), 1)
+                    held += timedelta(days=rng.randrange(0, 27))
+                    if held > today:
+                        continue
+                    record(
+                        key,
+                        kind=kind,
+                        audience=audience,
+                        title=title,
+                        held_on=held,
+                        commune=commune or _commune(ctx, "", model.province_id),
+                        venue_type=venue,
+                        peer_group=group,
+                        topics=topics,
+                        participants={k: rng.randrange(a, b + 1) for k, (a, b) in ranges.items()},
+                    )
+            if key != "qn_rights" or not establishments:
+                continue
+            for kind, audience, title, participants, when in (
+                (
+                    "workshop",
+                    "owners",
+                    "Hội thảo với chủ cơ sở kinh doanh dịch vụ về quyền của người lao động",
+                    {"owner": rng.randrange(6, 14), "worker": rng.randrange(8, 20)},
+                    date(year, 4, 10),
+                ),
+                (
+                    "dialogue",
+                    "tripartite",
+                    "Đối thoại ba bên: cơ quan nhà nước, chủ cơ sở và người lao động",
+                    {
+                        "official": rng.randrange(3, 6),
+                        "owner": rng.randrange(5, 10),
+                        "worker": rng.randrange(10, 20),
+                    },
+                    date(year, 10, 16),
+                ),
+            ):
+                if when > today:
+                    continue
+                record(
+                    key,
+                    kind=kind,
+                    audience=audience,
+                    title=title,
+                    held_on=when,
+                    commune=establishments[0].commune,
+                    venue_type="establishment",
+                    topics=["worker_rights", "violence"],
+                    participants=participants,
+                    establishments=establishments[:4],
+                )
 
 
 def _materials(ctx: DemoContext) -> None:
@@ -370,9 +473,15 @@ def _hotline(ctx: DemoContext) -> None:
     clients = [c for c in ctx.extra.get("clients", []) or [] if c.province_id == "22"]
     now = timezone.now()
     topics = [t for t, _ in HotlineCall.Topic.choices]
-    for _n in range(60):
+    # About 60 calls in the last four months, and some 10 a month since 2022.
+    first = timezone.make_aware(datetime(2022, 1, 1, 8, 0))
+    days_back = [rng.randrange(0, 120) for _ in range(60)] + [
+        rng.randrange(120, max((now - first).days, 121))
+        for _ in range(max((now - first).days - 120, 0) // 3)
+    ]
+    for days in days_back:
         started = now - timedelta(
-            days=rng.randrange(0, 120), hours=rng.randrange(0, 24), minutes=rng.randrange(5, 60)
+            days=days, hours=rng.randrange(0, 24), minutes=rng.randrange(5, 60)
         )
         urgency = rng.choices(["routine", "urgent", "emergency"], [75, 18, 7])[0]
         topic = "violence" if urgency == "emergency" else rng.choice(topics)
@@ -381,7 +490,8 @@ def _hotline(ctx: DemoContext) -> None:
             if urgency == "emergency"
             else rng.choices(["counselled", "referred", "follow_up"], [70, 15, 15])[0]
         )
-        client = rng.choice(clients) if clients and rng.random() < 0.4 else None
+        known = [c for c in clients if c.registered_on <= timezone.localtime(started).date()]
+        client = rng.choice(known) if known and rng.random() < 0.4 else None
         call = services.hotline_call_log(
             actor=counsellor,
             organisation=hotline,
