@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clients.forms import ClientRegisterForm
 from core.widgets import CommuneSelect
 from directory.models import Service
 from geo.models import Commune
@@ -313,6 +314,103 @@ class CallReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         _f(self, "service").queryset = services
         _f(self, "service").label_from_instance = lambda s: f"{s.name} · {s.organisation}"
+
+
+class CallerRegisterForm(ClientRegisterForm):
+    """Registering an anonymous caller on the call: the clients' register form (same fields,
+    same checks, same UIC recipe) with only what can be asked on the phone. The consent is
+    verbal, taken by the counsellor; the names are used for the code and never stored."""
+
+    duplicate_reason = forms.CharField(
+        label=_("Why register anyway?"),
+        max_length=200,
+        required=False,
+        help_text=format_lazy(
+            "{} {}", _("For example: the caller has no code and is a different person."), NO_NAMES
+        ),
+    )
+    # Asked at the first meeting with the peer group, not on the phone.
+    NOT_ON_THE_PHONE = (
+        "commune",
+        "establishment",
+        "name",
+        "nickname",
+        "phone",
+        "notes",
+        "consent_method",
+        "consent_phone",
+        "share_with",
+    )
+    field_order = [*ClientRegisterForm.field_order, "duplicate_reason"]
+
+    def __init__(self, *args: Any, groups: Any, show_register_anyway: bool = False, **kw: Any):
+        super().__init__(*args, groups=groups, show_register_anyway=show_register_anyway, **kw)
+        for name in self.NOT_ON_THE_PHONE:
+            del self.fields[name]
+        if not show_register_anyway:
+            del self.fields["duplicate_reason"]
+        group = _f(self, "peer_group")
+        group.label = _("Peer group that will follow the caller up")
+        group.widget = forms.Select()  # shown even when there is only one: tell the caller
+        group.widget.choices = group.choices
+        group.label_from_instance = _group_label
+        labels = {
+            "given_name": _("Caller's given name"),
+            "mother_given_name": _("Caller's mother's given name"),
+            "consent_follow_up": _(
+                "The caller agrees, on this call, to be registered and followed up by the group"
+            ),
+            "register_anyway": _("Register anyway: the caller is a different person"),
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if "consent_follow_up" in self.fields:
+            self.fields["consent_follow_up"].help_text = _(
+                "Tick only after reading the caller the notice above and hearing them agree. "
+                "It is recorded as verbal consent taken by you."
+            )
+
+    def clean_consent_follow_up(self) -> bool:
+        if not self.cleaned_data.get("consent_follow_up"):
+            raise forms.ValidationError(
+                _("The caller must agree to registration before you can register them.")
+            )
+        return True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("register_anyway") and not (data.get("duplicate_reason") or "").strip():
+            self.add_error("duplicate_reason", _("Write why this caller is registered anyway."))
+        return data
+
+
+def _group_label(group: PeerGroup) -> str:
+    communes = ", ".join(c.name for c in group.communes.all())
+    return f"{group.name} · {communes}" if communes else group.name
+
+
+class CallLinkForm(forms.Form):
+    """The short code a caller gives, to link an anonymous call to their record."""
+
+    client_code = forms.CharField(
+        label=_("Caller's short code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+        help_text=_("On the caller's card or referral slip (6 characters)."),
+    )
+
+    def __init__(self, *args: Any, user: Any, call: HotlineCall, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.call = call
+
+    def clean_client_code(self) -> Any:
+        code = self.cleaned_data["client_code"].strip().upper()
+        client = queries.caller_link_clients(self.user, self.call).filter(short_code=code).first()
+        if client is None:
+            raise forms.ValidationError(NOT_AVAILABLE)
+        return client
 
 
 class DistributionForm(forms.Form):

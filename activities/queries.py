@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
@@ -264,6 +265,34 @@ def get_call(user: Any, public_id: Any) -> HotlineCall:
         calls_for(user).prefetch_related("referral_links__referral__provider"),
         public_id=public_id,
     )
+
+
+def caller_registration_groups(user: Any, call: HotlineCall) -> QuerySet[PeerGroup]:
+    """Peer groups a hotline counsellor may register an anonymous caller in, to be followed
+    up by them: active groups of running support models in the province of the hotline
+    that took the call. Nothing when the call is not the user's hotline's."""
+    province = call.organisation.province_id
+    if not province or call.organisation_id not in scope.organisation_ids(user, Role.HOTLINE):
+        return PeerGroup.objects.none()
+    today = timezone.localdate()
+    return (
+        PeerGroup.objects.filter(active=True, support_model__province_id=province)
+        .filter(Q(support_model__end_date__isnull=True) | Q(support_model__end_date__gte=today))
+        .select_related("support_model__province")
+        .prefetch_related("communes")
+        .order_by("name")
+    )
+
+
+def caller_link_clients(user: Any, call: HotlineCall) -> QuerySet[Client]:
+    """Clients an anonymous call may be linked to by the short code the caller tells: those
+    the counsellor may find by code (referrals' code_lookup_clients), in the province of the
+    hotline that took the call."""
+    from referrals.queries import code_lookup_clients
+
+    if call.organisation_id not in scope.organisation_ids(user, Role.HOTLINE):
+        return Client.objects.none()
+    return code_lookup_clients(user).filter(province_id=call.organisation.province_id)
 
 
 def open_follow_ups(user: Any) -> QuerySet[HotlineCall]:

@@ -481,3 +481,90 @@ def hotline_call_refer(
         actor=actor, action="hotline.call_refer", obj=call, changes={"urgency": call.urgency}
     )
     return referral
+
+
+def _call_link_client(*, actor: Any, call: HotlineCall, client: Any, action: str) -> HotlineCall:
+    """Point a still-anonymous call at a client. The row is locked so that two counsellors
+    cannot link the same call twice."""
+    locked = HotlineCall.objects.select_for_update().get(pk=call.pk)
+    if locked.client_id is not None:
+        raise ValidationError(_("This call is already linked to a client."))
+    call.client = client
+    call.caller_kind = HotlineCall.CallerKind.CLIENT
+    call.save(update_fields=["client", "caller_kind"])
+    audit_record(actor=actor, action=action, obj=call, changes={"client": client.pk})
+    return call
+
+
+@transaction.atomic
+def hotline_caller_register(
+    *,
+    actor: Any,
+    call: HotlineCall,
+    peer_group: PeerGroup,
+    given_name: str,
+    mother_given_name: str = "",
+    family_name: str = "",
+    birth_year: int,
+    sex: str,
+    gender_identity: str = "not_stated",
+    population_groups: Iterable[Any] = (),
+    consent_follow_up: bool,
+    register_anyway: bool = False,
+    duplicate_reason: str = "",
+) -> Any:
+    """Register an anonymous caller as a client while they are on the line, and link the
+    call to them, so that a referral can be sent at once.
+
+    The registration is clients' `client_register` (UIC, consent, minors, duplicates): the
+    consent is verbal, taken by the counsellor. The peer group that will follow the caller
+    up must be an active group in the hotline's province. Raises PossibleDuplicate like
+    `client_register`: the hotline is never shown the matching clients."""
+    from clients.models import Consent
+    from clients.services import client_register
+
+    from .queries import caller_registration_groups
+
+    if call.client_id is not None:
+        raise ValidationError(_("This call is already linked to a client."))
+    if not caller_registration_groups(actor, call).filter(pk=peer_group.pk).exists():
+        raise ValidationError(
+            {"peer_group": _("Choose an active peer group in the hotline's province.")}
+        )
+    duplicate_reason = (duplicate_reason or "").strip()
+    if register_anyway and not duplicate_reason:
+        raise ValidationError(
+            {"duplicate_reason": _("Write why this caller is registered anyway.")}
+        )
+    client = client_register(
+        actor=actor,
+        peer_group=peer_group,
+        given_name=given_name,
+        mother_given_name=mother_given_name,
+        family_name=family_name,
+        birth_year=birth_year,
+        sex=sex,
+        gender_identity=gender_identity,
+        population_groups=population_groups,
+        consent_follow_up=consent_follow_up,
+        consent_method=Consent.Method.VERBAL,
+        register_anyway=register_anyway,
+        reason=duplicate_reason if register_anyway else "",
+    )
+    _call_link_client(actor=actor, call=call, client=client, action="hotline.caller_register")
+    return client
+
+
+@transaction.atomic
+def hotline_call_link_client(*, actor: Any, call: HotlineCall, client: Any) -> HotlineCall:
+    """Link an anonymous call to the client whose short code the caller gave: only a client
+    the counsellor may find by code, in the hotline's province."""
+    from referrals.queries import NOT_AVAILABLE
+
+    from .queries import caller_link_clients
+
+    if call.client_id is not None:
+        raise ValidationError(_("This call is already linked to a client."))
+    if not caller_link_clients(actor, call).filter(pk=client.pk).exists():
+        raise ValidationError({"client_code": NOT_AVAILABLE})
+    return _call_link_client(actor=actor, call=call, client=client, action="hotline.call_link")

@@ -21,6 +21,8 @@ from . import queries, services
 from .forms import (
     ActivityForm,
     AgreementForm,
+    CallerRegisterForm,
+    CallLinkForm,
     CallReferralForm,
     DistributionForm,
     EstablishmentForm,
@@ -326,37 +328,126 @@ def _referral_services(user: Any, call: HotlineCall) -> Any:
 def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, Role.HOTLINE)
     call = queries.get_call(request.user, public_id)
-    refer_form = None
+    action = request.POST.get("action", "refer") if request.method == "POST" else ""
+    context: dict[str, Any] = {"call": call, "refer_form": None}
     if call.client_id:
-        refer_form = CallReferralForm(
-            request.POST or None,
-            services=_referral_services(request.user, call),
-            initial={"reason": _("Hotline call: %(topic)s") % {"topic": call.get_topic_display()}},
-        )
-        if request.method == "POST" and refer_form.is_valid():
-            try:
-                referral = services.hotline_call_refer(
-                    actor=request.user,
-                    call=call,
-                    service=refer_form.cleaned_data["service"],
-                    reason=refer_form.cleaned_data["reason"],
-                    consent_on_call=refer_form.cleaned_data["consent_on_call"],
-                )
-            except ValidationError as exc:
-                _apply_errors(refer_form, exc)
-            else:
-                messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
-                return redirect("activities:call_detail", public_id=public_id)
+        response = _call_refer(request, call, action, context)
+    else:
+        response = _call_register_or_link(request, call, action, context)
+    if response is not None:
+        return response
     audit_view(actor=request.user, obj=call, page="activities:call_detail")
-    return render(
-        request,
-        "activities/call_detail.html",
-        {
-            "call": call,
-            "refer_form": refer_form,
-            "referrals": [link.referral for link in call.referral_links.all()],
-        },
+    context["referrals"] = [link.referral for link in call.referral_links.all()]
+    return render(request, "activities/call_detail.html", context)
+
+
+def _call_refer(
+    request: HttpRequest, call: HotlineCall, action: str, context: dict[str, Any]
+) -> HttpResponse | None:
+    """The refer form of a call whose caller is a client: sends the referral in one step."""
+    posted = action == "refer"
+    refer_form = CallReferralForm(
+        request.POST if posted else None,
+        services=_referral_services(request.user, call),
+        initial={"reason": _("Hotline call: %(topic)s") % {"topic": call.get_topic_display()}},
     )
+    context["refer_form"] = refer_form
+    if posted and refer_form.is_valid():
+        try:
+            referral = services.hotline_call_refer(
+                actor=request.user,
+                call=call,
+                service=refer_form.cleaned_data["service"],
+                reason=refer_form.cleaned_data["reason"],
+                consent_on_call=refer_form.cleaned_data["consent_on_call"],
+            )
+        except ValidationError as exc:
+            _apply_errors(refer_form, exc)
+        else:
+            messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
+            return redirect("activities:call_detail", public_id=call.public_id)
+    return None
+
+
+def _call_register_or_link(
+    request: HttpRequest, call: HotlineCall, action: str, context: dict[str, Any]
+) -> HttpResponse | None:
+    """An anonymous call: register the caller as a client on the call, or link the call to
+    the client whose short code the caller gives. A possible duplicate is announced without
+    showing any other client (not even a code): the hotline has no client pages."""
+    from clients.services import PossibleDuplicate
+
+    groups = queries.caller_registration_groups(request.user, call)
+    show_anyway = action == "register" and "dup_shown" in request.POST
+    register_form = None
+    if groups:
+        register_form = CallerRegisterForm(
+            request.POST if action == "register" else None,
+            groups=groups,
+            show_register_anyway=show_anyway,
+            prefix="caller",
+        )
+    link_form = CallLinkForm(
+        request.POST if action == "link" else None, user=request.user, call=call, prefix="link"
+    )
+    context.update(register_form=register_form, link_form=link_form, duplicate=False)
+    if action == "register" and register_form is not None and register_form.is_valid():
+        data = register_form.cleaned_data
+        try:
+            client = services.hotline_caller_register(
+                actor=request.user,
+                call=call,
+                peer_group=data["peer_group"],
+                given_name=data.get("given_name", ""),
+                mother_given_name=data.get("mother_given_name", ""),
+                family_name=data.get("family_name", ""),
+                birth_year=data["birth_year"],
+                sex=data["sex"],
+                gender_identity=data["gender_identity"],
+                population_groups=data["population_groups"],
+                consent_follow_up=data["consent_follow_up"],
+                register_anyway=bool(data.get("register_anyway")),
+                duplicate_reason=data.get("duplicate_reason", ""),
+            )
+        except PossibleDuplicate:
+            register_form = CallerRegisterForm(
+                request.POST, groups=groups, show_register_anyway=True, prefix="caller"
+            )
+            register_form.is_valid()
+            register_form.add_error(
+                "register_anyway",
+                _(
+                    "A client with these details may already be registered. Ask the caller "
+                    "for their short code, or tick this box if this is a different person."
+                ),
+            )
+            context.update(register_form=register_form, duplicate=True)
+        except ValidationError as exc:
+            _apply_errors(register_form, exc)
+        else:
+            if client.is_minor_at_registration:
+                messages.warning(
+                    request,
+                    _("This client is under 18: a child-protection referral is required."),
+                )
+            messages.success(
+                request,
+                _("Caller registered with code %(code)s. Read the code to the caller.")
+                % {"code": client.short_code},
+            )
+            return redirect("activities:call_detail", public_id=call.public_id)
+    elif action == "link" and link_form.is_valid():
+        try:
+            services.hotline_call_link_client(
+                actor=request.user, call=call, client=link_form.cleaned_data["client_code"]
+            )
+        except ValidationError as exc:
+            _apply_errors(link_form, exc)
+        else:
+            messages.success(request, _("Call linked to the caller's record."))
+            return redirect("activities:call_detail", public_id=call.public_id)
+    context["show_anyway"] = register_form is not None and "register_anyway" in register_form.fields
+    return None
 
 
 @login_required

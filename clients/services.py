@@ -111,9 +111,11 @@ def client_register(
     share_with: Iterable[Any] = (),
     registered_on: date | None = None,
     register_anyway: bool = False,
+    reason: str = "",
 ) -> Client:
     """Register a client under a UIC and a fresh short code. The names used for the UIC are
-    not stored. Raises PossibleDuplicate unless `register_anyway`."""
+    not stored. Raises PossibleDuplicate unless `register_anyway`; `reason` (why a possible
+    duplicate is registered anyway, say) goes to the audit entry."""
     if not consent_follow_up:
         raise ValidationError(
             {"consent_follow_up": _("The client must agree to registration before you continue.")}
@@ -177,6 +179,7 @@ def client_register(
             "minor": client.is_minor_at_registration,
             "duplicate_overridden": register_anyway,
         },
+        reason=reason.strip(),
     )
     return client
 

@@ -100,3 +100,56 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     assert referral.code in page.inner_text("[data-testid=call-referrals]")
     assert HotlineCall.objects.get().action == "emergency_protection"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_it_registers_an_anonymous_caller_and_sends_the_emergency_referral(page, browser_world):
+    from clients.models import Client
+    from conftest import identifying
+    from directory.models import Service
+    from referrals.models import Referral
+
+    identifying("Thương", "Mẫn", "THMA98F")  # the run fails if any is ever logged
+    w = browser_world
+    service = Service.objects.create(
+        organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
+    )
+    browser_login(page, "hotline")
+    page.goto("/activities/hotline/new/")
+    started = timezone.localtime() - timedelta(minutes=5)
+    page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=duration_minutes]", "12")
+    page.select_option("select[name=topic]", "violence")
+    page.check("input[name=urgency][value=emergency]")
+    page.select_option("select[name=action]", "counselled")
+    page.click("main form button[type=submit]")  # no client code: an anonymous caller
+    page.wait_for_selector("[data-testid=register-caller]")
+    expect(page.locator("[data-testid=sensitive-notice]")).to_be_visible()
+    page.select_option("select[name=caller-peer_group]", str(w.group.pk))
+    page.fill("input[name=caller-given_name]", "Thương")
+    page.fill("input[name=caller-mother_given_name]", "Mẫn")
+    page.fill("input[name=caller-birth_year]", "1998")
+    page.select_option("select[name=caller-sex]", "F")
+    # Forgot the consent: refused, next to the box, with everything typed kept.
+    page.click("[data-testid=register-caller] button[type=submit]")
+    expect(page.locator(".field.has-error #id_caller-consent_follow_up")).to_be_visible()
+    assert page.input_value("input[name=caller-given_name]") == "Thương"
+    assert page.input_value("input[name=caller-birth_year]") == "1998"
+    assert not Client.objects.exists()
+    page.check("#id_caller-consent_follow_up")
+    page.screenshot(path="test-artifacts/hotline-register-caller-360.png", full_page=True)
+    page.click("[data-testid=register-caller] button[type=submit]")
+    page.wait_for_selector("select[name=service]")
+    client = Client.objects.get()
+    assert client.short_code in page.inner_text("main")
+    page.screenshot(path="test-artifacts/hotline-register-caller-done-360.png", full_page=True)
+    page.select_option("select[name=service]", str(service.pk))
+    page.check("#id_consent_on_call")
+    page.click("main form button.danger")
+    page.wait_for_selector("[data-testid=call-referrals]")
+    page.screenshot(path="test-artifacts/hotline-register-caller-referral-360.png", full_page=True)
+    referral = Referral.objects.get()
+    assert (referral.client, referral.urgency) == (client, "emergency")
+    assert HotlineCall.objects.get().client == client
+    assert client.uic == "THMA98F"
+    assert "Thương" not in page.url and client.uic not in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
