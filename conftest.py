@@ -219,8 +219,12 @@ def browser_world(transactional_db: Any) -> SimpleNamespace:
 
 
 @pytest.fixture
-def page(live_server: Any) -> Any:
-    """A Playwright page in Chromium at 360 × 740; `page.base_url` is the live server."""
+def page(live_server: Any, request: Any) -> Any:
+    """A Playwright page in Chromium at 360 × 740; `page.base_url` is the live server.
+
+    The offline service worker is blocked unless the test is marked `service_worker`: its
+    background fetches would otherwise run beside the test's own requests on the live
+    server, which shares one SQLite connection between its threads in tests."""
     import os
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -229,8 +233,12 @@ def page(live_server: Any) -> Any:
     os.makedirs(ARTIFACTS, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        allow_sw = request.node.get_closest_marker("service_worker") is not None
         context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=live_server.url
+            viewport={"width": 360, "height": 740},
+            locale="vi-VN",
+            base_url=live_server.url,
+            service_workers="allow" if allow_sw else "block",
         )
         context.set_default_timeout(15_000)
         pg = context.new_page()

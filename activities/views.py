@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import Role
 from audit.services import audit_view
+from core.forms import apply_errors
 from core.paging import paginate
 
 from . import queries, services
@@ -37,14 +38,6 @@ from .models import ActivityKind, HotlineCall, ParticipantKind, Topic
 def _require(user: Any, *roles: str) -> None:
     if not scope.has_role(user, *roles):
         raise Http404
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Activities ----------------------------------------------------------------------
@@ -98,7 +91,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 establishments=data.get("establishments") or [],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("activities:activity_detail", public_id=activity.public_id)
@@ -130,7 +123,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                         actor=request.user, activity=activity, **distribute_form.cleaned_data
                     )
                 except ValidationError as exc:
-                    _apply_errors(distribute_form, exc)
+                    apply_errors(distribute_form, exc)
                 else:
                     messages.success(request, _("Items handed out recorded; stock lowered."))
                     return redirect("activities:activity_detail", public_id=public_id)
@@ -149,7 +142,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                         provider=data["provider"],
                     )
                 except ValidationError as exc:
-                    _apply_errors(deliver_form, exc)
+                    apply_errors(deliver_form, exc)
                 else:
                     messages.success(request, _("Service delivery recorded."))
                     return redirect("activities:activity_detail", public_id=public_id)
@@ -206,7 +199,7 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
                 owner_phone=data["owner_phone"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Establishment registered."))
             return redirect("activities:establishment_detail", public_id=establishment.public_id)
@@ -308,7 +301,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 follow_up_needed=data["follow_up_needed"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Call logged."))
             return redirect("activities:call_detail", public_id=call.public_id)
@@ -362,7 +355,7 @@ def _call_refer(
                 consent_on_call=refer_form.cleaned_data["consent_on_call"],
             )
         except ValidationError as exc:
-            _apply_errors(refer_form, exc)
+            apply_errors(refer_form, exc)
         else:
             messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
             return redirect("activities:call_detail", public_id=call.public_id)
@@ -423,7 +416,7 @@ def _call_register_or_link(
             )
             context.update(register_form=register_form, duplicate=True)
         except ValidationError as exc:
-            _apply_errors(register_form, exc)
+            apply_errors(register_form, exc)
         else:
             if client.is_minor_at_registration:
                 messages.warning(
@@ -442,7 +435,7 @@ def _call_register_or_link(
                 actor=request.user, call=call, client=link_form.cleaned_data["client_code"]
             )
         except ValidationError as exc:
-            _apply_errors(link_form, exc)
+            apply_errors(link_form, exc)
         else:
             messages.success(request, _("Call linked to the caller's record."))
             return redirect("activities:call_detail", public_id=call.public_id)

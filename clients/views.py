@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scope
 from audit.services import audit_view
+from core.forms import apply_errors
 from core.paging import paginate
 from directory.taxonomy import CHILD_PROTECTION
 
@@ -58,14 +59,6 @@ def _form_page(
         "core/form_page.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
     )
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -133,7 +126,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if client.is_minor_at_registration:
                 messages.warning(
@@ -262,7 +255,7 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 family_name=data.get("family_name", ""),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Client record saved."))
             return redirect("clients:detail", public_id=client.public_id)
@@ -304,7 +297,7 @@ def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 actor=request.user, client=client, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("clients:detail", public_id=client.public_id)
     return _form_page(
@@ -325,7 +318,7 @@ def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             services.consent_record(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("clients:detail", public_id=client.public_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import scope
 from accounts.models import Role
+from core.forms import apply_errors
 from core.paging import paginate
 from programs.models import Organisation
 
@@ -27,14 +28,6 @@ AGREEMENT_ROLES = (
     Role.NATIONAL_MANAGER,
     Role.ADMINISTRATOR,
 )
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require_role(request: HttpRequest) -> None:
@@ -142,7 +135,7 @@ def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         try:
             service = services.service_save(actor=request.user, form=form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Service saved."))
             return redirect("directory:service", service.public_id)
@@ -164,7 +157,7 @@ def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         try:
             services.location_save(actor=request.user, form=form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Location saved."))
             return redirect("directory:search")
@@ -194,7 +187,7 @@ def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         try:
             agreement = services.agreement_save(actor=request.user, form=form, lines=lines)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Agreement saved."))
             return redirect("directory:agreement", agreement.public_id)

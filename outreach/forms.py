@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import apply_errors
 from core.widgets import CommuneSelect
 from geo.models import Commune
 from programs.models import Establishment, PeerGroup
@@ -170,11 +171,7 @@ class ContactForm(forms.Form):
         except services.InsufficientStock as exc:
             self.add_error(self.field_for(exc.item_kind, exc.material), exc.messages)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errs in exc.error_dict.items():
-                    self.add_error(name if name in self.fields else None, errs)
-            else:
-                self.add_error(None, exc.messages)
+            apply_errors(self, exc)
         return None
 
 

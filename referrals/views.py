@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import Role
 from audit.services import audit_view
+from core.forms import apply_errors
 from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
@@ -25,14 +26,6 @@ from programs.models import Organisation
 from . import forms, queries, services
 from .models import Referral, ServiceDelivery
 from .slip import qr_svg, slip_png
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _scan_url(request: HttpRequest, referral: Referral) -> str:
@@ -113,7 +106,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Referral sent. Show the slip to the client."))
             return redirect("referrals:slip", referral.public_id)
@@ -152,7 +145,7 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
                     from_kind=Referral.FromKind.HOTLINE,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Referral sent. Read the referral code to the caller."))
                 return redirect("referrals:slip", referral.public_id)
@@ -262,7 +255,7 @@ def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                     amount_vnd=form.cleaned_data["amount_vnd"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Service recorded."))
                 return redirect("referrals:client", client.public_id)
@@ -386,7 +379,7 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("referrals:inbox_detail", referral.public_id)
-            _apply_errors(form, error)
+            apply_errors(form, error)
     # The action was refused: the referral is shown again, with the form's errors.
     audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
     return render(
@@ -424,7 +417,7 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
                     amount_vnd=form.cleaned_data["amount_vnd"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Service recorded."))
                 return redirect("referrals:provider_deliveries")

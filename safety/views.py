@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from core.forms import apply_errors
 from core.paging import paginate
 from programs.models import Organisation, PeerGroup
 
@@ -35,14 +36,6 @@ ALERT_READERS = (
 def _require(user: Any, *roles: str) -> None:
     if not scope.has_role(user, *roles):
         raise Http404
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Incidents -----------------------------------------------------------------------
@@ -120,7 +113,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 details=data["details"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Incident recorded."))
             return redirect("safety:incident_detail", public_id=incident.public_id)
@@ -195,7 +188,7 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
                 override_reason=data.get("override_reason", ""),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -242,7 +235,7 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
                 expires_on=data["expires_on"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Alert published."))
             return redirect("safety:alert_detail", public_id=alert.public_id)

@@ -28,6 +28,7 @@ def _log_offline(page: Any, *, people: str, condoms: str, when: str | None = Non
 
 
 @pytest.mark.browser
+@pytest.mark.service_worker
 def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_world: Any) -> None:
     w = browser_world
     stock_receive(
