@@ -63,8 +63,10 @@ class Source:
     commune_m2m: str | None = None  # communes served (peer groups): commune filters only
     legacy: str | tuple[str, ...] | None = None
     province: tuple[str, ...] = ()
-    support_model: str | None = None
-    peer_group: str | None = None
+    # support_model and peer_group: a path, or a tuple of fallback paths (the first
+    # non-null wins), like the area paths above.
+    support_model: str | tuple[str, ...] | None = None
+    peer_group: str | tuple[str, ...] | None = None
     provider: str | None = None
     recorded_by: str | None = None  # providers also see what they recorded themselves
     client: str | None = None  # path to clients.Client, for person breakdowns
@@ -150,8 +152,8 @@ SOURCES: dict[str, Source] = {
             commune=("contact__commune", "activity_link__activity__commune"),
             legacy=("contact__legacy_commune", "activity_link__activity__legacy_commune"),
             province=("peer_group__support_model__province", "organisation__province"),
-            support_model="peer_group__support_model",
-            peer_group="peer_group",
+            support_model=("peer_group__support_model", "activity_link__activity__support_model"),
+            peer_group=("peer_group", "activity_link__activity__peer_group"),
             provider="organisation",
         ),
         # Area of an activity = its commune, or else its support model's province.
@@ -232,6 +234,21 @@ SOURCES: dict[str, Source] = {
 
 def _path(prefix: str, name: str) -> str:
     return f"{prefix}__{name}" if prefix else name
+
+
+def _owner_q(path: str | tuple[str, ...], lookup: str, value: Any) -> Q:
+    """`path`'s `lookup` equals `value`; for a tuple of fallback paths, on the first one
+    that is not null (a distribution's model: its peer group's, else its activity's)."""
+    if isinstance(path, str):
+        # "" is the record itself: "id" → "pk", "id__in" → "pk__in".
+        return Q(**{_path(path, lookup) if path else "pk" + lookup[2:]: value})
+    q = Q(pk__in=[])
+    for i, current in enumerate(path):
+        cond = Q(**{_path(current, lookup): value})
+        for earlier in path[:i]:
+            cond &= Q(**{f"{earlier}__isnull": True})
+        q |= cond
+    return q
 
 
 @dataclass(frozen=True)
@@ -390,7 +407,7 @@ class ReportContext:
                 continue
             if path is None:
                 return None
-            qs = qs.filter(**{_path(path, "id") if path else "pk": value})
+            qs = qs.filter(_owner_q(path, "id", value))
         restricted = self._scope_q(src)
         if restricted is None:
             return None
@@ -435,7 +452,7 @@ class ReportContext:
         }[scope.kind]
         if path is None:
             return None
-        q = Q(**{_path(path, "id__in") if path else "pk__in": ids})
+        q = _owner_q(path, "id__in", ids)
         if scope.kind == "providers" and src.recorded_by and scope.user_id:
             q |= Q(**{f"{src.recorded_by}_id": scope.user_id})
         return q

@@ -149,3 +149,48 @@ def test_it_counts_them_in_the_commune_for_a_provincial_manager(handed_out):
         .breakdowns["theme"]
     }
     assert themes["worker_rights"] == 3
+
+
+def test_materials_at_a_model_activity_without_a_group_count_for_that_model(world):
+    """An owner workshop of the model (no peer group): its handbooks belong to the model,
+    in a report filtered to the model and in the model coordinator's own report."""
+    from reports.engine import ReportScope
+
+    w = world
+    handbook = Material.objects.create(name="Sổ tay an toàn", theme="safety_skills")
+    outreach_services.stock_receive(
+        actor=w.coordinator,
+        organisation=w.agency,
+        item_kind="material",
+        material=handbook,
+        quantity=100,
+        received_on=date(2024, 1, 1),
+    )
+    workshop = Activity.objects.create(
+        kind="workshop",
+        held_on=DAY,
+        venue_type="establishment",
+        support_model=w.model,
+        commune=w.ha_long,
+        recorded_by=w.coordinator,
+    )
+    activity_distribute(
+        actor=w.coordinator,
+        activity=workshop,
+        item_kind="material",
+        material=handbook,
+        quantity=25,
+        organisation=w.agency,
+    )
+
+    def handbooks(**kw):
+        report = build_report(
+            ReportContext(period=PERIOD, **kw), codes=CODES, with_breakdowns=False
+        )
+        return report.line("materials_distributed").cell.raw
+
+    assert handbooks(support_model_id=w.model.pk) == 25
+    assert handbooks(support_model_id=w.hue_model.pk) == 0
+    assert handbooks(scope=ReportScope("models", frozenset({w.model.pk}))) == 25
+    assert handbooks(scope=ReportScope("models", frozenset({w.hue_model.pk}))) == 0
+    assert handbooks(peer_group_id=w.group.pk) == 0  # no group took part
