@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .engine import DIMENSIONS, ReportContext
 from .indicators import CATALOGUE, Indicator
@@ -46,11 +47,18 @@ class Cell:
         value = self.value
         if value is None:
             return "—"
-        if isinstance(value, float):
-            return f"{value:,.1f}".replace(",", " ")
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
+        if isinstance(value, int | float):
+            return format_number(value)
         return value
+
+
+def format_number(value: int | float) -> str:
+    """Vietnamese groups thousands with "." and writes decimals with "," (1.234,5);
+    English the other way round (1,234.5)."""
+    text = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+    if (get_language() or "vi").startswith("en"):
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 @dataclass

@@ -157,3 +157,18 @@ def test_the_rest_of_a_line_after_its_sub_line_is_protected_too(world: Any) -> N
     assert whole.hidden or part.hidden
     assert "x" in (whole.value, part.value)
     assert report.line("incidents_protection_share").cell.hidden  # computed from them
+
+
+def test_numbers_are_written_the_vietnamese_or_the_english_way() -> None:
+    from django.utils import translation
+
+    from reports.report import Cell
+
+    with translation.override("vi"):
+        assert (str(Cell(1234567)), str(Cell(42.9)), str(Cell(1234.5))) == (
+            "1.234.567",
+            "42,9",
+            "1.234,5",
+        )
+    with translation.override("en"):
+        assert (str(Cell(1234567)), str(Cell(42.9))) == ("1,234,567", "42.9")
