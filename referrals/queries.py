@@ -256,10 +256,17 @@ def _summarise(label: str, rows: list[Referral]) -> FollowUpRow:
     )
 
 
-def follow_up_for(user: Any) -> dict[str, Any]:
-    """Open referrals by age; completion rate and median days to service (the report's
-    definitions, referrals.outcomes), in total, per provider and per service type."""
-    rows = list(outcomes.with_first_delivery(sent_referrals_for(user)))
+def follow_up_for(user: Any, period: Any = None) -> dict[str, Any]:
+    """Open referrals by age (all of them: they all need action); completion rate and
+    median days to service (the report's definitions, referrals.outcomes) of the referrals
+    sent in `period` (a reports.periods.Period; None: all), in total, per provider and per
+    service type."""
+    everything = list(outcomes.with_first_delivery(sent_referrals_for(user)))
+    rows = everything
+    if period is not None:
+        rows = [
+            r for r in everything if period.start <= timezone.localdate(r.sent_at) <= period.end
+        ]
     now = timezone.now()
     buckets = [
         ("0-3", timedelta(0), timedelta(days=3)),
@@ -267,7 +274,7 @@ def follow_up_for(user: Any) -> dict[str, Any]:
         ("8-30", timedelta(days=7), timedelta(days=30)),
         ("30+", timedelta(days=30), None),
     ]
-    open_rows = [r for r in rows if r.is_open]
+    open_rows = [r for r in everything if r.is_open]
     ages = []
     for label, low, high in buckets:
         n = sum(

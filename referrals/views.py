@@ -442,4 +442,15 @@ def provider_deliveries(request: HttpRequest) -> HttpResponse:
 def follow_up(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(request.user, *queries.SENDER_ROLES):
         raise Http404
-    return render(request, "referrals/follow_up.html", queries.follow_up_for(request.user))
+    from reports.periods import PeriodError, parse_period
+
+    text = request.GET.get("period", "").strip()
+    period, period_error = None, ""
+    if text:
+        try:
+            period = parse_period(text)
+        except PeriodError as error:
+            period_error = str(error)
+    context = queries.follow_up_for(request.user, period)
+    context.update({"period": period, "period_text": text, "period_error": period_error})
+    return render(request, "referrals/follow_up.html", context)

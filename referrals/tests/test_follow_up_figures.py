@@ -160,3 +160,26 @@ def test_one_definition_of_days_to_service() -> None:
     assert outcomes.median_days([1, None, 3, 2]) == 2.0
     with pytest.raises(ValueError):
         outcomes.outcome([Referral(status="completed")])  # not loaded with_first_delivery
+
+
+def test_the_period_filter_gives_the_reports_figures_for_that_period(followed: Any, as_user: Any):
+    w = followed.w
+    response = as_user(w.coordinator).get(reverse("referrals:follow_up"), {"period": "2024-03"})
+    total = response.context["total"]
+    ctx = report_context(w.coordinator, period=parse_period("2024-03"))
+    report = {line.indicator.code: line.cell.raw for line in build_report(ctx, codes=CODES).lines}
+    _same(total, report)
+    assert (total.sent, total.completed) == (3, 3)  # the three sent in March
+    # Open referrals need action whatever the period: the May one is still listed.
+    assert response.context["total"].sent < 7 and len(response.context["oldest_open"]) == 1
+    assert "01/03/2024 – 31/03/2024" in response.content.decode()
+
+
+def test_a_wrong_period_is_explained_and_kept(followed: Any, as_user: Any):
+    response = as_user(followed.w.coordinator).get(
+        reverse("referrals:follow_up"), {"period": "2024-13"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="2024-13"' in html and "errorlist" in html
+    assert response.context["total"].sent == 7  # shown for all referrals meanwhile
