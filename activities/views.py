@@ -339,10 +339,19 @@ def _call_refer(
 ) -> HttpResponse | None:
     """The refer form of a call whose caller is a client: sends the referral in one step."""
     posted = action == "refer"
+    services_qs = _referral_services(request.user, call)
+    initial: dict[str, Any] = {
+        "reason": _("Hotline call: %(topic)s") % {"topic": call.get_topic_display()}
+    }
+    if call.client is not None and call.client.is_minor:
+        # A minor needs a child-protection referral: offer the only one ready to send.
+        from directory.taxonomy import CHILD_PROTECTION
+
+        child = list(services_qs.filter(service_type=CHILD_PROTECTION)[:2])
+        if len(child) == 1:
+            initial["service"] = child[0].pk
     refer_form = CallReferralForm(
-        request.POST if posted else None,
-        services=_referral_services(request.user, call),
-        initial={"reason": _("Hotline call: %(topic)s") % {"topic": call.get_topic_display()}},
+        request.POST if posted else None, services=services_qs, initial=initial
     )
     context["refer_form"] = refer_form
     if posted and refer_form.is_valid():

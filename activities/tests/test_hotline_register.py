@@ -239,6 +239,23 @@ def test_it_flags_a_minor_and_shows_the_child_protection_notice(world, as_user):
     assert 'data-testid="minor"' in response.content.decode()
 
 
+def test_the_refer_form_of_a_minor_starts_on_the_child_protection_service(world, as_user):
+    from directory.models import Service
+    from directory.taxonomy import CHILD_PROTECTION
+
+    child = Service.objects.create(
+        organisation=world.legal, service_type=CHILD_PROTECTION, name="Bảo vệ trẻ em"
+    )
+    Service.objects.create(organisation=world.legal, service_type="legal_aid", name="Trợ giúp")
+    minor = make_client(world, "MN16AB")
+    Client.objects.filter(pk=minor.pk).update(birth_year=timezone.localdate().year - 16)
+    call = _call(world, client=Client.objects.get(pk=minor.pk))
+    form = as_user(world.hotline).get(_url(call)).context["refer_form"]
+    assert form["service"].value() == child.pk
+    adult = _call(world, client=make_client(world, "AD30CD"))
+    assert as_user(world.hotline).get(_url(adult)).context["refer_form"]["service"].value() is None
+
+
 def test_it_refuses_to_register_on_a_call_already_linked(world):
     call = _call(world, client=make_client(world, "HH2K7Q"))
     with pytest.raises(ValidationError):
