@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import scope
 from clients import queries as client_queries
 from core.offline import offline_cacheable
+from core.paging import paginate
 
 from . import queries, services
 from .forms import MaterialForm, StockReceiveForm, contact_form_for
@@ -81,11 +82,15 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     _require(request, queries.VIEW_ROLES)
-    contacts = list(queries.contact_list(request.user)[:100])
+    page_obj = paginate(request, queries.contact_list(request.user))
     return render(
         request,
         "outreach/contact_list.html",
-        {"contacts": contacts, "can_log": scope.has_role(request.user, *queries.LOG_ROLES)},
+        {
+            "contacts": page_obj.object_list,
+            "page_obj": page_obj,
+            "can_log": scope.has_role(request.user, *queries.LOG_ROLES),
+        },
     )
 
 

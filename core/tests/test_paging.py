@@ -83,3 +83,25 @@ def test_a_peer_pages_through_the_clients_on_a_phone(page: Any, browser_world: A
     assert page.locator("[data-testid=clients] li").count() == 20
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path="test-artifacts/clients-page-2-360.png", full_page=True)
+
+
+def test_it_pages_the_outreach_contacts(world: Any, as_user: Any) -> None:
+    from datetime import date
+
+    from outreach.models import OutreachContact
+
+    OutreachContact.objects.bulk_create(
+        OutreachContact(
+            contact_date=date(2024, 3, 1 + i % 28),
+            head_count=5,
+            peer_group=world.group,
+            peer_educator=world.peer,
+            place_type="street",
+            commune=world.ha_long,
+        )
+        for i in range(60)
+    )
+    http = as_user(world.peer)
+    first = http.get(reverse("outreach:contact_list"))
+    second = http.get(reverse("outreach:contact_list"), {"page": 2})
+    assert len(first.context["contacts"]) == 50 and len(second.context["contacts"]) == 10
