@@ -5,9 +5,9 @@ to is configuration, not code: reports/dhis2_mapping.json in the repository, ove
 by settings.CAUNOI["DHIS2_MAPPING_FILE"] or the CAUNOI_DHIS2_MAPPING_FILE environment
 variable (a path to a file of the same shape). Indicators without a mapping are left out.
 
-Hidden (suppressed) cells are sent without a value, with the comment "<5" (a small
-count) or "x" (hidden to protect a small count elsewhere): the number never leaves the
-system, and DHIS2 records that a value exists but is withheld."""
+Hidden (suppressed) cells are sent without a value, with the comment "<5" (a small count,
+or a cell hidden to protect one): the number never leaves the system, and DHIS2 records
+that a value exists but is withheld."""
 
 from __future__ import annotations
 

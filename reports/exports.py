@@ -117,8 +117,8 @@ def to_json(report: Report) -> bytes:
 def _suppression_note() -> str:
     limit = threshold()
     return _(
-        "Counts of 1 to %(n)s people are shown as “<%(m)s”. Cells shown as “x” hold %(m)s or "
-        "more but are hidden so that a small count cannot be worked out from the others."
+        "Counts of 1 to %(n)s people are shown as “<%(m)s”; some other cells are shown the "
+        "same way so that a small count cannot be worked out from the others."
     ) % {"n": limit - 1, "m": limit}
 
 

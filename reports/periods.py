@@ -59,6 +59,15 @@ def _last_day(year: int, month: int) -> date:
 
 def parse_period(text: str) -> Period:
     value = (text or "").strip()
+    try:
+        return _parse(value)
+    except PeriodError:
+        raise
+    except ValueError as exc:  # a year 0000, a date Python cannot hold
+        raise PeriodError(_("One of the dates does not exist.")) from exc
+
+
+def _parse(value: str) -> Period:
     if m := _YEAR.match(value):
         y = int(m.group(1))
         return Period(date(y, 1, 1), date(y, 12, 31), "year", f"{y}")

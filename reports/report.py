@@ -14,28 +14,28 @@ from django.utils.translation import get_language
 
 from .engine import DIMENSIONS, ReportContext
 from .indicators import CATALOGUE, Indicator
-from .suppression import STRUCTURAL, suppress
+from .suppression import REPEATING, STRUCTURAL, suppress
 
 
 def threshold() -> int:
     return int(settings.CAUNOI["SUPPRESSION_THRESHOLD"])  # type: ignore[call-overload]
 
 
-PROTECTED = "x"  # hidden so that a small count elsewhere cannot be worked out
-
-
 @dataclass
 class Cell:
     raw: int | float | None
     hidden: bool = False
-    small: bool = False  # hidden because it counts 1 to threshold−1 people
+    small: bool = False  # hidden because it counts 1 to threshold−1 people (internal)
 
     @property
     def value(self) -> int | float | str | None:
-        """What may be shown: the number; "<N" for a small count of people; "x" for a
-        cell hidden to protect a small one elsewhere; None when not available."""
+        """What may be shown: the number, "<N" when hidden, None when not available.
+
+        Every hidden cell shows the same "<N", whether it is a small count or a larger one
+        hidden to protect it: a separate mark for the latter would tell a reader it holds N
+        or more, and with a small total that pins both cells down."""
         if self.hidden:
-            return f"<{threshold()}" if self.small else PROTECTED
+            return f"<{threshold()}"
         return self.raw
 
     @property
@@ -141,7 +141,10 @@ def build_report(
     # A suppressed report always decides its lines with the structural columns, whatever
     # it shows, so that every page and export hides the same cells (reports.suppression).
     wanted = requested + [d for d in STRUCTURAL if ctx.suppress and d not in requested]
+    repeating = {(code, dim) for code, dim in REPEATING if ctx.suppress and dim not in wanted}
     if wanted:
+        # (Not the repeating columns: planning a person attribute would make every source
+        # take its totals from the heavier person query; those few cells are counted alone.)
         ctx.planned_dimensions = tuple(wanted)
     lines = []
     for ind in CATALOGUE:
@@ -150,7 +153,7 @@ def build_report(
         line = Line(ind, Cell(ind.compute(ctx)))
         if line.cell.raw is not None and ind.breakdown is not None:
             for dim in ind.breakdowns:
-                if dim not in wanted:
+                if dim not in wanted and (ind.code, dim) not in repeating:
                     continue
                 raw = ind.breakdown(ctx, dim)
                 if raw is not None:

@@ -14,8 +14,10 @@
    places are hidden together. So is the rest of a line after its "of which" sub-line
    (incidents − incidents with a protection referral): never shown, but worked out by
    subtraction, so a rest of 1–4 hides the sub-line. Repeated until nothing changes,
-   because equations share cells. These cells are shown as "x", not "<5".
-3. Rates and medians are hidden ("x") when a count they are computed from is hidden.
+   because equations share cells. These cells show the same "<5" as the small ones: a
+   mark of their own would tell the reader they hold 5 or more, and with a small total
+   (6 = "x" + "<5") that pins both down.
+3. Rates and medians are hidden when a count they are computed from is hidden.
 
 Every output must make the same decision for a cell, or a page and an export put side
 by side would reveal it. So decisions are taken in two rounds:
@@ -30,7 +32,7 @@ by side would reveal it. So decisions are taken in two rounds:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .indicators import ADDITIVE, CATEGORY_LINES, SAME_FIGURE, SUBLINE_TYPES, SUBSETS
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
     from .report import Cell, Line, Report
 
 STRUCTURAL = ("category", "service_type", "referral_status", "member_role")
+# Column cells of other dimensions that repeat a line: (line, dimension).
+REPEATING = frozenset(
+    (code, dim) for code, dim, _key, _other in SAME_FIGURE if dim not in STRUCTURAL
+)
 
 # Lines that are the exact sum of other lines (beyond ADDITIVE), and sub-lines that
 # together make up their line (not exactly: one visit may include two health services,
@@ -95,10 +101,19 @@ def _keyed(lines: Iterable[Line]) -> dict[str, dict[str, dict[Any, Cell]]]:
     }
 
 
-def equations(report: Report, dims: Iterable[str], *, lines: bool) -> list[Equation]:
+Include = Callable[[str, str], bool]  # (line code, breakdown dimension) → in this round?
+
+
+def structural(code: str, dim: str) -> bool:
+    """Decided with the lines: the structural columns, and any column cell that repeats
+    another line (new clients under 18 = the minors line)."""
+    return dim in STRUCTURAL or (code, dim) in REPEATING
+
+
+def equations(report: Report, include: Include, *, lines: bool) -> list[Equation]:
     """Every relation a reader could use to work out a hidden cell from visible ones,
-    among the breakdown columns `dims` (and the lines themselves when `lines`)."""
-    dims = set(dims)
+    among the breakdown columns `include` selects (and the lines themselves when
+    `lines`)."""
     eqs: list[Equation] = []
     by_code = {line.indicator.code: line for line in report.lines}
     keyed = _keyed(report.lines)
@@ -112,7 +127,9 @@ def equations(report: Report, dims: Iterable[str], *, lines: bool) -> list[Equat
         if total not in by_code or not all(p in by_code for p in parts):
             continue
         for dim, cells in keyed[total].items():
-            if dim not in dims or not all(dim in keyed[p] for p in parts):
+            if not include(total, dim) or not all(
+                dim in keyed[p] and include(p, dim) for p in parts
+            ):
                 continue
             for key, cell in cells.items():
                 eqs.append((cell, [keyed[p][dim][key] for p in parts if key in keyed[p][dim]]))
@@ -120,16 +137,16 @@ def equations(report: Report, dims: Iterable[str], *, lines: bool) -> list[Equat
         if not line.indicator.describes_people:
             continue
         for dim, bcs in line.breakdowns.items():
-            if dim in dims:
+            if include(line.indicator.code, dim):
                 eqs.append((line.cell, [bc.cell for bc in bcs]))
     for code, dim, key, other in SAME_FIGURE:
         copy = keyed.get(code, {}).get(dim, {}).get(key)
-        if dim in dims and copy is not None and other in by_code:
+        if include(code, dim) and copy is not None and other in by_code:
             eqs.append((by_code[other].cell, [copy]))
     for sub, parent, types in SUBLINE_TYPES:
         column = keyed.get(parent, {}).get("service_type", {})
         type_cells = [column[t] for t in types if t in column]
-        if "service_type" in dims and sub in by_code and type_cells:
+        if include(parent, "service_type") and sub in by_code and type_cells:
             eqs.append((by_code[sub].cell, type_cells))
     return eqs
 
@@ -170,40 +187,47 @@ def _settle(eqs: list[Equation], fixed: frozenset[int] = frozenset()) -> None:
 
 def suppress(report: Report, limit: int) -> None:
     people = [line for line in report.lines if line.indicator.describes_people]
-    # Round 1: the lines and the structural columns.
+    # Round 1: the lines and the structural cells, together.
     for line in people:
         _primary(line.cell, limit)
-        for dim in STRUCTURAL:
-            for bc in line.breakdowns.get(dim, []):
-                _primary(bc.cell, limit)
-    _settle(equations(report, STRUCTURAL, lines=True) + _remainders(report, None, limit))
+        for dim, bcs in line.breakdowns.items():
+            if structural(line.indicator.code, dim):
+                for bc in bcs:
+                    _primary(bc.cell, limit)
+    _settle(equations(report, structural, lines=True) + _remainders(report, None, limit))
     fixed = frozenset(
         id(c)
         for line in report.lines
         for c in [
             line.cell,
-            *(bc.cell for dim in STRUCTURAL for bc in line.breakdowns.get(dim, [])),
+            *(
+                bc.cell
+                for dim, bcs in line.breakdowns.items()
+                if structural(line.indicator.code, dim)
+                for bc in bcs
+            ),
         ]
     )
-    # A figure repeated in another column takes its line's decision.
-    by_code = {line.indicator.code: line for line in report.lines}
-    keyed = _keyed(report.lines)
-    mirrored = set()
-    for code, dim, key, other in SAME_FIGURE:
-        copy = keyed.get(code, {}).get(dim, {}).get(key)
-        if dim not in STRUCTURAL and copy is not None and other in by_code:
-            source = by_code[other].cell
-            copy.hidden, copy.small = source.hidden, source.small
-            mirrored.add(id(copy))
-    fixed |= mirrored
-    # Round 2: each other column on its own.
-    others = {dim for line in report.lines for dim in line.breakdowns} - set(STRUCTURAL)
-    for dim in sorted(others):
+    # Round 2: each other column on its own, the round-1 cells fixed.
+    others = {
+        dim
+        for line in report.lines
+        for dim in line.breakdowns
+        if not structural(line.indicator.code, dim)
+    }
+    for current in sorted(others):
+
+        def include(code: str, dim: str, current: str = current) -> bool:
+            return dim == current and not structural(code, dim)
+
         for line in people:
-            for bc in line.breakdowns.get(dim, []):
-                if id(bc.cell) not in fixed:
+            if include(line.indicator.code, current):
+                for bc in line.breakdowns.get(current, []):
                     _primary(bc.cell, limit)
-        _settle(equations(report, [dim], lines=False) + _remainders(report, dim, limit), fixed)
+        _settle(
+            equations(report, include, lines=False) + _remainders(report, current, limit), fixed
+        )
+    by_code = {line.indicator.code: line for line in report.lines}
     for line in report.lines:
         deps = [by_code[d] for d in line.indicator.depends_on if d in by_code]
         if any(d.cell.hidden for d in deps):

@@ -183,3 +183,11 @@ def test_a_wrong_period_is_explained_and_kept(followed: Any, as_user: Any):
     html = response.content.decode()
     assert 'value="2024-13"' in html and "errorlist" in html
     assert response.context["total"].sent == 7  # shown for all referrals meanwhile
+
+
+@pytest.mark.parametrize("text", ["0000", "0000-01", "0000-Q1"])
+def test_a_year_zero_is_refused_not_a_crash(followed: Any, as_user: Any, text: str):
+    response = as_user(followed.w.coordinator).get(reverse("referrals:follow_up"), {"period": text})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    manager = as_user(followed.w.prov_manager).get("/reports/", {"period": text})
+    assert manager.status_code in (200, 400)

@@ -61,11 +61,11 @@ def test_a_category_hidden_on_its_line_is_hidden_in_the_totals_column(world: Any
     report = build_report(_ctx(world))
     legal = report.line("pt_legal").cell
     assert report.line("pt_education").cell.value == "<5"
-    assert legal.hidden and legal.value == "x"
+    assert legal.hidden and legal.value == "<5" and not legal.small  # hidden to protect
     for total in ("pt_national", "pt_all"):
         column = {bc.key: bc.cell for bc in report.line(total).breakdowns["category"]}
         assert column["education"].value == "<5"
-        assert column["legal"].value == "x"
+        assert column["legal"].hidden and column["legal"].value == "<5"
         assert column["health"].value == 14
         assert report.line(total).cell.value == 27
 
@@ -90,7 +90,7 @@ def test_a_health_sub_line_and_its_service_type_column_agree(world: Any) -> None
         line = report.line(f"pt_health_{st}").cell
         assert (line.hidden, line.value) == (column[st].hidden, column[st].value)
     assert report.line("pt_health_sti_test_treatment").cell.value == "<5"
-    assert report.line("pt_health_hiv_test").cell.value == "x"
+    assert report.line("pt_health_hiv_test").cell.hidden
 
 
 def test_no_relation_is_left_with_a_single_hidden_cell(world: Any) -> None:
@@ -106,8 +106,7 @@ def test_no_relation_is_left_with_a_single_hidden_cell(world: Any) -> None:
     )
     _serve(world, [(2, "hiv_test", world.clinic), (6, "legal_advice", world.legal)], sex="M")
     report = build_report(_ctx(world))
-    dims = {d for line in report.lines for d in line.breakdowns}
-    for total, parts in equations(report, dims, lines=True):
+    for total, parts in equations(report, lambda code, dim: True, lines=True):
         hidden = [c for c in (total, *parts) if c.hidden]
         # Exactly one hidden cell could be worked out, unless it hides nothing (zero).
         assert len(hidden) != 1 or hidden[0].raw == 0, (total, parts)
@@ -155,7 +154,7 @@ def test_the_rest_of_a_line_after_its_sub_line_is_protected_too(world: Any) -> N
     whole, part = report.line("incidents").cell, report.line("incidents_protection").cell
     assert (whole.raw, part.raw) == (12, 10)
     assert whole.hidden or part.hidden
-    assert "x" in (whole.value, part.value)
+    assert "<5" in (whole.value, part.value)
     assert report.line("incidents_protection_share").cell.hidden  # computed from them
 
 
@@ -172,3 +171,37 @@ def test_numbers_are_written_the_vietnamese_or_the_english_way() -> None:
         )
     with translation.override("en"):
         assert (str(Cell(1234567)), str(Cell(42.9))) == ("1,234,567", "42.9")
+
+
+def test_a_cell_hidden_to_protect_another_cannot_be_told_apart(world: Any) -> None:
+    """6 new clients: 5 women and 1 man. Marks of their own ("x" = 5 or more, "<5" = 1 to
+    4) would give 5 + 1 = 6 away; both show "<5"."""
+    make_clients(5, group=world.group, commune=world.ha_long, registered_by=world.peer,
+                 registered_on=date(2024, 2, 1))  # fmt: skip
+    make_clients(1, group=world.group, commune=world.ha_long, registered_by=world.peer,
+                 registered_on=date(2024, 2, 1), sex="M")  # fmt: skip
+    report = build_report(_ctx(world), with_breakdowns=["sex"])
+    line = report.line("new_clients")
+    cells = {bc.key: bc.cell.value for bc in line.breakdowns["sex"]}
+    assert line.cell.value == 6
+    assert cells["F"] == cells["M"] == "<5"
+
+
+def test_minors_and_the_under_18_column_are_decided_together(world: Any) -> None:
+    """10 new clients: 7 under 18 (the minors line shows 7), 3 aged 18–24. The 18–24 cell
+    is small; 10 − 7 must not give it away, on the page section or in the export."""
+    for n, born in ((7, 2010), (3, 2002)):
+        make_clients(n, group=world.group, commune=world.ha_long, registered_by=world.peer,
+                     registered_on=date(2024, 2, 1), birth_year=born)  # fmt: skip
+    for wanted in (["age_group"], True):
+        report = build_report(_ctx(world), with_breakdowns=wanted)
+        line = report.line("new_clients")
+        ages = {bc.key: bc.cell for bc in line.breakdowns["age_group"]}
+        minors = report.line("minors_flagged").cell
+        assert ages["18_24"].hidden
+        shown = [c for c in (line.cell, minors, ages["lt18"]) if not c.hidden]
+        assert len(shown) < 3  # never 10 and 7 and 7 all visible beside a hidden 3
+        assert minors.hidden == ages["lt18"].hidden
+    page = _state(build_report(_ctx(world), with_breakdowns=["month"]))
+    full = _state(build_report(_ctx(world)))
+    assert all(full[k] == v for k, v in page.items())
