@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,16 +44,42 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
     form = contact_form_for(
         request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
-    if request.method == "POST" and form.is_valid() and form.log(actor=request.user):
-        messages.success(request, _("Contact saved."))
-        if client is not None:
-            return redirect("clients:detail", public_id=client.public_id)
-        return redirect("core:home")
+    # The head-count form carries a key of its own, so that the same form sent twice (a
+    # double tap, a retry after a lost answer) is one contact, as through the API.
+    key = _device_key(request.POST.get("client_uuid")) if client is None else None
+    if request.method == "POST" and key is not None:
+        if queries.contact_by_device_uuid(request.user, key) is not None:
+            messages.success(request, _("Contact saved."))
+            return redirect("core:home")
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = form.log(actor=request.user, device_uuid=key)
+        except IntegrityError:  # the same key at the same moment: that one was saved
+            saved = queries.contact_by_device_uuid(request.user, key) if key else None
+            if saved is None:
+                raise
+        if saved:
+            messages.success(request, _("Contact saved."))
+            if client is not None:
+                return redirect("clients:detail", public_id=client.public_id)
+            return redirect("core:home")
     return render(
         request,
         "outreach/contact_form.html",
-        {"form": form, "client": client, "holder": form.holder},
+        {
+            "form": form,
+            "client": client,
+            "holder": form.holder,
+            "client_uuid": key or uuid4(),
+        },
     )
+
+
+def _device_key(value: str | None) -> UUID | None:
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 @login_required

@@ -51,6 +51,8 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     pending = page.locator("[data-testid=outbox-pending]")
     assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
     assert page.input_value("#id_head_count") == "1"  # the form is ready for the next one
+    # A second tap right away is not a second contact: the button rests a moment.
+    assert page.is_disabled("[data-testid=contact-form] button[type=submit]")
     # One the server will refuse: a date in the future.
     _log_offline(page, people="3", condoms="5", when="2099-01-01")
     assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 2"
@@ -67,6 +69,8 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     }
     assert {key for item in stored for key in item["payload"]} <= set(ContactIn.model_fields)
     assert {item["user"] for item in stored} == {str(w.peer.pk)}
+    # Each contact has a key of its own, though both came from one page.
+    assert len({item["payload"]["client_uuid"] for item in stored}) == 2
     assert not OutreachContact.objects.exists()
 
     # Any other page, offline: the offline page, not the browser's error.
@@ -78,6 +82,9 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     page.click("[data-testid=offline-page] a.button")
     page.wait_for_url("**" + HEAD_COUNT)
     page.locator("[data-testid=contact-form]").wait_for()
+    # The kept copy of the page gets a fresh key: not the one of a contact already saved.
+    kept_key = page.input_value("input[name=client_uuid]")
+    assert kept_key and kept_key not in {item["payload"]["client_uuid"] for item in stored}
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")

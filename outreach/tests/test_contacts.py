@@ -117,6 +117,34 @@ def test_it_logs_an_anonymous_head_count(world: Any, as_user: Any, stocked: Any)
     assert "14" in home
 
 
+def test_the_same_head_count_form_sent_twice_is_one_contact(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    """A double tap, or a retry after the answer was lost: the form's own key makes the
+    second send find the first contact (and hand out nothing more)."""
+    http = as_user(world.leader)
+    page = http.get(reverse("outreach:contact_new"))
+    key = str(page.context["client_uuid"])
+    assert f'name="client_uuid" value="{key}"' in page.content.decode()
+    data = {
+        "client_uuid": key,
+        "peer_group": world.group.pk,
+        "contact_date": timezone.localdate().isoformat(),
+        "head_count": "9",
+        "place_type": "street",
+        "commune": world.ha_long.pk,
+        "topics": ["hiv_sti"],
+        "qty_condom": "10",
+    }
+    for _ in range(2):
+        assert http.post(reverse("outreach:contact_new"), data).status_code == 302
+    contact = OutreachContact.objects.get()
+    assert str(contact.device_uuid) == key and contact.head_count == 9
+    assert qty(world.agency, "condom") == 90  # handed out once
+    # A new page is a new key: the next contact is another one.
+    assert str(http.get(reverse("outreach:contact_new")).context["client_uuid"]) != key
+
+
 def test_it_refuses_a_contact_after_follow_up_was_withdrawn(world: Any, stocked: Any) -> None:
     from clients.services import consent_withdraw
 

@@ -118,7 +118,8 @@
   // The form's fields as the API's JSON: exactly what the page would have posted.
   function payloadOf(form) {
     var data = new FormData(form);
-    var payload = { client_uuid: newUuid(), topics: data.getAll("topics"), needs: data.getAll("needs"), items: [] };
+    var key = form.elements.client_uuid && form.elements.client_uuid.value;
+    var payload = { client_uuid: key || newUuid(), topics: data.getAll("topics"), needs: data.getAll("needs"), items: [] };
     ["peer_group", "contact_date", "head_count", "place_type", "establishment", "commune"].forEach(function (name) {
       var value = data.get(name);
       if (value !== null && String(value).trim() !== "") payload[name] = String(value).trim();
@@ -246,11 +247,25 @@
     items.push({ user: box.dataset.user, saved_at: new Date().toISOString(), payload: payload, summary: summaryOf(form, payload), errors: [] });
     store(items);
     form.reset();
+    freshKey(form);  // the next contact is another one
+    // A second tap on the same button is not a second contact.
+    var button = form.querySelector("button[type=submit]");
+    if (button) {
+      button.disabled = true;
+      setTimeout(function () { button.disabled = false; }, 2000);
+    }
     render(t("saved"));
     window.scrollTo(0, 0);
   }
 
+  function freshKey(form) {
+    // Each contact gets its own key: a page kept on the phone must not reuse the key it
+    // was served with for every contact logged from it.
+    if (form.elements.client_uuid) form.elements.client_uuid.value = newUuid();
+  }
+
   function setupForm(form) {
+    freshKey(form);
     // A copy kept on the phone shows the date it was kept: today is what a peer means.
     var date = form.elements.contact_date;
     if (date && form.dataset.today && date.value === form.dataset.today && today() !== form.dataset.today) {
