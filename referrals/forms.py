@@ -140,6 +140,11 @@ class ProviderDeliveryForm(DeliveryForm):
         label=_("Client code"),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_(
+            "A code works here once the client was referred to you or agreed to share with "
+            "your organisation. If it is refused, the client can give that consent through "
+            "their peer group or the hotline."
+        ),
     )
     source = forms.ChoiceField(
         label=_("Where"),
