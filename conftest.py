@@ -218,8 +218,25 @@ def browser_world(transactional_db: Any) -> SimpleNamespace:
     return build_world()
 
 
+@pytest.fixture(scope="session")
+def _live_server_connections_closed(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """At the end of the run, before the test database is dropped: end the PostgreSQL
+    sessions the live server's request threads may still hold (a request cut off when
+    the browser closed never reaches the signal that closes its connection)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
-def page(live_server: Any, request: Any) -> Any:
+def page(live_server: Any, request: Any, _live_server_connections_closed: Any) -> Any:
     """A Playwright page in Chromium at 360 × 740; `page.base_url` is the live server.
 
     The offline service worker is blocked unless the test is marked `service_worker`: its
