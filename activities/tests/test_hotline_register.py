@@ -20,6 +20,7 @@ from clients.uic import build_uic
 from conftest import identifying
 
 from .conftest import make_client
+from .test_hotline import _call as hotline_call
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,14 @@ GIVEN, MOTHER = "Thương", "Mẫn"  # UIC THMA90F with 1990, F: sentinels for t
 
 
 def _call(world: Any, **kw: Any) -> HotlineCall:
-    defaults: dict[str, Any] = dict(
-        actor=world.hotline,
-        organisation=world.hotline_org,
-        started_at=timezone.now() - timedelta(minutes=10),
-        duration_minutes=8,
-        topic="violence",
-        urgency="emergency",
-        action="counselled",
-    )
-    defaults.update(kw)
-    return services.hotline_call_log(**defaults)
+    """An emergency call 10 minutes ago (test_hotline's call with these defaults)."""
+    kw = {
+        "started_at": timezone.now() - timedelta(minutes=10),
+        "duration_minutes": 8,
+        "urgency": "emergency",
+        **kw,
+    }
+    return hotline_call(world, **kw)
 
 
 def _url(call: HotlineCall) -> str:

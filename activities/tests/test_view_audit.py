@@ -74,24 +74,10 @@ def test_it_keeps_the_call_page_to_a_few_queries(
 
 
 def test_it_records_a_view_of_an_activity_whose_attendance_names_clients(world, as_user, client_a):
-    from datetime import date
 
-    from activities import services
+    from .test_activities import _activity
 
-    def meeting(**kw):
-        return services.activity_record(
-            actor=world.peer,
-            kind="meeting",
-            held_on=date(2024, 3, 5),
-            support_model=world.model,
-            peer_group=world.group,
-            commune=world.ha_long,
-            venue_type="group_place",
-            participants={"member": 3},
-            **kw,
-        )
-
-    with_clients, without = meeting(clients=[client_a]), meeting()
+    with_clients, without = _activity(world, clients=[client_a]), _activity(world)
     http = as_user(world.peer)
     since = _last_id()
     assert (
