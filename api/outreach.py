@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,16 +196,9 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
     )
     form = contact_form_for(user, data, client=client, groups=groups)
     if form.is_valid() and not item_errors:
-        try:
-            contact = form.log(actor=user, device_uuid=payload.client_uuid)
-        except IntegrityError:
-            # The same key sent twice at once (a retry racing the first try): that one won.
-            existing = queries.contact_by_device_uuid(user, payload.client_uuid)
-            if existing is None:
-                raise
-            return Status(200, contact_out(existing))
+        contact, created = form.log_once(actor=user, device_uuid=payload.client_uuid)
         if contact is not None:
-            return Status(201, contact_out(contact))
+            return Status(201 if created else 200, contact_out(contact))
     errors = _form_errors(form)
     if item_errors:
         errors.setdefault("items", []).extend(item_errors)

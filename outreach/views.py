@@ -8,7 +8,6 @@ from uuid import UUID, uuid4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,12 +51,7 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
             messages.success(request, _("Contact saved."))
             return redirect("core:home")
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = form.log(actor=request.user, device_uuid=key)
-        except IntegrityError:  # the same key at the same moment: that one was saved
-            saved = queries.contact_by_device_uuid(request.user, key) if key else None
-            if saved is None:
-                raise
+        saved, _created = form.log_once(actor=request.user, device_uuid=key)
         if saved:
             messages.success(request, _("Contact saved."))
             if client is not None:
