@@ -11,12 +11,13 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Grant, Role, User
-from core.crypto import EncryptedIdentity, blind_index
+from core.crypto import EncryptedIdentity, blind_index, name_token_indexes
 from core.demo import DemoContext
 from core.registry import demo_loader
 
 from .models import (
     Client,
+    ClientIdentityToken,
     ClientStatus,
     ClientStatusChange,
     Consent,
@@ -156,7 +157,7 @@ def load(ctx: DemoContext) -> None:
         client.phone_index = blind_index("phone", phone)
         client.name_index = blind_index("name", name)
         clients.append(client)
-        extras.append({"peer": peer, "female": female})
+        extras.append({"peer": peer, "female": female, "name": name, "nickname": nickname})
     # Erase a few identities (the pseudonymous records and counts stay).
     for client in rng.sample(clients, max(1, len(clients) // 50)):
         client.wrapped_key = None
@@ -171,6 +172,15 @@ def load(ctx: DemoContext) -> None:
         for c in clients:
             c.pk = by_code[c.short_code]
 
+    ClientIdentityToken.objects.bulk_create(
+        [
+            ClientIdentityToken(client_id=client.pk, index=index)
+            for client, extra in zip(clients, extras)
+            if not client.erased_at
+            for index in sorted(name_token_indexes(extra["name"], extra["nickname"]))
+        ],
+        batch_size=1000,
+    )
     through = Client.population_groups.through
     links = []
     histories: list[ClientStatusChange] = []

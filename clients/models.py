@@ -146,6 +146,21 @@ class Client(models.Model):
         return bool(self.wrapped_key) and bool(self.identity_blob)
 
 
+class ClientIdentityToken(models.Model):
+    """Blind indexes of the identifying stretches of a client's name and nickname
+    (core.crypto.name_token_indexes), so that free text meant to be shared (a safety
+    alert) can be checked against every client's name without decrypting anyone.
+    Rewritten with the identity; deleted on erasure."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="identity_tokens")
+    index = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "index"], name="uniq_client_identity_token")
+        ]
+
+
 class ClientStatusChange(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_history")
     status = models.CharField(max_length=20, choices=ClientStatus.choices)

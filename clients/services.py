@@ -16,12 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_view
-from core.crypto import DecryptionError, EncryptedIdentity, blind_index, normalise_phone
+from core.crypto import (
+    DecryptionError,
+    EncryptedIdentity,
+    blind_index,
+    name_token_indexes,
+    normalise_phone,
+)
 from core.registry import run_erasure_hooks
 
 from . import queries
 from .models import (
     Client,
+    ClientIdentityToken,
     ClientStatus,
     ClientStatusChange,
     Consent,
@@ -81,6 +88,17 @@ def _apply_identity(client: Client, fields: dict[str, str]) -> None:
         )
     client.phone_index = blind_index("phone", fields["phone"])
     client.name_index = blind_index("name", fields["name"])
+
+
+def store_identity_tokens(client: Client, fields: dict[str, str]) -> None:
+    """Replace the client's name-token blind indexes (the client must be saved)."""
+    ClientIdentityToken.objects.filter(client=client).delete()
+    ClientIdentityToken.objects.bulk_create(
+        [
+            ClientIdentityToken(client=client, index=index)
+            for index in sorted(name_token_indexes(fields["name"], fields["nickname"]))
+        ]
+    )
 
 
 def _is_minor(birth_year: int, on: date) -> bool:
@@ -154,6 +172,7 @@ def client_register(
     fields = identity_fields(name=name, nickname=nickname, phone=phone, notes=notes)
     _apply_identity(client, fields)
     client.save()
+    store_identity_tokens(client, fields)
     client.population_groups.set(list(population_groups))
     ClientStatusChange.objects.create(
         client=client, status=ClientStatus.ACTIVE, changed_on=today, changed_by=actor
@@ -233,6 +252,8 @@ def client_update(
             _apply_identity(client, fields)
             changed += [k for k in IDENTITY_FIELDS if before.get(k, "") != fields[k]]
     client.save()
+    if identity is not None and ("name" in changed or "nickname" in changed):
+        store_identity_tokens(client, fields)
     groups = set(population_groups)
     if groups != set(client.population_groups.all()):
         client.population_groups.set(groups)
@@ -356,6 +377,7 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
         ]
     )
     UnmaskGrant.objects.filter(client=client).delete()
+    ClientIdentityToken.objects.filter(client=client).delete()
     # Free text about the client elsewhere may identify them: blank it too, here and
     # in the apps that registered an erasure hook (referrals, safety).
     ClientStatusChange.objects.filter(client=client).update(note="")

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -104,6 +105,29 @@ def blind_index(kind: str, value: str) -> str:
         return ""
     digest = hmac.new(blind_index_key(), f"{kind}:{normalised}".encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text (letters and digits; punctuation splits)."""
+    return re.findall(r"\w+", fold(text))
+
+
+def name_token_indexes(name: str, nickname: str = "") -> set[str]:
+    """Blind indexes ("name" kind) of the stretches of a name or nickname that identify a
+    person when written in free text: the full name, every ending that keeps the given
+    name ("thi lan", "van thi lan"), family + given name, the given name alone, and the
+    full nickname. Free text is screened by folding its n-grams the same way
+    (`blind_index("name", gram)`), so names are compared without decrypting anyone."""
+    grams: set[str] = set()
+    parts = words(name)
+    if parts:
+        grams.update(" ".join(parts[i:]) for i in range(len(parts)))
+        if len(parts) >= 3:
+            grams.add(f"{parts[0]} {parts[-1]}")
+    nick = words(nickname)
+    if nick:
+        grams.add(" ".join(nick))
+    return {blind_index("name", g) for g in grams}
 
 
 class EncryptedIdentity:

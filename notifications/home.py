@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.registry import home_panel, nav_item
 
-from . import queries
+from . import live, queries
 
 nav_item(95, _("Notifications"), "notifications:list", set())
 
 
 @home_panel(15, "notifications/_home_unread.html")
 def unread_panel(request: HttpRequest) -> dict[str, Any] | None:
-    unread = list(queries.unread_for(request.user)[:5])
+    unread = live.render(queries.unread_for(request.user)[:5])
     if not unread:
         return None
     return {"items": unread, "count": queries.unread_for(request.user).count()}

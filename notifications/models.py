@@ -15,6 +15,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # "<kind>:<id>" of the record this notification is about, when its text is rendered
+    # live from that record (notifications.live) instead of being copied into `body`:
+    # withdrawing or erasing the record then removes the text from every notification.
+    ref = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -23,6 +27,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    # Set by notifications.live.render for display (the record's text, live).
+    live_title: str
+    live_body: str
 
     def __str__(self) -> str:
         return self.title

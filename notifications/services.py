@@ -15,14 +15,20 @@ logger = logging.getLogger("caunoi.notifications")
 
 
 @transaction.atomic
-def notify(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+def notify(
+    *, user: Any, kind: str, title: str, body: str = "", url: str = "", ref: str = ""
+) -> Notification:
     """Notify one user in-app, then through every configured channel.
+
+    With `ref` (notifications.live.ref_for), the text is not stored: `title` is a generic
+    line and the notification shows the referenced record's text live, so withdrawing or
+    erasing that record removes it from every notification.
 
     Notifications never carry client codes (short code, UIC) or any other client-identifying
     data: they can leave the app through channels (SMS, Zalo, e-mail) and show on lock
     screens. Use a referral code or an opaque link instead."""
     notification = Notification.objects.create(
-        user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]
+        user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300], ref=ref
     )
     for send in channels.configured():
         try:

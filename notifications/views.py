@@ -8,15 +8,14 @@ from django.views.decorators.http import require_POST
 
 from core.paging import paginate
 
-from . import queries, services
+from . import live, queries, services
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     page_obj = paginate(request, queries.notifications_for(request.user))
-    return render(
-        request, "notifications/list.html", {"items": page_obj.object_list, "page_obj": page_obj}
-    )
+    items = live.render(page_obj.object_list)
+    return render(request, "notifications/list.html", {"items": items, "page_obj": page_obj})
 
 
 @login_required

@@ -7,4 +7,4 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety")
 
     def ready(self) -> None:
-        from . import demo, erasure, home  # noqa: F401  (registers loaders, hooks, panels)
+        from . import demo, erasure, home, tasks  # noqa: F401  (loaders, hooks, panels, renderers)

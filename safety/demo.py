@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from core.demo import DemoContext
 from core.registry import demo_loader
 
@@ -46,6 +48,8 @@ def load(ctx: DemoContext) -> None:
     for i in range(36):
         via_hotline = i % 6 == 5
         actor, group = recorders[i % len(recorders)]
+        if via_hotline:  # the hotline records in its own province (Quảng Ninh)
+            group = ctx.groups["qn_halong"]
         province = group.support_model.province
         commune = group.communes.first()
         group_clients = clients_by_group.get(group.pk, [])
@@ -92,7 +96,7 @@ def load(ctx: DemoContext) -> None:
         protections=["health", "counselling"],
         details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
     )
-    services.alert_publish(
+    first = services.alert_submit(
         actor=users["dongdang"],
         incident=recent,
         subject="vehicle",
@@ -107,9 +111,10 @@ def load(ctx: DemoContext) -> None:
         issued_on=today - timedelta(days=2),
         expires_on=today + timedelta(days=28),
     )
+    services.alert_approve(actor=users["truongnhom"], alert=first)
     old = next((i for i in incidents if i.consent_alert and i.peer_group_id == halong.pk), None)
     if old is not None:
-        services.alert_publish(
+        past = services.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="place",
@@ -120,7 +125,13 @@ def load(ctx: DemoContext) -> None:
             issued_on=today - timedelta(days=200),
             expires_on=today - timedelta(days=140),
         )
-        withdrawn = services.alert_publish(
+        # Approved back then (an expired alert can no longer be approved today).
+        SafetyAlert.objects.filter(pk=past.pk).update(
+            status=SafetyAlert.Status.PUBLISHED,
+            approved_by=users["dieuphoi"],
+            approved_at=timezone.now() - timedelta(days=200),
+        )
+        withdrawn = services.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="person",
@@ -130,13 +141,15 @@ def load(ctx: DemoContext) -> None:
             issued_on=today - timedelta(days=20),
             expires_on=today + timedelta(days=10),
         )
+        services.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
         services.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
     hue = next(
         (i for i in incidents if i.consent_alert and i.peer_group_id == ctx.groups["hue_1"].pk),
         None,
     )
     if hue is not None:
-        services.alert_publish(
+        # Left waiting for a Huế group leader or coordinator to approve it.
+        services.alert_submit(
             actor=users["dongdanghue"],
             incident=hue,
             subject="place",

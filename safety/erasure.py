@@ -1,5 +1,7 @@
 """Erasing a client destroys the data key of their incidents' private accounts: what
-happened can no longer be read, while the incident still counts (type, perpetrator)."""
+happened can no longer be read, while the incident still counts (type, perpetrator).
+The alerts written from their incidents are withdrawn and lose their text, which also
+removes it from every notification (they render it live)."""
 
 from __future__ import annotations
 
@@ -13,3 +15,10 @@ from .models import Incident
 @erasure_hook
 def erase_incident_accounts(client: Any) -> None:
     Incident.objects.filter(client=client).update(wrapped_key=None, details_blob=None)
+
+
+@erasure_hook
+def erase_alert_texts(client: Any) -> None:
+    from .services import alerts_erase_for_client
+
+    alerts_erase_for_client(client)

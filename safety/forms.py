@@ -97,10 +97,23 @@ class IncidentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, user: Any, reported_via_choices: list[Any], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        reported_via_choices: list[Any],
+        provinces: list[str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         _area_fields(self)
+        if provinces is not None:
+            # Only the recorder's own area (safety.services._check_recorder_scope).
+            _f(self, "province").queryset = Province.objects.filter(pk__in=provinces)
+            _f(self, "commune").queryset = Commune.objects.filter(
+                province_id__in=provinces
+            ).select_related("province")
         _f(self, "reported_via").choices = reported_via_choices
         if len(reported_via_choices) == 1:
             self.fields["reported_via"].initial = reported_via_choices[0][0]
@@ -178,6 +191,17 @@ class AlertForm(forms.ModelForm):
         if province and commune and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the chosen province."))
         return data
+
+
+class AlertDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the author"),
+        max_length=200,
+        required=False,
+        help_text=format_lazy(
+            "{} {}", _("Optional: what to change before writing the alert again."), NO_NAMES
+        ),
+    )
 
 
 class AlertWithdrawForm(forms.Form):

@@ -36,6 +36,7 @@ nav_item(
 @home_panel(5, "safety/_home_alerts.html")
 def alerts_panel(request: HttpRequest) -> dict[str, Any] | None:
     alerts = list(queries.active_alerts_for(request.user)[:5])
-    if not alerts:
+    to_review = list(queries.pending_for_review(request.user)[:5])
+    if not alerts and not to_review:
         return None
-    return {"alerts": alerts}
+    return {"alerts": alerts, "to_review": to_review}

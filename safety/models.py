@@ -190,7 +190,19 @@ class IncidentProtection(models.Model):
 
 class SafetyAlert(models.Model):
     """A short warning shared with the peer groups of a province. Written on its own:
-    it never copies the incident's text and never names or describes the victim."""
+    it never copies the incident's text and never names or describes the victim.
+
+    It goes out only once a second person approved it: written (pending) → approved by
+    a group leader or coordinator who is not its author (published, the province is
+    notified) → withdrawn. A pending alert can be declined. Withdrawing, declining or
+    erasing the victim's identity blanks the headline and warning: notifications render
+    the alert's text live from this row, so the text is gone from them too."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        PUBLISHED = "published", _("Published")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Subject(models.TextChoices):
         PERSON = "person", _("Dangerous person")
@@ -217,9 +229,24 @@ class SafetyAlert(models.Model):
     )
     issued_on = models.DateField(_("date"))
     expires_on = models.DateField(_("expires on"))
+    # The author (who wrote and submitted it); the approver is the second person.
     published_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Why a reviewer declined it, shown to the author (no names: see the form).
+    review_note = models.CharField(_("reviewer's note"), max_length=200, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -244,4 +271,16 @@ class SafetyAlert(models.Model):
         from django.utils import timezone
 
         today = today or timezone.localdate()
-        return self.withdrawn_at is None and self.expires_on >= today
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.withdrawn_at is None
+            and self.expires_on >= today
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def text_removed(self) -> bool:
+        return self.status in (self.Status.WITHDRAWN, self.Status.DECLINED)

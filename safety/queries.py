@@ -50,15 +50,30 @@ def get_incident(user: Any, public_id: Any) -> Incident:
     )
 
 
+def publish_provinces(user: Any) -> set[str]:
+    """Provinces the user works in, where they may record incidents and write alerts:
+    those of their peer groups' models and of the models they coordinate."""
+    provinces = set(scope.peer_group_provinces(user))
+    provinces |= set(
+        SupportModel.objects.filter(
+            pk__in=scope.support_model_ids(user, Role.COORDINATOR)
+        ).values_list("province_id", flat=True)
+    )
+    return provinces
+
+
 def alertable_incidents(user: Any) -> QuerySet[Incident]:
     """Incidents the user may publish an alert from: consent given, a publishing role,
-    and the incident is the user's group's or in a model the user coordinates."""
+    the incident is the user's group's or in a model the user coordinates, and it lies
+    in a province the user works in."""
     if not scope.has_role(user, *PUBLISH_ROLES):
         return Incident.objects.none()
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user, Role.COORDINATOR)
     return incidents_for(user).filter(
-        Q(peer_group_id__in=groups) | Q(support_model_id__in=models), consent_alert=True
+        Q(peer_group_id__in=groups) | Q(support_model_id__in=models),
+        consent_alert=True,
+        province_id__in=publish_provinces(user),
     )
 
 
@@ -101,17 +116,86 @@ def alert_provinces(user: Any) -> set[str] | None:
     return provinces
 
 
+def _area_coordinator_provinces(user: Any) -> set[str]:
+    return set(
+        SupportModel.objects.filter(
+            pk__in=scope.support_model_ids(user, Role.COORDINATOR)
+        ).values_list("province_id", flat=True)
+    )
+
+
+def _reviewer_q(user: Any) -> Q:
+    """Alerts the user reviews: from incidents of a group they lead or of a model they
+    coordinate."""
+    return Q(incident__peer_group_id__in=scope.peer_group_ids(user, Role.GROUP_LEADER)) | Q(
+        incident__support_model_id__in=scope.support_model_ids(user, Role.COORDINATOR)
+    )
+
+
 def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+    """Published (and withdrawn) alerts of the user's provinces; alerts waiting for
+    approval or declined only for their author, their reviewers and the area's
+    coordinators. The author always finds their own alert (never a 404)."""
     provinces = alert_provinces(user)
     qs = SafetyAlert.objects.select_related("province", "commune")
-    if provinces is None:
-        return qs
-    return qs.filter(province_id__in=provinces)
+    shown = Q(status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN])
+    if provinces is not None:
+        shown &= Q(province_id__in=provinces)
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(published_by=user) | _reviewer_q(user)
+        shown |= Q(province_id__in=_area_coordinator_provinces(user))
+    return qs.filter(shown)
+
+
+def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
+    """Alerts waiting for this user's approval (not their own)."""
+    if not scope.has_role(user, Role.GROUP_LEADER, Role.COORDINATOR):
+        return SafetyAlert.objects.none()
+    return (
+        SafetyAlert.objects.filter(_reviewer_q(user), status=SafetyAlert.Status.PENDING)
+        .exclude(published_by=user)
+        .select_related("province", "commune")
+        .order_by("created_at", "id")
+    )
+
+
+def alert_approvers(alert: SafetyAlert) -> list[Any]:
+    """Who may approve: the leaders of the incident's peer group and the coordinators
+    of its support model (active grants), never the author."""
+    from accounts.models import Grant
+
+    incident = alert.incident
+    if incident is None:
+        return []
+    cond = Q(role=Role.COORDINATOR, support_model_id=incident.support_model_id)
+    if incident.peer_group_id:
+        cond |= Q(role=Role.GROUP_LEADER, peer_group_id=incident.peer_group_id)
+    grants = (
+        Grant.objects.filter(cond, active=True, user__is_active=True)
+        .exclude(user_id=alert.published_by_id)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users: dict[int, Any] = {}
+    for grant in grants:
+        users.setdefault(grant.user_id, grant.user)
+    return list(users.values())
+
+
+def can_approve(user: Any, alert: SafetyAlert) -> bool:
+    """A leader of the incident's group or a coordinator of its model, not the author."""
+    if alert.status != SafetyAlert.Status.PENDING or alert.published_by_id == user.pk:
+        return False
+    if alert.incident_id is None:
+        return False
+    return SafetyAlert.objects.filter(_reviewer_q(user), pk=alert.pk).exists()
 
 
 def active(qs: QuerySet[SafetyAlert], today: date | None = None) -> QuerySet[SafetyAlert]:
     today = today or timezone.localdate()
-    return qs.filter(withdrawn_at__isnull=True, expires_on__gte=today)
+    return qs.filter(
+        status=SafetyAlert.Status.PUBLISHED, withdrawn_at__isnull=True, expires_on__gte=today
+    )
 
 
 def active_alerts_for(user: Any) -> QuerySet[SafetyAlert]:
@@ -123,14 +207,17 @@ def get_alert(user: Any, public_id: Any) -> SafetyAlert:
 
 
 def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
-    """The publisher, or a coordinator/peer who may see the incident it came from."""
-    if alert.withdrawn_at is not None or not scope.has_role(user, *PUBLISH_ROLES):
+    """The area's coordinators (any model in the alert's province) always; the author
+    while the province is still theirs; the reviewers of the incident."""
+    if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
         return False
-    if alert.published_by_id == user.pk:
+    if not scope.has_role(user, *PUBLISH_ROLES):
+        return False
+    if alert.province_id in _area_coordinator_provinces(user):
         return True
-    if alert.incident_id is None:
-        return False
-    return incidents_for(user).filter(pk=alert.incident_id).exists()
+    if alert.published_by_id == user.pk and alert.province_id in publish_provinces(user):
+        return True
+    return SafetyAlert.objects.filter(_reviewer_q(user), pk=alert.pk).exists()
 
 
 # --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
@@ -200,8 +287,9 @@ def alerts_issued(
     end: date | None = None,
     province_codes: set[str] | None = None,
 ) -> QuerySet[SafetyAlert]:
-    """Alerts issued in the period (withdrawn ones included: they were issued)."""
-    qs = SafetyAlert.objects.all()
+    """Alerts issued in the period: approved ones (withdrawn ones included: they went
+    out); never one still waiting, declined or withdrawn before approval."""
+    qs = SafetyAlert.objects.filter(approved_at__isnull=False)
     if start:
         qs = qs.filter(issued_on__gte=start)
     if end:

@@ -13,7 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record, audit_view
 from core.crypto import EncryptedIdentity
@@ -22,6 +24,30 @@ from geo.text import fold
 from programs.models import Organisation, PeerGroup
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
+
+
+def _check_recorder_scope(
+    *, actor: Any, peer_group: PeerGroup | None, hotline: Organisation | None, province: Any
+) -> None:
+    """An incident is recorded within the recorder's own area: a peer group records in
+    its model's province, a hotline in its province (any province for a national one)."""
+    from accounts import scope
+    from accounts.models import Role
+
+    if peer_group is not None:
+        if peer_group.pk not in scope.peer_group_ids(actor):
+            raise ValidationError(_("You can only record incidents for your own peer group."))
+        if province.pk != peer_group.support_model.province_id:
+            raise ValidationError(
+                {"province": _("Record an incident in your peer group's province only.")}
+            )
+    elif hotline is not None:
+        if hotline.pk not in scope.organisation_ids(actor, Role.HOTLINE):
+            raise ValidationError(_("You can only record incidents for your own hotline."))
+        if hotline.province_id and province.pk != hotline.province_id:
+            raise ValidationError(
+                {"province": _("Record an incident in your hotline's province only.")}
+            )
 
 
 @transaction.atomic
@@ -49,6 +75,7 @@ def incident_record(
     model (whose coordinators may see it) follows the group, else the client's group."""
     if peer_group is None and hotline is None:
         raise ValidationError(_("An incident is recorded by a peer group or by a hotline."))
+    _check_recorder_scope(actor=actor, peer_group=peer_group, hotline=hotline, province=province)
     codes = sorted(set(violence_types))
     types = list(ViolenceType.objects.filter(code__in=codes))
     if not types or len(types) != len(codes):
@@ -197,8 +224,63 @@ def _overlaps(text: str, private: str) -> bool:
     return any(" ".join(a[i : i + 5]) in grams for i in range(len(a) - 4))
 
 
+def _alert_text_errors(
+    *, incident: Incident | None, headline: str, warning: str
+) -> dict[str, list[str]]:
+    """Why the alert's text may not be shared, per field ({} when it may). It may not
+    repeat the private account or the client's code, name a person (the victim or any
+    registered client, through the blind indexes) or give a phone number."""
+    from .screening import screen_alert
+
+    errors: dict[str, list[str]] = {}
+    fields = {"headline": headline, "warning": warning}
+    victim = incident.client if incident is not None else None
+    if victim is not None:
+        for field, text in fields.items():
+            if fold(victim.short_code) in fold(text):
+                errors.setdefault(field, []).append(
+                    _("Remove the client's code: an alert never names the person who was hurt.")
+                )
+    for finding in screen_alert(fields=fields, victim=victim):
+        errors.setdefault(finding.field, []).append(finding.message())
+    if incident is not None and incident.wrapped_key:
+        private = EncryptedIdentity.open(
+            incident.wrapped_key, incident.details_blob, incident.crypto_context
+        ).get("details", "")
+        for field, text in fields.items():
+            if _overlaps(text, private):
+                errors.setdefault(field, []).append(
+                    _(
+                        "The warning repeats the private report. Write it in your own words "
+                        "and leave out anything about the person who was hurt."
+                    )
+                )
+    return errors
+
+
+def _notify_alert(alert: SafetyAlert, users: Iterable[Any], *, kind: str, title: Promise) -> None:
+    """Tell users about the alert by reference: the stored notification has a generic
+    title only; its text is rendered live from the alert (notifications.live)."""
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    from notifications.live import ref_for
+    from notifications.services import notify
+
+    url = reverse("safety:alert_detail", args=[alert.public_id])
+    for user in users:
+        with override(user.language or "vi"):
+            notify(
+                user=user,
+                kind=kind,
+                title=str(title),
+                url=url,
+                ref=ref_for("safety.alert", alert.pk),
+            )
+
+
 @transaction.atomic
-def alert_publish(
+def alert_submit(
     *,
     actor: Any,
     incident: Incident,
@@ -210,9 +292,11 @@ def alert_publish(
     expires_on: date,
     commune: Any = None,
 ) -> SafetyAlert:
-    """Publish a warning from an incident whose reporter consented to an alert. The text
-    is the publisher's own: it may not repeat the private account or the client's code."""
-    from .queries import alertable_incidents
+    """Write a warning from an incident whose reporter consented to an alert. It waits
+    for a second person's approval (alert_approve) before anyone else sees it. The text
+    is the author's own: it may not repeat the private account, name anyone or give a
+    phone number (errors per field, saying what to remove)."""
+    from .queries import alert_approvers, alertable_incidents
 
     if not incident.consent_alert:
         raise ValidationError(_("The person who reported this incident did not agree to an alert."))
@@ -226,20 +310,9 @@ def alert_publish(
         raise ValidationError({"expires_on": _("The expiry date must be after the alert date.")})
     if commune is not None and commune.province_id != province.pk:
         raise ValidationError({"commune": _("This commune is not in the chosen province.")})
-    text = f"{headline}\n{warning}"
-    if incident.client is not None and fold(incident.client.short_code) in fold(text):
-        raise ValidationError(_("The warning must not contain the client's code."))
-    if incident.wrapped_key:
-        private = EncryptedIdentity.open(
-            incident.wrapped_key, incident.details_blob, incident.crypto_context
-        ).get("details", "")
-        if _overlaps(text, private):
-            raise ValidationError(
-                _(
-                    "The warning repeats the private report. Write it in your own words and "
-                    "leave out anything about the person who was hurt."
-                )
-            )
+    errors = _alert_text_errors(incident=incident, headline=headline, warning=warning)
+    if errors:
+        raise ValidationError(errors)
     alert = SafetyAlert.objects.create(
         incident=incident,
         subject=subject,
@@ -250,13 +323,54 @@ def alert_publish(
         issued_on=issued_on,
         expires_on=expires_on,
         published_by=actor,
+        status=SafetyAlert.Status.PENDING,
     )
     audit_record(
         actor=actor,
-        action="alert.publish",
+        action="alert.submit",
         obj=alert,
         changes={"subject": subject, "province": province.pk, "expires_on": str(expires_on)},
     )
+    reviewers = alert_approvers(alert)
+    _notify_alert(
+        alert,
+        reviewers,
+        kind="safety.alert_review",
+        title=gettext_lazy("A safety alert is waiting for your approval"),
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_approve(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+    """A second person (a leader of the incident's group or a coordinator of its model,
+    never the author) approves a pending alert: it is published and the province is
+    told. The text is screened again (a client may have been registered since)."""
+    from .queries import can_approve
+
+    alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != SafetyAlert.Status.PENDING:
+        raise ValidationError(_("This alert is no longer waiting for approval."))
+    if not can_approve(actor, alert):
+        raise ValidationError(
+            _("Only a group leader or coordinator who did not write it can approve it.")
+        )
+    if alert.expires_on < timezone.localdate():
+        raise ValidationError(
+            _("This alert has already expired. Decline it; the author can write a new one.")
+        )
+    errors = _alert_text_errors(
+        incident=alert.incident, headline=alert.headline, warning=alert.warning
+    )
+    if errors:
+        raise ValidationError(
+            _("This alert cannot be published as written: decline it with a note for the author.")
+        )
+    alert.status = SafetyAlert.Status.PUBLISHED
+    alert.approved_by = actor
+    alert.approved_at = timezone.now()
+    alert.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(actor=actor, action="alert.publish", obj=alert, changes={"status": "published"})
     from django_q.tasks import async_task
 
     alert_id = alert.pk
@@ -264,12 +378,62 @@ def alert_publish(
     return alert
 
 
+def _remove_text(alert: SafetyAlert) -> None:
+    alert.headline = ""
+    alert.warning = ""
+
+
+@transaction.atomic
+def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAlert:
+    """A reviewer declines a pending alert: its text is removed (it may name someone) and
+    the author is told, with the reviewer's note."""
+    from .queries import can_approve
+
+    alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != SafetyAlert.Status.PENDING:
+        raise ValidationError(_("This alert is no longer waiting for approval."))
+    if not can_approve(actor, alert):
+        raise ValidationError(
+            _("Only a group leader or coordinator who did not write it can decline it.")
+        )
+    _remove_text(alert)
+    alert.status = SafetyAlert.Status.DECLINED
+    alert.review_note = note.strip()[:200]
+    alert.save(update_fields=["headline", "warning", "status", "review_note"])
+    audit_record(
+        actor=actor, action="alert.decline", obj=alert, changes={"has_note": bool(note.strip())}
+    )
+    _notify_alert(
+        alert,
+        [alert.published_by],
+        kind="safety.alert_declined",
+        title=gettext_lazy("Your safety alert was declined"),
+    )
+    return alert
+
+
 @transaction.atomic
 def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
-    if alert.withdrawn_at is not None:
+    """Withdraw a published (or still pending) alert. Its text is removed from the alert
+    and so from every notification, which render it live."""
+    alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
         raise ValidationError(_("This alert was already withdrawn."))
+    _remove_text(alert)
+    alert.status = SafetyAlert.Status.WITHDRAWN
     alert.withdrawn_at = timezone.now()
     alert.withdrawn_by = actor
-    alert.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    alert.save(update_fields=["headline", "warning", "status", "withdrawn_at", "withdrawn_by"])
     audit_record(actor=actor, action="alert.withdraw", obj=alert, reason=reason.strip()[:200])
     return alert
+
+
+def alerts_erase_for_client(client: Any) -> int:
+    """On the victim's identity erasure (an erasure hook, inside client_erase): the
+    alerts written from their incidents lose their text and stop being shown."""
+    alerts = SafetyAlert.objects.filter(incident__client=client)
+    now = timezone.now()
+    alerts.filter(status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED]).update(
+        status=SafetyAlert.Status.WITHDRAWN, withdrawn_at=now
+    )
+    return alerts.update(headline="", warning="")

@@ -2,8 +2,9 @@
 
 `alert_notify` is enqueued on commit when a safety alert is published: it tells the
 peer educators and group leaders of the peer groups in the alert's province, and the
-coordinators of support models there. The notification carries only the alert's own
-headline and warning (written to be shared), never anything from the incident."""
+coordinators of support models there. The notification stores no alert text: it refers
+to the alert (notifications.live) and shows its headline and warning live, so withdrawing
+the alert or erasing the victim's identity removes the text from every notification."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Grant, Role, User
+from notifications.live import live_renderer, ref_for
 from notifications.services import notify
 
 from .models import SafetyAlert
@@ -24,7 +26,7 @@ logger = logging.getLogger("caunoi.safety")
 
 def alert_recipients(alert: SafetyAlert) -> list[User]:
     """Users to tell: peers and leaders of groups in the province, coordinators of models
-    there (active grants, each user once, the publisher left out)."""
+    there (active grants, each user once, the author and the approver left out)."""
     grants = (
         Grant.objects.filter(active=True, user__is_active=True)
         .filter(
@@ -34,7 +36,7 @@ def alert_recipients(alert: SafetyAlert) -> list[User]:
             )
             | Q(role=Role.COORDINATOR, support_model__province_id=alert.province_id)
         )
-        .exclude(user_id=alert.published_by_id)
+        .exclude(user_id__in=[alert.published_by_id, alert.approved_by_id or 0])
         .select_related("user")
         .order_by("user_id")
     )
@@ -56,10 +58,30 @@ def alert_notify(alert_id: int) -> int:
             notify(
                 user=user,
                 kind="safety.alert",
-                title=_("Safety alert: %(headline)s") % {"headline": alert.headline},
-                body=alert.warning,
+                title=_("Safety alert"),
                 url=url,
+                ref=ref_for("safety.alert", alert.pk),
             )
         sent += 1
     logger.info("safety alert notified alert=%s users=%s", alert.pk, sent)
     return sent
+
+
+@live_renderer("safety.alert")
+def alert_texts(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What a notification about an alert shows now: its headline and warning while it
+    is published; only its state once it waits, was declined or was withdrawn."""
+    shown: dict[int, tuple[str, str]] = {}
+    for alert in SafetyAlert.objects.filter(pk__in=ids):
+        if alert.status == SafetyAlert.Status.PUBLISHED:
+            shown[alert.pk] = (
+                _("Safety alert: %(headline)s") % {"headline": alert.headline},
+                alert.warning,
+            )
+        elif alert.status == SafetyAlert.Status.PENDING:
+            shown[alert.pk] = (_("A safety alert is waiting for approval"), "")
+        elif alert.status == SafetyAlert.Status.DECLINED:
+            shown[alert.pk] = (_("Safety alert declined"), alert.review_note)
+        else:
+            shown[alert.pk] = (_("Safety alert withdrawn"), "")
+    return shown

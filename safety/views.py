@@ -19,8 +19,14 @@ from core.paging import paginate
 from programs.models import Organisation, PeerGroup
 
 from . import queries, services
-from .forms import AlertForm, AlertWithdrawForm, IncidentForm, protection_referral_form
-from .models import Incident, IncidentProtection
+from .forms import (
+    AlertDeclineForm,
+    AlertForm,
+    AlertWithdrawForm,
+    IncidentForm,
+    protection_referral_form,
+)
+from .models import Incident, IncidentProtection, SafetyAlert
 
 RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
 ALERT_READERS = (
@@ -88,6 +94,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         user=request.user,
         reported_via_choices=via,
+        provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -223,7 +230,7 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            alert = services.alert_publish(
+            alert = services.alert_submit(
                 actor=request.user,
                 incident=incident,
                 subject=data["subject"],
@@ -237,7 +244,13 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Alert published."))
+            messages.success(
+                request,
+                _(
+                    "Alert sent for approval: it goes out once a group leader or "
+                    "coordinator approves it."
+                ),
+            )
             return redirect("safety:alert_detail", public_id=alert.public_id)
     return render(request, "safety/alert_form.html", {"form": form, "incident": incident})
 
@@ -248,10 +261,22 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = queries.alerts_for(request.user)
     active = queries.active(alerts).order_by("-issued_on", "-id")
     inactive_ids = alerts.exclude(pk__in=active.values("pk"))
+    waiting = queries.pending_for_review(request.user)
+    own = alerts.filter(
+        published_by=request.user,
+        status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
+    ).order_by("-created_at")
     return render(
         request,
         "safety/alert_list.html",
-        {"active": active[:100], "past": inactive_ids.order_by("-issued_on", "-id")[:30]},
+        {
+            "active": active[:100],
+            "past": inactive_ids.filter(
+                status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN]
+            ).order_by("-issued_on", "-id")[:30],
+            "to_review": waiting[:50],
+            "own": own.exclude(pk__in=waiting.values("pk"))[:30],
+        },
     )
 
 
@@ -259,6 +284,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, *ALERT_READERS)
     alert = queries.get_alert(request.user, public_id)
+    return _alert_page(request, alert)
+
+
+def _alert_page(
+    request: HttpRequest, alert: Any, decline_form: AlertDeclineForm | None = None
+) -> HttpResponse:
     return render(
         request,
         "safety/alert_detail.html",
@@ -266,9 +297,47 @@ def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "alert": alert,
             "is_active": alert.is_active(),
             "can_withdraw": queries.can_withdraw(request.user, alert),
+            "can_approve": queries.can_approve(request.user, alert),
             "withdraw_form": AlertWithdrawForm(),
+            "decline_form": decline_form or AlertDeclineForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
+    alert = queries.get_alert(request.user, public_id)
+    if not queries.can_approve(request.user, alert):
+        raise Http404
+    try:
+        services.alert_approve(actor=request.user, alert=alert)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Alert approved and published."))
+    return redirect("safety:alert_detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
+    alert = queries.get_alert(request.user, public_id)
+    if not queries.can_approve(request.user, alert):
+        raise Http404
+    form = AlertDeclineForm(request.POST)
+    if not form.is_valid():
+        return _alert_page(request, alert, decline_form=form)
+    try:
+        services.alert_decline(actor=request.user, alert=alert, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _alert_page(request, alert, decline_form=form)
+    messages.success(request, _("Alert declined. The author was told."))
+    return redirect("safety:alert_detail", public_id=public_id)
 
 
 @login_required
@@ -280,6 +349,11 @@ def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
         raise Http404
     form = AlertWithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    services.alert_withdraw(actor=request.user, alert=alert, reason=reason)
-    messages.success(request, _("Alert withdrawn."))
+    try:
+        services.alert_withdraw(actor=request.user, alert=alert, reason=reason)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Alert withdrawn."))
     return redirect("safety:alert_detail", public_id=public_id)

@@ -10,9 +10,8 @@ from django.utils import translation
 
 from audit.models import AuditEntry
 from referrals.queries import NOT_AVAILABLE
-from safety import queries
 from safety.forms import AlertForm, AlertWithdrawForm, IncidentForm
-from safety.models import SafetyAlert
+from safety.models import Incident, SafetyAlert
 
 from .conftest import make_client
 from .test_alerts import _alert, _form, _incident
@@ -86,15 +85,14 @@ def test_it_refuses_a_publisher_who_cannot_see_the_incident(world, english):
     assert _alert(world, incident=incident, actor=world.coordinator).province == world.qn
 
 
-def test_it_publishes_in_the_incidents_province_when_the_group_works_elsewhere(world):
-    incident = _incident(world, province=world.hue, commune=world.thuan_hoa)
-    form = AlertForm(user=world.peer, incident=incident)
-    assert list(form.fields["province"].queryset) == [world.hue]
-    with pytest.raises(ValidationError):
-        _alert(world, incident=incident, province=world.qn, commune=world.ha_long)
-    alert = _alert(world, incident=incident, province=world.hue, commune=world.thuan_hoa)
-    assert alert.province == world.hue
-    assert queries.alerts_for(world.peer_other_province).filter(pk=alert.pk).exists()
+def test_it_keeps_incidents_and_alerts_in_the_recorders_province(world, english):
+    # Issue 15 item 5: a Quảng Ninh peer recorded an incident in Huế and published there.
+    with pytest.raises(ValidationError) as exc:
+        _incident(world, province=world.hue, commune=world.thuan_hoa)
+    assert exc.value.message_dict["province"] == [
+        "Record an incident in your peer group's province only."
+    ]
+    assert not Incident.objects.exists()
 
 
 # --- 4. One message for client codes ---------------------------------------------------
