@@ -32,28 +32,29 @@ from geo.text import fold
 
 MAX_GRAM = 5
 
-# Honorifics and kinship words used before a person's name (folded).
+# Honorifics and kinship words used before a person's name, as written (lower case,
+# with their diacritics: "ở" is not the Huế "O", "ba" is not "bà").
 HONORIFICS = {
-    "chi",
+    "chị",
     "em",
-    "ban",
+    "bạn",
     "anh",
-    "co",
-    "ba",
-    "ong",
-    "chau",
-    "be",
-    "chu",
-    "di",
-    "bac",
-    "cau",
-    "thim",
-    "mo",
+    "cô",
+    "bà",
+    "ông",
+    "cháu",
+    "bé",
+    "chú",
+    "dì",
+    "bác",
+    "cậu",
+    "thím",
+    "mợ",
     "o",
-    "me",
+    "mẹ",
     "con",
-    "nang",
-    "ma",
+    "nàng",
+    "má",
 }
 # Words after an honorific that are not names, even when capitalised (all-caps text).
 NOT_NAMES = {
@@ -193,8 +194,10 @@ def _phone_findings(field: str, text: str) -> list[Finding]:
 
 def _pattern_findings(field: str, text: str, words: list[tuple[str, int, int]]) -> list[Finding]:
     findings = []
-    for i, (folded, start, _end) in enumerate(words[:-1]):
-        if folded not in HONORIFICS or (i > 0 and words[i - 1][0] in PLACE_WORDS):
+    for i, (_folded, start, end) in enumerate(words[:-1]):
+        if text[start:end].lower() not in HONORIFICS:
+            continue
+        if i > 0 and words[i - 1][0] in PLACE_WORDS:
             continue
         j = i + 1
         while j < len(words) and j - i <= 3:

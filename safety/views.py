@@ -263,7 +263,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     inactive_ids = alerts.exclude(pk__in=active.values("pk"))
     waiting = queries.pending_for_review(request.user)
     own = alerts.filter(
-        published_by=request.user,
+        published_by_id=request.user.pk,
         status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
     ).order_by("-created_at")
     return render(

@@ -1,0 +1,156 @@
+"""Issue 15 item 1: a safety alert never names a victim (nor any registered client), never
+gives a phone number, and says what to remove while keeping what was typed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from clients.models import ClientIdentityToken
+from clients.services import _apply_identity, client_erase, identity_fields, store_identity_tokens
+from core.crypto import EncryptedIdentity
+from safety.models import SafetyAlert
+from safety.screening import screen_alert
+
+from .conftest import make_client
+from .test_alerts import _form, _incident
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_identity(world, code, *, name="", nickname="", phone="", group=None):
+    client = make_client(world, code, group=group)
+    fields = identity_fields(name=name, nickname=nickname, phone=phone)
+    _apply_identity(client, fields)
+    client.save()
+    store_identity_tokens(client, fields)
+    return client
+
+
+@pytest.fixture
+def victim(world):
+    return _with_identity(
+        world, "VV7K2Q", name="Nguyễn Thị Hằng", nickname="Bé Na", phone="0912 345 678"
+    )
+
+
+@pytest.fixture
+def never_decrypt_clients(monkeypatch):
+    """Screening compares blind indexes: opening a client's identity fails the test."""
+    real = EncryptedIdentity.open
+
+    def guarded(wrapped, blob, context):
+        assert not context.startswith("client:"), "a client's identity was decrypted"
+        return real(wrapped, blob, context)
+
+    monkeypatch.setattr(EncryptedIdentity, "open", staticmethod(guarded))
+
+
+def _found(text, victim=None):
+    return [f.fragment for f in screen_alert(fields={"warning": text}, victim=victim)]
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("Chị Hằng bị đánh ở nhà nghỉ", "Chị Hằng"),
+        ("em Thảo bị giữ giấy tờ", "em Thảo"),
+        ("bạn Na không đi được", "bạn Na"),
+        ("gọi số 0912 345 678 nếu cần", "0912 345 678"),
+        ("số +84 912.345.678 hay gọi đêm", "+84 912.345.678"),
+        ("máy 098-765-4321 gọi hẹn", "098-765-4321"),
+        ("Zalo 84987654321", "84987654321"),
+        ("O Lan ở kiệt 12", "O Lan"),
+    ],
+)
+def test_it_finds_phone_numbers_and_name_like_stretches(text, fragment):
+    assert _found(text) == [fragment]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Xe máy Wave đen biển 14B1-123.45 đón khách ở Bãi Cháy",
+        "Người đàn ông khoảng 40 tuổi, xăm rồng trên cổ. Không đi một mình.",
+        "Nhà nghỉ trên đường Bà Triệu, phạt 300.000.000 đồng",
+        "Chị em nên đi theo nhóm, anh ta hay hẹn qua Zalo",
+        "Quán karaoke ở thị xã Ba Đồn ép uống rượu",
+    ],
+)
+def test_it_lets_a_description_of_the_danger_through(world, text):
+    assert _found(text) == []
+
+
+def test_it_finds_the_victims_name_and_nickname_through_blind_indexes(
+    world, victim, never_decrypt_clients
+):
+    assert _found("Thị Hằng bị khách đánh", victim) == ["Thị Hằng"]
+    assert _found("hằng bị khách đánh", victim) == ["hằng"]  # even a lone given name
+    assert _found("NGUYEN THI HANG ở Hạ Long", victim) == ["NGUYEN THI HANG"]
+    assert _found("bé na bị đánh", victim) == ["bé na"]
+    assert _found("gọi 0912345678", victim) == ["0912345678"]
+    # Somebody else's incident: a lone word is too common to refuse nation-wide…
+    assert _found("hằng đêm có xe lạ đến") == []
+    # …but a name of two words or more is refused whoever it belongs to.
+    assert _found("xe của Nguyễn Hằng đón ở chợ") == ["Nguyễn Hằng"]
+
+
+def test_it_finds_any_registered_clients_name_and_phone(world, victim, never_decrypt_clients):
+    other = _with_identity(
+        world, "OT3R9X", name="Trần Văn Bình", phone="0987654321", group=world.hue_group
+    )
+    assert other.pk
+    assert _found("hay đi cùng văn bình, cao gầy", victim) == ["văn bình"]
+    # Digits written without the leading 0 are still compared with every phone.
+    assert _found("nhắn 98 765 4321 để hẹn", victim) == ["98 765 4321"]
+
+
+def test_it_forgets_an_erased_identity(world, victim):
+    assert ClientIdentityToken.objects.filter(client=victim).exists()
+    client_erase(actor=world.coordinator, client=victim, reason="Yêu cầu xóa")
+    assert not ClientIdentityToken.objects.filter(client=victim).exists()
+
+
+def test_it_says_what_to_remove_and_keeps_what_was_typed(world, as_user, victim):
+    incident = _incident(world, client=victim)
+    headline = "Cẩn thận khách đánh Thị Hằng"
+    warning = "Chị Na bị đánh. Gọi 0912.345.678 để biết thêm. Đi theo nhóm."
+    response = as_user(world.peer).post(
+        reverse("safety:alert_create", args=[incident.public_id]),
+        _form(world, headline=headline, warning=warning),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["headline"].value() == headline and form["warning"].value() == warning
+    assert form.errors["headline"] == [
+        "Bỏ “Thị Hằng”: đoạn này giống tên một người. Cảnh báo không bao giờ nêu tên ai, "
+        "nhất là người bị hại; hãy mô tả mối nguy hiểm."
+    ]
+    messages = form.errors["warning"]
+    assert any("“Chị Na”" in m for m in messages)
+    assert any("“0912.345.678”" in m and "số điện thoại" in m for m in messages)
+    assert not SafetyAlert.objects.exists()
+
+
+def test_it_screens_again_on_approval(world, as_user):
+    from safety import services
+
+    incident = _incident(world)
+    alert = services.alert_submit(
+        actor=world.peer,
+        incident=incident,
+        subject="person",
+        headline="Người đàn ông lái taxi",
+        warning="Hay đi cùng Lê Minh Tuấn ở chợ",
+        province=world.qn,
+        issued_on=incident.occurred_on,
+        expires_on=incident.occurred_on.replace(year=incident.occurred_on.year + 1),
+    )
+    # Registered after the alert was written: approval refuses it.
+    _with_identity(world, "LT8M2K", name="Lê Minh Tuấn")
+    response = as_user(world.leader).post(
+        reverse("safety:alert_approve", args=[alert.public_id]), follow=True
+    )
+    assert "không thể phát" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.PENDING
