@@ -40,8 +40,17 @@ class ReferralForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, services: Any, allow_override: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        services: Any,
+        allow_override: bool = False,
+        client: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if client is not None:
+            self._share_fields(client)
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services.select_related("organisation").order_by(
@@ -62,6 +71,39 @@ class ReferralForm(forms.Form):
                     NO_IDENTIFIERS,
                 ),
             )
+
+    def _share_fields(self, client: Any) -> None:
+        """What the sender may show the provider, for this referral only: nothing is
+        ticked by default; it needs the client's consent to share with the provider."""
+        consent_note = _(
+            "Nothing is shared unless you tick it, and only with the client's consent to "
+            "share with this provider on file. The provider always sees the client code "
+            "and the reason."
+        )
+        self.fields["share_population_groups"] = forms.ModelMultipleChoiceField(
+            label=_("Share with the provider: population groups"),
+            queryset=client.population_groups.order_by("order", "code"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=format_lazy(
+                "{} {}", _("Tick only what the client agreed the provider may know."), consent_note
+            ),
+        )
+        self.fields["share_birth_year"] = forms.BooleanField(
+            label=_("Share with the provider: year of birth"), required=False
+        )
+        self.fields["share_gender"] = forms.BooleanField(
+            label=_("Share with the provider: sex and gender identity"), required=False
+        )
+
+    def share_choices(self) -> dict[str, Any]:
+        """The share choices of a valid form, as referral_send takes them."""
+        data = self.cleaned_data
+        return {
+            "share_population_groups": list(data.get("share_population_groups") or []),
+            "share_birth_year": bool(data.get("share_birth_year")),
+            "share_gender": bool(data.get("share_gender")),
+        }
 
 
 class HotlineReferralForm(ReferralForm):

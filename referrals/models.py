@@ -96,6 +96,21 @@ class Referral(models.Model):
     priority = models.PositiveSmallIntegerField(default=2, editable=False)
     note = models.TextField(_("note for the provider"), blank=True)
     override_reason = models.TextField(_("consent override reason"), blank=True)
+    # What the sender chose to show the provider about the client, for this referral, with
+    # the client's consent to share with that provider (nothing by default). The provider
+    # sees the code, the reason and these, nothing else, and only while that consent holds.
+    shared_population_groups = models.ManyToManyField(
+        "clients.PopulationGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("population groups shared with the provider"),
+    )
+    share_birth_year = models.BooleanField(
+        _("year of birth shared with the provider"), default=False
+    )
+    share_gender = models.BooleanField(
+        _("sex and gender identity shared with the provider"), default=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
     )

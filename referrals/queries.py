@@ -5,7 +5,9 @@ Two sides never mix:
   clients of the peer groups of their support models; hotline counsellors: referrals their
   hotline sent) sees referrals with the client's short code;
 - the provider side (provider staff) sees only referrals addressed to its organisation:
-  short code, population groups, reason and urgency — never the client's history or identity.
+  short code, reason and urgency, and of the client only what the sender shared for that
+  referral with the client's consent (`shared_for_provider`) — never the client's history,
+  identity or population groups unless shared.
 Provincial and national managers see aggregates only (reports), not these rows.
 """
 
@@ -15,9 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import scope
@@ -176,16 +179,43 @@ def provider_org_ids(user: Any) -> set[int]:
 
 
 def inbox_for(user: Any) -> QuerySet[Referral]:
-    """Referrals addressed to the user's organisation(s), emergencies first."""
+    """Referrals addressed to the user's organisation(s), emergencies first.
+
+    A provider sees the client's code and the referral's reason; of the client, only what
+    the sender shared for that referral (`shared_for_provider`), and only while the
+    client's consent to share with that provider holds (`share_consent`)."""
     orgs = provider_org_ids(user)
     if not orgs:
         return Referral.objects.none()
+    active_consent = Consent.objects.filter(
+        client_id=OuterRef("client_id"),
+        provider_id=OuterRef("provider_id"),
+        purpose=Consent.Purpose.SHARE_PROVIDER,
+        withdrawn_at__isnull=True,
+    )
     return (
         Referral.objects.filter(provider_id__in=orgs)
         .select_related("client", "service", "provider")
-        .prefetch_related("client__population_groups")
+        .prefetch_related("shared_population_groups")
+        .annotate(share_consent=Exists(active_consent))
         .order_by("priority", "-sent_at")
     )
+
+
+def shared_for_provider(referral: Referral) -> list[str]:
+    """What the provider may read about the client of an inbox referral (inbox_for):
+    the items the sender shared, while the client's consent to share holds."""
+    if not getattr(referral, "share_consent", False):
+        return []
+    client = referral.client
+    items = [str(g) for g in referral.shared_population_groups.all()]
+    if referral.share_birth_year:
+        items.append(_("born %(year)s") % {"year": client.birth_year})
+    if referral.share_gender:
+        items.append(str(client.get_sex_display()))
+        if client.gender_identity != "not_stated":
+            items.append(str(client.get_gender_identity_display()))
+    return items
 
 
 def get_inbox_referral(user: Any, public_id: Any) -> Referral:

@@ -75,8 +75,15 @@ def referral_send(
     note: str = "",
     from_kind: str,
     override_reason: str = "",
+    share_population_groups: Iterable[Any] = (),
+    share_birth_year: bool = False,
+    share_gender: bool = False,
 ) -> Referral:
+    """Send a referral. The provider sees the client's code and the reason, and of the
+    client only what is shared here, explicitly (nothing by default), which needs the
+    client's consent to share with that provider on file (an override does not do)."""
     provider = service.organisation
+    shared_groups = list(dict.fromkeys(share_population_groups))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the client is referred.")})
     if urgency not in Referral.Urgency.values:
@@ -99,8 +106,26 @@ def referral_send(
                 )
                 % {"provider": provider.name}
             )
+    if (shared_groups or share_birth_year or share_gender) and not consented:
+        raise ValidationError(
+            {
+                "share_population_groups": _(
+                    "Nothing about the client can be shared with %(provider)s: their consent "
+                    "to share with this provider is not on file. Untick what is shared, or "
+                    "record the consent on the client's page first."
+                )
+                % {"provider": provider.name}
+            }
+        )
+    own_groups = set(client.population_groups.values_list("pk", flat=True))
+    if any(g.pk not in own_groups for g in shared_groups):
+        raise ValidationError(
+            {"share_population_groups": _("Share only population groups of this client.")}
+        )
     now = timezone.now()
     referral = Referral.objects.create(
+        share_birth_year=share_birth_year,
+        share_gender=share_gender,
         client=client,
         service=service,
         provider=provider,
@@ -113,12 +138,21 @@ def referral_send(
         override_reason=override_reason.strip() if overridden else "",
         sent_at=now,
     )
+    if shared_groups:
+        referral.shared_population_groups.set(shared_groups)
     _event(referral, Referral.Status.SENT, actor)
+    shared = ["population_groups"] if shared_groups else []
+    shared += ["birth_year"] if share_birth_year else []
+    shared += ["gender"] if share_gender else []
     audit_record(
         actor=actor,
         action="create",
         obj=referral,
-        changes={"fields": ["client", "service", "reason", "urgency", "note"], "urgency": urgency},
+        changes={
+            "fields": ["client", "service", "reason", "urgency", "note"],
+            "urgency": urgency,
+            "shared_with_provider": shared,
+        },
     )
     if overridden:
         audit_record(

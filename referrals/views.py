@@ -91,7 +91,11 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
         if len(only) == 1:
             initial["service"] = only[0]  # one provider offers it: one tap less on a phone
     form = forms.ReferralForm(
-        request.POST or None, services=services_qs, allow_override=allow_override, initial=initial
+        request.POST or None,
+        services=services_qs,
+        allow_override=allow_override,
+        client=client,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,6 +108,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 from_kind=_from_kind(request.user, client),
                 override_reason=form.cleaned_data.get("override_reason", ""),
+                **form.share_choices(),
             )
         except ValidationError as error:
             apply_errors(form, error)

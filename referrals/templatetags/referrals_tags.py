@@ -23,3 +23,10 @@ def client_services(context: Any, client: Any) -> dict[str, Any]:
         },
         "request": context["request"],
     }
+
+
+@register.filter
+def shared_for_provider(referral: Any) -> list[str]:
+    """`{{ r|shared_for_provider }}`: what the provider may read about the client of an
+    inbox referral (queries.shared_for_provider): only what the sender shared."""
+    return queries.shared_for_provider(referral)
