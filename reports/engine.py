@@ -70,6 +70,8 @@ class Source:
     provider: str | None = None
     recorded_by: str | None = None  # providers also see what they recorded themselves
     client: str | None = None  # path to clients.Client, for person breakdowns
+    # Only these rows count at all (e.g. alerts that went out, never drafts).
+    counted: tuple[tuple[str, Any], ...] = ()
 
     def model_class(self) -> Any:
         label, name = self.model.split(".")
@@ -207,6 +209,8 @@ SOURCES: dict[str, Source] = {
             "issued_on",
             commune="commune",
             province=("province",),
+            # Issued = approved (withdrawn later or not); never one waiting or declined.
+            counted=(("approved_at__isnull", False),),
         ),
         Source(
             "member",
@@ -381,7 +385,7 @@ class ReportContext:
             model = src.model_class()
         except LookupError:
             return None
-        qs = model._default_manager.all()
+        qs = model._default_manager.filter(**dict(src.counted))
         start, end = self.period.start, self.period.end
         if src.date and src.is_datetime:
             # Local days, as aware bounds: comparable in SQL without a per-row function.

@@ -159,12 +159,11 @@ def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
     )
 
 
-def alert_approvers(alert: SafetyAlert) -> list[Any]:
-    """Who may approve: the leaders of the incident's peer group and the coordinators
-    of its support model (active grants), never the author."""
+def alert_approvers(incident: Incident | None, author: Any) -> list[Any]:
+    """Who may approve an alert from this incident: the leaders of its peer group and
+    the coordinators of its support model (active grants), never the author."""
     from accounts.models import Grant
 
-    incident = alert.incident
     if incident is None:
         return []
     cond = Q(role=Role.COORDINATOR, support_model_id=incident.support_model_id)
@@ -172,7 +171,7 @@ def alert_approvers(alert: SafetyAlert) -> list[Any]:
         cond |= Q(role=Role.GROUP_LEADER, peer_group_id=incident.peer_group_id)
     grants = (
         Grant.objects.filter(cond, active=True, user__is_active=True)
-        .exclude(user_id=alert.published_by_id)
+        .exclude(user_id=author.pk)
         .select_related("user")
         .order_by("user_id")
     )

@@ -313,6 +313,14 @@ def alert_submit(
     errors = _alert_text_errors(incident=incident, headline=headline, warning=warning)
     if errors:
         raise ValidationError(errors)
+    reviewers = alert_approvers(incident, actor)
+    if not reviewers:
+        raise ValidationError(
+            _(
+                "Nobody can approve this alert yet: the group has no leader and the model no "
+                "coordinator other than you. Ask the model's coordinator to approve alerts."
+            )
+        )
     alert = SafetyAlert.objects.create(
         incident=incident,
         subject=subject,
@@ -331,7 +339,6 @@ def alert_submit(
         obj=alert,
         changes={"subject": subject, "province": province.pk, "expires_on": str(expires_on)},
     )
-    reviewers = alert_approvers(alert)
     _notify_alert(
         alert,
         reviewers,
@@ -436,4 +443,4 @@ def alerts_erase_for_client(client: Any) -> int:
     alerts.filter(status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED]).update(
         status=SafetyAlert.Status.WITHDRAWN, withdrawn_at=now
     )
-    return alerts.update(headline="", warning="")
+    return alerts.update(headline="", warning="", review_note="")

@@ -160,6 +160,19 @@ def records(world):
         issued_on=day,
         expires_on=day + timedelta(days=30),
         published_by=w.coordinator,
+        status=SafetyAlert.Status.PUBLISHED,
+        approved_by=w.leader,
+        approved_at=datetime(2024, 3, 2, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    # Written but never approved: not issued.
+    SafetyAlert.objects.create(
+        subject="place",
+        headline="Bản nháp",
+        warning="...",
+        province=w.qn,
+        issued_on=day,
+        expires_on=day + timedelta(days=30),
+        published_by=w.peer,
     )
     # A 16-year-old, entered without the registration form's flag: counted from the birth year.
     make_clients(
