@@ -258,6 +258,19 @@ def _alert_text_errors(
     return errors
 
 
+def _free_text_errors(field: str, text: str, alert: SafetyAlert) -> None:
+    """A reviewer's note or a withdrawal reason (shown to the author, kept in the audit
+    log) is screened like the alert: no name, no phone number."""
+    from .screening import screen_alert
+
+    victim = alert.incident.client if alert.incident is not None else None
+    findings = screen_alert(fields={field: text}, victim=victim)
+    if victim is not None and text and fold(victim.short_code) in fold(text):
+        raise ValidationError({field: _("Remove the client's code.")})
+    if findings:
+        raise ValidationError({field: [f.message() for f in findings]})
+
+
 def _notify_alert(alert: SafetyAlert, users: Iterable[Any], *, kind: str, title: Promise) -> None:
     """Tell users about the alert by reference: the stored notification has a generic
     title only; its text is rendered live from the alert (notifications.live)."""
@@ -403,6 +416,7 @@ def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAl
         raise ValidationError(
             _("Only a group leader or coordinator who did not write it can decline it.")
         )
+    _free_text_errors("note", note.strip(), alert)
     _remove_text(alert)
     alert.status = SafetyAlert.Status.DECLINED
     alert.review_note = note.strip()[:200]
@@ -426,6 +440,7 @@ def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> Safet
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
         raise ValidationError(_("This alert was already withdrawn."))
+    _free_text_errors("reason", reason.strip(), alert)
     _remove_text(alert)
     alert.status = SafetyAlert.Status.WITHDRAWN
     alert.withdrawn_at = timezone.now()

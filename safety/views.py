@@ -288,7 +288,10 @@ def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _alert_page(
-    request: HttpRequest, alert: Any, decline_form: AlertDeclineForm | None = None
+    request: HttpRequest,
+    alert: Any,
+    decline_form: AlertDeclineForm | None = None,
+    withdraw_form: AlertWithdrawForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -298,7 +301,7 @@ def _alert_page(
             "is_active": alert.is_active(),
             "can_withdraw": queries.can_withdraw(request.user, alert),
             "can_approve": queries.can_approve(request.user, alert),
-            "withdraw_form": AlertWithdrawForm(),
+            "withdraw_form": withdraw_form or AlertWithdrawForm(),
             "decline_form": decline_form or AlertDeclineForm(),
         },
     )
@@ -348,12 +351,16 @@ def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not queries.can_withdraw(request.user, alert):
         raise Http404
     form = AlertWithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _alert_page(request, alert, withdraw_form=form)
     try:
-        services.alert_withdraw(actor=request.user, alert=alert, reason=reason)
+        services.alert_withdraw(actor=request.user, alert=alert, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Alert withdrawn."))
+        if not hasattr(exc, "error_dict"):
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("safety:alert_detail", public_id=public_id)
+        apply_errors(form, exc)
+        return _alert_page(request, alert, withdraw_form=form)
+    messages.success(request, _("Alert withdrawn."))
     return redirect("safety:alert_detail", public_id=public_id)

@@ -59,3 +59,27 @@ def test_it_shows_unread_on_the_home_page_and_marks_all_read(world: Any, as_user
 
 def test_it_requires_login(client: Any) -> None:
     assert client.get(reverse("notifications:list")).status_code == 302
+
+
+def test_it_renders_referenced_text_live_and_says_when_it_is_gone(db: Any) -> None:
+    from accounts.models import User
+    from notifications import live
+
+    texts = {1: ("Tiêu đề hiện tại", "Nội dung hiện tại")}
+    live.RENDERERS["test.thing"] = lambda ids: {i: texts[i] for i in ids if i in texts}
+    try:
+        user = User.objects.create_user(username="reader", password="x")
+        kept = notify(user=user, kind="test", title="Stored", body="Stored body")
+        ref = notify(
+            user=user, kind="test.thing", title="Generic", ref=live.ref_for("test.thing", 1)
+        )
+        gone = notify(
+            user=user, kind="test.thing", title="Generic", ref=live.ref_for("test.thing", 2)
+        )
+        shown = {n.pk: (n.live_title, n.live_body) for n in live.render([kept, ref, gone])}
+        assert shown[kept.pk] == ("Stored", "Stored body")
+        assert shown[ref.pk] == ("Tiêu đề hiện tại", "Nội dung hiện tại")
+        assert shown[gone.pk] == ("Nội dung này không còn nữa.", "")
+        assert ref.body == "" and gone.body == ""
+    finally:
+        del live.RENDERERS["test.thing"]

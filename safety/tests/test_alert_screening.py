@@ -154,3 +154,30 @@ def test_it_screens_again_on_approval(world, as_user):
     assert "không thể phát" in response.content.decode()
     alert.refresh_from_db()
     assert alert.status == SafetyAlert.Status.PENDING
+
+
+def test_it_screens_the_withdrawal_reason_and_the_reviewers_note(world, as_user, victim):
+    from .test_alerts import _alert
+
+    incident = _incident(world, client=victim)
+    alert = _alert(world, incident=incident)
+    url = reverse("safety:alert_withdraw", args=[alert.public_id])
+    response = as_user(world.peer).post(url, {"reason": "Chị Hằng xin gỡ"})
+    assert response.status_code == 200
+    form = response.context["withdraw_form"]
+    assert form["reason"].value() == "Chị Hằng xin gỡ" and "“Chị Hằng”" in form.errors["reason"][0]
+    alert.refresh_from_db()
+    assert alert.is_active()
+    assert as_user(world.peer).post(url, {"reason": "Đã hết nguy hiểm"}).status_code == 302
+
+    pending = _alert(world, incident=incident, approver=False)
+    decline = reverse("safety:alert_decline", args=[pending.public_id])
+    response = as_user(world.leader).post(decline, {"note": "Gọi 0912 345 678 hỏi lại"})
+    assert response.status_code == 200
+    assert "số điện thoại" in response.context["decline_form"].errors["note"][0]
+    pending.refresh_from_db()
+    assert pending.status == SafetyAlert.Status.PENDING and pending.headline
+    response = as_user(world.leader).post(decline, {"note": "Viết lại, bỏ chi tiết nơi làm việc"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == SafetyAlert.Status.DECLINED and pending.headline == ""
