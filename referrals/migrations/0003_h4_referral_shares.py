@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0004_h4_identity_tokens'),
+        ('clients', '0003_datasubjectrequest_unmaskgrant'),
         ('referrals', '0002_housekeeping_schedule'),
     ]
 
