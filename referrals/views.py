@@ -18,6 +18,7 @@ from accounts import scope
 from accounts.models import Role
 from audit.services import audit_view
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
@@ -93,17 +94,21 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     form = forms.ReferralForm(
         request.POST or None, services=services_qs, allow_override=allow_override, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            referral = services.referral_send(
-                actor=request.user,
-                client=client,
-                service=form.cleaned_data["service"],
-                reason=form.cleaned_data["reason"],
-                urgency=form.cleaned_data["urgency"],
-                note=form.cleaned_data["note"],
-                from_kind=_from_kind(request.user, client),
-                override_reason=form.cleaned_data.get("override_reason", ""),
+            referral = once.run(
+                lambda: services.referral_send(
+                    actor=request.user,
+                    client=client,
+                    service=data["service"],
+                    reason=data["reason"],
+                    urgency=data["urgency"],
+                    note=data["note"],
+                    from_kind=_from_kind(request.user, client),
+                    override_reason=data.get("override_reason", ""),
+                )
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -129,20 +134,27 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
     form = forms.HotlineReferralForm(
         request.POST or None, services=directory_queries.services_for(request.user)
     )
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Referral sent. Read the referral code to the caller."))
+        return redirect("referrals:slip", once.earlier.public_id)
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         if client is None:
             form.add_error("client_code", queries.NOT_AVAILABLE)
         else:
+            data = form.cleaned_data
             try:
-                referral = services.referral_send(
-                    actor=request.user,
-                    client=client,
-                    service=form.cleaned_data["service"],
-                    reason=form.cleaned_data["reason"],
-                    urgency=form.cleaned_data["urgency"],
-                    note=form.cleaned_data["note"],
-                    from_kind=Referral.FromKind.HOTLINE,
+                referral = once.run(
+                    lambda: services.referral_send(
+                        actor=request.user,
+                        client=client,
+                        service=data["service"],
+                        reason=data["reason"],
+                        urgency=data["urgency"],
+                        note=data["note"],
+                        from_kind=Referral.FromKind.HOTLINE,
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -241,18 +253,25 @@ def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
     form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Service recorded."))
+        return redirect("referrals:client", client.public_id)
     if request.method == "POST" and form.is_valid():
         provider = form.cleaned_data["provider"]
         if not _duplicate_warning(form, client=client, provider=provider):
+            data = form.cleaned_data
             try:
-                services.delivery_record(
-                    actor=request.user,
-                    client=client,
-                    service_type=form.cleaned_data["service_type"],
-                    provider=provider,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    source=ServiceDelivery.Source.PEER_REPORTED,
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                once.run(
+                    lambda: services.delivery_record(
+                        actor=request.user,
+                        client=client,
+                        service_type=data["service_type"],
+                        provider=provider,
+                        delivered_on=data["delivered_on"],
+                        source=ServiceDelivery.Source.PEER_REPORTED,
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -400,21 +419,28 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
     orgs = _require_provider(request)
     organisations = Organisation.objects.filter(pk__in=orgs).order_by("name")
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Service recorded."))
+        return redirect("referrals:provider_deliveries")
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         provider = form.cleaned_data.get("provider") or form.organisations[0]
         if client is None:
             form.add_error("client_code", queries.NOT_AVAILABLE)
         elif not _duplicate_warning(form, client=client, provider=provider):
+            data = form.cleaned_data
             try:
-                services.delivery_record(
-                    actor=request.user,
-                    client=client,
-                    service_type=form.cleaned_data["service_type"],
-                    provider=provider,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    source=form.cleaned_data["source"],
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                once.run(
+                    lambda: services.delivery_record(
+                        actor=request.user,
+                        client=client,
+                        service_type=data["service_type"],
+                        provider=provider,
+                        delivered_on=data["delivered_on"],
+                        source=data["source"],
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)

@@ -77,12 +77,78 @@ def test_it_records_the_same_client_uuid_only_once(world: Any, api_as: Any, stoc
     assert qty(world.agency, "condom") == 70  # handed out once
 
 
+def _first_send(world: Any, body: dict[str, Any], *, by: Any = None) -> OutreachContact:
+    """The first send of `body`, recorded as the API records it (under its key)."""
+    from core.idempotency import run_once
+
+    key = uuid.UUID(body["client_uuid"])
+    user = by or world.peer
+    contact, created = run_once(
+        user=user,
+        key=key,
+        create=lambda: services.contact_log(
+            actor=user,
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=12,
+            device_uuid=key,
+        ),
+    )
+    assert created and contact is not None
+    return contact
+
+
+def _miss_first_lookup(monkeypatch: Any) -> None:
+    """The retry's first read of the key comes just before the first send commits."""
+    from core import idempotency
+
+    real = idempotency.lookup
+    calls: list[int] = []
+
+    def late(key: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(idempotency, "lookup", late)
+
+
 def test_it_answers_a_retry_racing_the_first_try_with_the_first(
     world: Any, api_as: Any, stocked: Any, monkeypatch: Any
 ) -> None:
-    """Both requests passed the "already recorded?" look-up; the unique key refuses the
-    second insert and the API answers with the first contact."""
-    from api import outreach as api_outreach
+    """Issue 10 item 3: the first send commits between the retry's look-up and its
+    insert. The key's unique index refuses the insert; the retry reads the key again,
+    finds its own contact and answers 200 with it (it used to answer 409: the key was
+    looked up as the user's own contact, then separately as anyone's)."""
+    body = head_count()
+    first = _first_send(world, body)
+    _miss_first_lookup(monkeypatch)
+    response = api_as(world.peer).post(CONTACTS, body)
+    assert response.status_code == 200
+    assert response.json()["public_id"] == str(first.public_id)
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 100  # the racing insert handed nothing out
+
+
+def test_a_racing_send_of_someone_elses_key_gets_409(
+    world: Any, api_as: Any, stocked: Any, monkeypatch: Any
+) -> None:
+    body = head_count()
+    _first_send(world, body, by=world.leader)
+    _miss_first_lookup(monkeypatch)
+    response = api_as(world.peer).post(CONTACTS, body)
+    assert response.status_code == 409
+    assert OutreachContact.objects.count() == 1
+
+
+def test_a_contact_sent_before_keys_existed_is_found_by_its_retry(
+    world: Any, api_as: Any, stocked: Any
+) -> None:
+    """Contacts recorded from phones before core.IdempotencyKey get their key from the
+    migration, so that a late retry still answers 200."""
+    import importlib
+
+    from django.apps import apps
 
     body = head_count()
     first = services.contact_log(
@@ -93,20 +159,11 @@ def test_it_answers_a_retry_racing_the_first_try_with_the_first(
         head_count=12,
         device_uuid=uuid.UUID(body["client_uuid"]),
     )
-    real = api_outreach.queries.contact_by_device_uuid
-    calls: list[int] = []
-
-    def late(user: Any, key: Any) -> Any:
-        calls.append(1)
-        return None if len(calls) == 1 else real(user, key)
-
-    monkeypatch.setattr(api_outreach.queries, "contact_by_device_uuid", late)
-    monkeypatch.setattr(api_outreach.queries, "device_uuid_taken", lambda key: False)
+    importlib.import_module("outreach.migrations.0003_h3_idempotency_keys").backfill(apps, None)
     response = api_as(world.peer).post(CONTACTS, body)
     assert response.status_code == 200
     assert response.json()["public_id"] == str(first.public_id)
-    assert OutreachContact.objects.count() == 1
-    assert qty(world.agency, "condom") == 100  # the racing insert handed nothing out
+    assert api_as(world.leader).post(CONTACTS, body).status_code == 409
 
 
 def test_it_refuses_a_client_uuid_used_by_someone_else(
