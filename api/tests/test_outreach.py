@@ -378,3 +378,67 @@ def test_it_refuses_a_client_logged_under_another_of_the_users_groups(
     # Without a group, a user of two groups must say which one a head count is for.
     missing = api_as(world.peer).post(CONTACTS, head_count(items=[]))
     assert missing.json()["errors"]["peer_group"] == ["Trường này là bắt buộc."]
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="SQLite serialises every write: no race to test",
+)
+@pytest.mark.django_db(transaction=True)
+def test_racing_sends_of_one_key_are_one_contact_and_never_409(monkeypatch: Any) -> None:
+    """Issue 10 item 3 on a real database: four sends of one contact by its own phone
+    at the same moment (all four miss the key, then all insert it): one contact, stock
+    taken once, every send answered 200/201 with that contact, none 409."""
+    import threading
+    from datetime import date
+
+    from django.db import connection
+    from django.test import Client as HttpClient
+
+    from conftest import build_world, login
+    from core import idempotency
+
+    from .conftest import Api
+
+    world = build_world()
+    services.stock_receive(
+        actor=world.coordinator,
+        organisation=world.agency,
+        item_kind="condom",
+        quantity=100,
+        received_on=date(2026, 1, 1),
+    )
+    body = head_count()
+    apis = [Api(login(HttpClient(), world.peer)) for _ in range(4)]
+    barrier = threading.Barrier(len(apis), timeout=10)
+    real = idempotency.lookup
+    seen = threading.local()
+
+    def lookup(key: Any) -> Any:
+        found = real(key)
+        seen.calls = getattr(seen, "calls", 0) + 1
+        if seen.calls == 2:  # run_once's look-up, just before the insert
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(idempotency, "lookup", lookup)
+    results: list[Any] = [None] * len(apis)
+
+    def post(i: int) -> None:
+        try:
+            results[i] = apis[i].post(CONTACTS, body)
+        except Exception as exc:  # reported below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(apis))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    codes = sorted(getattr(r, "status_code", r) for r in results)
+    assert codes == [200, 200, 200, 201], codes
+    assert len({r.json()["public_id"] for r in results}) == 1
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 70
