@@ -347,14 +347,12 @@ def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
+    complete_form = forms.CompleteForm(initial={"service_types": [referral.service_type]})
+    Once(request, complete_form)  # completing records services: one-time key
     return render(
         request,
         "referrals/inbox_detail.html",
-        {
-            "referral": referral,
-            "decline_form": forms.DeclineForm(),
-            "complete_form": forms.CompleteForm(initial={"service_types": [referral.service_type]}),
-        },
+        {"referral": referral, "decline_form": forms.DeclineForm(), "complete_form": complete_form},
     )
 
 
@@ -371,6 +369,10 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
     form: Any = {"decline": decline_form, "complete": complete_form}.get(action)
     if action not in {"accept", "no-show", "decline", "complete"}:
         raise Http404
+    once = Once(request, complete_form)
+    if action == "complete" and once.earlier is not None:
+        messages.success(request, _("Referral completed. The service is recorded."))
+        return redirect("referrals:inbox_detail", referral.public_id)
     if form is None or form.is_valid():
         try:
             if action == "accept":
@@ -385,12 +387,15 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
                 )
                 messages.success(request, _("Referral declined."))
             else:
-                services.referral_complete(
-                    actor=request.user,
-                    referral=referral,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    service_types=form.cleaned_data["service_types"],
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                data = form.cleaned_data
+                once.run(
+                    lambda: services.referral_complete(
+                        actor=request.user,
+                        referral=referral,
+                        delivered_on=data["delivered_on"],
+                        service_types=data["service_types"],
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
                 messages.success(request, _("Referral completed. The service is recorded."))
             return redirect("referrals:inbox_detail", referral.public_id)

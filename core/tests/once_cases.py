@@ -28,6 +28,8 @@ class Case:
     setup: Callable[[Any], SimpleNamespace] = lambda w: SimpleNamespace()
     form: str = "form"  # the form's name in the page's context
     raw: dict[str, str] = field(default_factory=dict)  # posted as is (no prefix)
+    # Where the form is posted, when it is not the page that shows it.
+    post_url: Callable[[Any, SimpleNamespace], str] | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -88,6 +90,14 @@ def _referral_world(w: Any) -> SimpleNamespace:
     client = make_client(w)
     share_consent(client, w.clinic, w.peer)
     return SimpleNamespace(s=s, client=client)
+
+
+def _referral_sent(w: Any) -> SimpleNamespace:
+    from referrals.tests.conftest import send
+
+    x = _referral_world(w)
+    x.referral = send(SimpleNamespace(w=w, s=x.s, client=x.client))
+    return x
 
 
 def _stock(w: Any) -> SimpleNamespace:
@@ -373,6 +383,18 @@ CASES = [
         },
         "referrals.ServiceDelivery",
         setup=_referral_world,
+    ),
+    Case(
+        "referral_complete",
+        "provider",
+        lambda w, x: reverse("referrals:inbox_detail", args=[x.referral.public_id]),
+        lambda w, x: {"delivered_on": TODAY()},
+        "referrals.ServiceDelivery",
+        setup=_referral_sent,
+        form="complete_form",
+        post_url=lambda w, x: reverse(
+            "referrals:inbox_action", args=[x.referral.public_id, "complete"]
+        ),
     ),
     Case(
         "activity_create",

@@ -34,7 +34,7 @@ def _open(case: Case, world: Any, http: HttpClient) -> tuple[str, dict[str, Any]
     assert f'name="{key}"' in page.content.decode(), "the page carries no one-time key"
     data = post_data(form, case.data(world, extra), case.raw)
     assert data.get(key), "the one-time key has no value"
-    return url, data
+    return (case.post_url(world, extra) if case.post_url else url), data
 
 
 def _errors(response: Any, case: Case) -> Any:
