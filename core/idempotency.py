@@ -196,7 +196,16 @@ class Once:
         cleaned = getattr(self.form, "cleaned_data", None)
         if cleaned is not None:
             cleaned.pop(self.field, None)
-        record, _created = run_once(
-            user=self.user, key=self.key, create=create, fingerprint=self.fingerprint
-        )
+        try:
+            record, _created = run_once(
+                user=self.user, key=self.key, create=create, fingerprint=self.fingerprint
+            )
+        except KeyTaken:
+            # At this very moment another user's send (a copied page), or this user's send
+            # of other content, took the key: this is a send of its own, under a new key.
+            # `create` has not run (the key is inserted first).
+            self.key = uuid4()
+            record, _created = run_once(
+                user=self.user, key=self.key, create=create, fingerprint=self.fingerprint
+            )
         return record  # type: ignore[return-value]

@@ -106,18 +106,50 @@ def test_a_refused_form_keeps_its_key_for_the_corrected_send(world: Any, as_user
 
 
 def test_someone_elses_key_is_refused_with_a_fresh_one(world: Any, as_user: Any) -> None:
-    from outreach.models import StockReceipt
+    """A copy of the peer's sent page, sent by the leader: not the peer's record; the form
+    comes back with what was typed and a fresh key, and saving it records the leader's."""
+    from clients.models import DataSubjectRequest
 
-    first = as_user(world.coordinator)
-    url, data = _open(CASES[5], world, first)
-    assert first.post(url, data).status_code == 302
-    other = as_user(world.admin)
-    shown = other.post(url, {**data, "organisation": world.agency.pk})
-    # The administrator may not receive stock for this organisation, or the key is
-    # another user's: either way nothing more is recorded and the page is not the first
-    # user's record.
-    assert shown.status_code in (200, 404)
-    assert StockReceipt.objects.count() == 1
+    peer = as_user(world.peer)
+    url, data = _open(CASES[2], world, peer)
+    assert peer.post(url, data).status_code == 302
+    leader = as_user(world.leader)
+    shown = leader.post(url, data)
+    assert shown.status_code == 200
+    assert shown.context["form"].non_field_errors()
+    assert DataSubjectRequest.objects.count() == 1
+    fresh = shown.context["form"][idempotency.FIELD].value()
+    assert str(fresh) != str(data[idempotency.FIELD])
+    assert leader.post(url, {**data, idempotency.FIELD: fresh}).status_code == 302
+    assert DataSubjectRequest.objects.count() == 2
+
+
+def test_a_copied_page_sent_by_another_user_at_the_same_moment_is_their_own_record(
+    world: Any, as_user: Any, monkeypatch: Any
+) -> None:
+    """The leader sends a copy of the peer's page (the peer's key) just as the peer's send
+    commits: both reads of the key miss it, the insert meets the peer's key, and the
+    leader's request is recorded under a fresh key (not lost, not the peer's record)."""
+    from clients.models import DataSubjectRequest
+
+    peer = as_user(world.peer)
+    url, data = _open(CASES[2], world, peer)
+    assert peer.post(url, data).status_code == 302
+    real = idempotency.lookup
+    calls: list[int] = []
+
+    def late(key: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) <= 2 else real(key)
+
+    monkeypatch.setattr(idempotency, "lookup", late)
+    response = as_user(world.leader).post(url, data)
+    assert response.status_code == 302
+    assert sorted(DataSubjectRequest.objects.values_list("created_by__username", flat=True)) == [
+        "leader",
+        "peer",
+    ]
+    assert IdempotencyKey.objects.count() == 2
 
 
 # --- Two sends at the same moment (PostgreSQL: the second waits on the key) -----------
