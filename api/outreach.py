@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,6 +201,10 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
             return Status(200, _contact_out_for(user, idempotency.earlier_record(row, user)))
     except idempotency.KeyTaken:
         return _key_taken()
+    # A key forgotten after CAUNOI["ONCE_KEY_DAYS"]: the contact still carries it.
+    kept = queries.contact_by_device_uuid(user, key)
+    if kept is not None:
+        return Status(200, contact_out(kept))
     groups = list(queries.logging_groups(user))
     if payload.peer_group is not None and payload.peer_group not in {g.pk for g in groups}:
         raise Http404
@@ -217,6 +222,11 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
             )
         except idempotency.KeyTaken:
             return _key_taken()
+        except IntegrityError:
+            # Not the key's index but the contact's own (a forgotten key, sent again
+            # just as its contact was read above): the same answers, from the contact.
+            kept = queries.contact_by_device_uuid(user, key)
+            return Status(200, contact_out(kept)) if kept is not None else _key_taken()
         if contact is not None:
             return Status(201 if created else 200, _contact_out_for(user, contact))
     errors = _form_errors(form)

@@ -442,3 +442,27 @@ def test_racing_sends_of_one_key_are_one_contact_and_never_409(monkeypatch: Any)
     assert len({r.json()["public_id"] for r in results}) == 1
     assert OutreachContact.objects.count() == 1
     assert qty(world.agency, "condom") == 70
+
+
+def test_a_retry_after_its_key_was_forgotten_still_finds_its_contact(
+    world: Any, api_as: Any, stocked: Any
+) -> None:
+    """One-time keys are forgotten after CAUNOI["ONCE_KEY_DAYS"]; the contact keeps the
+    phone's key, so a very late retry is still 200 (and someone else's still 409)."""
+    from datetime import timedelta
+
+    from core.models import IdempotencyKey
+    from core.tasks import idempotency_keys_purge
+
+    body = head_count()
+    first = api_as(world.peer).post(CONTACTS, body)
+    assert first.status_code == 201
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert idempotency_keys_purge() == 1
+    assert idempotency_keys_purge() == 0  # run twice: nothing more
+    again = api_as(world.peer).post(CONTACTS, body)
+    assert again.status_code == 200
+    assert again.json()["public_id"] == first.json()["public_id"]
+    assert api_as(world.leader).post(CONTACTS, body).status_code == 409
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 70
