@@ -117,7 +117,12 @@ def run_once(
 def fingerprint(data: Any, *, field: str = FIELD) -> str:
     """A keyed hash of what a form posted (the CSRF token and the key left out)."""
     skip = {field, "csrfmiddlewaretoken"}
-    items = sorted((k, sorted(v)) for k, v in data.lists() if k not in skip)
+    pairs = data.lists() if hasattr(data, "lists") else data.items()
+    items = sorted(
+        (k, sorted(map(str, v if isinstance(v, list | tuple) else [v])))
+        for k, v in pairs
+        if k not in skip
+    )
     return salted_hmac("caunoi.once", repr(items), algorithm="sha256").hexdigest()
 
 
