@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from core.idempotency import Once
 
 from . import queries, scope, services
 from .forms import GrantForm, LoginForm, PasswordResetForm, TokenForm, UserCreateForm
@@ -154,15 +155,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        created = services.user_create(
-            actor=request.user,
-            username=data["username"],
-            password=data["password1"],
-            full_name=data["full_name"],
-            phone=data["phone"],
-            language=data["language"],
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
+        created = once.run(
+            lambda: services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                language=data["language"],
+            )
         )
         messages.success(request, _("Account created. Now grant it a role."))
         return redirect("accounts:user_detail", pk=created.pk)
@@ -225,16 +229,19 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     target = queries.get_user(request.user, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.grant_add(
-            actor=request.user,
-            user=target,
-            role=data["role"],
-            peer_group=data.get("peer_group"),
-            organisation=data.get("organisation"),
-            support_model=data.get("support_model"),
-            province=data.get("province"),
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
+        once.run(
+            lambda: services.grant_add(
+                actor=request.user,
+                user=target,
+                role=data["role"],
+                peer_group=data.get("peer_group"),
+                organisation=data.get("organisation"),
+                support_model=data.get("support_model"),
+                province=data.get("province"),
+            )
         )
         messages.success(request, _("Role granted."))
         return redirect("accounts:user_detail", pk=target.pk)

@@ -15,7 +15,10 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import Role
 from audit.services import audit_view
+from clients.models import Client
+from core import idempotency
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 
 from . import queries, services
@@ -70,25 +73,28 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("kind") in ActivityKind.values:
         initial["kind"] = request.GET["kind"]
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            activity = services.activity_record(
-                actor=request.user,
-                kind=data["kind"],
-                audience=data["audience"],
-                title=data["title"],
-                held_on=data["held_on"],
-                support_model=data["support_model"],
-                peer_group=data["peer_group"],
-                commune=data["commune"],
-                venue_type=data["venue_type"],
-                organiser=data["organiser"],
-                topics=data["topics"],
-                participants=form.participant_counts(),
-                members=data["members"],
-                clients=data["clients"],
-                establishments=data.get("establishments") or [],
+            activity = once.run(
+                lambda: services.activity_record(
+                    actor=request.user,
+                    kind=data["kind"],
+                    audience=data["audience"],
+                    title=data["title"],
+                    held_on=data["held_on"],
+                    support_model=data["support_model"],
+                    peer_group=data["peer_group"],
+                    commune=data["commune"],
+                    venue_type=data["venue_type"],
+                    organiser=data["organiser"],
+                    topics=data["topics"],
+                    participants=form.participant_counts(),
+                    members=data["members"],
+                    clients=data["clients"],
+                    establishments=data.get("establishments") or [],
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -108,19 +114,25 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, *queries.ACTIVITY_ROLES)
     activity = queries.get_activity(request.user, public_id)
     distribute_form = DistributionForm(user=request.user, activity=activity, prefix="dist")
+    Once(request, distribute_form)
     deliver_form = None
     if activity.kind == ActivityKind.HEALTH_DAY:
         deliver_form = HealthDayDeliveryForm(user=request.user, activity=activity, prefix="deliver")
+        Once(request, deliver_form)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "distribute":
             distribute_form = DistributionForm(
                 request.POST, user=request.user, activity=activity, prefix="dist"
             )
-            if distribute_form.is_valid():
+            once = Once(request, distribute_form)
+            if once.ready():
+                form = distribute_form
                 try:
-                    services.activity_distribute(
-                        actor=request.user, activity=activity, **distribute_form.cleaned_data
+                    once.run(
+                        lambda: services.activity_distribute(
+                            actor=request.user, activity=activity, **form.cleaned_data
+                        )
                     )
                 except ValidationError as exc:
                     apply_errors(distribute_form, exc)
@@ -131,15 +143,18 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             deliver_form = HealthDayDeliveryForm(
                 request.POST, user=request.user, activity=activity, prefix="deliver"
             )
-            if deliver_form.is_valid():
-                data = deliver_form.cleaned_data
+            once = Once(request, deliver_form)
+            if once.ready():
+                data = once.cleaned_data
                 try:
-                    services.health_day_delivery_record(
-                        actor=request.user,
-                        activity=activity,
-                        client=data["client_code"],
-                        service_type=data["service_type"],
-                        provider=data["provider"],
+                    once.run(
+                        lambda: services.health_day_delivery_record(
+                            actor=request.user,
+                            activity=activity,
+                            client=data["client_code"],
+                            service_type=data["service_type"],
+                            provider=data["provider"],
+                        )
                     )
                 except ValidationError as exc:
                     apply_errors(deliver_form, exc)
@@ -186,17 +201,20 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 def establishment_create(request: HttpRequest) -> HttpResponse:
     _require(request.user, *queries.ESTABLISHMENT_ROLES)
     form = EstablishmentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            establishment = services.establishment_register(
-                actor=request.user,
-                name=data["name"],
-                kind=data["kind"],
-                commune=data["commune"],
-                support_model=data["support_model"],
-                owner_name=data["owner_name"],
-                owner_phone=data["owner_phone"],
+            establishment = once.run(
+                lambda: services.establishment_register(
+                    actor=request.user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    commune=data["commune"],
+                    support_model=data["support_model"],
+                    owner_name=data["owner_name"],
+                    owner_phone=data["owner_phone"],
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -213,6 +231,7 @@ def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     reveal_form = RevealReasonForm(prefix="reveal")
     contact_form = OwnerContactForm(prefix="contact")
     agreement_form = AgreementForm(prefix="agreement")
+    Once(request, agreement_form)
     contact = None
     may_contact = queries.can_manage_owner_contact(request.user, establishment)
     if request.method == "POST":
@@ -240,11 +259,13 @@ def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                 return redirect("activities:establishment_detail", public_id=public_id)
         elif action == "agreement":
             agreement_form = AgreementForm(request.POST, prefix="agreement")
-            if agreement_form.is_valid():
-                services.establishment_agreement_record(
-                    actor=request.user,
-                    establishment=establishment,
-                    **agreement_form.cleaned_data,
+            once = Once(request, agreement_form)
+            if once.ready():
+                form = agreement_form
+                once.run(
+                    lambda: services.establishment_agreement_record(
+                        actor=request.user, establishment=establishment, **form.cleaned_data
+                    )
                 )
                 messages.success(request, _("Agreement recorded."))
                 return redirect("activities:establishment_detail", public_id=public_id)
@@ -286,19 +307,22 @@ def call_create(request: HttpRequest) -> HttpResponse:
     _require(request.user, Role.HOTLINE)
     orgs = list(queries.hotline_orgs(request.user))
     form = HotlineCallForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            call = services.hotline_call_log(
-                actor=request.user,
-                organisation=orgs[0],
-                started_at=data["started_at"],
-                duration_minutes=data["duration_minutes"],
-                client=data["client_code"],
-                topic=data["topic"],
-                urgency=data["urgency"],
-                action=data["action"],
-                follow_up_needed=data["follow_up_needed"],
+            call = once.run(
+                lambda: services.hotline_call_log(
+                    actor=request.user,
+                    organisation=orgs[0],
+                    started_at=data["started_at"],
+                    duration_minutes=data["duration_minutes"],
+                    client=data["client_code"],
+                    topic=data["topic"],
+                    urgency=data["urgency"],
+                    action=data["action"],
+                    follow_up_needed=data["follow_up_needed"],
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -323,6 +347,12 @@ def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     call = queries.get_call(request.user, public_id)
     action = request.POST.get("action", "refer") if request.method == "POST" else ""
     context: dict[str, Any] = {"call": call, "refer_form": None}
+    if action == "register" and call.client_id:
+        # A resend of the registration that gave this call its client: answer as the
+        # first send did (the page no longer shows that form).
+        registered = idempotency.earlier(request, Client, prefix="caller")
+        if registered is not None and registered.pk == call.client_id:
+            return _caller_registered(request, call, registered)
     if call.client_id:
         response = _call_refer(request, call, action, context)
     else:
@@ -354,14 +384,18 @@ def _call_refer(
         request.POST if posted else None, services=services_qs, initial=initial
     )
     context["refer_form"] = refer_form
-    if posted and refer_form.is_valid():
+    once = Once(request, refer_form)
+    if posted and once.ready():
+        data = once.cleaned_data
         try:
-            referral = services.hotline_call_refer(
-                actor=request.user,
-                call=call,
-                service=refer_form.cleaned_data["service"],
-                reason=refer_form.cleaned_data["reason"],
-                consent_on_call=refer_form.cleaned_data["consent_on_call"],
+            referral = once.run(
+                lambda: services.hotline_call_refer(
+                    actor=request.user,
+                    call=call,
+                    service=data["service"],
+                    reason=data["reason"],
+                    consent_on_call=data["consent_on_call"],
+                )
             )
         except ValidationError as exc:
             apply_errors(refer_form, exc)
@@ -389,32 +423,36 @@ def _call_register_or_link(
             show_register_anyway=show_anyway,
             prefix="caller",
         )
+        register_once = Once(request, register_form)
     link_form = CallLinkForm(
         request.POST if action == "link" else None, user=request.user, call=call, prefix="link"
     )
     context.update(register_form=register_form, link_form=link_form, duplicate=False)
-    if action == "register" and register_form is not None and register_form.is_valid():
-        data = register_form.cleaned_data
+    if action == "register" and register_form is not None and register_once.ready():
+        data = register_once.cleaned_data
         try:
-            client = services.hotline_caller_register(
-                actor=request.user,
-                call=call,
-                peer_group=data["peer_group"],
-                given_name=data.get("given_name", ""),
-                mother_given_name=data.get("mother_given_name", ""),
-                family_name=data.get("family_name", ""),
-                birth_year=data["birth_year"],
-                sex=data["sex"],
-                gender_identity=data["gender_identity"],
-                population_groups=data["population_groups"],
-                consent_follow_up=data["consent_follow_up"],
-                register_anyway=bool(data.get("register_anyway")),
-                duplicate_reason=data.get("duplicate_reason", ""),
+            client = register_once.run(
+                lambda: services.hotline_caller_register(
+                    actor=request.user,
+                    call=call,
+                    peer_group=data["peer_group"],
+                    given_name=data.get("given_name", ""),
+                    mother_given_name=data.get("mother_given_name", ""),
+                    family_name=data.get("family_name", ""),
+                    birth_year=data["birth_year"],
+                    sex=data["sex"],
+                    gender_identity=data["gender_identity"],
+                    population_groups=data["population_groups"],
+                    consent_follow_up=data["consent_follow_up"],
+                    register_anyway=bool(data.get("register_anyway")),
+                    duplicate_reason=data.get("duplicate_reason", ""),
+                )
             )
         except PossibleDuplicate:
             register_form = CallerRegisterForm(
                 request.POST, groups=groups, show_register_anyway=True, prefix="caller"
             )
+            Once(request, register_form)  # the same key: nothing was recorded under it
             register_form.is_valid()
             register_form.add_error(
                 "register_anyway",
@@ -427,17 +465,7 @@ def _call_register_or_link(
         except ValidationError as exc:
             apply_errors(register_form, exc)
         else:
-            if client.is_minor_at_registration:
-                messages.warning(
-                    request,
-                    _("This client is under 18: a child-protection referral is required."),
-                )
-            messages.success(
-                request,
-                _("Caller registered with code %(code)s. Read the code to the caller.")
-                % {"code": client.short_code},
-            )
-            return redirect("activities:call_detail", public_id=call.public_id)
+            return _caller_registered(request, call, client)
     elif action == "link" and link_form.is_valid():
         try:
             services.hotline_call_link_client(
@@ -450,6 +478,19 @@ def _call_register_or_link(
             return redirect("activities:call_detail", public_id=call.public_id)
     context["show_anyway"] = register_form is not None and "register_anyway" in register_form.fields
     return None
+
+
+def _caller_registered(request: HttpRequest, call: HotlineCall, client: Any) -> HttpResponse:
+    if client.is_minor_at_registration:
+        messages.warning(
+            request, _("This client is under 18: a child-protection referral is required.")
+        )
+    messages.success(
+        request,
+        _("Caller registered with code %(code)s. Read the code to the caller.")
+        % {"code": client.short_code},
+    )
+    return redirect("activities:call_detail", public_id=call.public_id)
 
 
 @login_required

@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from accounts import scope
+from core import idempotency
 from outreach import queries, services
 from outreach.forms import COMMODITIES, ContactForm, contact_form_for
 from outreach.models import ItemKind, Material, OutreachContact, PlaceType
@@ -111,6 +113,16 @@ def contact_out(contact: OutreachContact) -> dict[str, Any]:
     }
 
 
+def _key_taken() -> Any:
+    return Status(409, {"detail": _("This client_uuid was already used for another record.")})
+
+
+def _contact_out_for(user: Any, contact: OutreachContact) -> dict[str, Any]:
+    """The contact as the user's own list shows it (with its items)."""
+    own = queries.contact_by_device_uuid(user, contact.device_uuid) if contact.device_uuid else None
+    return contact_out(own or contact)
+
+
 def _form_data(payload: ContactIn, *, client: Any, groups: list[Any]) -> dict[str, Any]:
     """The JSON body as the contact form's data (what the page would have posted)."""
     group = payload.peer_group
@@ -180,11 +192,19 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
     same as the page's) when refused, and then nothing is written; 404 for a client or
     group outside the user's own groups."""
     user = _logging_user(request)
-    existing = queries.contact_by_device_uuid(user, payload.client_uuid)
-    if existing is not None:
-        return Status(200, contact_out(existing))
-    if queries.device_uuid_taken(payload.client_uuid):
-        return Status(409, {"detail": _("This client_uuid was already used for another record.")})
+    key = payload.client_uuid
+    # One read says both "already recorded by you" and "someone else's key": a retry
+    # racing its first send is never told the key is taken (see core.idempotency).
+    try:
+        row = idempotency.lookup(key)
+        if row is not None:
+            return Status(200, _contact_out_for(user, idempotency.earlier_record(row, user)))
+    except idempotency.KeyTaken:
+        return _key_taken()
+    # A key forgotten after CAUNOI["ONCE_KEY_DAYS"]: the contact still carries it.
+    kept = queries.contact_by_device_uuid(user, key)
+    if kept is not None:
+        return Status(200, contact_out(kept))
     groups = list(queries.logging_groups(user))
     if payload.peer_group is not None and payload.peer_group not in {g.pk for g in groups}:
         raise Http404
@@ -196,9 +216,19 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
     )
     form = contact_form_for(user, data, client=client, groups=groups)
     if form.is_valid() and not item_errors:
-        contact, created = form.log_once(actor=user, device_uuid=payload.client_uuid)
+        try:
+            contact, created = idempotency.run_once(
+                user=user, key=key, create=lambda: form.log(actor=user, device_uuid=key)
+            )
+        except idempotency.KeyTaken:
+            return _key_taken()
+        except IntegrityError:
+            # Not the key's index but the contact's own (a forgotten key, sent again
+            # just as its contact was read above): the same answers, from the contact.
+            kept = queries.contact_by_device_uuid(user, key)
+            return Status(200, contact_out(kept)) if kept is not None else _key_taken()
         if contact is not None:
-            return Status(201 if created else 200, contact_out(contact))
+            return Status(201 if created else 200, _contact_out_for(user, contact))
     errors = _form_errors(form)
     if item_errors:
         errors.setdefault("items", []).extend(item_errors)

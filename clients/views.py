@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import scope
 from audit.services import audit_view
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 from directory.taxonomy import CHILD_PROTECTION
 
@@ -87,36 +88,40 @@ def client_register(request: HttpRequest) -> HttpResponse:
     form = ClientRegisterForm(request.POST or None, groups=groups, show_register_anyway=show_anyway)
     duplicates: list[Client] = []
     hidden_duplicates = 0
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            client = services.client_register(
-                actor=request.user,
-                peer_group=data["peer_group"],
-                given_name=data.get("given_name", ""),
-                mother_given_name=data.get("mother_given_name", ""),
-                family_name=data.get("family_name", ""),
-                birth_year=data["birth_year"],
-                sex=data["sex"],
-                gender_identity=data["gender_identity"],
-                population_groups=data["population_groups"],
-                commune=data["commune"],
-                establishment=data["establishment"],
-                name=data["name"],
-                nickname=data["nickname"],
-                phone=data["phone"],
-                notes=data["notes"],
-                consent_follow_up=data["consent_follow_up"],
-                consent_method=data["consent_method"],
-                consent_phone=data["consent_phone"],
-                share_with=data["share_with"],
-                register_anyway=bool(data.get("register_anyway")),
+            client = once.run(
+                lambda: services.client_register(
+                    actor=request.user,
+                    peer_group=data["peer_group"],
+                    given_name=data.get("given_name", ""),
+                    mother_given_name=data.get("mother_given_name", ""),
+                    family_name=data.get("family_name", ""),
+                    birth_year=data["birth_year"],
+                    sex=data["sex"],
+                    gender_identity=data["gender_identity"],
+                    population_groups=data["population_groups"],
+                    commune=data["commune"],
+                    establishment=data["establishment"],
+                    name=data["name"],
+                    nickname=data["nickname"],
+                    phone=data["phone"],
+                    notes=data["notes"],
+                    consent_follow_up=data["consent_follow_up"],
+                    consent_method=data["consent_method"],
+                    consent_phone=data["consent_phone"],
+                    share_with=data["share_with"],
+                    register_anyway=bool(data.get("register_anyway")),
+                )
             )
         except services.PossibleDuplicate as dup:
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
             hidden_duplicates = len(dup.matches) - len(duplicates)
             form = ClientRegisterForm(request.POST, groups=groups, show_register_anyway=True)
+            Once(request, form)  # the same key: nothing was recorded under it
             form.is_valid()
             form.add_error(
                 "register_anyway",
@@ -314,9 +319,14 @@ def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form)
+    if once.ready():
         try:
-            services.consent_record(actor=request.user, client=client, **form.cleaned_data)
+            once.run(
+                lambda: services.consent_record(
+                    actor=request.user, client=client, **form.cleaned_data
+                )
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -345,8 +355,11 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResp
 def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.request_record(actor=request.user, client=client, **form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        once.run(
+            lambda: services.request_record(actor=request.user, client=client, **form.cleaned_data)
+        )
         messages.success(request, _("Request recorded."))
         return redirect("clients:detail", public_id=client.public_id)
     return _form_page(

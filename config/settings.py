@@ -241,6 +241,8 @@ CAUNOI = {
     "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
     "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
+    # One-time keys of create forms are forgotten after this many days (core.tasks).
+    "ONCE_KEY_DAYS": env_int("CAUNOI_ONCE_KEY_DAYS", 30),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import scope
 from accounts.models import Role
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 from programs.models import Organisation
 
@@ -131,9 +132,10 @@ def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
             Service.objects.filter(organisation__in=organisations), public_id=public_id
         )
     form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form, active=instance is None)
+    if once.ready():
         try:
-            service = services.service_save(actor=request.user, form=form)
+            service = once.run(lambda: services.service_save(actor=request.user, form=form))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -153,9 +155,10 @@ def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
             Location.objects.filter(organisation__in=organisations), public_id=public_id
         )
     form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form, active=instance is None)
+    if once.ready():
         try:
-            services.location_save(actor=request.user, form=form)
+            once.run(lambda: services.location_save(actor=request.user, form=form))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -183,9 +186,14 @@ def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
         support_model_required=not scope.is_admin(request.user),
     )
     lines = forms.AgreementLineFormSet(request.POST or None, instance=instance, prefix="lines")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    once = Once(request, form, active=instance is None)
+    if once.earlier is not None or (
+        request.method == "POST" and form.is_valid() and lines.is_valid()
+    ):
         try:
-            agreement = services.agreement_save(actor=request.user, form=form, lines=lines)
+            agreement = once.run(
+                lambda: services.agreement_save(actor=request.user, form=form, lines=lines)
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -21,6 +21,9 @@ class Notification(models.Model):
     ref = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # What a background task sent, e.g. "referral.new_urgent:<referral>:<user>": a task run
+    # twice (a worker killed before it acknowledged the task) finds it and sends nothing.
+    once_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

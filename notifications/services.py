@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import channels
@@ -30,12 +30,51 @@ def notify(
     notification = Notification.objects.create(
         user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300], ref=ref
     )
+    _deliver(notification)
+    return notification
+
+
+@transaction.atomic
+def notify_once(
+    *,
+    once_key: str,
+    user: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    ref: str = "",
+) -> Notification | None:
+    """`notify`, at most once per `once_key` (for background tasks, which may run twice).
+    None when a notification under this key was already recorded: the unique key decides,
+    so two workers running the same task at once send one (the second waits on the key
+    until the first commits). Channels are called inside the transaction, after the row:
+    a worker killed between the two sends again through a channel on its retry, never
+    twice in-app."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user,
+                kind=kind,
+                title=str(title)[:200],
+                body=str(body),
+                url=url[:300],
+                ref=ref,
+                once_key=once_key[:120],
+            )
+    except IntegrityError:
+        return None
+    _deliver(notification)
+    return notification
+
+
+def _deliver(notification: Notification) -> None:
+    kind = notification.kind
     for send in channels.configured():
         try:
             send(notification)
         except Exception:  # a broken channel must not lose the in-app notification
             logger.exception("notification channel failed kind=%s id=%s", kind, notification.pk)
-    return notification
 
 
 @transaction.atomic

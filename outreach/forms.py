@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,22 +173,6 @@ class ContactForm(forms.Form):
         except ValidationError as exc:
             apply_errors(self, exc)
         return None
-
-    def log_once(
-        self, *, actor: Any, device_uuid: UUID | None
-    ) -> tuple[OutreachContact | None, bool]:
-        """`log` under an idempotency key: (the contact, True) when this call recorded it;
-        (the first contact, False) when the same key won at the same moment (a retry racing
-        the first try; the unique constraint rolled this one back); (None, False) when
-        refused. The page and the JSON API both come here."""
-        try:
-            contact = self.log(actor=actor, device_uuid=device_uuid)
-        except IntegrityError:
-            existing = queries.contact_by_device_uuid(actor, device_uuid) if device_uuid else None
-            if existing is None:
-                raise
-            return existing, False
-        return contact, contact is not None
 
 
 def contact_form_for(

@@ -86,10 +86,6 @@ def contact_by_device_uuid(user: Any, device_uuid: Any) -> OutreachContact | Non
     )
 
 
-def device_uuid_taken(device_uuid: Any) -> bool:
-    return OutreachContact.objects.filter(device_uuid=device_uuid).exists()
-
-
 def own_recent_contacts(user: Any, since: date) -> QuerySet[OutreachContact]:
     """Contacts the user logged (in groups still in their scope) on or after `since`."""
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import scope
 from clients import queries as client_queries
+from core.forms import apply_errors
+from core.idempotency import Once
 from core.offline import offline_cacheable
 from core.paging import paginate
 
@@ -43,37 +45,31 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
     form = contact_form_for(
         request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
-    # The head-count form carries a key of its own, so that the same form sent twice (a
-    # double tap, a retry after a lost answer) is one contact, as through the API.
-    key = _device_key(request.POST.get("client_uuid")) if client is None else None
-    if request.method == "POST" and key is not None:
-        if queries.contact_by_device_uuid(request.user, key) is not None:
-            messages.success(request, _("Contact saved."))
-            return redirect("core:home")
-    if request.method == "POST" and form.is_valid():
-        saved, _created = form.log_once(actor=request.user, device_uuid=key)
-        if saved:
-            messages.success(request, _("Contact saved."))
-            if client is not None:
-                return redirect("clients:detail", public_id=client.public_id)
-            return redirect("core:home")
+    # The form carries a one-time key (named client_uuid, as the offline outbox and the
+    # API call it): the same form sent twice (a double tap, a retry after a lost answer)
+    # is one contact, as through the API.
+    once = Once(request, form, field="client_uuid")
+    if once.ready():
+        key = once.key
+        try:
+            saved = once.run(lambda: form.log(actor=request.user, device_uuid=key))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if saved is not None:
+                return _contact_saved(request, client)
     return render(
         request,
         "outreach/contact_form.html",
-        {
-            "form": form,
-            "client": client,
-            "holder": form.holder,
-            "client_uuid": key or uuid4(),
-        },
+        {"form": form, "client": client, "holder": form.holder},
     )
 
 
-def _device_key(value: str | None) -> UUID | None:
-    try:
-        return UUID(str(value)) if value else None
-    except ValueError:
-        return None
+def _contact_saved(request: HttpRequest, client: Any) -> HttpResponse:
+    messages.success(request, _("Contact saved."))
+    if client is not None:
+        return redirect("clients:detail", public_id=client.public_id)
+    return redirect("core:home")
 
 
 @login_required
@@ -145,9 +141,10 @@ def stock_receive(request: HttpRequest) -> HttpResponse:
         organisations=queries.receiving_organisations(request.user),
         initial={"received_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form)
+    if once.ready():
         try:
-            services.stock_receive(actor=request.user, **form.cleaned_data)
+            once.run(lambda: services.stock_receive(actor=request.user, **form.cleaned_data))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -183,8 +180,9 @@ def material_list(request: HttpRequest) -> HttpResponse:
 def material_new(request: HttpRequest) -> HttpResponse:
     _require(request, queries.CATALOGUE_ROLES)
     form = MaterialForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.material_create(actor=request.user, **form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        once.run(lambda: services.material_create(actor=request.user, **form.cleaned_data))
         messages.success(request, _("Material added to the catalogue."))
         return redirect("outreach:materials")
     return render(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import scope
+from core.idempotency import Once
 
 from . import queries, services
 from .forms import (
@@ -87,8 +88,11 @@ def model_create(request: HttpRequest) -> HttpResponse:
     form = SupportModelForm(
         request.POST or None, organisations=queries.organisations_for(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        model = services.support_model_create(actor=request.user, data=form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        model = once.run(
+            lambda: services.support_model_create(actor=request.user, data=form.cleaned_data)
+        )
         messages.success(request, _("Support model created."))
         return redirect("programs:model_detail", pk=model.pk)
     return _form_page(
@@ -178,8 +182,11 @@ def group_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("model", "").isdigit():
         initial["support_model"] = request.GET["model"]
     form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
-    if request.method == "POST" and form.is_valid():
-        group = services.peer_group_create(actor=request.user, data=form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        group = once.run(
+            lambda: services.peer_group_create(actor=request.user, data=form.cleaned_data)
+        )
         messages.success(request, _("Peer group created."))
         return redirect("programs:group_detail", pk=group.pk)
     return _form_page(
@@ -216,8 +223,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, queries.GROUP_ROLES)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.membership_add(actor=request.user, peer_group=group, **form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        once.run(
+            lambda: services.membership_add(
+                actor=request.user, peer_group=group, **form.cleaned_data
+            )
+        )
         messages.success(request, _("Member added."))
         return redirect("programs:group_detail", pk=group.pk)
     return _form_page(
@@ -303,8 +315,9 @@ def org_create(request: HttpRequest) -> HttpResponse:
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
-    if request.method == "POST" and form.is_valid():
-        services.organisation_create(actor=request.user, data=form.cleaned_data)
+    once = Once(request, form)
+    if once.ready():
+        once.run(lambda: services.organisation_create(actor=request.user, data=form.cleaned_data))
         messages.success(request, _("Organisation created."))
         return redirect("programs:org_list")
     return _form_page(

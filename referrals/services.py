@@ -23,7 +23,7 @@ from clients.models import Client
 from clients.queries import has_sharing_consent
 from directory.models import Service
 from directory.taxonomy import SERVICE_TYPES, category_of
-from notifications.services import notify
+from notifications.services import notify, notify_once
 from programs.models import Organisation
 
 from . import queries
@@ -337,7 +337,8 @@ def referral_remind(*, referral: Referral) -> bool:
     referral.save(update_fields=["reminded_at", "updated_at"])
     days = (timezone.now() - referral.sent_at).days
     with override(_language(referral.sender)):
-        notify(
+        notify_once(
+            once_key=f"referral.reminder:{referral.pk}",
             user=referral.sender,
             kind="referral.reminder",
             title=_("Referral %(code)s has had no answer for %(days)s days")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Grant, Role
-from notifications.services import notify
+from notifications.services import notify_once
 
 from . import services
 from .models import Referral
@@ -34,7 +34,9 @@ def referrals_housekeeping() -> dict[str, int]:
 
 
 def alert_provider(referral_id: int) -> int:
-    """Alert every active staff member of the provider at once (urgent and emergency)."""
+    """Alert every active staff member of the provider at once (urgent and emergency).
+    Safe to run twice: each alert is recorded under its own key (referral, staff member)
+    and one already sent is skipped. Returns how many were sent by this run."""
     referral = Referral.objects.select_related("client").filter(pk=referral_id).first()
     if referral is None or referral.status != Referral.Status.SENT:
         return 0
@@ -44,7 +46,8 @@ def alert_provider(referral_id: int) -> int:
     sent = 0
     for grant in staff:
         with override(grant.user.language or "vi"):
-            notify(
+            done = notify_once(
+                once_key=f"referral.new_urgent:{referral.pk}:{grant.user_id}",
                 user=grant.user,
                 kind="referral.new_urgent",
                 title=_("New %(urgency)s referral %(code)s")
@@ -52,5 +55,5 @@ def alert_provider(referral_id: int) -> int:
                 body=str(referral.get_service_type_display()),
                 url=reverse("referrals:inbox_detail", args=[referral.public_id]),
             )
-            sent += 1
+        sent += done is not None
     return sent

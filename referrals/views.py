@@ -18,6 +18,7 @@ from accounts import scope
 from accounts.models import Role
 from audit.services import audit_view
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
@@ -97,18 +98,22 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
         client=client,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            referral = services.referral_send(
-                actor=request.user,
-                client=client,
-                service=form.cleaned_data["service"],
-                reason=form.cleaned_data["reason"],
-                urgency=form.cleaned_data["urgency"],
-                note=form.cleaned_data["note"],
-                from_kind=_from_kind(request.user, client),
-                override_reason=form.cleaned_data.get("override_reason", ""),
-                **form.share_choices(),
+            referral = once.run(
+                lambda: services.referral_send(
+                    actor=request.user,
+                    client=client,
+                    service=data["service"],
+                    reason=data["reason"],
+                    urgency=data["urgency"],
+                    note=data["note"],
+                    from_kind=_from_kind(request.user, client),
+                    override_reason=data.get("override_reason", ""),
+                    **form.share_choices(),
+                )
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -134,20 +139,27 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
     form = forms.HotlineReferralForm(
         request.POST or None, services=directory_queries.services_for(request.user)
     )
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Referral sent. Read the referral code to the caller."))
+        return redirect("referrals:slip", once.earlier.public_id)
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         if client is None:
             form.add_error("client_code", queries.NOT_AVAILABLE)
         else:
+            data = form.cleaned_data
             try:
-                referral = services.referral_send(
-                    actor=request.user,
-                    client=client,
-                    service=form.cleaned_data["service"],
-                    reason=form.cleaned_data["reason"],
-                    urgency=form.cleaned_data["urgency"],
-                    note=form.cleaned_data["note"],
-                    from_kind=Referral.FromKind.HOTLINE,
+                referral = once.run(
+                    lambda: services.referral_send(
+                        actor=request.user,
+                        client=client,
+                        service=data["service"],
+                        reason=data["reason"],
+                        urgency=data["urgency"],
+                        note=data["note"],
+                        from_kind=Referral.FromKind.HOTLINE,
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -246,18 +258,25 @@ def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
     form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Service recorded."))
+        return redirect("referrals:client", client.public_id)
     if request.method == "POST" and form.is_valid():
         provider = form.cleaned_data["provider"]
         if not _duplicate_warning(form, client=client, provider=provider):
+            data = form.cleaned_data
             try:
-                services.delivery_record(
-                    actor=request.user,
-                    client=client,
-                    service_type=form.cleaned_data["service_type"],
-                    provider=provider,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    source=ServiceDelivery.Source.PEER_REPORTED,
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                once.run(
+                    lambda: services.delivery_record(
+                        actor=request.user,
+                        client=client,
+                        service_type=data["service_type"],
+                        provider=provider,
+                        delivered_on=data["delivered_on"],
+                        source=ServiceDelivery.Source.PEER_REPORTED,
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -333,14 +352,12 @@ def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
+    complete_form = forms.CompleteForm(initial={"service_types": [referral.service_type]})
+    Once(request, complete_form)  # completing records services: one-time key
     return render(
         request,
         "referrals/inbox_detail.html",
-        {
-            "referral": referral,
-            "decline_form": forms.DeclineForm(),
-            "complete_form": forms.CompleteForm(initial={"service_types": [referral.service_type]}),
-        },
+        {"referral": referral, "decline_form": forms.DeclineForm(), "complete_form": complete_form},
     )
 
 
@@ -357,6 +374,10 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
     form: Any = {"decline": decline_form, "complete": complete_form}.get(action)
     if action not in {"accept", "no-show", "decline", "complete"}:
         raise Http404
+    once = Once(request, complete_form)
+    if action == "complete" and once.earlier is not None:
+        messages.success(request, _("Referral completed. The service is recorded."))
+        return redirect("referrals:inbox_detail", referral.public_id)
     if form is None or form.is_valid():
         try:
             if action == "accept":
@@ -371,12 +392,15 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
                 )
                 messages.success(request, _("Referral declined."))
             else:
-                services.referral_complete(
-                    actor=request.user,
-                    referral=referral,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    service_types=form.cleaned_data["service_types"],
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                data = form.cleaned_data
+                once.run(
+                    lambda: services.referral_complete(
+                        actor=request.user,
+                        referral=referral,
+                        delivered_on=data["delivered_on"],
+                        service_types=data["service_types"],
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
                 messages.success(request, _("Referral completed. The service is recorded."))
             return redirect("referrals:inbox_detail", referral.public_id)
@@ -405,21 +429,28 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
     orgs = _require_provider(request)
     organisations = Organisation.objects.filter(pk__in=orgs).order_by("name")
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
+    once = Once(request, form)
+    if once.earlier is not None:
+        messages.success(request, _("Service recorded."))
+        return redirect("referrals:provider_deliveries")
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
         provider = form.cleaned_data.get("provider") or form.organisations[0]
         if client is None:
             form.add_error("client_code", queries.NOT_AVAILABLE)
         elif not _duplicate_warning(form, client=client, provider=provider):
+            data = form.cleaned_data
             try:
-                services.delivery_record(
-                    actor=request.user,
-                    client=client,
-                    service_type=form.cleaned_data["service_type"],
-                    provider=provider,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    source=form.cleaned_data["source"],
-                    amount_vnd=form.cleaned_data["amount_vnd"],
+                once.run(
+                    lambda: services.delivery_record(
+                        actor=request.user,
+                        client=client,
+                        service_type=data["service_type"],
+                        provider=provider,
+                        delivered_on=data["delivered_on"],
+                        source=data["source"],
+                        amount_vnd=data["amount_vnd"],
+                    )
                 )
             except ValidationError as error:
                 apply_errors(form, error)

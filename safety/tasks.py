@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from accounts.models import Grant, Role, User
 from notifications.live import live_renderer, ref_for
-from notifications.services import notify
+from notifications.services import notify_once
 
 from .models import SafetyAlert
 
@@ -47,7 +47,9 @@ def alert_recipients(alert: SafetyAlert) -> list[User]:
 
 
 def alert_notify(alert_id: int) -> int:
-    """Notify the province of a newly published alert (nothing if it is no longer active)."""
+    """Notify the province of a newly published alert (nothing if it is no longer active).
+    Safe to run twice: each user's notification is recorded under its own key (alert,
+    user) and one already sent is skipped. Returns how many were sent by this run."""
     alert = SafetyAlert.objects.filter(pk=alert_id).first()
     if alert is None or not alert.is_active():
         return 0
@@ -55,14 +57,15 @@ def alert_notify(alert_id: int) -> int:
     sent = 0
     for user in alert_recipients(alert):
         with override(user.language or "vi"):
-            notify(
+            done = notify_once(
+                once_key=f"safety.alert:{alert.pk}:{user.pk}",
                 user=user,
                 kind="safety.alert",
                 title=_("Safety alert"),
                 url=url,
                 ref=ref_for("safety.alert", alert.pk),
             )
-        sent += 1
+        sent += done is not None
     logger.info("safety alert notified alert=%s users=%s", alert.pk, sent)
     return sent
 

@@ -14,9 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts import scope
 from accounts.models import Role
+from core import idempotency
 from core.forms import apply_errors
+from core.idempotency import Once
 from core.paging import paginate
 from programs.models import Organisation, PeerGroup
+from referrals.models import Referral
 
 from . import queries, services
 from .forms import (
@@ -97,27 +100,30 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            incident = services.incident_record(
-                actor=request.user,
-                occurred_on=data["occurred_on"],
-                place_type=data["place_type"],
-                province=data["province"],
-                commune=data["commune"],
-                violence_types=[t.code for t in data["violence_types"]],
-                perpetrator_kind=data["perpetrator_kind"],
-                client=data["client_code"],
-                reported_via=data["reported_via"],
-                peer_group=group,
-                hotline=hotline,
-                consent_report=data["consent_report"],
-                consent_share=data["consent_share"],
-                consent_alert=data["consent_alert"],
-                action_taken=data["action_taken"],
-                protections=data["protections"],
-                details=data["details"],
+            incident = once.run(
+                lambda: services.incident_record(
+                    actor=request.user,
+                    occurred_on=data["occurred_on"],
+                    place_type=data["place_type"],
+                    province=data["province"],
+                    commune=data["commune"],
+                    violence_types=[t.code for t in data["violence_types"]],
+                    perpetrator_kind=data["perpetrator_kind"],
+                    client=data["client_code"],
+                    reported_via=data["reported_via"],
+                    peer_group=group,
+                    hotline=hotline,
+                    consent_report=data["consent_report"],
+                    consent_share=data["consent_share"],
+                    consent_alert=data["consent_alert"],
+                    action_taken=data["action_taken"],
+                    protections=data["protections"],
+                    details=data["details"],
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -172,6 +178,11 @@ def _referral_from_kind(user: Any, incident: Incident) -> str:
 def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
     _require(request.user, *queries.REFER_ROLES)
+    sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
+    if sent is not None:
+        # A resend of the referral just sent: this protection is no longer open to refer,
+        # so answer as the first send did.
+        return _protection_referred(request, public_id, sent)
     incident, protection = queries.referable_protection(request.user, public_id, kind)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
     form = protection_referral_form(
@@ -180,28 +191,27 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
         kind=kind,
         allow_override=allow_override,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            referral = services.incident_protection_refer(
-                actor=request.user,
-                incident=incident,
-                kind=kind,
-                service=data["service"],
-                reason=data["reason"],
-                urgency=data["urgency"],
-                note=data["note"],
-                from_kind=_referral_from_kind(request.user, incident),
-                override_reason=data.get("override_reason", ""),
+            referral = once.run(
+                lambda: services.incident_protection_refer(
+                    actor=request.user,
+                    incident=incident,
+                    kind=kind,
+                    service=data["service"],
+                    reason=data["reason"],
+                    urgency=data["urgency"],
+                    note=data["note"],
+                    from_kind=_referral_from_kind(request.user, incident),
+                    override_reason=data.get("override_reason", ""),
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Referral %(code)s sent.") % {"code": referral.code},
-            )
-            return redirect("safety:incident_detail", public_id=incident.public_id)
+            return _protection_referred(request, incident.public_id, referral)
     return render(
         request,
         "safety/incident_refer.html",
@@ -213,6 +223,11 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
             "kind_label": IncidentProtection.Kind(kind).label,
         },
     )
+
+
+def _protection_referred(request: HttpRequest, public_id: Any, referral: Any) -> HttpResponse:
+    messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
+    return redirect("safety:incident_detail", public_id=public_id)
 
 
 # --- Alerts --------------------------------------------------------------------------
@@ -227,19 +242,22 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
         incident=incident,
         initial={"province": incident.province_id, "commune": incident.commune_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    once = Once(request, form)
+    if once.ready():
+        data = once.cleaned_data
         try:
-            alert = services.alert_submit(
-                actor=request.user,
-                incident=incident,
-                subject=data["subject"],
-                headline=data["headline"],
-                warning=data["warning"],
-                province=data["province"],
-                commune=data["commune"],
-                issued_on=data["issued_on"],
-                expires_on=data["expires_on"],
+            alert = once.run(
+                lambda: services.alert_submit(
+                    actor=request.user,
+                    incident=incident,
+                    subject=data["subject"],
+                    headline=data["headline"],
+                    warning=data["warning"],
+                    province=data["province"],
+                    commune=data["commune"],
+                    issued_on=data["issued_on"],
+                    expires_on=data["expires_on"],
+                )
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -77,12 +77,78 @@ def test_it_records_the_same_client_uuid_only_once(world: Any, api_as: Any, stoc
     assert qty(world.agency, "condom") == 70  # handed out once
 
 
+def _first_send(world: Any, body: dict[str, Any], *, by: Any = None) -> OutreachContact:
+    """The first send of `body`, recorded as the API records it (under its key)."""
+    from core.idempotency import run_once
+
+    key = uuid.UUID(body["client_uuid"])
+    user = by or world.peer
+    contact, created = run_once(
+        user=user,
+        key=key,
+        create=lambda: services.contact_log(
+            actor=user,
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=12,
+            device_uuid=key,
+        ),
+    )
+    assert created and contact is not None
+    return contact
+
+
+def _miss_first_lookup(monkeypatch: Any) -> None:
+    """The retry's first read of the key comes just before the first send commits."""
+    from core import idempotency
+
+    real = idempotency.lookup
+    calls: list[int] = []
+
+    def late(key: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(idempotency, "lookup", late)
+
+
 def test_it_answers_a_retry_racing_the_first_try_with_the_first(
     world: Any, api_as: Any, stocked: Any, monkeypatch: Any
 ) -> None:
-    """Both requests passed the "already recorded?" look-up; the unique key refuses the
-    second insert and the API answers with the first contact."""
-    from api import outreach as api_outreach
+    """Issue 10 item 3: the first send commits between the retry's look-up and its
+    insert. The key's unique index refuses the insert; the retry reads the key again,
+    finds its own contact and answers 200 with it (it used to answer 409: the key was
+    looked up as the user's own contact, then separately as anyone's)."""
+    body = head_count()
+    first = _first_send(world, body)
+    _miss_first_lookup(monkeypatch)
+    response = api_as(world.peer).post(CONTACTS, body)
+    assert response.status_code == 200
+    assert response.json()["public_id"] == str(first.public_id)
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 100  # the racing insert handed nothing out
+
+
+def test_a_racing_send_of_someone_elses_key_gets_409(
+    world: Any, api_as: Any, stocked: Any, monkeypatch: Any
+) -> None:
+    body = head_count()
+    _first_send(world, body, by=world.leader)
+    _miss_first_lookup(monkeypatch)
+    response = api_as(world.peer).post(CONTACTS, body)
+    assert response.status_code == 409
+    assert OutreachContact.objects.count() == 1
+
+
+def test_a_contact_sent_before_keys_existed_is_found_by_its_retry(
+    world: Any, api_as: Any, stocked: Any
+) -> None:
+    """Contacts recorded from phones before core.IdempotencyKey get their key from the
+    migration, so that a late retry still answers 200."""
+    import importlib
+
+    from django.apps import apps
 
     body = head_count()
     first = services.contact_log(
@@ -93,20 +159,11 @@ def test_it_answers_a_retry_racing_the_first_try_with_the_first(
         head_count=12,
         device_uuid=uuid.UUID(body["client_uuid"]),
     )
-    real = api_outreach.queries.contact_by_device_uuid
-    calls: list[int] = []
-
-    def late(user: Any, key: Any) -> Any:
-        calls.append(1)
-        return None if len(calls) == 1 else real(user, key)
-
-    monkeypatch.setattr(api_outreach.queries, "contact_by_device_uuid", late)
-    monkeypatch.setattr(api_outreach.queries, "device_uuid_taken", lambda key: False)
+    importlib.import_module("outreach.migrations.0003_h3_idempotency_keys").backfill(apps, None)
     response = api_as(world.peer).post(CONTACTS, body)
     assert response.status_code == 200
     assert response.json()["public_id"] == str(first.public_id)
-    assert OutreachContact.objects.count() == 1
-    assert qty(world.agency, "condom") == 100  # the racing insert handed nothing out
+    assert api_as(world.leader).post(CONTACTS, body).status_code == 409
 
 
 def test_it_refuses_a_client_uuid_used_by_someone_else(
@@ -321,3 +378,91 @@ def test_it_refuses_a_client_logged_under_another_of_the_users_groups(
     # Without a group, a user of two groups must say which one a head count is for.
     missing = api_as(world.peer).post(CONTACTS, head_count(items=[]))
     assert missing.json()["errors"]["peer_group"] == ["Trường này là bắt buộc."]
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="SQLite serialises every write: no race to test",
+)
+@pytest.mark.django_db(transaction=True)
+def test_racing_sends_of_one_key_are_one_contact_and_never_409(monkeypatch: Any) -> None:
+    """Issue 10 item 3 on a real database: four sends of one contact by its own phone
+    at the same moment (all four miss the key, then all insert it): one contact, stock
+    taken once, every send answered 200/201 with that contact, none 409."""
+    import threading
+    from datetime import date
+
+    from django.db import connection
+    from django.test import Client as HttpClient
+
+    from conftest import build_world, login
+    from core import idempotency
+
+    from .conftest import Api
+
+    world = build_world()
+    services.stock_receive(
+        actor=world.coordinator,
+        organisation=world.agency,
+        item_kind="condom",
+        quantity=100,
+        received_on=date(2026, 1, 1),
+    )
+    body = head_count()
+    apis = [Api(login(HttpClient(), world.peer)) for _ in range(4)]
+    barrier = threading.Barrier(len(apis), timeout=10)
+    real = idempotency.lookup
+    seen = threading.local()
+
+    def lookup(key: Any) -> Any:
+        found = real(key)
+        seen.calls = getattr(seen, "calls", 0) + 1
+        if seen.calls == 2:  # run_once's look-up, just before the insert
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(idempotency, "lookup", lookup)
+    results: list[Any] = [None] * len(apis)
+
+    def post(i: int) -> None:
+        try:
+            results[i] = apis[i].post(CONTACTS, body)
+        except Exception as exc:  # reported below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(apis))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    codes = sorted(getattr(r, "status_code", r) for r in results)
+    assert codes == [200, 200, 200, 201], codes
+    assert len({r.json()["public_id"] for r in results}) == 1
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 70
+
+
+def test_a_retry_after_its_key_was_forgotten_still_finds_its_contact(
+    world: Any, api_as: Any, stocked: Any
+) -> None:
+    """One-time keys are forgotten after CAUNOI["ONCE_KEY_DAYS"]; the contact keeps the
+    phone's key, so a very late retry is still 200 (and someone else's still 409)."""
+    from datetime import timedelta
+
+    from core.models import IdempotencyKey
+    from core.tasks import idempotency_keys_purge
+
+    body = head_count()
+    first = api_as(world.peer).post(CONTACTS, body)
+    assert first.status_code == 201
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert idempotency_keys_purge() == 1
+    assert idempotency_keys_purge() == 0  # run twice: nothing more
+    again = api_as(world.peer).post(CONTACTS, body)
+    assert again.status_code == 200
+    assert again.json()["public_id"] == first.json()["public_id"]
+    assert api_as(world.leader).post(CONTACTS, body).status_code == 409
+    assert OutreachContact.objects.count() == 1
+    assert qty(world.agency, "condom") == 70

@@ -1,0 +1,40 @@
+"""Models of the core app: what every app shares."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class IdempotencyKey(models.Model):
+    """A one-time key a create form (or a phone syncing offline) sent, and the record it
+    made. Consumed in the same transaction as the record (`core.idempotency`): a double
+    tap, a resend or a retry finds it and answers with that record; a concurrent second
+    request waits on the unique index until the first commits, then does the same."""
+
+    key = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
+    # A keyed hash of what the form posted (never the values): the same key sent again
+    # with other content is a new entry on an old page, not a resend.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "idempotency key"
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"
+
+    def stored(self) -> models.Model | None:
+        """The record made under this key (None if it is gone)."""
+        if self.content_type is None or self.object_id is None:
+            return None
+        model = self.content_type.model_class()
+        if model is None:
+            return None
+        return model._default_manager.filter(pk=self.object_id).first()

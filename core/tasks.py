@@ -1,0 +1,29 @@
+"""Background work of the core app, run by django-q2 (synchronous in tests).
+
+`idempotency_keys_purge` is scheduled daily (migrations/0002_h3_purge_schedule.py)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import IdempotencyKey
+
+logger = logging.getLogger("caunoi.core")
+
+
+def idempotency_keys_purge() -> int:
+    """Forget one-time keys older than CAUNOI["ONCE_KEY_DAYS"] (30 by default): nobody
+    resends a form a month later, and a phone's outbox is sent within days. A contact
+    keeps its phone's key as `device_uuid`, which the API still answers from. Safe to run
+    twice (it only deletes)."""
+    configured: Any = settings.CAUNOI.get("ONCE_KEY_DAYS")
+    days = int(configured or 30)
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    logger.info("one-time keys purged=%s", deleted)
+    return deleted
