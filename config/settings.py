@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.request_log.RequestLogMiddleware",  # outermost: sees the final status and time
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,16 +245,40 @@ CAUNOI = {
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
+    # /healthz reports the queue down when a task or the heartbeat waits longer than this.
+    "HEALTH_QUEUE_STALE_SECONDS": env_int("CAUNOI_HEALTH_QUEUE_STALE_SECONDS", 300),
 }
 
+# Logs go to stderr (journald under systemd). Request lines are JSON with the route name,
+# never the path or query string (core/request_log.py); Django's own request records are
+# rewritten the same way. Nothing here may name a client.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_path": {"()": "core.request_log.RedactPathFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_path"],
+        },
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CAUNOI_LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or query strings that could hold client data.
         "django.db.backends": {"level": "WARNING"},
+        "caunoi.request": {
+            "handlers": ["json"],
+            "level": "INFO" if env_bool("CAUNOI_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_path"]},
+        "django.security.csrf": {"filters": ["redact_path"]},
+        "django.server": {"filters": ["redact_path"]},
     },
 }
