@@ -27,7 +27,8 @@ class Check:
 
 
 def _stale_after() -> timedelta:
-    return timedelta(seconds=int(settings.CAUNOI["HEALTH_QUEUE_STALE_SECONDS"]))
+    stale = settings.CAUNOI["HEALTH_QUEUE_STALE_SECONDS"]
+    return timedelta(seconds=int(stale))  # type: ignore[call-overload]
 
 
 def check_database() -> Check:
