@@ -178,6 +178,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("CAUNOI_AXES_ENABLED", True)
+# Behind nginx the address comes from X-Real-IP, trusted only from these proxies.
+AXES_CLIENT_IP_CALLABLE = "core.proxy.client_ip"
+CAUNOI_TRUSTED_PROXIES = env_list("CAUNOI_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 OTP_TOTP_ISSUER = "Cau Noi"
 
