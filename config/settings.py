@@ -134,6 +134,8 @@ DATABASES = {
         # before reuse so that a database restart costs one failed request at most.
         conn_max_age=env_int("CAUNOI_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
+        # Behind pgbouncer in transaction pooling mode (docs/deploy.md, national scale).
+        disable_server_side_cursors=env_bool("CAUNOI_DB_DISABLE_SERVER_SIDE_CURSORS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
