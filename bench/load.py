@@ -177,6 +177,7 @@ def sessions_and_clients(users: dict[str, int]) -> tuple[dict[str, list[str]], l
     """Sessions created in the database as a login (with two-factor) would create them."""
     import django
 
+    sys.path.insert(0, str(ROOT))
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -287,6 +288,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="the database is already loaded")
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--note", default="", help="a sentence about the machine's load")
+    parser.add_argument(
+        "--keys-dir", help="keys and static files here (with --reuse: the first run's directory)"
+    )
     opts = parser.parse_args()
 
     url = urllib.parse.urlparse(opts.db_url)
@@ -294,11 +298,13 @@ def main() -> None:
     if dbname in FORBIDDEN_DBS or not re.fullmatch(r"[a-z0-9_]+", dbname):
         raise SystemExit(f"Refusing database {dbname!r}: give a scratch database of your own.")
     admin = opts.db_url.rsplit("/", 1)[0] + "/postgres"
-    tmp = Path(tempfile.mkdtemp(prefix="caunoi-load-"))
+    tmp = Path(opts.keys_dir) if opts.keys_dir else Path(tempfile.mkdtemp(prefix="caunoi-load-"))
+    print(f"keys and static files in {tmp}", flush=True)
     for name in ("master", "blind_index"):
         path = tmp / f"{name}.key"
-        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        path.chmod(0o600)
+        if not path.exists():
+            path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAUNOI_", "DATABASE_URL"))}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
