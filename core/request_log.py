@@ -96,6 +96,9 @@ class RedactPathFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith(("django.request", "django.security", "django.server")):
             return True
+        if getattr(record, "caunoi_redacted", False):
+            return True  # already rewritten (logger and handler both carry this filter)
+        record.caunoi_redacted = True
         if record.name == "django.server":
             # RequestLogMiddleware already wrote the line, without the path.
             return False
@@ -105,6 +108,12 @@ class RedactPathFilter(logging.Filter):
             record.msg = "%s (route %s, status %s)"
             reason = record.args[0] if isinstance(record.args, tuple) and record.args else ""
             record.args = (reason, route_name(request), status)
+            if status == 503 and record.exc_info and record.exc_info[1] is not None:
+                # A database outage: one line per request, not a traceback each (the
+                # cause is the same for all, and /healthz names it).
+                record.msg += " %s"
+                record.args += (type(record.exc_info[1]).__name__,)
+                record.exc_info, record.exc_text = None, None
         elif record.args:
             record.msg, record.args = "django request record (path withheld)", ()
         return True

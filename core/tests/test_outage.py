@@ -86,6 +86,16 @@ def test_it_answers_the_api_with_json_and_retry_after(world):
         assert "tạm thời" in body["detail"].lower()
 
 
+def test_an_outage_logs_one_line_per_request_not_a_traceback(world, caplog):
+    client = _client(world.peer)
+    with database_down():
+        client.get("/clients/")
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1
+    assert records[0].exc_info is None
+    assert records[0].getMessage() == "Service Unavailable (route -, status 503) OperationalError"
+
+
 def test_it_recovers_without_a_restart(world):
     client = _client(world.peer)
     assert client.get("/").status_code == 200
