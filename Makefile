@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint typecheck pytest test-pg install install-dev messages browser demo-data bench
+.PHONY: run serve test lint typecheck pytest test-pg install install-dev messages browser demo-data bench
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ messages: $(VENV)/.runtime
 		$(MANAGE) compilemessages --ignore=.venv >/dev/null; fi
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:8000 with the task worker.
+## Another port: PORT=8010 make run
 run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 	@bin/serve
+
+## make serve: the production start (checks, migrate, collectstatic, gunicorn); see docs/deploy.md.
+serve: install messages
+	@bin/serve-production
 
 demo-data: install
 	$(MANAGE) demo_data

@@ -47,6 +47,7 @@ REFERENCE_DATA = [
     ("safety.migrations.0002_violence_types", "add_types"),
     ("referrals.migrations.0002_housekeeping_schedule", "create_schedule"),
     ("core.migrations.0002_h3_purge_schedule", "create_schedule"),
+    ("core.migrations.0003_h6_heartbeat_schedule", "create_schedule"),
 ]
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.request_log.RequestLogMiddleware",  # outermost: sees the final status and time
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,7 +130,12 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{os.environ.get('CAUNOI_SQLITE_PATH', BASE_DIR / 'db.sqlite3')}",
-        conn_max_age=env_int("CAUNOI_DB_CONN_MAX_AGE", 0),
+        # Persistent connections in production (gunicorn workers reuse them), checked
+        # before reuse so that a database restart costs one failed request at most.
+        conn_max_age=env_int("CAUNOI_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        conn_health_checks=True,
+        # Behind pgbouncer in transaction pooling mode (docs/deploy.md, national scale).
+        disable_server_side_cursors=env_bool("CAUNOI_DB_DISABLE_SERVER_SIDE_CURSORS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -174,6 +180,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("CAUNOI_AXES_ENABLED", True)
+# Behind nginx the address comes from X-Real-IP, trusted only from these proxies.
+AXES_CLIENT_IP_CALLABLE = "core.proxy.client_ip"
+CAUNOI_TRUSTED_PROXIES = env_list("CAUNOI_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 OTP_TOTP_ISSUER = "Cau Noi"
 
@@ -192,6 +201,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("CAUNOI_SSL_REDIRECT", True)
+    # Monitoring calls the web server directly on loopback, without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("CAUNOI_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -206,11 +217,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("CAUNOI_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed names (cached for a year by browsers) with gzip and, since Brotli is
+        # installed, brotli copies written by collectstatic; whitenoise serves them.
+        "BACKEND": "core.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -246,16 +259,40 @@ CAUNOI = {
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
+    # /healthz reports the queue down when a task or the heartbeat waits longer than this.
+    "HEALTH_QUEUE_STALE_SECONDS": env_int("CAUNOI_HEALTH_QUEUE_STALE_SECONDS", 300),
 }
 
+# Logs go to stderr (journald under systemd). Request lines are JSON with the route name,
+# never the path or query string (core/request_log.py); Django's own request records are
+# rewritten the same way. Nothing here may name a client.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_path": {"()": "core.request_log.RedactPathFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_path"],
+        },
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CAUNOI_LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or query strings that could hold client data.
         "django.db.backends": {"level": "WARNING"},
+        "caunoi.request": {
+            "handlers": ["json"],
+            "level": "INFO" if env_bool("CAUNOI_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_path"]},
+        "django.security.csrf": {"filters": ["redact_path"]},
+        "django.server": {"filters": ["redact_path"]},
     },
 }

@@ -1,5 +1,71 @@
-from django.http import HttpRequest, HttpResponse
+"""Error pages that never need the database.
+
+`render(request, ...)` would run the context processors, which read the session and the
+user from the database: during a database outage the error page itself would fail and
+the WSGI server would answer its own bare 500. These pages are rendered without the
+request (no context processors), in the language of the language cookie.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+# Seconds a client is told to wait before trying again while the database is down.
+RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """True when the exception (or one it was raised from) says the database is unreachable.
+
+    OperationalError and InterfaceError are what Django raises when a connection cannot
+    be made or is lost; an IntegrityError or a ProgrammingError is a bug, not an outage."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        if isinstance(exc, DatabaseError):
+            return False
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _cookie_language(request: HttpRequest) -> str:
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a database outage: JSON with Retry-After under /api/, a plain page elsewhere."""
+    lang = _cookie_language(request)
+    with translation.override(lang):
+        if request.path.startswith(API_PREFIX):
+            response: HttpResponse = JsonResponse(
+                {
+                    "detail": _(
+                        "The service is temporarily unavailable. Nothing you saved is lost. "
+                        "Try again in a moment."
+                    ),
+                    "retry_after": RETRY_AFTER_SECONDS,
+                },
+                status=503,
+            )
+        else:
+            html = loader.render_to_string("503.html", {"lang": lang})
+            response = HttpResponse(html, status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = lang
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -8,4 +74,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Called by Django inside the `except` block that caught the error.
+    if is_database_outage(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -1,6 +1,7 @@
 """Background work of the core app, run by django-q2 (synchronous in tests).
 
-`idempotency_keys_purge` is scheduled daily (migrations/0002_h3_purge_schedule.py)."""
+`idempotency_keys_purge` is scheduled daily (migrations/0002_h3_purge_schedule.py);
+`heartbeat` every minute (migrations/0003_h6_heartbeat_schedule.py)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def idempotency_keys_purge() -> int:
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     logger.info("one-time keys purged=%s", deleted)
     return deleted
+
+
+def heartbeat() -> None:
+    """Run every minute by the `core-heartbeat` schedule; running it is the signal.
+
+    It writes nothing: running it twice is harmless. `/healthz` reads the schedule's
+    `next_run`, which only a live `qcluster` moves forward (core/health.py)."""

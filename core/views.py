@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from accounts import scope
 from geo.queries import commune_search, province_search
 
+from .health import run_checks
 from .registry import HOME_PANELS
 
 
@@ -25,7 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """For monitoring and load balancers: 200 when every part is up, 503 naming what is down.
+
+    Open to anyone (no session is read, so it answers during a database outage) and it
+    says nothing about data: only "ok" or "down" and why."""
+    checks = run_checks()
+    ok = all(check.ok for check in checks)
+    body: dict[str, str] = {"status": "ok" if ok else "down"}
+    body.update({check.name: check.detail for check in checks})
+    response = JsonResponse(body, status=200 if ok else 503)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

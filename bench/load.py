@@ -1,0 +1,394 @@
+"""Load test: 50 simulated users against the production server (gunicorn) on PostgreSQL.
+
+    .venv/bin/python bench/load.py                      # scale 3, 50 users, 60 s
+    .venv/bin/python bench/load.py --users 20 --duration 30 --scale 1
+
+1. Builds a scratch PostgreSQL database (default `h6_deploy_bench` on 127.0.0.1; never
+   `caunoi` or `test`), migrates it and loads `demo_data --scale N`.
+2. Starts the production server with bin/serve-production (CAUNOI_PRODUCTION=1, checks,
+   collectstatic, gunicorn with its default workers) on a loopback port, keys and secret in
+   a temp directory.
+3. Opens one session per simulated user (created in the database like a login with
+   two-factor passed) and runs them for --duration seconds, each user a thread with its own
+   keep-alive connection, thinking 1–2 s between requests like a person on a phone:
+   peers (home, client list, a client page, log a contact: GET the form, POST it),
+   providers (referral inbox), coordinators (home, client list), managers (report page).
+   Requests carry X-Forwarded-Proto: https, as nginx sends them.
+4. Writes p50/p95/p99, errors, machine, load average and date into bench/RESULTS.md
+   (between `<!-- load:start -->` and `<!-- load:end -->`), stops the server, drops the
+   database (unless --keep).
+
+Nothing identifying is printed: route names and timings only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import http.client
+import os
+import random
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ROOT, FormReader, machine, percentile, run_child
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FIELD_P95 = 0.150
+REPORT_P95 = 1.0
+FORBIDDEN_DBS = {"caunoi", "test", "postgres", "template0", "template1"}
+
+# Simulated users per role, out of 50 (scaled for --users).
+MIX = {"peer": 38, "provider": 6, "coordinator": 3, "prov_manager": 2, "nat_manager": 1}
+DEMO_USERS = {
+    "peer": "dongdang",
+    "provider": "phongkham",
+    "coordinator": "dieuphoi",
+    "prov_manager": "quanlytinh",
+    "nat_manager": "quanlyquocgia",
+}
+
+
+@dataclass
+class Stats:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    error_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, name: str, seconds: float, error: str = "") -> None:
+        with self.lock:
+            self.times[name].append(seconds)
+            if error:
+                self.errors[name] += 1
+                self.error_kinds[error] += 1
+
+
+class Browser:
+    """One simulated user's connection: keep-alive, cookies, CSRF, like a browser would."""
+
+    def __init__(self, port: int, session: str) -> None:
+        self.port = port
+        self.cookies = {"sessionid": session}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, str]:
+        headers = {
+            "Host": "localhost",
+            "X-Forwarded-Proto": "https",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Encoding": "identity",
+        }
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = "https://localhost"
+            headers["Referer"] = f"https://localhost{url}"
+        try:
+            self.conn.request(method, url, body=data, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode(errors="replace")
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response.status, text
+
+
+def timed(stats: Stats, name: str, browser: Browser, method: str, url: str, expect: int,
+          body: dict[str, Any] | None = None) -> str:  # fmt: skip
+    start = time.perf_counter()
+    try:
+        status, text = browser.request(method, url, body)
+        error = "" if status == expect else f"{name}: HTTP {status}"
+    except (OSError, http.client.HTTPException) as exc:
+        status, text, error = 0, "", f"{name}: {type(exc).__name__}"
+    stats.add(name, time.perf_counter() - start, error)
+    return text
+
+
+def contact_form_data(html: str) -> dict[str, Any]:
+    reader = FormReader()
+    reader.feed(html)
+    data: dict[str, Any] = {k: (v if len(v) > 1 else v[0]) for k, v in reader.own().items()}
+    data["needs"] = ["hiv_test"]
+    if data.get("place_type") == "establishment" and not data.get("establishment"):
+        data["establishment"] = reader.options.get("establishment", [""])[0]
+    if "qty_condom" in data:
+        data["qty_condom"] = "2"
+    return data
+
+
+def simulated_user(role: str, browser: Browser, ctx: dict[str, Any], stats: Stats,
+                   stop: float, rng: random.Random) -> None:  # fmt: skip
+    time.sleep(rng.uniform(0, 2))  # users do not all arrive in the same second
+    while time.time() < stop:
+        if role == "peer":
+            action = rng.choice(["home", "list", "client", "contact"])
+            if action == "home":
+                timed(stats, "peer home", browser, "GET", "/", 200)
+            elif action == "list":
+                timed(stats, "client list (peer)", browser, "GET", "/clients/", 200)
+            elif action == "client":
+                url = f"/clients/{rng.choice(ctx['clients'])}/"
+                timed(stats, "client page (peer)", browser, "GET", url, 200)
+            else:
+                url = f"/outreach/contacts/new/{rng.choice(ctx['clients'])}/"
+                html = timed(stats, "contact form (GET)", browser, "GET", url, 200)
+                if html:
+                    time.sleep(rng.uniform(1, 2))  # filling the form in
+                    data = contact_form_data(html)
+                    timed(stats, "log a contact (POST)", browser, "POST", url, 302, data)
+        elif role == "provider":
+            timed(stats, "referral inbox (provider)", browser, "GET", "/referrals/inbox/", 200)
+        elif role == "coordinator":
+            url = rng.choice(["/", "/clients/"])
+            name = "coordinator home" if url == "/" else "client list (coordinator)"
+            timed(stats, name, browser, "GET", url, 200)
+        elif role == "prov_manager":
+            url = "/reports/?period=2024&province=22"
+            timed(stats, "report page (province)", browser, "GET", url, 200)
+        else:
+            timed(stats, "report page (national)", browser, "GET", "/reports/", 200)
+        time.sleep(rng.uniform(1, 2))
+
+
+def sessions_and_clients(users: dict[str, int]) -> tuple[dict[str, list[str]], list[str]]:
+    """Sessions created in the database as a login (with two-factor) would create them."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from clients import queries as client_queries
+
+    sessions: dict[str, list[str]] = {}
+    for role, count in users.items():
+        user = User.objects.get(username=DEMO_USERS[role])
+        device = None
+        if user.needs_two_factor:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+                TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+            )
+        keys = []
+        for _ in range(count):
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store["last_seen"] = int(time.time()) + 3600  # not ended by the idle timeout
+            if device is not None:
+                store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            store.create()
+            keys.append(store.session_key)
+        sessions[role] = keys
+    peer = User.objects.get(username=DEMO_USERS["peer"])
+    clients = [
+        str(c.public_id)
+        for c in client_queries.clients_for(peer).order_by("pk")[:200]
+        if client_queries.may_follow_up(c) and not c.is_erased
+    ][:50]
+    if not clients:
+        raise SystemExit("The demo peer has no client with follow-up consent.")
+    from django.db import connections
+
+    connections.close_all()
+    return sessions, clients
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"bin/serve-production exited ({proc.returncode}).")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz", headers={"Host": "localhost"})
+            if conn.getresponse().status in (200, 503):  # 503: no qcluster runs, expected
+                return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise SystemExit("gunicorn did not answer in time.")
+
+
+def render(rows: dict[str, list[float]], errors: dict[str, int], kinds: dict[str, int],
+           meta: dict[str, str]) -> str:  # fmt: skip
+    lines = [
+        "<!-- load:start -->",
+        "## Load test (bench/load.py): gunicorn on PostgreSQL",
+        "",
+        f"Date: {meta['date']}. Machine: {meta['machine']}. {meta['setup']}",
+        f"Load average (1/5/15 min) before: {meta['load_before']}; at the end: "
+        f"{meta['load_after']}. {meta['note']}",
+        "",
+        "| request | n | errors | p50 | p95 | p99 | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name in sorted(rows):
+        values = rows[name]
+        p50, p95, p99 = (percentile(values, p) * 1000 for p in (50, 95, 99))
+        limit = REPORT_P95 if name.startswith("report") else FIELD_P95
+        verdict = "PASS" if p95 / 1000 < limit and not errors.get(name) else "FAIL"
+        lines.append(
+            f"| {name} | {len(values)} | {errors.get(name, 0)} | {p50:.0f} ms | {p95:.0f} ms "
+            f"| {p99:.0f} ms | p95 < {limit * 1000:.0f} ms, 0 errors: {verdict} |"
+        )
+    total = sum(len(v) for v in rows.values())
+    lines += ["", f"Total: {total} requests, {sum(errors.values())} errors."]
+    if kinds:
+        lines.append("Errors by kind: " + ", ".join(f"{k} × {n}" for k, n in kinds.items()))
+    lines += ["<!-- load:end -->", ""]
+    return "\n".join(lines)
+
+
+def write_results(section: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8")
+    if "<!-- load:start -->" in text:
+        before, rest = text.split("<!-- load:start -->", 1)
+        after = rest.split("<!-- load:end -->", 1)[1].lstrip("\n")
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432/h6_deploy_bench")
+    parser.add_argument("--scale", type=int, default=3)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--port", type=int, default=8019)
+    parser.add_argument("--reuse", action="store_true", help="the database is already loaded")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument("--note", default="", help="a sentence about the machine's load")
+    parser.add_argument(
+        "--keys-dir", help="keys and static files here (with --reuse: the first run's directory)"
+    )
+    opts = parser.parse_args()
+
+    url = urllib.parse.urlparse(opts.db_url)
+    dbname = url.path.lstrip("/")
+    if dbname in FORBIDDEN_DBS or not re.fullmatch(r"[a-z0-9_]+", dbname):
+        raise SystemExit(f"Refusing database {dbname!r}: give a scratch database of your own.")
+    admin = opts.db_url.rsplit("/", 1)[0] + "/postgres"
+    tmp = Path(opts.keys_dir) if opts.keys_dir else Path(tempfile.mkdtemp(prefix="caunoi-load-"))
+    print(f"keys and static files in {tmp}", flush=True)
+    for name in ("master", "blind_index"):
+        path = tmp / f"{name}.key"
+        if not path.exists():
+            path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAUNOI_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=opts.db_url,
+        CAUNOI_LOCAL_DIR=str(tmp),
+        CAUNOI_SECRET_KEY=secrets.token_urlsafe(50),
+        CAUNOI_MASTER_KEY_FILE=str(tmp / "master.key"),
+        CAUNOI_BLIND_INDEX_KEY_FILE=str(tmp / "blind_index.key"),
+        CAUNOI_ALLOWED_HOSTS="localhost",
+        CAUNOI_STATIC_ROOT=str(tmp / "static"),
+        CAUNOI_LOG_LEVEL="WARNING",
+        CAUNOI_REQUEST_LOG="0",
+    )
+    if not opts.reuse:
+        psql = ["psql", admin, "-q", "-v", "ON_ERROR_STOP=1", "-c"]
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)"], check=True)
+        subprocess.run([*psql, f"CREATE DATABASE {dbname}"], check=True)
+        print("migrate …", flush=True)
+        run_child(["migrate", "--noinput"], env)
+        print(f"demo_data --scale {opts.scale} …", flush=True)
+        seconds, _rss, _out = run_child(["demo_data", "--scale", str(opts.scale)], env)
+        print(f"  {seconds:.0f} s", flush=True)
+
+    os.environ.clear()
+    os.environ.update(env)
+    total = sum(MIX.values())
+    users = {role: max(1, round(n * opts.users / total)) for role, n in MIX.items()}
+    sessions, clients = sessions_and_clients(users)
+
+    server_env = dict(env, CAUNOI_PRODUCTION="1", CAUNOI_BIND=f"127.0.0.1:{opts.port}")
+    server_env["CAUNOI_MIGRATE_ON_START"] = "0"
+    server = subprocess.Popen(
+        [str(ROOT / "bin/serve-production")], cwd=ROOT, env=server_env,
+        stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "wb"),
+    )  # fmt: skip
+    stats = Stats()
+    try:
+        print("waiting for gunicorn …", flush=True)
+        wait_healthy(opts.port, server)
+        workers = int(os.environ.get("CAUNOI_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+        load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
+        stop = time.time() + opts.duration
+        threads = []
+        for role, keys in sessions.items():
+            for i, key in enumerate(keys):
+                rng = random.Random(f"{role}-{i}")
+                browser = Browser(opts.port, key)
+                ctx = {"clients": clients}
+                thread = threading.Thread(
+                    target=simulated_user, args=(role, browser, ctx, stats, stop, rng)
+                )
+                thread.start()
+                threads.append(thread)
+        for thread in threads:
+            thread.join()
+        load_after = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    info = machine()
+    meta = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"Python {info['python']}, PostgreSQL on the same machine",
+        "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
+        f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
+        f"think time 1–2 s; gunicorn {workers} workers × 2 threads (gthread), loopback.",
+        "load_before": load_before,
+        "load_after": load_after,
+        "note": opts.note,
+    }
+    section = render(stats.times, stats.errors, stats.error_kinds, meta)
+    print(section)
+    write_results(section)
+    if not opts.keep:
+        subprocess.run(
+            ["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)"],
+            check=False,
+        )
+
+
+if __name__ == "__main__":
+    main()
