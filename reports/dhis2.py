@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from programs.models import Organisation, PeerGroup, SupportModel
+
+from .engine import ReportContext
+from .queries import scope_provinces
 from .report import Report
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "dhis2_mapping.json"
@@ -35,17 +40,66 @@ def load_mapping() -> dict[str, Any]:
         return json.load(handle)
 
 
+class ReportAreaError(ValueError):
+    """The report covers several provinces and no one area can stand for it."""
+
+
+def report_area(ctx: ReportContext) -> str | None:
+    """The area a report's figures belong to: a commune or province code, or None for
+    the whole country. It is the area the report was narrowed to (commune, province,
+    or the province of the model, group or provider it was filtered to), or else the
+    one province the user's scope reaches; a scope across several provinces without a
+    filter has no single area (ReportAreaError)."""
+    if ctx.commune_code:
+        return ctx.commune_code
+    if ctx.province_code:
+        return ctx.province_code
+    narrowed: set[str | None] = set()
+    if ctx.peer_group_id is not None:
+        narrowed.add(
+            PeerGroup.objects.filter(pk=ctx.peer_group_id)
+            .values_list("support_model__province_id", flat=True)
+            .first()
+        )
+    elif ctx.support_model_id is not None:
+        narrowed.add(
+            SupportModel.objects.filter(pk=ctx.support_model_id)
+            .values_list("province_id", flat=True)
+            .first()
+        )
+    elif ctx.provider_id is not None:
+        narrowed.add(
+            Organisation.objects.filter(pk=ctx.provider_id)
+            .values_list("province_id", flat=True)
+            .first()
+        )
+    elif ctx.scope.kind == "providers":
+        narrowed.update(
+            Organisation.objects.filter(pk__in=ctx.scope.ids).values_list("province_id", flat=True)
+        )
+    elif ctx.scope.kind != "nation":
+        narrowed.update(scope_provinces(ctx.scope) or set())
+    else:
+        return None
+    codes = {code for code in narrowed if code}
+    if len(codes) != 1:
+        raise ReportAreaError(
+            _(
+                "This report covers several provinces: choose one province (or a commune) "
+                "to export it to DHIS2."
+            )
+        )
+    return codes.pop()
+
+
 def org_unit(report: Report, mapping: dict[str, Any]) -> str:
-    ctx = report.ctx
+    """The DHIS2 orgUnit of the report's own area (reports.dhis2.report_area)."""
     units = mapping.get("orgUnits", {})
-    code = ctx.commune_code or ctx.province_code
-    if code is None and ctx.scope.kind == "provinces" and len(ctx.scope.ids) == 1:
-        code = next(iter(ctx.scope.ids))
-    key = code or "national"
+    key = report_area(report.ctx) or "national"
     if key in units:
         return str(units[key])
     pattern = mapping.get("orgUnitPattern", "{code}")
-    return pattern.format(code=key)
+    return str(pattern.format(code=key))
 
 
 def as_data_value_set(report: Report, mapping: dict[str, Any] | None = None) -> dict[str, Any]:

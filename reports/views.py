@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import queries
+from .dhis2 import ReportAreaError
 from .engine import DIMENSIONS
 from .exports import CONTENT_TYPES, EXTENSIONS, describe
 from .exports import render as render_export
@@ -162,6 +163,9 @@ def report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
         body = render_export(report, fmt)
     except PeriodError as exc:
         form.add_error("period", str(exc))
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    except ReportAreaError as exc:
+        form.add_error("province", str(exc))
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     report_export(actor=request.user, ctx=ctx, fmt=fmt, indicators=len(report.lines))
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from accounts.models import User
 from reports import queries
+from reports.dhis2 import ReportAreaError
 from reports.exports import render
 from reports.periods import PeriodError, default_period, parse_period
 from reports.report import build_report
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         report = build_report(ctx)
         try:
             body = render(report, options["format"])
-        except PeriodError as exc:
+        except (PeriodError, ReportAreaError) as exc:
             raise CommandError(str(exc)) from exc
         report_export(actor=actor, ctx=ctx, fmt=options["format"], indicators=len(report.lines))
         if options["output"]:

@@ -1,0 +1,90 @@
+"""DHIS2 export: the orgUnit is the report's own area, whoever asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Grant, Role
+from conftest import make_user
+from reports import queries
+from reports.dhis2 import ReportAreaError, as_data_value_set, org_unit, report_area
+from reports.periods import parse_period
+from reports.report import build_report
+
+MAPPING = {"orgUnits": {"national": "VN"}, "orgUnitPattern": "VN-{code}", "dataElements": {}}
+Q1 = parse_period("2024-Q1")
+
+
+def _org_unit(user, **filters):
+    ctx = queries.report_context(user, period=Q1, **filters)
+    return org_unit(build_report(ctx, with_breakdowns=False), MAPPING)
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["peer", "leader", "provider", "coordinator", "prov_manager"],
+)
+def test_it_sends_the_province_for_every_role_below_the_nation(world, role):
+    assert _org_unit(getattr(world, role)) == "VN-22"
+
+
+def test_it_sends_the_nation_only_for_a_national_report(world):
+    assert _org_unit(world.nat_manager) == "VN"
+
+
+def test_it_sends_the_filtered_area_for_a_national_manager(world):
+    assert _org_unit(world.nat_manager, province="46") == "VN-46"
+    assert _org_unit(world.nat_manager, commune="06688") == "VN-06688"
+    # A report narrowed to one model, group or provider is that unit's province.
+    assert _org_unit(world.nat_manager, support_model=world.hue_model.pk) == "VN-46"
+    assert _org_unit(world.nat_manager, peer_group=world.hue_group.pk) == "VN-46"
+    assert _org_unit(world.nat_manager, provider=world.hue_clinic.pk) == "VN-46"
+
+
+def test_it_sends_the_commune_when_a_coordinator_filters_one(world):
+    assert _org_unit(world.coordinator, commune="06688") == "VN-06688"
+    assert _org_unit(world.coordinator, province="22") == "VN-22"
+
+
+def test_it_refuses_a_report_that_spans_several_provinces(world):
+    Grant.objects.create(
+        user=world.coordinator, role=Role.COORDINATOR, support_model=world.hue_model
+    )
+    ctx = queries.report_context(world.coordinator, period=Q1)
+    with pytest.raises(ReportAreaError):
+        report_area(ctx)
+    # Narrowed to one of the two provinces, it is that one.
+    assert _org_unit(world.coordinator, province="46") == "VN-46"
+
+
+def test_a_two_province_manager_must_choose_a_province(world):
+    both = make_user("both", Role.PROVINCIAL_MANAGER, province=world.qn)
+    Grant.objects.create(user=both, role=Role.PROVINCIAL_MANAGER, province=world.hue)
+    with pytest.raises(ReportAreaError):
+        _org_unit(both)
+    assert _org_unit(both, province="46") == "VN-46"
+
+
+def test_every_value_carries_the_same_org_unit(world):
+    ctx = queries.report_context(world.coordinator, period=Q1)
+    mapping = {**MAPPING, "dataElements": {"pt_national": {"dataElement": "COX29Tc7Et4"}}}
+    payload = as_data_value_set(build_report(ctx, with_breakdowns=False), mapping)
+    assert payload["orgUnit"] == "VN-22"
+    assert {v["orgUnit"] for v in payload["dataValues"]} == {"VN-22"}
+
+
+def test_the_export_page_names_the_coordinators_province(world, as_user):
+    import json
+
+    response = as_user(world.coordinator).get("/reports/export/dhis2/", {"period": "2024-Q1"})
+    assert response.status_code == 200
+    assert json.loads(response.content)["orgUnit"] == "VN-22"
+
+
+def test_the_export_page_asks_for_a_province_when_the_scope_spans_two(world, as_user):
+    Grant.objects.create(
+        user=world.coordinator, role=Role.COORDINATOR, support_model=world.hue_model
+    )
+    response = as_user(world.coordinator).get("/reports/export/dhis2/", {"period": "2024-Q1"})
+    assert response.status_code == 400
+    assert "nhiều tỉnh" in response.content.decode()
