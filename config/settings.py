@@ -244,6 +244,9 @@ CAUNOI = {
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
+    # 0: calendar periods. 15: the data cut-off of Decree 09/2019/NĐ-CP (a year runs
+    # 15/12 of the year before to 14/12), see reports/periods.py.
+    "PERIOD_CUTOFF_DAY": env_int("CAUNOI_PERIOD_CUTOFF_DAY", 0),
 }
 
 LOGGING = {

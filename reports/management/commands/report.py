@@ -30,7 +30,12 @@ class Command(BaseCommand):
     help = "Build the indicator report for a period and area and write it in a format."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--period", help="2024-03, 2024-Q1, 2024 or 2024-01-01..2024-08-31")
+        parser.add_argument(
+            "--period",
+            help="'Tháng 3/2026', 'Quý III/2026', '6 tháng đầu năm 2026', '2026', "
+            "'01/01/2026 - 31/08/2026' or the codes 2026-03, 2026-Q3, 2026-H1, 2026-9M, "
+            "2026-01-01..2026-08-31",
+        )
         parser.add_argument(
             "--area",
             default="",
