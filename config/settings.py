@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safety",
     "reports",
     "notifications",
+    "submissions",
     "api",
 ]
 

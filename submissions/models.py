@@ -1,0 +1,182 @@
+"""Periodic reports sent up the chain: support model → province → nation.
+
+A `PeriodicReport` is one reporting unit's report for one period (unique per unit and
+period). Its narrative is edited while it is a draft or returned. Each submission freezes
+a `ReportVersion`: the figures as they stood (the report's JSON, exact headline totals
+of the unit's own area) and the narrative. The level above approves or returns the
+latest version; a returned report is corrected and submitted again as the next version.
+`ReportingDeadline` says by when the reports of a level are due for a period."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    MODEL = "model", _("Support model")
+    PROVINCE = "province", _("Province")
+    NATION = "nation", _("Nation")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class PeriodicReport(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    support_model = models.ForeignKey(
+        "programs.SupportModel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+        verbose_name=_("support model"),
+    )
+    province = models.ForeignKey(
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+        verbose_name=_("province"),
+    )
+    period_code = models.CharField(_("period"), max_length=30)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    results = models.TextField(_("results"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "level", "id"]
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_model", "period_code"],
+                condition=models.Q(level="model"),
+                name="submissions_one_model_report_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "period_code"],
+                condition=models.Q(level="province"),
+                name="submissions_one_province_report_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["period_code"],
+                condition=models.Q(level="nation"),
+                name="submissions_one_national_report_per_period",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(level="model", support_model__isnull=False)
+                    | models.Q(level="province", province__isnull=False, support_model=None)
+                    | models.Q(level="nation", province=None, support_model=None)
+                ),
+                name="submissions_unit_matches_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} · {self.period_code}"
+
+    @property
+    def unit_name(self) -> str:
+        if self.level == Level.MODEL and self.support_model is not None:
+            return str(self.support_model)
+        if self.level == Level.PROVINCE and self.province is not None:
+            return str(self.province)
+        return str(_("Whole country"))
+
+    @property
+    def area_code(self) -> str | None:
+        """The province the report belongs to (None: the nation)."""
+        if self.level == Level.MODEL and self.support_model is not None:
+            return str(self.support_model.province_id)
+        if self.level == Level.PROVINCE:
+            return self.province_id
+        return None
+
+    def latest_version(self) -> ReportVersion | None:
+        return self.versions.order_by("-number").first()
+
+    @property
+    def editable(self) -> bool:
+        return self.status in {Status.DRAFT, Status.RETURNED}
+
+
+class ReportVersion(models.Model):
+    class Decision(models.TextChoices):
+        NONE = "", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    report = models.ForeignKey(PeriodicReport, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    figures = models.JSONField(_("figures at submission"))
+    results = models.TextField(_("results"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    late = models.BooleanField(_("after the deadline"), default=False)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, blank=True, default=""
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason for returning"), blank=True)
+
+    class Meta:
+        ordering = ["report", "-number"]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="submissions_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+    def values(self) -> dict[str, Any]:
+        """Indicator code → the frozen value."""
+        return {i["code"]: i["value"] for i in self.figures.get("indicators", [])}
+
+
+class ReportingDeadline(models.Model):
+    period_code = models.CharField(_("period"), max_length=30)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    due_on = models.DateField(_("due on"))
+    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-due_on", "level"]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_code", "level"], name="submissions_one_deadline_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} {self.level} {self.due_on}"

@@ -1,0 +1,224 @@
+"""Writes of the submission workflow. One function per step, in a transaction, with its
+audit entry inside and a notification to the people concerned. Access (who may prepare
+or review) is decided by submissions.queries before these are called; these functions
+guard the workflow itself (a step from the wrong status is refused)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from audit.services import audit_record
+from notifications.services import notify
+from reports.exports import as_dict
+from reports.periods import Period
+from reports.report import build_report
+
+from . import queries
+from .models import Level, PeriodicReport, ReportingDeadline, ReportVersion, Status
+from .narrative import check_narrative
+
+NARRATIVE_FIELDS = ("results", "difficulties", "recommendations")
+
+
+def _unit_fields(level: str, unit: Any) -> dict[str, Any]:
+    if level == Level.MODEL:
+        return {"support_model": unit}
+    if level == Level.PROVINCE:
+        return {"province": unit}
+    return {}
+
+
+def _url(report: PeriodicReport) -> str:
+    return reverse("submissions:detail", args=[report.public_id])
+
+
+def _title(report: PeriodicReport) -> str:
+    with override("vi"):
+        return f"{queries.period_of(report).title} · {report.unit_name}"
+
+
+@transaction.atomic
+def report_prepare(*, actor: Any, level: str, unit: Any, period: Period) -> PeriodicReport:
+    """The unit's report for the period: the one already begun, or a new draft."""
+    fields = _unit_fields(level, unit)
+    report = (
+        PeriodicReport.objects.select_for_update()
+        .filter(level=level, period_code=period.code, **fields)
+        .first()
+    )
+    if report is not None:
+        return report
+    report = PeriodicReport.objects.create(
+        level=level,
+        period_code=period.code,
+        period_start=period.start,
+        period_end=period.end,
+        created_by=actor,
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=report,
+        changes={"level": level, "period": period.code, "unit": getattr(unit, "pk", "")},
+    )
+    return report
+
+
+def _require_editable(report: PeriodicReport) -> None:
+    if not report.editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+
+
+@transaction.atomic
+def report_save_narrative(
+    *, actor: Any, report: PeriodicReport, results: str, difficulties: str, recommendations: str
+) -> PeriodicReport:
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    _require_editable(report)
+    new = {"results": results, "difficulties": difficulties, "recommendations": recommendations}
+    check_narrative(**new)
+    changed = [f for f in NARRATIVE_FIELDS if getattr(report, f) != new[f]]
+    if changed:
+        for name, value in new.items():
+            setattr(report, name, value)
+        report.save(update_fields=[*changed, "updated_at"])
+        audit_record(actor=actor, action="update", obj=report, changes={"fields": changed})
+    return report
+
+
+def figures_snapshot(report: PeriodicReport) -> dict[str, Any]:
+    """The report's JSON for the unit's own area, totals only (no breakdowns)."""
+    with override("vi"):
+        return as_dict(build_report(queries.unit_context(report), with_breakdowns=False))
+
+
+@transaction.atomic
+def report_submit(
+    *, actor: Any, report: PeriodicReport, today: date | None = None
+) -> ReportVersion:
+    """Freeze the figures and the narrative as the next version and send it up."""
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    _require_editable(report)
+    check_narrative(**{f: getattr(report, f) for f in NARRATIVE_FIELDS})
+    if not report.results.strip():
+        raise ValidationError({"results": _("Write the results of the period before submitting.")})
+    last = report.versions.order_by("-number").first()
+    number = (last.number if last else 0) + 1
+    now = timezone.now()
+    deadline = queries.deadline_for(report.period_code, report.level)
+    today = today or timezone.localdate(now)
+    version = ReportVersion.objects.create(
+        report=report,
+        number=number,
+        figures=figures_snapshot(report),
+        submitted_by=actor,
+        submitted_at=now,
+        late=bool(deadline and today > deadline.due_on),
+        **{f: getattr(report, f) for f in NARRATIVE_FIELDS},
+    )
+    report.status = Status.SUBMITTED
+    report.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="submit",
+        obj=report,
+        changes={"version": number, "period": report.period_code, "late": version.late},
+    )
+    title = _title(report)
+    for reviewer in queries.reviewers(report):
+        with override(reviewer.language or "vi"):
+            notify(
+                user=reviewer,
+                kind="submission.submitted",
+                title=_("Report submitted for review: %(title)s") % {"title": title},
+                body=_("Version %(number)s is waiting for your review.") % {"number": number},
+                url=_url(report),
+            )
+    return version
+
+
+def _decide(actor: Any, report: PeriodicReport) -> tuple[PeriodicReport, ReportVersion]:
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED or report.level == Level.NATION:
+        raise ValidationError(_("Only a submitted report waiting for review can be decided."))
+    version = report.versions.select_for_update().order_by("-number").first()
+    assert version is not None  # a submitted report has a version
+    return report, version
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: PeriodicReport) -> ReportVersion:
+    report, version = _decide(actor, report)
+    version.decision = ReportVersion.Decision.APPROVED
+    version.decided_by, version.decided_at = actor, timezone.now()
+    version.save(update_fields=["decision", "decided_by", "decided_at"])
+    report.status = Status.APPROVED
+    report.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="approve", obj=report, changes={"version": version.number})
+    title = _title(report)
+    for user in queries.preparers(report):
+        with override(user.language or "vi"):
+            notify(
+                user=user,
+                kind="submission.approved",
+                title=_("Report approved: %(title)s") % {"title": title},
+                body=_("Version %(number)s was approved.") % {"number": version.number},
+                url=_url(report),
+            )
+    return version
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report: PeriodicReport, reason: str) -> ReportVersion:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report is returned.")})
+    check_narrative(reason=reason)
+    report, version = _decide(actor, report)
+    version.decision = ReportVersion.Decision.RETURNED
+    version.decided_by, version.decided_at = actor, timezone.now()
+    version.reason = reason
+    version.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+    report.status = Status.RETURNED
+    report.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="return",
+        obj=report,
+        changes={"version": version.number},
+        reason=reason,
+    )
+    title = _title(report)
+    for user in queries.preparers(report):
+        with override(user.language or "vi"):
+            notify(
+                user=user,
+                kind="submission.returned",
+                title=_("Report returned for correction: %(title)s") % {"title": title},
+                body=reason,
+                url=_url(report),
+            )
+    return version
+
+
+@transaction.atomic
+def deadline_set(*, actor: Any, period: Period, level: str, due_on: date) -> ReportingDeadline:
+    deadline, created = ReportingDeadline.objects.update_or_create(
+        period_code=period.code, level=level, defaults={"due_on": due_on, "set_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=deadline,
+        changes={"period": period.code, "level": level, "due_on": due_on.isoformat()},
+    )
+    return deadline

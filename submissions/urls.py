@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "submissions"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("start/", views.start, name="start"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/review/", views.review, name="review"),
+]

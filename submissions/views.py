@@ -1,0 +1,215 @@
+"""Pages of the submission workflow. Thin: access through queries (404 when not
+yours), writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import scope
+from geo.models import Province
+from reports.periods import default_period
+from reports.report import build_report
+
+from . import overview as ov
+from . import queries, services
+from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
+from .models import Level, PeriodicReport, Status
+
+
+def _require_use(request: HttpRequest) -> None:
+    if not queries.can_use(request.user):
+        raise Http404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _require_use(request)
+    user = request.user
+    form = PeriodForm(request.GET or {"period": default_period().code})
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        period = form.cleaned_data["period"]
+        mine = []
+        for level, unit in queries.preparable_units(user):
+            if level == Level.NATION:
+                report = PeriodicReport.objects.filter(level=level, period_code=period.code).first()
+                mine.append(ov.UnitStatus(level, None, report))
+            else:
+                mine.extend(ov._statuses(period, level, [unit]))
+        provinces = Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name")
+        by_province = [(p, ov.model_statuses(p, period)) for p in provinces]
+        national = ov.national_table(user, period) if scope.is_national(user) else None
+        late = [s for s in mine if s.late]
+        late += [s for _p, statuses in by_province for s in statuses if s.late]
+        if national:
+            late += [row.status for row in national["rows"] if row.status.late]
+        context.update(
+            period=period,
+            mine=mine,
+            by_province=by_province,
+            national=national,
+            late=late,
+            deadlines={
+                level: queries.deadline_for(period.code, level)
+                for level in (Level.MODEL, Level.PROVINCE)
+            },
+            is_national=scope.is_national(user),
+        )
+    return render(request, "submissions/overview.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    _require_use(request)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("submissions:overview")
+    level = form.cleaned_data["level"]
+    unit = queries.unit_for(request.user, level, form.cleaned_data["unit"])
+    report = services.report_prepare(
+        actor=request.user, level=level, unit=unit, period=form.cleaned_data["period"]
+    )
+    return redirect("submissions:detail", public_id=report.public_id)
+
+
+def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list[dict[str, Any]]:
+    live = build_report(queries.live_context(request.user, report), with_breakdowns=False)
+    frozen = version.values() if version else {}
+    return [
+        {
+            "line": line,
+            "frozen": frozen.get(line.indicator.code),
+            "changed": version is not None
+            and not line.cell.hidden
+            and frozen.get(line.indicator.code) != line.cell.raw,
+        }
+        for line in live.lines
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    may_prepare = queries.can_prepare(request.user, report)
+    narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.NARRATIVE_FIELDS})
+    if request.method == "POST":
+        if not may_prepare:
+            raise Http404
+        narrative = NarrativeForm(request.POST)
+        if narrative.is_valid():
+            try:
+                services.report_save_narrative(
+                    actor=request.user, report=report, **narrative.cleaned_data
+                )
+                if request.POST.get("action") == "submit":
+                    version = services.report_submit(actor=request.user, report=report)
+                    messages.success(
+                        request, _("Version %(number)s submitted.") % {"number": version.number}
+                    )
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("submissions:detail", public_id=report.public_id)
+            except ValidationError as exc:
+                _apply_errors(narrative, exc)
+        report.refresh_from_db()
+    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    latest = versions[0] if versions else None
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "report": report,
+            "period": queries.period_of(report),
+            "versions": versions,
+            "latest": latest,
+            "figures": _figures(request, report, latest),
+            "narrative": narrative if may_prepare and report.editable else None,
+            "review": ReturnForm() if _reviewable(request, report) else None,
+            "deadline": queries.deadline_for(report.period_code, report.level),
+        },
+        status=400 if narrative.errors else 200,
+    )
+
+
+def _reviewable(request: HttpRequest, report: PeriodicReport) -> bool:
+    return report.status == Status.SUBMITTED and queries.can_review(request.user, report)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    if not queries.can_review(request.user, report):
+        raise Http404
+    try:
+        if request.POST.get("action") == "approve":
+            services.report_approve(actor=request.user, report=report)
+            messages.success(request, _("Report approved."))
+            return redirect("submissions:detail", public_id=report.public_id)
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            services.report_return(
+                actor=request.user, report=report, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Report returned for correction."))
+            return redirect("submissions:detail", public_id=report.public_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("submissions:detail", public_id=report.public_id)
+    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "report": report,
+            "period": queries.period_of(report),
+            "versions": versions,
+            "latest": versions[0] if versions else None,
+            "figures": _figures(request, report, versions[0] if versions else None),
+            "narrative": None,
+            "review": form,
+            "deadline": queries.deadline_for(report.period_code, report.level),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadlines(request: HttpRequest) -> HttpResponse:
+    if not scope.is_national(request.user):
+        raise Http404
+    form = DeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.deadline_set(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Deadline saved."))
+        return redirect("submissions:deadlines")
+    return render(
+        request,
+        "submissions/deadlines.html",
+        {"form": form, "deadlines": queries.deadlines()[:100]},
+        status=400 if form.errors else 200,
+    )
