@@ -62,6 +62,29 @@ class NarrativeForm(forms.Form):
         help_text=NO_IDENTIFIERS,
     )
 
+    parent_agency = forms.CharField(
+        label=_("Governing agency"),
+        max_length=200,
+        required=False,
+        help_text=_("In capitals, as in the heading: SỞ Y TẾ TỈNH QUẢNG NINH"),
+    )
+    issuing_agency = forms.CharField(label=_("Issuing agency"), max_length=200, required=False)
+    doc_number = forms.CharField(
+        label=_("Number and symbol"),
+        max_length=60,
+        required=False,
+        help_text=_("For example 15/BC-CCPCTNXH"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=60, required=False)
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One per line."),
+    )
+    signer_position = forms.CharField(label=_("Signer's position"), max_length=120, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=120, required=False)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:

@@ -57,6 +57,15 @@ class PeriodicReport(models.Model):
     results = models.TextField(_("results"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
+    # The official document's heading and signature (Decree 30/2020/NĐ-CP), frozen into
+    # each version at submission.
+    parent_agency = models.CharField(_("governing agency"), max_length=200, blank=True)
+    issuing_agency = models.CharField(_("issuing agency"), max_length=200, blank=True)
+    doc_number = models.CharField(_("number and symbol"), max_length=60, blank=True)
+    place = models.CharField(_("place"), max_length=60, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -133,6 +142,7 @@ class ReportVersion(models.Model):
     results = models.TextField(_("results"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
+    document = models.JSONField(_("document heading and signature"), default=dict)
     submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"))
     late = models.BooleanField(_("after the deadline"), default=False)

@@ -26,6 +26,16 @@ from .models import Level, PeriodicReport, ReportingDeadline, ReportVersion, Sta
 from .narrative import check_narrative
 
 NARRATIVE_FIELDS = ("results", "difficulties", "recommendations")
+DOCUMENT_FIELDS = (
+    "parent_agency",
+    "issuing_agency",
+    "doc_number",
+    "place",
+    "recipients",
+    "signer_position",
+    "signer_name",
+)
+DRAFT_FIELDS = NARRATIVE_FIELDS + DOCUMENT_FIELDS
 
 
 def _unit_fields(level: str, unit: Any) -> dict[str, Any]:
@@ -62,6 +72,7 @@ def report_prepare(*, actor: Any, level: str, unit: Any, period: Period) -> Peri
         period_start=period.start,
         period_end=period.end,
         created_by=actor,
+        **_document_defaults(level, unit),
         **fields,
     )
     audit_record(
@@ -78,15 +89,46 @@ def _require_editable(report: PeriodicReport) -> None:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))
 
 
+def _document_defaults(level: str, unit: Any) -> dict[str, str]:
+    """A first heading for the document, from the unit: its lead agency and place."""
+    if level == Level.MODEL and unit is not None:
+        agency = unit.lead_organisation.name if unit.lead_organisation else unit.name
+        province = unit.province
+    elif level == Level.PROVINCE:
+        agency, province = "", unit
+    else:
+        agency, province = "", None
+    place = ""
+    if province is not None:
+        place = str(province.name).removeprefix("Tỉnh ").removeprefix("Thành phố ")
+    return {
+        "issuing_agency": agency.upper(),
+        "place": place,
+        "recipients": "- Như trên;\n- Lưu: VT.",
+    }
+
+
 @transaction.atomic
 def report_save_narrative(
-    *, actor: Any, report: PeriodicReport, results: str, difficulties: str, recommendations: str
+    *,
+    actor: Any,
+    report: PeriodicReport,
+    results: str,
+    difficulties: str,
+    recommendations: str,
+    **document: str,
 ) -> PeriodicReport:
+    """Save the draft's narrative (checked for client identifiers) and, if given, the
+    document heading and signature fields (DOCUMENT_FIELDS)."""
+    unknown = set(document) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
     _require_editable(report)
     new = {"results": results, "difficulties": difficulties, "recommendations": recommendations}
     check_narrative(**new)
-    changed = [f for f in NARRATIVE_FIELDS if getattr(report, f) != new[f]]
+    new.update({k: v.strip() for k, v in document.items()})
+    changed = [f for f in DRAFT_FIELDS if f in new and getattr(report, f) != new[f]]
     if changed:
         for name, value in new.items():
             setattr(report, name, value)
@@ -123,6 +165,7 @@ def report_submit(
         submitted_by=actor,
         submitted_at=now,
         late=bool(deadline and today > deadline.due_on),
+        document={f: getattr(report, f) for f in DOCUMENT_FIELDS},
         **{f: getattr(report, f) for f in NARRATIVE_FIELDS},
     )
     report.status = Status.SUBMITTED
@@ -222,3 +265,14 @@ def deadline_set(*, actor: Any, period: Period, level: str, due_on: date) -> Rep
         changes={"period": period.code, "level": level, "due_on": due_on.isoformat()},
     )
     return deadline
+
+
+@transaction.atomic
+def version_export(*, actor: Any, version: ReportVersion, fmt: str) -> None:
+    """Record that an official document of a submitted version left the system."""
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=version.report,
+        changes={"format": fmt, "version": version.number, "period": version.report.period_code},
+    )

@@ -18,8 +18,8 @@ from geo.models import Province
 from reports.periods import default_period
 from reports.report import build_report
 
+from . import official, queries, services
 from . import overview as ov
-from . import queries, services
 from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
 from .models import Level, PeriodicReport, Status
 
@@ -113,7 +113,7 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_use(request)
     report = queries.get_report(request.user, public_id)
     may_prepare = queries.can_prepare(request.user, report)
-    narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.NARRATIVE_FIELDS})
+    narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.DRAFT_FIELDS})
     if request.method == "POST":
         if not may_prepare:
             raise Http404
@@ -213,3 +213,22 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         {"form": form, "deadlines": queries.deadlines()[:100]},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str) -> HttpResponse:
+    """A submitted version as an official document (PDF, Word, Excel)."""
+    _require_use(request)
+    if fmt not in official.FORMATS:
+        raise Http404
+    report = queries.get_report(request.user, public_id)
+    version = report.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    body = official.render(version, fmt)
+    services.version_export(actor=request.user, version=version, fmt=fmt)
+    response = HttpResponse(body, content_type=official.FORMATS[fmt])
+    name = official.file_stem(version)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
