@@ -170,7 +170,7 @@ def report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     report_export(actor=request.user, ctx=ctx, fmt=fmt, indicators=len(report.lines))
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = f"bao-cao-{ctx.period.code.replace('..', '_')}"
-    if fmt == "dhis2":
-        name += "-dhis2"
+    if fmt in {"dhis2", "adx"}:
+        name += f"-{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[fmt]}"'
     return response

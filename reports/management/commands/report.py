@@ -23,7 +23,7 @@ from reports.periods import PeriodError, default_period, parse_period
 from reports.report import build_report
 from reports.services import report_export
 
-FORMATS = ["json", "csv", "xlsx", "pdf", "dhis2"]
+FORMATS = ["json", "csv", "xlsx", "pdf", "dhis2", "adx"]
 
 
 class Command(BaseCommand):
