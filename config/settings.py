@@ -248,6 +248,12 @@ CAUNOI = {
     # 0: calendar periods. 15: the data cut-off of Decree 09/2019/NĐ-CP (a year runs
     # 15/12 of the year before to 14/12), see reports/periods.py.
     "PERIOD_CUTOFF_DAY": env_int("CAUNOI_PERIOD_CUTOFF_DAY", 0),
+    # The DHIS2 server approved reports are sent to (submissions/dhis2_push.py); empty:
+    # no sending. A token, or a username and password; never stored in the database.
+    "DHIS2_URL": os.environ.get("CAUNOI_DHIS2_URL", ""),
+    "DHIS2_TOKEN": os.environ.get("CAUNOI_DHIS2_TOKEN", ""),
+    "DHIS2_USERNAME": os.environ.get("CAUNOI_DHIS2_USERNAME", ""),
+    "DHIS2_PASSWORD": os.environ.get("CAUNOI_DHIS2_PASSWORD", ""),
 }
 
 LOGGING = {

@@ -190,3 +190,35 @@ class ReportingDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_code} {self.level} {self.due_on}"
+
+
+class Dhis2Push(models.Model):
+    """One send of an approved report to the configured DHIS2 server, and its answer."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="pushes")
+    dry_run = models.BooleanField(_("trial run"))
+    url = models.CharField(_("server"), max_length=300)
+    http_status = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    status = models.CharField(_("import status"), max_length=20)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    ignored = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    conflicts = models.JSONField(default=list)
+    message = models.TextField(blank=True)
+    summary = models.JSONField(_("import summary"), default=dict)
+    values_sent = models.PositiveIntegerField(default=0)
+    pushed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-pushed_at", "-id"]
+        verbose_name = _("DHIS2 send")
+        verbose_name_plural = _("DHIS2 sends")
+
+    def __str__(self) -> str:
+        return f"{self.version} {'dry run' if self.dry_run else 'push'} {self.status}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in {"SUCCESS", "OK", "WARNING"} and not self.conflicts

@@ -176,3 +176,9 @@ def deadline_for(period_code: str, level: str) -> ReportingDeadline | None:
 
 def deadlines() -> QuerySet[ReportingDeadline]:
     return ReportingDeadline.objects.select_related("set_by")
+
+
+def can_push(user: Any, report: PeriodicReport) -> bool:
+    """National managers send approved province and national reports to DHIS2 (a model's
+    figures are inside its province's and are not sent on their own)."""
+    return scope.is_national(user) and report.level in {Level.PROVINCE, Level.NATION}

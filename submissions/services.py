@@ -22,7 +22,7 @@ from reports.periods import Period
 from reports.report import build_report
 
 from . import queries
-from .models import Level, PeriodicReport, ReportingDeadline, ReportVersion, Status
+from .models import Dhis2Push, Level, PeriodicReport, ReportingDeadline, ReportVersion, Status
 from .narrative import check_narrative
 
 NARRATIVE_FIELDS = ("results", "difficulties", "recommendations")
@@ -276,3 +276,66 @@ def version_export(*, actor: Any, version: ReportVersion, fmt: str) -> None:
         obj=version.report,
         changes={"format": fmt, "version": version.number, "period": version.report.period_code},
     )
+
+
+def report_dhis2_push(*, actor: Any, report: PeriodicReport, dry_run: bool) -> Dhis2Push:
+    """Send the approved version's frozen figures to DHIS2 (a trial first: a real send
+    needs a trial of the same version that DHIS2 accepted without conflicts). The
+    network call is made outside any transaction; its answer is stored and audited."""
+    from reports.dhis2 import data_value_set_from_figures, load_mapping
+
+    from . import dhis2_push
+
+    url = dhis2_push.configured_url()
+    if not url:
+        raise ValidationError(_("No DHIS2 server is configured for this deployment."))
+    if report.status != Status.APPROVED or report.level == Level.MODEL:
+        raise ValidationError(_("Only an approved province or national report is sent to DHIS2."))
+    version = report.versions.order_by("-number").first()
+    assert version is not None
+    if not dry_run and not version.pushes.filter(dry_run=True).exists():
+        raise ValidationError(_("Run a trial (dry run) first."))
+    if not dry_run:
+        last_trial = version.pushes.filter(dry_run=True).order_by("-pushed_at", "-id").first()
+        if last_trial is None or not last_trial.succeeded:
+            raise ValidationError(
+                _("The last trial was not accepted by DHIS2: correct it and try again first.")
+            )
+    mapping = load_mapping()
+    payload = data_value_set_from_figures(
+        version.figures, period=queries.period_of(report), area=report.area_code, mapping=mapping
+    )
+    answer = dhis2_push.post_data_value_set(
+        payload, dry_run=dry_run, id_scheme=str(mapping.get("orgUnitIdScheme", "CODE"))
+    )
+    with transaction.atomic():
+        push = Dhis2Push.objects.create(
+            version=version,
+            dry_run=dry_run,
+            url=url,
+            http_status=answer.http_status,
+            status=answer.status[:20],
+            conflicts=answer.conflicts[:200],
+            message=answer.message[:2000],
+            summary=answer.body,
+            values_sent=len(payload["dataValues"]),
+            pushed_by=actor,
+            pushed_at=timezone.now(),
+            **answer.counts,
+        )
+        audit_record(
+            actor=actor,
+            action="export",
+            obj=report,
+            changes={
+                "format": "dhis2-push",
+                "dry_run": dry_run,
+                "version": version.number,
+                "status": push.status,
+                "values": push.values_sent,
+                "imported": push.imported,
+                "updated": push.updated,
+                "conflicts": len(push.conflicts),
+            },
+        )
+    return push

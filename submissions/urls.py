@@ -9,5 +9,6 @@ urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/review/", views.review, name="review"),
+    path("<uuid:public_id>/dhis2/", views.dhis2_push, name="dhis2_push"),
     path("<uuid:public_id>/v<int:number>.<str:fmt>", views.version_document, name="document"),
 ]

@@ -18,10 +18,11 @@ from geo.models import Province
 from reports.periods import default_period
 from reports.report import build_report
 
+from . import dhis2_push as dhis2_push_module
 from . import official, queries, services
 from . import overview as ov
 from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
-from .models import Level, PeriodicReport, Status
+from .models import Dhis2Push, Level, PeriodicReport, Status
 
 
 def _require_use(request: HttpRequest) -> None:
@@ -148,6 +149,11 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "narrative": narrative if may_prepare and report.editable else None,
             "review": ReturnForm() if _reviewable(request, report) else None,
             "deadline": queries.deadline_for(report.period_code, report.level),
+            "can_push": queries.can_push(request.user, report) and report.status == Status.APPROVED,
+            "dhis2_configured": bool(dhis2_push_module.configured_url()),
+            "pushes": Dhis2Push.objects.filter(version__report=report).select_related(
+                "version", "pushed_by"
+            )[:20],
         },
         status=400 if narrative.errors else 200,
     )
@@ -232,3 +238,36 @@ def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str
     name = official.file_stem(version)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def dhis2_push(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    if not queries.can_push(request.user, report):
+        raise Http404
+    try:
+        push = services.report_dhis2_push(
+            actor=request.user, report=report, dry_run=request.POST.get("action") != "push"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        level = messages.SUCCESS if push.succeeded else messages.ERROR
+        messages.add_message(
+            request,
+            level,
+            _(
+                "DHIS2 answered %(status)s: %(imported)s imported, %(updated)s updated, "
+                "%(ignored)s ignored, %(conflicts)s conflicts."
+            )
+            % {
+                "status": push.status,
+                "imported": push.imported,
+                "updated": push.updated,
+                "ignored": push.ignored,
+                "conflicts": len(push.conflicts),
+            },
+        )
+    return redirect("submissions:detail", public_id=report.public_id)
