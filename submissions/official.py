@@ -202,6 +202,34 @@ def _serif_fonts() -> dict[str, str]:
     return dict.fromkeys(_SERIF, font)
 
 
+def numbered_canvas(font: str) -> Any:
+    """A reportlab canvas class that writes "Trang x/y" at the foot of every page once
+    the page count is known."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, 10)
+                width = self._pagesize[0]
+                self.drawCentredString(width / 2, 10 * mm, f"Trang {self._pageNumber}/{total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def _esc(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -212,7 +240,6 @@ def to_pdf(version: ReportVersion) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import (
         HRFlowable,
         KeepTogether,
@@ -338,26 +365,6 @@ def to_pdf(version: ReportVersion) -> bytes:
     )
     story += [Spacer(1, 10), KeepTogether([foot])]
 
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Draws "Trang x/y" once the page count is known."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(f["regular"], 11)
-                self.drawCentredString(A4[0] / 2, 10 * mm, f"Trang {self._pageNumber}/{total}")
-                super().showPage()
-            super().save()
-
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -369,7 +376,7 @@ def to_pdf(version: ReportVersion) -> bytes:
         title=f"{d.title} {d.summary}",
         author=d.issuing_agency,
     )
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=numbered_canvas(f["regular"]))
     return out.getvalue()
 
 

@@ -133,8 +133,14 @@ def headline_indicators() -> list[Any]:
     return [ind for ind in CATALOGUE if ind.code in HEADLINE]
 
 
-def _live(user: Any, period: Period, province: str | None) -> dict[str, Cell]:
-    ctx = report_queries.report_context(user, period=period, province=province)
+def _live(
+    user: Any, period: Period, province: str | None, support_model: int | None = None
+) -> dict[str, Cell]:
+    """Headline cells of the user's own live report for one area: exactly what the user
+    gets by asking the report page for it (same scope check, same suppression)."""
+    ctx = report_queries.report_context(
+        user, period=period, province=province, support_model=support_model
+    )
     report = build_report(ctx, codes=list(HEADLINE), with_breakdowns=False)
     return {line.indicator.code: line.cell for line in report.lines}
 
@@ -143,19 +149,42 @@ def national_table(user: Any, period: Period) -> dict[str, Any]:
     """Each province's status and headline figures (latest submitted version, and live
     as this user may see them), the sum of the approved ones and the live national."""
     statuses = province_statuses(period, expected_provinces())
+    return _table(user, period, statuses, lambda s: _live(user, period, s.unit.pk), None)
+
+
+def province_table(user: Any, province: Province, period: Period) -> dict[str, Any]:
+    """The same for the support models of a province: each model's status, submitted
+    beside live, the sum of the approved model reports beside the live province."""
+    statuses = model_statuses(province, period)
+    return _table(
+        user,
+        period,
+        statuses,
+        lambda s: _live(user, period, None, support_model=s.unit.pk),
+        province.pk,
+    )
+
+
+def _table(
+    user: Any,
+    period: Period,
+    statuses: list[UnitStatus],
+    live_of: Any,
+    total_area: str | None,
+) -> dict[str, Any]:
     rows = []
     approved_total: dict[str, int] = dict.fromkeys(HEADLINE, 0)
     approved_count = 0
     for status in statuses:
         submitted = status.version.values() if status.version else {}
-        rows.append(HeadlineRow(status, submitted, _live(user, period, status.unit.pk)))
+        rows.append(HeadlineRow(status, submitted, live_of(status)))
         if status.state == Status.APPROVED and status.version is not None:
             approved_count += 1
             for code in HEADLINE:
                 value = submitted.get(code)
                 if isinstance(value, int | float):
                     approved_total[code] += int(value)
-    live_total = _live(user, period, None)
+    live_total = _live(user, period, total_area)
     return {
         "indicators": headline_indicators(),
         "total_cells": [(c, approved_total[c], live_total.get(c)) for c in _codes()],

@@ -339,3 +339,14 @@ def report_dhis2_push(*, actor: Any, report: PeriodicReport, dry_run: bool) -> D
             },
         )
     return push
+
+
+@transaction.atomic
+def table_export(*, actor: Any, kind: str, fmt: str, period: str, area: str) -> None:
+    audit_record(
+        actor=actor,
+        action="export",
+        object_type="submissions.table",
+        object_id=period,
+        changes={"table": kind, "format": fmt, "period": period, "area": area},
+    )

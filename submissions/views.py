@@ -56,10 +56,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             else:
                 mine.extend(ov._statuses(period, level, [unit]))
         provinces = Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name")
-        by_province = [(p, ov.model_statuses(p, period)) for p in provinces]
+        by_province = [(p, ov.province_table(user, p, period)) for p in provinces]
         national = ov.national_table(user, period) if scope.is_national(user) else None
         late = [s for s in mine if s.late]
-        late += [s for _p, statuses in by_province for s in statuses if s.late]
+        late += [r.status for _p, table in by_province for r in table["rows"] if r.status.late]
         if national:
             late += [row.status for row in national["rows"] if row.status.late]
         context.update(
@@ -271,3 +271,57 @@ def dhis2_push(request: HttpRequest, public_id: Any) -> HttpResponse:
             },
         )
     return redirect("submissions:detail", public_id=report.public_id)
+
+
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+@require_http_methods(["GET"])
+def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The by-province (national managers) or by-model (provincial managers of that
+    province, national managers) table of a period as CSV, Excel or PDF."""
+    from django.utils.text import slugify
+
+    from . import tables
+
+    _require_use(request)
+    if fmt not in TABLE_TYPES or kind not in {"provinces", "models"}:
+        raise Http404
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    period = form.cleaned_data["period"]
+    user = request.user
+    if kind == "provinces":
+        if not scope.is_national(user):
+            raise Http404
+        table = ov.national_table(user, period)
+        unit_label, area, area_slug = _("Province"), _("Whole country"), "toan-quoc"
+    else:
+        code = request.GET.get("province", "")
+        if not (scope.is_national(user) or code in scope.province_codes(user)):
+            raise Http404
+        province = Province.objects.filter(pk=code).first()
+        if province is None:
+            raise Http404
+        table = ov.province_table(user, province, period)
+        unit_label, area = _("Support model"), str(province)
+        area_slug = slugify(official._ascii(area))
+    title = f"{period.title} · {area}"
+    if fmt == "csv":
+        body = tables.to_csv(table, unit_label)
+    elif fmt == "xlsx":
+        body = tables.to_xlsx(table, unit_label, title)
+    else:
+        body = tables.to_pdf(table, unit_label, title)
+    services.table_export(actor=user, kind=kind, fmt=fmt, period=period.code, area=area_slug)
+    response = HttpResponse(body, content_type=TABLE_TYPES[fmt])
+    by = "theo-tinh" if kind == "provinces" else "theo-mo-hinh"
+    name = f"bang-{by}_{area_slug}_{period.code.lower()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
