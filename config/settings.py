@@ -250,6 +250,8 @@ CAUNOI = {
     "PERIOD_CUTOFF_DAY": env_int("CAUNOI_PERIOD_CUTOFF_DAY", 0),
     # The DHIS2 server approved reports are sent to (submissions/dhis2_push.py); empty:
     # no sending. A token, or a username and password; never stored in the database.
+    # Files built in the background (submissions.jobs) are kept this long for their user.
+    "EXPORT_KEEP_HOURS": env_int("CAUNOI_EXPORT_KEEP_HOURS", 24),
     "DHIS2_URL": os.environ.get("CAUNOI_DHIS2_URL", ""),
     "DHIS2_TOKEN": os.environ.get("CAUNOI_DHIS2_TOKEN", ""),
     "DHIS2_USERNAME": os.environ.get("CAUNOI_DHIS2_USERNAME", ""),

@@ -222,3 +222,39 @@ class Dhis2Push(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status in {"SUCCESS", "OK", "WARNING"} and not self.conflicts
+
+
+class ExportJob(models.Model):
+    """A file built in the background by the task queue (submissions.jobs): the live
+    report as Excel or PDF, which can take many seconds. The file is kept in the
+    database (so that any worker machine can build it and any web server hand it out)
+    for CAUNOI_EXPORT_KEEP_HOURS, then deleted; only its owner can see or fetch it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=10)
+    params = models.JSONField(default=dict)  # the report filters (ids and codes only)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background export")
+        verbose_name_plural = _("background exports")
+
+    def __str__(self) -> str:
+        return f"{self.fmt} {self.state}"

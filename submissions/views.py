@@ -325,3 +325,53 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     name = f"bang-{by}_{area_slug}_{period.code.lower()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def export_new(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Queue the live report (the filters of the report page, in the query string) as a
+    file built in the background."""
+    from reports import queries as report_queries
+    from reports.forms import ReportFilterForm
+
+    from . import jobs
+
+    if fmt not in jobs.BACKGROUND_FORMATS:
+        raise Http404
+    rs = report_queries.report_scope(request.user)
+    if rs is None:
+        raise Http404
+    form = ReportFilterForm(request.GET, scope=rs)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    job = jobs.export_request(actor=request.user, fmt=fmt, filters=form.filters())
+    return redirect("submissions:export_job", public_id=job.public_id)
+
+
+@login_required
+def export_job(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    return render(request, "submissions/export_job.html", {"job": job})
+
+
+@login_required
+def export_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    return render(request, "submissions/_export_status.html", {"job": job})
+
+
+@login_required
+def export_download(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    if job.state != job.State.DONE or job.content is None:
+        raise Http404
+    response = HttpResponse(bytes(job.content), content_type=job.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
