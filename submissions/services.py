@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,15 +66,19 @@ def report_prepare(*, actor: Any, level: str, unit: Any, period: Period) -> Peri
     )
     if report is not None:
         return report
-    report = PeriodicReport.objects.create(
-        level=level,
-        period_code=period.code,
-        period_start=period.start,
-        period_end=period.end,
-        created_by=actor,
-        **_document_defaults(level, unit),
-        **fields,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two users starting at once
+            report = PeriodicReport.objects.create(
+                level=level,
+                period_code=period.code,
+                period_start=period.start,
+                period_end=period.end,
+                created_by=actor,
+                **_document_defaults(level, unit),
+                **fields,
+            )
+    except IntegrityError:
+        return PeriodicReport.objects.get(level=level, period_code=period.code, **fields)
     audit_record(
         actor=actor,
         action="create",

@@ -243,3 +243,16 @@ def test_a_custom_range_is_not_a_reporting_period(data, as_user):
     )
     assert response.status_code == 302 and response["Location"] == "/submissions/"
     assert not PeriodicReport.objects.exists()
+
+
+def test_preparing_twice_gives_the_same_report(data):
+    from submissions.queries import reporting_period
+    from submissions.services import report_prepare
+
+    w = data
+    period = reporting_period(PERIOD)
+    first = report_prepare(actor=w.coordinator, level=Level.MODEL, unit=w.model, period=period)
+    again = report_prepare(actor=w.coordinator, level=Level.MODEL, unit=w.model, period=period)
+    assert first.pk == again.pk
+    assert PeriodicReport.objects.count() == 1
+    assert first.issuing_agency == "CHI CỤC PCTNXH QUẢNG NINH" and first.place == "Quảng Ninh"
