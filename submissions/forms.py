@@ -89,7 +89,10 @@ class NarrativeForm(forms.Form):
         data = super().clean() or {}
         try:
             check_narrative(
-                **{k: data.get(k, "") for k in ("results", "difficulties", "recommendations")}
+                **{
+                    k: data.get(k, "")
+                    for k in ("results", "difficulties", "recommendations", "recipients")
+                }
             )
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():

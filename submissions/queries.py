@@ -2,7 +2,7 @@
 
 | report | prepared by | reviewed by | seen by |
 |---|---|---|---|
-| support model | its coordinators | provincial managers of the province | those, national |
+| support model | its coordinators | provincial managers of the province | those |
 | province | its provincial managers | national managers | those |
 | nation | national managers | (nobody above) | national managers |
 
@@ -56,16 +56,20 @@ def can_use(user: Any) -> bool:
 
 
 def visible_reports(user: Any) -> QuerySet[PeriodicReport]:
+    """A report is seen by the unit that prepares it and the level it goes to. A model's
+    exact totals go to its province, not to the ministry: national managers see province
+    and national reports (and the province figures hold the models')."""
     qs = PeriodicReport.objects.select_related("support_model__province", "province")
-    if scope.is_national(user):
-        return qs
     provinces = scope.province_codes(user)
     models = scope.support_model_ids(user)
-    return qs.filter(
+    visible = (
         Q(level=Level.MODEL, support_model__province_id__in=provinces)
         | Q(level=Level.PROVINCE, province_id__in=provinces)
         | Q(level=Level.MODEL, support_model_id__in=models)
     )
+    if scope.is_national(user):
+        visible |= Q(level__in=[Level.PROVINCE, Level.NATION])
+    return qs.filter(visible)
 
 
 def get_report(user: Any, public_id: UUID) -> PeriodicReport:

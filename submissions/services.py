@@ -130,8 +130,10 @@ def report_save_narrative(
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
     _require_editable(report)
     new = {"results": results, "difficulties": difficulties, "recommendations": recommendations}
-    check_narrative(**new)
     new.update({k: v.strip() for k, v in document.items()})
+    # Everything that travels up is checked (the recipients too, the other document
+    # fields name agencies and the signer, not clients).
+    check_narrative(**{k: v for k, v in new.items() if k in (*NARRATIVE_FIELDS, "recipients")})
     changed = [f for f in DRAFT_FIELDS if f in new and getattr(report, f) != new[f]]
     if changed:
         for name, value in new.items():

@@ -284,7 +284,7 @@ TABLE_TYPES = {
 @require_http_methods(["GET"])
 def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The by-province (national managers) or by-model (provincial managers of that
-    province, national managers) table of a period as CSV, Excel or PDF."""
+    province) table of a period as CSV, Excel or PDF."""
     from django.utils.text import slugify
 
     from . import tables
@@ -304,7 +304,8 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         unit_label, area, area_slug = _("Province"), _("Whole country"), "toan-quoc"
     else:
         code = request.GET.get("province", "")
-        if not (scope.is_national(user) or code in scope.province_codes(user)):
+        # The models' submitted figures go to their province only (queries.visible_reports).
+        if code not in scope.province_codes(user):
             raise Http404
         province = Province.objects.filter(pk=code).first()
         if province is None:

@@ -36,9 +36,10 @@ def test_it_answers_404_to_roles_without_periodic_reports(world, as_user, name):
 def test_a_model_report_is_seen_by_its_chain_only(world, as_user):
     report = _report(world)
     url = f"/submissions/{report.public_id}/"
-    for name in ("coordinator", "prov_manager", "nat_manager"):
+    for name in ("coordinator", "prov_manager"):
         assert as_user(getattr(world, name)).get(url).status_code == 200, name
-    for name in ("coordinator_other", "prov_manager_other"):
+    # A model's exact totals go to its province, not to the ministry.
+    for name in ("coordinator_other", "prov_manager_other", "nat_manager"):
         assert as_user(getattr(world, name)).get(url).status_code == 404, name
 
 
@@ -54,8 +55,8 @@ def test_a_province_report_is_not_seen_by_coordinators(world, as_user):
 def test_only_the_preparer_writes_and_only_the_level_above_reviews(world, as_user):
     report = _report(world)
     url = f"/submissions/{report.public_id}/"
-    # The provincial manager and the national manager see it but do not write it.
-    for name in ("prov_manager", "nat_manager"):
+    # The provincial manager sees it but does not write it.
+    for name in ("prov_manager",):
         response = as_user(getattr(world, name)).post(url, {**TEXT, "action": "submit"})
         assert response.status_code == 404
     assert as_user(world.coordinator).post(url, {**TEXT, "action": "submit"}).status_code == 302

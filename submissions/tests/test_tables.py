@@ -52,9 +52,10 @@ def test_the_provincial_manager_downloads_the_by_model_table_of_their_province(w
         ).status_code
         == 404
     )
-    assert (
-        as_user(world.nat_manager)
-        .get("/submissions/table/models.pdf", {"period": "2024-Q1", "province": "46"})
-        .status_code
-        == 200
-    )
+    pdf = prov.get("/submissions/table/models.pdf", {"period": "2024-Q1", "province": "22"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The models' submitted figures go to their province, not to the ministry.
+    nat = as_user(world.nat_manager)
+    for code in ("22", "46"):
+        r = nat.get("/submissions/table/models.pdf", {"period": "2024-Q1", "province": code})
+        assert r.status_code == 404

@@ -256,3 +256,16 @@ def test_preparing_twice_gives_the_same_report(data):
     assert first.pk == again.pk
     assert PeriodicReport.objects.count() == 1
     assert first.issuing_agency == "CHI CỤC PCTNXH QUẢNG NINH" and first.place == "Quảng Ninh"
+
+
+def test_the_recipients_are_checked_too(data, as_user):
+    w = data
+    coord = as_user(w.coordinator)
+    report = _start(coord, Level.MODEL, w.model.pk)
+    response = coord.post(
+        f"/submissions/{report.public_id}/",
+        {**TEXT, "recipients": "- Chị Hoa 0987 654 321;", "action": "save"},
+    )
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert "0987" not in report.recipients
