@@ -44,6 +44,8 @@ test: install-dev messages browser lint typecheck pytest
 
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@# pdftotext reads the official PDFs back in submissions/tests/test_official.py
+	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safety",
     "reports",
     "notifications",
+    "submissions",
     "api",
 ]
 
@@ -261,6 +262,17 @@ CAUNOI = {
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
     # /healthz reports the queue down when a task or the heartbeat waits longer than this.
     "HEALTH_QUEUE_STALE_SECONDS": env_int("CAUNOI_HEALTH_QUEUE_STALE_SECONDS", 300),
+    # 0: calendar periods. 15: the data cut-off of Decree 09/2019/NĐ-CP (a year runs
+    # 15/12 of the year before to 14/12), see reports/periods.py.
+    "PERIOD_CUTOFF_DAY": env_int("CAUNOI_PERIOD_CUTOFF_DAY", 0),
+    # The DHIS2 server approved reports are sent to (submissions/dhis2_push.py); empty:
+    # no sending. A token, or a username and password; never stored in the database.
+    # Files built in the background (submissions.jobs) are kept this long for their user.
+    "EXPORT_KEEP_HOURS": env_int("CAUNOI_EXPORT_KEEP_HOURS", 24),
+    "DHIS2_URL": os.environ.get("CAUNOI_DHIS2_URL", ""),
+    "DHIS2_TOKEN": os.environ.get("CAUNOI_DHIS2_TOKEN", ""),
+    "DHIS2_USERNAME": os.environ.get("CAUNOI_DHIS2_USERNAME", ""),
+    "DHIS2_PASSWORD": os.environ.get("CAUNOI_DHIS2_PASSWORD", ""),
 }
 
 # Logs go to stderr (journald under systemd). Request lines are JSON with the route name,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("submissions/", include("submissions.urls")),
     path("", include("api.urls")),  # /api/v1/, /sw.js, /offline/
     path("", include("core.urls")),
 ]

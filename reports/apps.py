@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from . import home  # noqa: F401  (registers the menu entry)
+        from . import checks, home  # noqa: F401  (register the checks and the menu entry)

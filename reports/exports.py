@@ -27,8 +27,16 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "dhis2": "application/json",
+    "adx": "application/adx+xml",
 }
-EXTENSIONS = {"json": "json", "csv": "csv", "xlsx": "xlsx", "pdf": "pdf", "dhis2": "json"}
+EXTENSIONS = {
+    "json": "json",
+    "csv": "csv",
+    "xlsx": "xlsx",
+    "pdf": "pdf",
+    "dhis2": "json",
+    "adx": "xml",
+}
 
 
 def describe(report: Report) -> list[tuple[str, str]]:
@@ -391,4 +399,8 @@ def render(report: Report, fmt: str, **options: Any) -> bytes:
         from .dhis2 import to_dhis2
 
         return to_dhis2(report)
+    if fmt == "adx":
+        from .dhis2 import to_adx
+
+        return to_adx(report)
     raise ValueError(fmt)

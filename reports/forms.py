@@ -13,17 +13,33 @@ from geo.models import Commune, Province
 
 from . import queries
 from .engine import ReportScope
-from .periods import Period, PeriodError, default_period, parse_period
+from .periods import Period, PeriodError, default_period, parse_period, suggestions
+
+
+class PeriodInput(forms.TextInput):
+    """A text box with the recent periods to pick from (a datalist: the browser offers
+    them as the user types or taps, and any other period can still be typed)."""
+
+    template_name = "reports/widgets/period.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"list": "period-suggestions", "autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["suggestions"] = [(p.title, p.dates) for p in suggestions()]
+        return context
 
 
 class ReportFilterForm(forms.Form):
     period = forms.CharField(
         label=pgettext_lazy("report", "Period"),
-        max_length=30,
+        max_length=60,
         required=False,
+        widget=PeriodInput(),
         help_text=_(
-            "A month (2024-03), a quarter (2024-Q1), a year (2024) "
-            "or dates (2024-01-01..2024-08-31)."
+            "Pick one, or write a month (Tháng 3/2026), a quarter (Quý III/2026), six "
+            "months (6 tháng đầu năm 2026), a year (2026) or dates (01/01/2026 - 31/08/2026)."
         ),
     )
     province = forms.ModelChoiceField(

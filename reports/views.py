@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import queries
+from .dhis2 import ReportAreaError
 from .engine import DIMENSIONS
 from .exports import CONTENT_TYPES, EXTENSIONS, describe
 from .exports import render as render_export
@@ -163,10 +164,13 @@ def report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     except PeriodError as exc:
         form.add_error("period", str(exc))
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    except ReportAreaError as exc:
+        form.add_error("province", str(exc))
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     report_export(actor=request.user, ctx=ctx, fmt=fmt, indicators=len(report.lines))
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = f"bao-cao-{ctx.period.code.replace('..', '_')}"
-    if fmt == "dhis2":
-        name += "-dhis2"
+    if fmt in {"dhis2", "adx"}:
+        name += f"-{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[fmt]}"'
     return response

@@ -17,19 +17,25 @@ from django.utils import translation
 
 from accounts.models import User
 from reports import queries
+from reports.dhis2 import ReportAreaError
 from reports.exports import render
 from reports.periods import PeriodError, default_period, parse_period
 from reports.report import build_report
 from reports.services import report_export
 
-FORMATS = ["json", "csv", "xlsx", "pdf", "dhis2"]
+FORMATS = ["json", "csv", "xlsx", "pdf", "dhis2", "adx"]
 
 
 class Command(BaseCommand):
     help = "Build the indicator report for a period and area and write it in a format."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--period", help="2024-03, 2024-Q1, 2024 or 2024-01-01..2024-08-31")
+        parser.add_argument(
+            "--period",
+            help="'Tháng 3/2026', 'Quý III/2026', '6 tháng đầu năm 2026', '2026', "
+            "'01/01/2026 - 31/08/2026' or the codes 2026-03, 2026-Q3, 2026-H1, 2026-9M, "
+            "2026-01-01..2026-08-31",
+        )
         parser.add_argument(
             "--area",
             default="",
@@ -86,7 +92,7 @@ class Command(BaseCommand):
         report = build_report(ctx)
         try:
             body = render(report, options["format"])
-        except PeriodError as exc:
+        except (PeriodError, ReportAreaError) as exc:
             raise CommandError(str(exc)) from exc
         report_export(actor=actor, ctx=ctx, fmt=options["format"], indicators=len(report.lines))
         if options["output"]:

@@ -1,0 +1,126 @@
+"""Forms of the submission pages. Free text is checked for client identifiers here (so
+a refused form keeps what was typed) and again in the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from reports.forms import PeriodInput
+from reports.periods import Period, PeriodError
+
+from .models import Level
+from .narrative import check_narrative
+from .queries import reporting_period
+
+NO_IDENTIFIERS = _("Do not write names, client codes or phone numbers here.")
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(
+        label=pgettext_lazy("report", "Period"),
+        max_length=60,
+        widget=PeriodInput(),
+        help_text=_(
+            "A month, a quarter (Quý III/2026), six months (6 tháng đầu năm 2026) or a year."
+        ),
+    )
+
+    def clean_period(self) -> Period:
+        try:
+            return reporting_period(self.cleaned_data["period"])
+        except PeriodError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class StartForm(PeriodForm):
+    level = forms.ChoiceField(choices=Level.choices, widget=forms.HiddenInput)
+    unit = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class NarrativeForm(forms.Form):
+    results = forms.CharField(
+        label=_("Results"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=NO_IDENTIFIERS,
+    )
+    difficulties = forms.CharField(
+        label=_("Difficulties"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=NO_IDENTIFIERS,
+    )
+    recommendations = forms.CharField(
+        label=_("Recommendations"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=NO_IDENTIFIERS,
+    )
+
+    parent_agency = forms.CharField(
+        label=_("Governing agency"),
+        max_length=200,
+        required=False,
+        help_text=_("In capitals, as in the heading: SỞ Y TẾ TỈNH QUẢNG NINH"),
+    )
+    issuing_agency = forms.CharField(label=_("Issuing agency"), max_length=200, required=False)
+    doc_number = forms.CharField(
+        label=_("Number and symbol"),
+        max_length=60,
+        required=False,
+        help_text=_("For example 15/BC-CCPCTNXH"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=60, required=False)
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One per line."),
+    )
+    signer_position = forms.CharField(label=_("Signer's position"), max_length=120, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=120, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            check_narrative(
+                **{
+                    k: data.get(k, "")
+                    for k in ("results", "difficulties", "recommendations", "recipients")
+                }
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=NO_IDENTIFIERS,
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        try:
+            check_narrative(reason=reason)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["reason"]) from exc
+        return reason
+
+
+class DeadlineForm(PeriodForm):
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[(Level.MODEL, Level.MODEL.label), (Level.PROVINCE, Level.PROVINCE.label)],
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,378 @@
+"""Pages of the submission workflow. Thin: access through queries (404 when not
+yours), writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import scope
+from geo.models import Province
+from reports.periods import default_period
+from reports.report import build_report
+
+from . import dhis2_push as dhis2_push_module
+from . import official, queries, services
+from . import overview as ov
+from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
+from .models import Dhis2Push, Level, PeriodicReport, Status
+
+
+def _require_use(request: HttpRequest) -> None:
+    if not queries.can_use(request.user):
+        raise Http404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _require_use(request)
+    user = request.user
+    form = PeriodForm(request.GET or {"period": default_period().code})
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        period = form.cleaned_data["period"]
+        mine = []
+        for level, unit in queries.preparable_units(user):
+            if level == Level.NATION:
+                report = PeriodicReport.objects.filter(level=level, period_code=period.code).first()
+                mine.append(ov.UnitStatus(level, None, report))
+            else:
+                mine.extend(ov._statuses(period, level, [unit]))
+        provinces = Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name")
+        by_province = [(p, ov.province_table(user, p, period)) for p in provinces]
+        national = ov.national_table(user, period) if scope.is_national(user) else None
+        late = [s for s in mine if s.late]
+        late += [r.status for _p, table in by_province for r in table["rows"] if r.status.late]
+        if national:
+            late += [row.status for row in national["rows"] if row.status.late]
+        context.update(
+            period=period,
+            mine=mine,
+            by_province=by_province,
+            national=national,
+            late=late,
+            deadlines={
+                level: queries.deadline_for(period.code, level)
+                for level in (Level.MODEL, Level.PROVINCE)
+            },
+            is_national=scope.is_national(user),
+        )
+    return render(request, "submissions/overview.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    _require_use(request)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("submissions:overview")
+    level = form.cleaned_data["level"]
+    unit = queries.unit_for(request.user, level, form.cleaned_data["unit"])
+    report = services.report_prepare(
+        actor=request.user, level=level, unit=unit, period=form.cleaned_data["period"]
+    )
+    return redirect("submissions:detail", public_id=report.public_id)
+
+
+def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list[dict[str, Any]]:
+    live = build_report(queries.live_context(request.user, report), with_breakdowns=False)
+    frozen = version.values() if version else {}
+    return [
+        {
+            "line": line,
+            "frozen": frozen.get(line.indicator.code),
+            "changed": version is not None
+            and not line.cell.hidden
+            and frozen.get(line.indicator.code) != line.cell.raw,
+        }
+        for line in live.lines
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    may_prepare = queries.can_prepare(request.user, report)
+    narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.DRAFT_FIELDS})
+    if request.method == "POST":
+        if not may_prepare:
+            raise Http404
+        narrative = NarrativeForm(request.POST)
+        if narrative.is_valid():
+            try:
+                services.report_save_narrative(
+                    actor=request.user, report=report, **narrative.cleaned_data
+                )
+                if request.POST.get("action") == "submit":
+                    version = services.report_submit(actor=request.user, report=report)
+                    messages.success(
+                        request, _("Version %(number)s submitted.") % {"number": version.number}
+                    )
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("submissions:detail", public_id=report.public_id)
+            except ValidationError as exc:
+                _apply_errors(narrative, exc)
+        report.refresh_from_db()
+    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    latest = versions[0] if versions else None
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "report": report,
+            "period": queries.period_of(report),
+            "versions": versions,
+            "latest": latest,
+            "figures": _figures(request, report, latest),
+            "narrative": narrative if may_prepare and report.editable else None,
+            "review": ReturnForm() if _reviewable(request, report) else None,
+            "deadline": queries.deadline_for(report.period_code, report.level),
+            "can_push": queries.can_push(request.user, report) and report.status == Status.APPROVED,
+            "dhis2_configured": bool(dhis2_push_module.configured_url()),
+            "pushes": Dhis2Push.objects.filter(version__report=report).select_related(
+                "version", "pushed_by"
+            )[:20],
+        },
+        status=400 if narrative.errors else 200,
+    )
+
+
+def _reviewable(request: HttpRequest, report: PeriodicReport) -> bool:
+    return report.status == Status.SUBMITTED and queries.can_review(request.user, report)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    if not queries.can_review(request.user, report):
+        raise Http404
+    try:
+        if request.POST.get("action") == "approve":
+            services.report_approve(actor=request.user, report=report)
+            messages.success(request, _("Report approved."))
+            return redirect("submissions:detail", public_id=report.public_id)
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            services.report_return(
+                actor=request.user, report=report, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Report returned for correction."))
+            return redirect("submissions:detail", public_id=report.public_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("submissions:detail", public_id=report.public_id)
+    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "report": report,
+            "period": queries.period_of(report),
+            "versions": versions,
+            "latest": versions[0] if versions else None,
+            "figures": _figures(request, report, versions[0] if versions else None),
+            "narrative": None,
+            "review": form,
+            "deadline": queries.deadline_for(report.period_code, report.level),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadlines(request: HttpRequest) -> HttpResponse:
+    if not scope.is_national(request.user):
+        raise Http404
+    form = DeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.deadline_set(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Deadline saved."))
+        return redirect("submissions:deadlines")
+    return render(
+        request,
+        "submissions/deadlines.html",
+        {"form": form, "deadlines": queries.deadlines()[:100]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str) -> HttpResponse:
+    """A submitted version as an official document (PDF, Word, Excel)."""
+    _require_use(request)
+    if fmt not in official.FORMATS:
+        raise Http404
+    report = queries.get_report(request.user, public_id)
+    version = report.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    body = official.render(version, fmt)
+    services.version_export(actor=request.user, version=version, fmt=fmt)
+    response = HttpResponse(body, content_type=official.FORMATS[fmt])
+    name = official.file_stem(version)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def dhis2_push(request: HttpRequest, public_id: Any) -> HttpResponse:
+    _require_use(request)
+    report = queries.get_report(request.user, public_id)
+    if not queries.can_push(request.user, report):
+        raise Http404
+    try:
+        push = services.report_dhis2_push(
+            actor=request.user, report=report, dry_run=request.POST.get("action") != "push"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        level = messages.SUCCESS if push.succeeded else messages.ERROR
+        messages.add_message(
+            request,
+            level,
+            _(
+                "DHIS2 answered %(status)s: %(imported)s imported, %(updated)s updated, "
+                "%(ignored)s ignored, %(conflicts)s conflicts."
+            )
+            % {
+                "status": push.status,
+                "imported": push.imported,
+                "updated": push.updated,
+                "ignored": push.ignored,
+                "conflicts": len(push.conflicts),
+            },
+        )
+    return redirect("submissions:detail", public_id=report.public_id)
+
+
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+@require_http_methods(["GET"])
+def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The by-province (national managers) or by-model (provincial managers of that
+    province) table of a period as CSV, Excel or PDF."""
+    from django.utils.text import slugify
+
+    from . import tables
+
+    _require_use(request)
+    if fmt not in TABLE_TYPES or kind not in {"provinces", "models"}:
+        raise Http404
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    period = form.cleaned_data["period"]
+    user = request.user
+    if kind == "provinces":
+        if not scope.is_national(user):
+            raise Http404
+        table = ov.national_table(user, period)
+        unit_label, area, area_slug = _("Province"), _("Whole country"), "toan-quoc"
+    else:
+        code = request.GET.get("province", "")
+        # The models' submitted figures go to their province only (queries.visible_reports).
+        if code not in scope.province_codes(user):
+            raise Http404
+        province = Province.objects.filter(pk=code).first()
+        if province is None:
+            raise Http404
+        table = ov.province_table(user, province, period)
+        unit_label, area = _("Support model"), str(province)
+        area_slug = slugify(official._ascii(area))
+    title = f"{period.title} · {area}"
+    if fmt == "csv":
+        body = tables.to_csv(table, unit_label)
+    elif fmt == "xlsx":
+        body = tables.to_xlsx(table, unit_label, title)
+    else:
+        body = tables.to_pdf(table, unit_label, title)
+    services.table_export(actor=user, kind=kind, fmt=fmt, period=period.code, area=area_slug)
+    response = HttpResponse(body, content_type=TABLE_TYPES[fmt])
+    by = "theo-tinh" if kind == "provinces" else "theo-mo-hinh"
+    name = f"bang-{by}_{area_slug}_{period.code.lower()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def export_new(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Queue the live report (the filters of the report page, in the query string) as a
+    file built in the background."""
+    from reports import queries as report_queries
+    from reports.forms import ReportFilterForm
+
+    from . import jobs
+
+    if fmt not in jobs.BACKGROUND_FORMATS:
+        raise Http404
+    rs = report_queries.report_scope(request.user)
+    if rs is None:
+        raise Http404
+    form = ReportFilterForm(request.GET, scope=rs)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    job = jobs.export_request(actor=request.user, fmt=fmt, filters=form.filters())
+    return redirect("submissions:export_job", public_id=job.public_id)
+
+
+@login_required
+def export_job(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    return render(request, "submissions/export_job.html", {"job": job})
+
+
+@login_required
+def export_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    return render(request, "submissions/_export_status.html", {"job": job})
+
+
+@login_required
+def export_download(request: HttpRequest, public_id: Any) -> HttpResponse:
+    from . import jobs
+
+    job = jobs.job_for(request.user, public_id)
+    if job.state != job.State.DONE or job.content is None:
+        raise Http404
+    response = HttpResponse(bytes(job.content), content_type=job.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
