@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_view
 from core.crypto import DecryptionError, EncryptedIdentity, blind_index, normalise_phone
+from core.keys import note_erasure
 from core.registry import run_erasure_hooks
 
 from . import queries
@@ -29,7 +30,7 @@ from .models import (
     PopulationGroup,
     UnmaskGrant,
 )
-from .uic import build_uic
+from .uic import build_uic, uic_index
 
 # Unambiguous when read aloud or written by hand: no 0/O, 1/I/L.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -83,6 +84,19 @@ def _apply_identity(client: Client, fields: dict[str, str]) -> None:
     client.name_index = blind_index("name", fields["name"])
 
 
+def _locked(client: Client) -> Client:
+    """A fresh copy of the client's row, locked until the transaction ends. Every write of
+    a client starts here: what the caller loaded may be stale (an erasure may have
+    committed since), and only the locked copy is read, changed and saved."""
+    return Client.objects.select_for_update().get(pk=client.pk)
+
+
+def _refresh(target: Client, source: Client) -> None:
+    """Bring the caller's object up to date with what was saved."""
+    for field in Client._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
 def _is_minor(birth_year: int, on: date) -> bool:
     return on.year - birth_year < 18
 
@@ -124,12 +138,14 @@ def client_register(
     if not 1900 < birth_year <= today.year:
         raise ValidationError({"birth_year": _("Enter a year of birth between 1900 and now.")})
     province = peer_group.support_model.province
-    uic = build_uic(
-        given_name=given_name,
-        mother_given_name=mother_given_name,
-        family_name=family_name,
-        birth_year=birth_year,
-        sex=sex,
+    uic = uic_index(
+        build_uic(
+            given_name=given_name,
+            mother_given_name=mother_given_name,
+            family_name=family_name,
+            birth_year=birth_year,
+            sex=sex,
+        )
     )
     if not register_anyway:
         matches = list(
@@ -201,8 +217,17 @@ def client_update(
     family_name: str = "",
 ) -> Client:
     """Correct a client's record. Identity is replaced only when `identity` is given; the
-    UIC is rebuilt only when the names it is built from are typed again."""
+    UIC is rebuilt only when the names it is built from are typed again.
+
+    The row is locked and read again first, and only the changed columns are written: an
+    erasure that committed after the caller loaded the client always wins (identity given
+    for an erased client is refused, and nothing stale is written back)."""
+    caller = client
+    client = _locked(client)
+    if identity is not None and client.is_erased:
+        raise ValidationError(_("This client's identity was erased and cannot be re-entered."))
     changed: list[str] = []
+    columns: list[str] = []
     for field, value in (
         ("birth_year", birth_year),
         ("sex", sex),
@@ -213,32 +238,39 @@ def client_update(
         if getattr(client, field) != value:
             setattr(client, field, value)
             changed.append(field)
+            columns.append(field)
     if given_name:
-        uic = build_uic(
-            given_name=given_name,
-            mother_given_name=mother_given_name,
-            family_name=family_name,
-            birth_year=client.birth_year,
-            sex=client.sex,
+        uic = uic_index(
+            build_uic(
+                given_name=given_name,
+                mother_given_name=mother_given_name,
+                family_name=family_name,
+                birth_year=client.birth_year,
+                sex=client.sex,
+            )
         )
         if uic != client.uic:
             client.uic = uic
             changed.append("uic")
+            columns.append("uic")
     if identity is not None:
-        if client.is_erased:
-            raise ValidationError(_("This client's identity was erased and cannot be re-entered."))
         before = _open(client)
         fields = identity_fields(**identity)
         if before != fields:
             _apply_identity(client, fields)
             changed += [k for k in IDENTITY_FIELDS if before.get(k, "") != fields[k]]
-    client.save()
+            columns += ["wrapped_key", "identity_blob", "phone_index", "name_index"]
+            if client.wrapped_key is None:
+                note_erasure()  # every identity field cleared: the data key is destroyed
+    if columns:
+        client.save(update_fields=[*columns, "updated_at"])
     groups = set(population_groups)
     if groups != set(client.population_groups.all()):
         client.population_groups.set(groups)
         changed.append("population_groups")
     audit_record(actor=actor, action="update", obj=client, changes={"fields": sorted(changed)})
-    return client
+    _refresh(caller, client)
+    return caller
 
 
 def _open(client: Client) -> dict[str, str]:
@@ -291,6 +323,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Write why you need to see this identity.")})
+    client = _locked(client)
     if not queries.can_unmask(actor, client):
         raise ValidationError(_("You cannot unmask this client."))
     minutes = int(str(settings.CAUNOI.get("UNMASK_MINUTES", 15)))
@@ -312,6 +345,10 @@ def client_status_change(
 ) -> ClientStatusChange:
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
+    caller = client
+    client = _locked(client)
+    if client.is_erased:
+        note = ""  # free text about an erased client is not kept (see client_erase)
     if status == client.status:
         raise ValidationError({"status": _("The client already has this status.")})
     if changed_on < client.registered_on or changed_on > timezone.localdate():
@@ -328,6 +365,7 @@ def client_status_change(
         obj=client,
         changes={"status": [before, status]},
     )
+    _refresh(caller, client)
     return change
 
 
@@ -339,6 +377,13 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write why this identity is erased.")})
+    caller = client
+    # The lock makes an edit in flight wait for the erasure (and re-read it), and an
+    # erasure wait for an edit in flight (and then destroy what it wrote).
+    client = _locked(client)
+    if client.is_erased:
+        _refresh(caller, client)
+        return caller
     had = [k for k in ("wrapped_key", "identity_blob") if getattr(client, k)]
     client.wrapped_key = None
     client.identity_blob = None
@@ -361,6 +406,7 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     ClientStatusChange.objects.filter(client=client).update(note="")
     DataSubjectRequest.objects.filter(client=client).update(note="")
     run_erasure_hooks(client)
+    note_erasure()  # the next master key rotation makes it final for every copy
     closed = DataSubjectRequest.objects.filter(
         client=client, kind=DataSubjectRequest.Kind.ERASE, closed_at__isnull=True
     ).update(closed_at=client.erased_at, closed_by=actor)
@@ -371,7 +417,8 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
         changes={"destroyed": had, "requests_closed": closed},
         reason=reason,
     )
-    return client
+    _refresh(caller, client)
+    return caller
 
 
 # --- Consent -------------------------------------------------------------------------
@@ -395,6 +442,7 @@ def consent_record(
         raise ValidationError({"provider": _("Name the provider the client agrees to share with.")})
     if purpose != Consent.Purpose.SHARE_PROVIDER:
         provider = None
+    _locked(client)  # serialise with erasure and other writes of this client
     existing = Consent.objects.filter(
         client=client, purpose=purpose, provider=provider, withdrawn_at__isnull=True
     ).first()
@@ -420,6 +468,8 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
     """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up)."""
+    Client.objects.select_for_update().filter(pk=consent.client_id).first()
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()
@@ -443,6 +493,8 @@ def request_record(
 ) -> DataSubjectRequest:
     if kind not in DataSubjectRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of request.")})
+    if _locked(client).is_erased:
+        note = ""  # free text about an erased client is not kept (see client_erase)
     due = received_on + timedelta(days=DataSubjectRequest.DUE_DAYS[DataSubjectRequest.Kind(kind)])
     request = DataSubjectRequest.objects.create(
         client=client,
@@ -458,8 +510,12 @@ def request_record(
 
 @transaction.atomic
 def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+    locked_client = Client.objects.select_for_update().get(pk=request.client_id)
+    request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
     if request.closed_at is not None:
         return request
+    if locked_client.is_erased:
+        note = ""
     request.closed_at = timezone.now()
     request.closed_by = actor
     if note:

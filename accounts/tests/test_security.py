@@ -115,6 +115,10 @@ def _production_env() -> dict[str, str]:
             "CAUNOI_SECRET_KEY": secrets.token_urlsafe(48)[:50],
             "CAUNOI_ALLOWED_HOSTS": "example.org",
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            # Production needs explicit key locations (core.checks): the test suite's keys.
+            "CAUNOI_MASTER_KEY_FILE": os.environ["CAUNOI_MASTER_KEY_FILE"],
+            "CAUNOI_BLIND_INDEX_KEY_FILE": os.environ["CAUNOI_BLIND_INDEX_KEY_FILE"],
+            "CAUNOI_SQLITE_PATH": os.path.join(os.environ["CAUNOI_TEST_KEY_DIR"], "empty.db"),
         }
     )
     return env

@@ -11,6 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from clients import services
 from clients.models import Client, Consent
+from clients.uic import uic_index
 from core.crypto import EncryptedIdentity, blind_index
 
 from .conftest import NAME, PHONE, PHONE_DIGITS, register
@@ -49,7 +50,8 @@ def test_it_registers_a_client_from_the_page(world: Any, as_user: Any, who: str)
     client = Client.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("clients:detail", args=[client.public_id])
-    assert client.uic == "LAHO95F"
+    # Only the UIC's keyed hash is stored, never the code built from initials and year.
+    assert client.uic == uic_index("LAHO95F") and "LAHO95F" not in client.uic
     assert client.province_id == world.qn.pk
     assert len(client.short_code) == 6
     assert set(client.consents.values_list("purpose", flat=True)) == {
