@@ -135,7 +135,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def test_it_fails_the_deploy_check_in_production_without_a_secret_key(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
         env=_env(CAUNOI_PRODUCTION="1", CAUNOI_ALLOWED_HOSTS="example.org"),
@@ -147,7 +147,7 @@ def test_it_fails_the_deploy_check_in_production_without_a_secret_key(tmp_path: 
 
 
 def test_it_fails_the_deploy_check_in_production_without_key_locations(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
         env=_env(
