@@ -314,6 +314,16 @@ def identifying(*values: str) -> None:
                 handle.write(value + "\n")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Per-user counters (duplicate-check rate limit) live in the cache: start each test
+    with none, as test users reuse ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _log_everything(request: Any, django_db_setup: Any) -> Any:
     LEAK_DIR.mkdir(parents=True, exist_ok=True)

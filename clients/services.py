@@ -39,12 +39,81 @@ IDENTITY_FIELDS = ("name", "nickname", "phone", "notes")
 
 
 class PossibleDuplicate(ValidationError):
-    """Registration stopped: a client with the same UIC (same province) or the same phone
-    exists. `matches` holds them; the caller shows those the user may see."""
+    """Registration stopped: a client within the user's own scope has the same UIC (same
+    province) or the same phone. `matches` holds only those (the user may open them);
+    a match outside the user's scope never stops a registration nor shows in any answer
+    (see `_duplicates_outside`)."""
 
     def __init__(self, matches: Sequence[Client]) -> None:
         super().__init__(_("This client may already be registered."), code="duplicate")
         self.matches = list(matches)
+
+
+class TooManyDuplicateChecks(ValidationError):
+    """The user ran more duplicate checks this hour than allowed (look-ups are rate-limited
+    so that registering cannot be used to probe who is registered)."""
+
+
+def _count_duplicate_check(actor: Any) -> None:
+    from django.core.cache import cache
+
+    limit = int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
+    key = f"caunoi:dupcheck:{actor.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=3600)
+        used = 1
+    if used > limit:
+        raise TooManyDuplicateChecks(
+            _(
+                "You have registered or checked too many clients this hour (%(limit)s). Wait "
+                "until the next hour, or ask your coordinator. What you typed is kept."
+            )
+            % {"limit": limit},
+            code="rate_limited",
+        )
+
+
+def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> None:
+    """A new registration matches clients outside the registering user's scope: tell the
+    coordinators of each record, each with a link to the record of their own model only,
+    so that they can check together whether it is one person (counted once). No name,
+    phone, code or UIC in the text: only the other side's support model, to contact."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.models import Grant, Role
+    from notifications.services import notify
+
+    def coordinators(support_model_id: int) -> list[Any]:
+        grants = Grant.objects.filter(
+            role=Role.COORDINATOR, support_model_id=support_model_id, active=True
+        ).select_related("user")
+        return list({g.user_id: g.user for g in grants if g.user.is_active}.values())
+
+    def tell(record: Client, other_model: Any) -> None:
+        for user in coordinators(record.peer_group.support_model_id):
+            with translation.override(getattr(user, "language", "") or "vi"):
+                notify(
+                    user=user,
+                    kind="clients.possible_duplicate",
+                    title=_("A client of your model may also be registered in another model"),
+                    body=_(
+                        "A registration in the model “%(model)s” matches a client of your "
+                        "model (same UIC or phone). Open the record, then agree with that "
+                        "model's coordinator whether it is one person."
+                    )
+                    % {"model": other_model.name},
+                    url=reverse("clients:detail", args=[record.public_id]),
+                )
+
+    new_model = client.peer_group.support_model
+    for other in others:
+        other_model = other.peer_group.support_model
+        tell(other, new_model)
+        tell(client, other_model)
 
 
 def new_short_code() -> str:
@@ -148,11 +217,18 @@ def client_register(
         )
     )
     if not register_anyway:
-        matches = list(
-            queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:10]
-        )
-        if matches:
-            raise PossibleDuplicate(matches)
+        _count_duplicate_check(actor)
+    all_matches = list(
+        queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:20]
+    )
+    visible = set(
+        queries.clients_for(actor)
+        .filter(pk__in=[m.pk for m in all_matches])
+        .values_list("pk", flat=True)
+    )
+    if not register_anyway and visible:
+        raise PossibleDuplicate([m for m in all_matches if m.pk in visible])
+    outside = [m for m in all_matches if m.pk not in visible]
     client = Client(
         short_code=new_short_code(),
         uic=uic,
@@ -194,9 +270,12 @@ def client_register(
             "consents": [c.purpose for c in consents],
             "minor": client.is_minor_at_registration,
             "duplicate_overridden": register_anyway,
+            "duplicates_outside_scope": len(outside),
         },
         reason=reason.strip(),
     )
+    if outside:
+        _notify_possible_duplicate(client=client, others=outside)
     return client
 
 

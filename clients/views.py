@@ -86,7 +86,6 @@ def client_register(request: HttpRequest) -> HttpResponse:
     show_anyway = request.method == "POST" and "dup_shown" in request.POST
     form = ClientRegisterForm(request.POST or None, groups=groups, show_register_anyway=show_anyway)
     duplicates: list[Client] = []
-    hidden_duplicates = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,9 +112,9 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 register_anyway=bool(data.get("register_anyway")),
             )
         except services.PossibleDuplicate as dup:
+            # Only matches within the user's scope ever reach here (clients.services).
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
-            hidden_duplicates = len(dup.matches) - len(duplicates)
             form = ClientRegisterForm(request.POST, groups=groups, show_register_anyway=True)
             form.is_valid()
             form.add_error(
@@ -143,7 +142,6 @@ def client_register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "duplicates": duplicates,
-            "hidden_duplicates": hidden_duplicates,
             "show_anyway": "register_anyway" in form.fields,
         },
     )

@@ -262,6 +262,8 @@ CAUNOI = {
     "UIC_RECIPE": env_list("CAUNOI_UIC_RECIPE", "given2,mother2,yy,sex"),
     "NOT_CONTACTED_DAYS": env_int("CAUNOI_NOT_CONTACTED_DAYS", 30),
     "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
+    # Registrations checked for duplicates per user and hour (clients.services).
+    "DUPLICATE_CHECKS_PER_HOUR": env_int("CAUNOI_DUPLICATE_CHECKS_PER_HOUR", 30),
     "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
