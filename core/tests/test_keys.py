@@ -220,3 +220,72 @@ def test_it_reads_a_data_key_wrapped_by_an_earlier_release(world: Any, key_files
     legacy = nonce + AESGCM(crypto.key_ring().keys[1]).encrypt(nonce, data_key, b"ctx")
     assert crypto.wrapped_version(legacy) == 1
     assert crypto.unwrap_key(legacy, "ctx") == data_key
+
+
+# --- The real start: manage.py and the WSGI entry point, in their own processes ---------
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: Any) -> Any:
+    """A migrated SQLite database with its keys made by keys_init, as `make run` does."""
+    base = tmp_path_factory.mktemp("deployed")
+    env = _env(CAUNOI_LOCAL_DIR=str(base / "local"), CAUNOI_SQLITE_PATH=str(base / "db.sqlite3"))
+    for command in (["migrate", "--noinput"], ["keys_init"]):
+        subprocess.run(  # noqa: S603  (the test's own fixed arguments)
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    assert _start(env).returncode == 0  # the keys keys_init made open the database
+    return base, env
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "other key"])
+def test_the_wsgi_server_refuses_to_start_with_a_bad_master_key(deployed: Any, damage: str) -> None:
+    base, env = deployed
+    master = base / "local" / "master.key"
+    saved = master.read_text()
+    try:
+        if damage == "missing":
+            master.unlink()
+        elif damage == "corrupt":
+            master.write_text(saved[:20] + "\n")
+        else:
+            master.write_text(f"1:{crypto.encode_key(secrets.token_bytes(32))}\n")
+        result = _start(env)
+        assert result.returncode != 0
+        assert "refuses to start" in result.stderr and str(master) in result.stderr
+        if damage != "other key":
+            return
+        check = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert check.returncode != 0 and str(master) in check.stderr
+        master.unlink()
+        again = subprocess.run(
+            [sys.executable, "manage.py", "keys_init"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert again.returncode != 0 and not master.exists()  # no new key, ever
+    finally:
+        master.write_text(saved)
