@@ -143,6 +143,16 @@ def key_problems() -> list[Problem]:
             )
     if ring is None or blind is None:
         return problems
+    if ring.from_env and settings.PRODUCTION:
+        problems.append(
+            Problem(
+                f"The master key comes from {crypto.MASTER_ENV}: it cannot be rotated, so "
+                "erasures are never made final for copies in backups, dead rows and the WAL.",
+                f"Keep the master key in a file ({crypto.MASTER_FILE_ENV}); see docs/erasure.md.",
+                fatal=False,
+                id="caunoi.W004",
+            )
+        )
     if check is None:
         if has_data:
             problems.append(

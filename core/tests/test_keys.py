@@ -289,3 +289,16 @@ def test_the_wsgi_server_refuses_to_start_with_a_bad_master_key(deployed: Any, d
         assert again.returncode != 0 and not master.exists()  # no new key, ever
     finally:
         master.write_text(saved)
+
+
+def test_it_warns_in_production_that_a_master_key_in_the_environment_cannot_rotate(
+    world: Any, key_files: Any, settings: Any, monkeypatch: Any
+) -> None:
+    master, _ = key_files
+    monkeypatch.setenv("CAUNOI_MASTER_KEY", master.read_text().strip())
+    settings.PRODUCTION = True
+    settings.KEY_LOCATIONS_EXPLICIT = True
+    crypto.forget_keys()
+    assert "caunoi.W004" in {m.id for m in check_keys()} and _ids() == set()
+    with pytest.raises(crypto.KeyUnavailable, match="CAUNOI_MASTER_KEY_FILE"):
+        keys.rotate_master_key(grace_seconds=0)
