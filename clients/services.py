@@ -42,7 +42,7 @@ class PossibleDuplicate(ValidationError):
     """Registration stopped: a client within the user's own scope has the same UIC (same
     province) or the same phone. `matches` holds only those (the user may open them);
     a match outside the user's scope never stops a registration nor shows in any answer
-    (see `_duplicates_outside`)."""
+    (the coordinators of both records are told: `_notify_possible_duplicate`)."""
 
     def __init__(self, matches: Sequence[Client]) -> None:
         super().__init__(_("This client may already be registered."), code="duplicate")
