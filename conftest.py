@@ -46,6 +46,7 @@ REFERENCE_DATA = [
     ("clients.migrations.0002_population_groups", "add_groups"),
     ("safety.migrations.0002_violence_types", "add_types"),
     ("referrals.migrations.0002_housekeeping_schedule", "create_schedule"),
+    ("core.migrations.0001_h2_key_check", "create_schedule"),
 ]
 
 

@@ -35,6 +35,7 @@ def key_files(tmp_path: Path, settings: Any) -> Any:
     shutil.copy(django_settings.BLIND_INDEX_KEY_FILE, blind)
     settings.MASTER_KEY_FILE = master
     settings.BLIND_INDEX_KEY_FILE = blind
+    settings.KEY_ROTATION_GRACE_SECONDS = 0
     crypto.forget_keys()
     KeyCheck.objects.all().delete()
     keys.record_key_check()
@@ -302,3 +303,22 @@ def test_it_warns_in_production_that_a_master_key_in_the_environment_cannot_rota
     assert "caunoi.W004" in {m.id for m in check_keys()} and _ids() == set()
     with pytest.raises(crypto.KeyUnavailable, match="CAUNOI_MASTER_KEY_FILE"):
         keys.rotate_master_key(grace_seconds=0)
+
+
+def test_it_schedules_the_daily_rotation_and_rotates_only_after_an_erasure(
+    world: Any, key_files: Any
+) -> None:
+    from django_q.models import Schedule
+
+    from core.tasks import rotate_master_key_if_due
+
+    schedule = Schedule.objects.get(name="core-master-key-rotation")
+    assert schedule.func == "core.tasks.rotate_master_key_if_due"
+    assert schedule.schedule_type == Schedule.DAILY and schedule.repeats == -1
+    master, _ = key_files
+    client = register(world)
+    assert rotate_master_key_if_due() == {"rotated": False}
+    assert master.read_text().startswith("1:")
+    client_erase(actor=world.leader, client=client, reason="Client asked")
+    assert rotate_master_key_if_due()["rotated"] is True
+    assert rotate_master_key_if_due() == {"rotated": False}  # run twice: done once
