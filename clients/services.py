@@ -136,19 +136,20 @@ def identity_fields(
 
 
 def _apply_identity(client: Client, fields: dict[str, str]) -> None:
-    """Encrypt identity onto the client (a fresh data key if none yet) and refresh the
-    blind indexes. All empty → no key and no blob at all."""
+    """Encrypt identity onto the client under a fresh data key and refresh the blind
+    indexes. All empty → no key and no blob at all. A replaced data key is destroyed like
+    an erased one (note_erasure): a corrected phone or name left in a dead row, the WAL or
+    a backup becomes unreadable at the next master key rotation, as erased ones do."""
+    replaced = bool(client.wrapped_key)
     if not any(fields.values()):
         client.wrapped_key = None
         client.identity_blob = None
-    elif client.wrapped_key:
-        client.identity_blob = EncryptedIdentity.reseal(
-            bytes(client.wrapped_key), fields, client.crypto_context
-        )
     else:
         client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
             fields, client.crypto_context
         )
+    if replaced:
+        note_erasure()
     client.phone_index = blind_index("phone", fields["phone"])
     client.name_index = blind_index("name", fields["name"])
 
@@ -339,8 +340,6 @@ def client_update(
             _apply_identity(client, fields)
             changed += [k for k in IDENTITY_FIELDS if before.get(k, "") != fields[k]]
             columns += ["wrapped_key", "identity_blob", "phone_index", "name_index"]
-            if client.wrapped_key is None:
-                note_erasure()  # every identity field cleared: the data key is destroyed
     if columns:
         client.save(update_fields=[*columns, "updated_at"])
     groups = set(population_groups)

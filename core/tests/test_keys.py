@@ -322,3 +322,32 @@ def test_it_schedules_the_daily_rotation_and_rotates_only_after_an_erasure(
     client_erase(actor=world.leader, client=client, reason="Client asked")
     assert rotate_master_key_if_due()["rotated"] is True
     assert rotate_master_key_if_due() == {"rotated": False}  # run twice: done once
+
+
+def test_a_corrected_phone_left_in_an_old_copy_becomes_unreadable_after_rotation(
+    world: Any, key_files: Any
+) -> None:
+    from clients.services import client_update
+
+    client = register(world)
+    old_key, old_blob = bytes(client.wrapped_key), bytes(client.identity_blob)
+    client_update(
+        actor=world.peer,
+        client=client,
+        birth_year=client.birth_year,
+        sex=client.sex,
+        gender_identity=client.gender_identity,
+        population_groups=list(client.population_groups.all()),
+        commune=client.commune,
+        establishment=client.establishment,
+        identity={"name": NAME, "nickname": "", "phone": "", "notes": ""},  # phone removed
+    )
+    assert keys.erasure_pending()
+    keys.rotate_master_key(grace_seconds=0)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.EncryptedIdentity.open(old_key, old_blob, client.crypto_context)
+    client.refresh_from_db()
+    live = crypto.EncryptedIdentity.open(
+        client.wrapped_key, client.identity_blob, client.crypto_context
+    )
+    assert live["name"] == NAME and live["phone"] == ""
