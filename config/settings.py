@@ -60,9 +60,9 @@ if PRODUCTION and not (
         "CAUNOI_PRODUCTION=1 needs an explicit secret key: set CAUNOI_SECRET_KEY, or "
         "CAUNOI_SECRET_KEY_FILE naming a file that holds it"
     )
-SECRET_KEY_PRESENT = bool(SECRET_KEY)  # Django raises on reading an empty SECRET_KEY
-if PRODUCTION and not SECRET_KEY:
-    raise ImproperlyConfigured(f"the secret key file {SECRET_KEY_FILE} is missing or empty")
+# Django raises on reading an empty SECRET_KEY; core.checks says why (and refuses to start
+# in production) without reading it. `manage.py keys_init` creates a missing file.
+SECRET_KEY_PRESENT = bool(SECRET_KEY)
 # The master key ring wraps every data key of an encrypted record (core/crypto.py); the
 # blind index key makes searchable keyed hashes. Both live outside the database: in the
 # environment (CAUNOI_MASTER_KEY, CAUNOI_BLIND_INDEX_KEY) or in key files.

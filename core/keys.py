@@ -107,10 +107,10 @@ def key_problems() -> list[Problem]:
         problems.append(
             Problem(
                 f"No secret key: CAUNOI_SECRET_KEY is not set and {settings.SECRET_KEY_FILE} "
-                "does not exist.",
-                "Run `manage.py keys_init` (development) or set CAUNOI_SECRET_KEY.",
-                fatal=False,
-                id="caunoi.W002",
+                "does not exist or is empty.",
+                "Run `manage.py keys_init` to create the file, or set CAUNOI_SECRET_KEY.",
+                fatal=bool(settings.PRODUCTION),
+                id="caunoi.E006" if settings.PRODUCTION else "caunoi.W002",
             )
         )
     try:

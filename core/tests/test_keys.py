@@ -351,3 +351,11 @@ def test_a_corrected_phone_left_in_an_old_copy_becomes_unreadable_after_rotation
         client.wrapped_key, client.identity_blob, client.crypto_context
     )
     assert live["name"] == NAME and live["phone"] == ""
+
+
+def test_it_refuses_production_with_a_missing_secret_key_file(settings: Any, db: Any) -> None:
+    settings.PRODUCTION = True
+    settings.SECRET_KEY_PRESENT = False
+    assert "caunoi.E006" in _ids()
+    settings.PRODUCTION = False
+    assert "caunoi.W002" in {m.id for m in check_keys()} and "caunoi.E006" not in _ids()
