@@ -109,6 +109,7 @@ def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAUNOI_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixture in this process
+    env.pop("DATABASE_URL", None)  # an empty scratch SQLite file (CAUNOI_SQLITE_PATH below)
     env.update(
         {
             "CAUNOI_PRODUCTION": "1",

@@ -131,6 +131,7 @@ def test_it_refuses_production_without_explicit_key_locations(settings: Any, db:
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAUNOI_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)  # a scratch SQLite file, never the suite's PostgreSQL
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **extra})
     return env
 
