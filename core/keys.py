@@ -154,7 +154,20 @@ def key_problems() -> list[Problem]:
             )
         )
     if check is None:
-        if has_data:
+        from .models import KeyCheck
+
+        if has_data and KeyCheck._meta.db_table not in _tables():
+            # A database from before key check values: `migrate` must be able to run.
+            problems.append(
+                Problem(
+                    "The database holds encrypted data but no key check value yet.",
+                    "Run `manage.py migrate`, then `manage.py keys_init` with this "
+                    "database's keys: it verifies them and records the check value.",
+                    fatal=False,
+                    id="caunoi.W005",
+                )
+            )
+        elif has_data:
             problems.append(
                 Problem(
                     "The database holds encrypted data but no key check value.",

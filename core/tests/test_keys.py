@@ -360,3 +360,18 @@ def test_it_refuses_production_with_a_missing_secret_key_file(settings: Any, db:
     assert "caunoi.E006" in _ids()
     settings.PRODUCTION = False
     assert "caunoi.W002" in {m.id for m in check_keys()} and "caunoi.E006" not in _ids()
+
+
+def test_keys_init_refuses_to_record_a_check_value_with_another_key(
+    world: Any, key_files: Any
+) -> None:
+    """An upgraded database (data, no check value yet) served with the wrong key: keys_init
+    tries the stored data keys and refuses, so the wrong key is never adopted."""
+    master, _ = key_files
+    register(world)
+    KeyCheck.objects.all().delete()
+    master.write_text(f"1:{crypto.encode_key(secrets.token_bytes(32))}\n")
+    crypto.forget_keys()
+    with pytest.raises(CommandError, match="not this database's key"):
+        call_command("keys_init")
+    assert not KeyCheck.objects.exists() and "caunoi.E003" in _ids()
