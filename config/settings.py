@@ -275,10 +275,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_codes": {"()": "core.log_filters.RedactReferralCodes"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_codes"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CAUNOI_LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or query strings that could hold client data.
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines: through the same redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
