@@ -25,10 +25,13 @@ messages: $(VENV)/.runtime
 	@if command -v msgfmt >/dev/null && find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
 		$(MANAGE) compilemessages --ignore=.venv >/dev/null; fi
 
-## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:8000 with the task worker.
+## make run: install, migrate, create the keys of a new database (keys_init: the only step that
+## ever creates keys; it refuses for a database that holds encrypted data), load the demo data
+## once, serve on http://127.0.0.1:8000 with the task worker.
 ## Another port: PORT=8010 make run
 run: install messages
 	$(MANAGE) migrate --noinput
+	$(MANAGE) keys_init
 	$(MANAGE) demo_data
 	@bin/serve
 
@@ -51,6 +54,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run >/dev/null
+	$(MANAGE) keys_init >/dev/null
 	$(MANAGE) check --fail-level WARNING
 
 typecheck: install-dev

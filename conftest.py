@@ -48,6 +48,7 @@ REFERENCE_DATA = [
     ("referrals.migrations.0002_housekeeping_schedule", "create_schedule"),
     ("core.migrations.0002_h3_purge_schedule", "create_schedule"),
     ("core.migrations.0003_h6_heartbeat_schedule", "create_schedule"),
+    ("core.migrations.0004_h2_key_check", "create_schedule"),
 ]
 
 
@@ -314,6 +315,16 @@ def identifying(*values: str) -> None:
         for value in values:
             if value:
                 handle.write(value + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Per-user counters (duplicate-check rate limit) live in the cache: start each test
+    with none, as test users reuse ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

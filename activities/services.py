@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.crypto import EncryptedIdentity
+from core.keys import note_erasure
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
 
 from .models import (
@@ -294,7 +295,10 @@ def establishment_set_owner_contact(
     """Replace the owner's contact (empty values clear it; clearing destroys the key).
     Coordinators of the model and leaders of its groups only."""
     _check_owner_contact_access(actor, establishment)
+    caller = establishment
+    establishment = Establishment.objects.select_for_update().get(pk=establishment.pk)
     fields = _owner_fields(owner_name, owner_phone)
+    had_key = bool(establishment.wrapped_key)
     if any(fields.values()):
         # A fresh data key each time: the old ciphertext becomes unreadable.
         establishment.wrapped_key, establishment.owner_contact_blob = EncryptedIdentity.seal(
@@ -304,6 +308,10 @@ def establishment_set_owner_contact(
         establishment.wrapped_key = None
         establishment.owner_contact_blob = None
     establishment.save(update_fields=["wrapped_key", "owner_contact_blob"])
+    if had_key:
+        note_erasure()  # the old data key is destroyed: the next rotation makes it final
+    caller.wrapped_key = establishment.wrapped_key
+    caller.owner_contact_blob = establishment.owner_contact_blob
     audit_record(
         actor=actor,
         action="establishment.set_owner_contact",

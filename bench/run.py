@@ -616,8 +616,9 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="caunoi-bench-"))
     db = Path(opts.db).resolve() if opts.db else tmp / "bench.sqlite3"
-    # Django's secret key and the master key live beside the scratch DB (created on first
-    # use). A reused DB made with the project's own keys (.local/) keeps those.
+    # Django's secret key and the master key live beside the scratch DB (created by
+    # keys_init after migrate). A reused DB made with the project's own keys (.local/)
+    # keeps those.
     keys = db.parent / f"{db.name}.keys"
     if opts.reuse and not keys.exists():
         keys = Path(os.environ.get("CAUNOI_LOCAL_DIR", ROOT / ".local"))
@@ -652,6 +653,7 @@ def main() -> None:
         print("migrate …", flush=True)
         load["migrate_s"], load["migrate_rss"], _out = run_child(["migrate", "-v0"], env)
         print(f"  {fmt_s(load['migrate_s'])}, peak RSS {mib(load['migrate_rss'])}")
+        run_child(["keys_init"], env)  # keys are never created on use (core.keys)
         print(f"demo_data --scale {opts.scale} …", flush=True)
         load["demo_s"], load["demo_rss"], out = run_child(
             ["demo_data", "--scale", str(opts.scale)], env

@@ -27,7 +27,7 @@ from .models import (
     Sex,
 )
 from .services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
-from .uic import build_uic
+from .uic import build_uic, uic_index
 
 START = date(2019, 6, 1)
 # Clients per group at scale 1 (Quảng Ninh's three peer groups and its club are the largest).
@@ -133,8 +133,10 @@ def load(ctx: DemoContext) -> None:
         phone = _phone(rng) if rng.random() < 0.7 else ""
         client = Client(
             short_code=code,
-            uic=build_uic(
-                given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex
+            uic=uic_index(
+                build_uic(
+                    given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex
+                )
             ),
             peer_group=group,
             province_id=model.province_id,

@@ -1,6 +1,7 @@
 """The pseudonymous client registry.
 
-A client is known by a UIC (built from non-identifying parts) and an opaque short code.
+A client is known by an opaque short code; the UIC (built from initials, birth year and
+sex) is kept only as a keyed hash, for matching.
 Name, nickname, phone and notes are optional and only ever stored encrypted
 (core.crypto); erasing a client destroys its data key and keeps everything counted."""
 
@@ -58,7 +59,9 @@ class Client(models.Model):
     # URLs carry public_id only: never the UIC, short code, name or phone.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     short_code = models.CharField(_("short code"), max_length=8, unique=True, editable=False)
-    uic = models.CharField(_("UIC"), max_length=20, db_index=True)
+    # The UIC's keyed hash (clients.uic.uic_index), never the UIC: built from initials,
+    # the mother's initials, birth year and sex, the code itself would identify.
+    uic = models.CharField(_("UIC (keyed hash)"), max_length=32, db_index=True, editable=False)
     peer_group = models.ForeignKey(
         "programs.PeerGroup",
         on_delete=models.PROTECT,

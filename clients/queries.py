@@ -139,7 +139,8 @@ def has_sharing_consent(client: Client, provider_org: Any) -> bool:
 
 
 def possible_duplicates(*, uic: str, province_code: str, phone: str = "") -> QuerySet[Client]:
-    """Same UIC in the same province, or the same phone (through its blind index)."""
+    """Same UIC in the same province, or the same phone (both through their blind
+    indexes: `uic` is the UIC's keyed hash, clients.uic.uic_index)."""
     cond = Q(uic=uic, province_id=province_code)
     phone_idx = blind_index("phone", phone) if phone else ""
     if phone_idx:
@@ -152,7 +153,8 @@ def find_by_code(user: Any, term: str) -> list[Client]:
     code = uic_module.normalise(term)
     if not code:
         return []
-    return list(clients_for(user).filter(Q(short_code=code) | Q(uic=code))[:20])
+    uic = uic_module.uic_index(code)
+    return list(clients_for(user).filter(Q(short_code=code) | Q(uic=uic))[:20])
 
 
 # --- Lists ---------------------------------------------------------------------------

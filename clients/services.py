@@ -23,6 +23,7 @@ from core.crypto import (
     name_token_indexes,
     normalise_phone,
 )
+from core.keys import note_erasure
 from core.registry import run_erasure_hooks
 
 from . import queries
@@ -36,7 +37,7 @@ from .models import (
     PopulationGroup,
     UnmaskGrant,
 )
-from .uic import build_uic
+from .uic import build_uic, uic_index
 
 # Unambiguous when read aloud or written by hand: no 0/O, 1/I/L.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -45,12 +46,81 @@ IDENTITY_FIELDS = ("name", "nickname", "phone", "notes")
 
 
 class PossibleDuplicate(ValidationError):
-    """Registration stopped: a client with the same UIC (same province) or the same phone
-    exists. `matches` holds them; the caller shows those the user may see."""
+    """Registration stopped: a client within the user's own scope has the same UIC (same
+    province) or the same phone. `matches` holds only those (the user may open them);
+    a match outside the user's scope never stops a registration nor shows in any answer
+    (the coordinators of both records are told: `_notify_possible_duplicate`)."""
 
     def __init__(self, matches: Sequence[Client]) -> None:
         super().__init__(_("This client may already be registered."), code="duplicate")
         self.matches = list(matches)
+
+
+class TooManyDuplicateChecks(ValidationError):
+    """The user ran more duplicate checks this hour than allowed (look-ups are rate-limited
+    so that registering cannot be used to probe who is registered)."""
+
+
+def _count_duplicate_check(actor: Any) -> None:
+    from django.core.cache import cache
+
+    limit = int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
+    key = f"caunoi:dupcheck:{actor.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=3600)
+        used = 1
+    if used > limit:
+        raise TooManyDuplicateChecks(
+            _(
+                "You have registered or checked too many clients this hour (%(limit)s). Wait "
+                "until the next hour, or ask your coordinator. What you typed is kept."
+            )
+            % {"limit": limit},
+            code="rate_limited",
+        )
+
+
+def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> None:
+    """A new registration matches clients outside the registering user's scope: tell the
+    coordinators of each record, each with a link to the record of their own model only,
+    so that they can check together whether it is one person (counted once). No name,
+    phone, code or UIC in the text: only the other side's support model, to contact."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.models import Grant, Role
+    from notifications.services import notify
+
+    def coordinators(support_model_id: int) -> list[Any]:
+        grants = Grant.objects.filter(
+            role=Role.COORDINATOR, support_model_id=support_model_id, active=True
+        ).select_related("user")
+        return list({g.user_id: g.user for g in grants if g.user.is_active}.values())
+
+    def tell(record: Client, other_model: Any) -> None:
+        for user in coordinators(record.peer_group.support_model_id):
+            with translation.override(getattr(user, "language", "") or "vi"):
+                notify(
+                    user=user,
+                    kind="clients.possible_duplicate",
+                    title=_("A client of your model may also be registered in another model"),
+                    body=_(
+                        "A registration in the model “%(model)s” matches a client of your "
+                        "model (same UIC or phone). Open the record, then agree with that "
+                        "model's coordinator whether it is one person."
+                    )
+                    % {"model": other_model.name},
+                    url=reverse("clients:detail", args=[record.public_id]),
+                )
+
+    new_model = client.peer_group.support_model
+    for other in others:
+        other_model = other.peer_group.support_model
+        tell(other, new_model)
+        tell(client, other_model)
 
 
 def new_short_code() -> str:
@@ -73,19 +143,20 @@ def identity_fields(
 
 
 def _apply_identity(client: Client, fields: dict[str, str]) -> None:
-    """Encrypt identity onto the client (a fresh data key if none yet) and refresh the
-    blind indexes. All empty → no key and no blob at all."""
+    """Encrypt identity onto the client under a fresh data key and refresh the blind
+    indexes. All empty → no key and no blob at all. A replaced data key is destroyed like
+    an erased one (note_erasure): a corrected phone or name left in a dead row, the WAL or
+    a backup becomes unreadable at the next master key rotation, as erased ones do."""
+    replaced = bool(client.wrapped_key)
     if not any(fields.values()):
         client.wrapped_key = None
         client.identity_blob = None
-    elif client.wrapped_key:
-        client.identity_blob = EncryptedIdentity.reseal(
-            bytes(client.wrapped_key), fields, client.crypto_context
-        )
     else:
         client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
             fields, client.crypto_context
         )
+    if replaced:
+        note_erasure()
     client.phone_index = blind_index("phone", fields["phone"])
     client.name_index = blind_index("name", fields["name"])
 
@@ -99,6 +170,19 @@ def store_identity_tokens(client: Client, fields: dict[str, str]) -> None:
             for index in sorted(name_token_indexes(fields["name"], fields["nickname"]))
         ]
     )
+
+
+def _locked(client: Client) -> Client:
+    """A fresh copy of the client's row, locked until the transaction ends. Every write of
+    a client starts here: what the caller loaded may be stale (an erasure may have
+    committed since), and only the locked copy is read, changed and saved."""
+    return Client.objects.select_for_update().get(pk=client.pk)
+
+
+def _refresh(target: Client, source: Client) -> None:
+    """Bring the caller's object up to date with what was saved."""
+    for field in Client._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
 
 
 def _is_minor(birth_year: int, on: date) -> bool:
@@ -142,19 +226,28 @@ def client_register(
     if not 1900 < birth_year <= today.year:
         raise ValidationError({"birth_year": _("Enter a year of birth between 1900 and now.")})
     province = peer_group.support_model.province
-    uic = build_uic(
-        given_name=given_name,
-        mother_given_name=mother_given_name,
-        family_name=family_name,
-        birth_year=birth_year,
-        sex=sex,
+    uic = uic_index(
+        build_uic(
+            given_name=given_name,
+            mother_given_name=mother_given_name,
+            family_name=family_name,
+            birth_year=birth_year,
+            sex=sex,
+        )
     )
     if not register_anyway:
-        matches = list(
-            queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:10]
-        )
-        if matches:
-            raise PossibleDuplicate(matches)
+        _count_duplicate_check(actor)
+    all_matches = list(
+        queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:20]
+    )
+    visible = set(
+        queries.clients_for(actor)
+        .filter(pk__in=[m.pk for m in all_matches])
+        .values_list("pk", flat=True)
+    )
+    if not register_anyway and visible:
+        raise PossibleDuplicate([m for m in all_matches if m.pk in visible])
+    outside = [m for m in all_matches if m.pk not in visible]
     client = Client(
         short_code=new_short_code(),
         uic=uic,
@@ -197,9 +290,12 @@ def client_register(
             "consents": [c.purpose for c in consents],
             "minor": client.is_minor_at_registration,
             "duplicate_overridden": register_anyway,
+            "duplicates_outside_scope": len(outside),
         },
         reason=reason.strip(),
     )
+    if outside:
+        _notify_possible_duplicate(client=client, others=outside)
     return client
 
 
@@ -220,8 +316,17 @@ def client_update(
     family_name: str = "",
 ) -> Client:
     """Correct a client's record. Identity is replaced only when `identity` is given; the
-    UIC is rebuilt only when the names it is built from are typed again."""
+    UIC is rebuilt only when the names it is built from are typed again.
+
+    The row is locked and read again first, and only the changed columns are written: an
+    erasure that committed after the caller loaded the client always wins (identity given
+    for an erased client is refused, and nothing stale is written back)."""
+    caller = client
+    client = _locked(client)
+    if identity is not None and client.is_erased:
+        raise ValidationError(_("This client's identity was erased and cannot be re-entered."))
     changed: list[str] = []
+    columns: list[str] = []
     for field, value in (
         ("birth_year", birth_year),
         ("sex", sex),
@@ -232,26 +337,30 @@ def client_update(
         if getattr(client, field) != value:
             setattr(client, field, value)
             changed.append(field)
+            columns.append(field)
     if given_name:
-        uic = build_uic(
-            given_name=given_name,
-            mother_given_name=mother_given_name,
-            family_name=family_name,
-            birth_year=client.birth_year,
-            sex=client.sex,
+        uic = uic_index(
+            build_uic(
+                given_name=given_name,
+                mother_given_name=mother_given_name,
+                family_name=family_name,
+                birth_year=client.birth_year,
+                sex=client.sex,
+            )
         )
         if uic != client.uic:
             client.uic = uic
             changed.append("uic")
+            columns.append("uic")
     if identity is not None:
-        if client.is_erased:
-            raise ValidationError(_("This client's identity was erased and cannot be re-entered."))
         before = _open(client)
         fields = identity_fields(**identity)
         if before != fields:
             _apply_identity(client, fields)
             changed += [k for k in IDENTITY_FIELDS if before.get(k, "") != fields[k]]
-    client.save()
+            columns += ["wrapped_key", "identity_blob", "phone_index", "name_index"]
+    if columns:
+        client.save(update_fields=[*columns, "updated_at"])
     if identity is not None and ("name" in changed or "nickname" in changed):
         store_identity_tokens(client, fields)
     groups = set(population_groups)
@@ -259,7 +368,8 @@ def client_update(
         client.population_groups.set(groups)
         changed.append("population_groups")
     audit_record(actor=actor, action="update", obj=client, changes={"fields": sorted(changed)})
-    return client
+    _refresh(caller, client)
+    return caller
 
 
 def _open(client: Client) -> dict[str, str]:
@@ -312,6 +422,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Write why you need to see this identity.")})
+    client = _locked(client)
     if not queries.can_unmask(actor, client):
         raise ValidationError(_("You cannot unmask this client."))
     minutes = int(str(settings.CAUNOI.get("UNMASK_MINUTES", 15)))
@@ -333,6 +444,10 @@ def client_status_change(
 ) -> ClientStatusChange:
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
+    caller = client
+    client = _locked(client)
+    if client.is_erased:
+        note = ""  # free text about an erased client is not kept (see client_erase)
     if status == client.status:
         raise ValidationError({"status": _("The client already has this status.")})
     if changed_on < client.registered_on or changed_on > timezone.localdate():
@@ -349,6 +464,7 @@ def client_status_change(
         obj=client,
         changes={"status": [before, status]},
     )
+    _refresh(caller, client)
     return change
 
 
@@ -360,6 +476,13 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write why this identity is erased.")})
+    caller = client
+    # The lock makes an edit in flight wait for the erasure (and re-read it), and an
+    # erasure wait for an edit in flight (and then destroy what it wrote).
+    client = _locked(client)
+    if client.is_erased:
+        _refresh(caller, client)
+        return caller
     had = [k for k in ("wrapped_key", "identity_blob") if getattr(client, k)]
     client.wrapped_key = None
     client.identity_blob = None
@@ -383,6 +506,7 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     ClientStatusChange.objects.filter(client=client).update(note="")
     DataSubjectRequest.objects.filter(client=client).update(note="")
     run_erasure_hooks(client)
+    note_erasure()  # the next master key rotation makes it final for every copy
     closed = DataSubjectRequest.objects.filter(
         client=client, kind=DataSubjectRequest.Kind.ERASE, closed_at__isnull=True
     ).update(closed_at=client.erased_at, closed_by=actor)
@@ -393,7 +517,8 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
         changes={"destroyed": had, "requests_closed": closed},
         reason=reason,
     )
-    return client
+    _refresh(caller, client)
+    return caller
 
 
 # --- Consent -------------------------------------------------------------------------
@@ -417,6 +542,7 @@ def consent_record(
         raise ValidationError({"provider": _("Name the provider the client agrees to share with.")})
     if purpose != Consent.Purpose.SHARE_PROVIDER:
         provider = None
+    _locked(client)  # serialise with erasure and other writes of this client
     existing = Consent.objects.filter(
         client=client, purpose=purpose, provider=provider, withdrawn_at__isnull=True
     ).first()
@@ -442,6 +568,8 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
     """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up)."""
+    Client.objects.select_for_update().filter(pk=consent.client_id).first()
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()
@@ -465,6 +593,8 @@ def request_record(
 ) -> DataSubjectRequest:
     if kind not in DataSubjectRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of request.")})
+    if _locked(client).is_erased:
+        note = ""  # free text about an erased client is not kept (see client_erase)
     due = received_on + timedelta(days=DataSubjectRequest.DUE_DAYS[DataSubjectRequest.Kind(kind)])
     request = DataSubjectRequest.objects.create(
         client=client,
@@ -480,8 +610,12 @@ def request_record(
 
 @transaction.atomic
 def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+    locked_client = Client.objects.select_for_update().get(pk=request.client_id)
+    request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
     if request.closed_at is not None:
         return request
+    if locked_client.is_erased:
+        note = ""
     request.closed_at = timezone.now()
     request.closed_by = actor
     if note:

@@ -11,7 +11,9 @@ Known parts:
 - ``yy`` / ``yyyy``: the birth year, two or four digits;
 - ``sex``: the sex letter (F, M, I, U).
 
-The names used here are never stored: only the resulting code is.
+Neither the names used here nor the resulting code are stored: a client row keeps only
+`uic_index(code)`, a keyed hash (core.crypto.blind_index) of the code. Matching a
+registration against existing clients, or a code typed in a search, compares hashes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
+from core.crypto import blind_index
 from geo.text import fold
 
 _NAME_PART = re.compile(r"^(given|mother|family)(\d)$")
@@ -84,3 +87,8 @@ def build_uic(
 def normalise(code: str) -> str:
     """A UIC or short code as typed: spaces removed, upper-cased, unaccented."""
     return "".join(ch for ch in fold(code or "") if ch.isalnum()).upper()
+
+
+def uic_index(code: str) -> str:
+    """The keyed hash stored for a UIC (never the UIC itself); "" for an empty code."""
+    return blind_index("uic", normalise(code))

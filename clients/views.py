@@ -87,7 +87,6 @@ def client_register(request: HttpRequest) -> HttpResponse:
     show_anyway = request.method == "POST" and "dup_shown" in request.POST
     form = ClientRegisterForm(request.POST or None, groups=groups, show_register_anyway=show_anyway)
     duplicates: list[Client] = []
-    hidden_duplicates = 0
     once = Once(request, form)
     if once.ready():
         data = once.cleaned_data
@@ -117,9 +116,9 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 )
             )
         except services.PossibleDuplicate as dup:
+            # Only matches within the user's scope ever reach here (clients.services).
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
-            hidden_duplicates = len(dup.matches) - len(duplicates)
             form = ClientRegisterForm(request.POST, groups=groups, show_register_anyway=True)
             Once(request, form)  # the same key: nothing was recorded under it
             form.is_valid()
@@ -148,7 +147,6 @@ def client_register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "duplicates": duplicates,
-            "hidden_duplicates": hidden_duplicates,
             "show_anyway": "register_anyway" in form.fields,
         },
     )

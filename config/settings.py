@@ -1,18 +1,21 @@
 """Cầu Nối settings: one module, read from the environment, safe defaults.
 
 DEBUG is off unless CAUNOI_DEBUG=1. SQLite is used unless DATABASE_URL is set.
-Secrets (Django's SECRET_KEY and the master key that wraps client data keys)
-come from the environment or from files under .local/ generated on first run;
-neither is ever stored in the database or committed.
+Secrets (Django's SECRET_KEY, the master key that wraps client data keys and the blind
+index key) come from the environment or from key files (under .local/ by default). They
+are never generated silently: `manage.py keys_init` creates them, on purpose, and refuses
+to when the database already holds encrypted data. With CAUNOI_PRODUCTION=1 the secret
+key and the key locations must be given explicitly. None is stored in the database or
+committed.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,27 +38,47 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_from_file(path: Path, nbytes: int) -> str:
-    """Read a secret from an untracked local file, creating it on first run."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(nbytes))
-    return path.read_text().strip()
+def _secret_from_file(path: Path) -> str:
+    """Read a secret from its file; "" when there is none yet (never created here: see
+    `manage.py keys_init`; Django then refuses to sign anything and core.checks says why)."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return ""
 
 
 DEBUG = env_bool("CAUNOI_DEBUG")
 PRODUCTION = env_bool("CAUNOI_PRODUCTION")
 TESTING = env_bool("CAUNOI_TESTING")
 
-SECRET_KEY = os.environ.get("CAUNOI_SECRET_KEY") or _secret_from_file(LOCAL_DIR / "secret_key", 50)
-# The master key wraps every client's data key (see clients/crypto.py). It lives
-# outside the database: in the environment or in a key file.
+SECRET_KEY_FILE = Path(os.environ.get("CAUNOI_SECRET_KEY_FILE", LOCAL_DIR / "secret_key"))
+SECRET_KEY = os.environ.get("CAUNOI_SECRET_KEY") or _secret_from_file(SECRET_KEY_FILE)
+if PRODUCTION and not (
+    os.environ.get("CAUNOI_SECRET_KEY") or os.environ.get("CAUNOI_SECRET_KEY_FILE")
+):
+    raise ImproperlyConfigured(
+        "CAUNOI_PRODUCTION=1 needs an explicit secret key: set CAUNOI_SECRET_KEY, or "
+        "CAUNOI_SECRET_KEY_FILE naming a file that holds it"
+    )
+# Django raises on reading an empty SECRET_KEY; core.checks says why (and refuses to start
+# in production) without reading it. `manage.py keys_init` creates a missing file.
+SECRET_KEY_PRESENT = bool(SECRET_KEY)
+# The master key ring wraps every data key of an encrypted record (core/crypto.py); the
+# blind index key makes searchable keyed hashes. Both live outside the database: in the
+# environment (CAUNOI_MASTER_KEY, CAUNOI_BLIND_INDEX_KEY) or in key files.
 MASTER_KEY_FILE = Path(os.environ.get("CAUNOI_MASTER_KEY_FILE", LOCAL_DIR / "master.key"))
 BLIND_INDEX_KEY_FILE = Path(
     os.environ.get("CAUNOI_BLIND_INDEX_KEY_FILE", LOCAL_DIR / "blind_index.key")
 )
+# Production refuses to start unless both keys' locations were named (core.checks).
+KEY_LOCATIONS_EXPLICIT = all(
+    os.environ.get(var) or os.environ.get(f"{var}_FILE")
+    for var in ("CAUNOI_MASTER_KEY", "CAUNOI_BLIND_INDEX_KEY")
+)
+# Master key rotation (manage.py keys_rotate, scheduled daily): seconds to wait after the
+# new version is in the key file before the last re-wrap pass, so that requests in flight
+# that wrapped under the old version are re-wrapped too.
+KEY_ROTATION_GRACE_SECONDS = env_int("CAUNOI_KEY_ROTATION_GRACE_SECONDS", 30)
 
 ALLOWED_HOSTS = env_list("CAUNOI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CAUNOI_CSRF_TRUSTED_ORIGINS", "")
@@ -253,6 +276,8 @@ CAUNOI = {
     "UIC_RECIPE": env_list("CAUNOI_UIC_RECIPE", "given2,mother2,yy,sex"),
     "NOT_CONTACTED_DAYS": env_int("CAUNOI_NOT_CONTACTED_DAYS", 30),
     "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
+    # Registrations checked for duplicates per user and hour (clients.services).
+    "DUPLICATE_CHECKS_PER_HOUR": env_int("CAUNOI_DUPLICATE_CHECKS_PER_HOUR", 30),
     "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     # One-time keys of create forms are forgotten after this many days (core.tasks).
@@ -281,7 +306,10 @@ CAUNOI = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_path": {"()": "core.request_log.RedactPathFilter"}},
+    "filters": {
+        "redact_path": {"()": "core.request_log.RedactPathFilter"},
+        "redact_codes": {"()": "core.log_filters.RedactReferralCodes"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "core.request_log.JsonFormatter"},
@@ -290,7 +318,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["redact_path"],
+            "filters": ["redact_path", "redact_codes"],
         },
         "json": {"class": "logging.StreamHandler", "formatter": "json"},
     },
@@ -305,6 +333,12 @@ LOGGING = {
         },
         "django.request": {"filters": ["redact_path"]},
         "django.security.csrf": {"filters": ["redact_path"]},
-        "django.server": {"filters": ["redact_path"]},
+        # runserver's request lines: through the same redacting handler.
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_path"],
+        },
     },
 }

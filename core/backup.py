@@ -15,7 +15,6 @@ themselves are never written into a backup: they are kept apart (docs/deploy.md,
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -28,7 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 
 from audit.models import AuditHead
@@ -49,46 +47,36 @@ class BackupError(Exception):
 # --- Keys ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeySource:
-    name: str
-    env: str
-    file_setting: str
-
-
-KEYS = (
-    KeySource("master", "CAUNOI_MASTER_KEY", "MASTER_KEY_FILE"),
-    KeySource("blind_index", "CAUNOI_BLIND_INDEX_KEY", "BLIND_INDEX_KEY_FILE"),
-)
-
-
-def _read_key(source: KeySource) -> bytes:
-    """The key as the running configuration provides it; never creates one."""
-    raw = os.environ.get(source.env, "").strip()
-    origin = source.env
-    if not raw:
-        path = Path(getattr(settings, source.file_setting))
-        origin = str(path)
-        if not path.exists():
-            raise BackupError(
-                f"The {source.name} key is not there: neither {source.env} nor {path}."
-            )
-        raw = path.read_text().strip()
-    try:
-        key = base64.urlsafe_b64decode(raw.encode())
-    except ValueError as exc:
-        raise BackupError(f"The {source.name} key in {origin} is not base64url.") from exc
-    if len(key) != 32:
-        raise BackupError(f"The {source.name} key in {origin} is not 32 bytes.")
-    return key
-
-
 def key_check_value(key: bytes) -> str:
     return hmac.new(key, CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 def key_check_values() -> dict[str, str]:
-    return {source.name: key_check_value(_read_key(source)) for source in KEYS}
+    """Check values of the keys as the running configuration provides them (never creates
+    one). The master key is a ring of versions (core.crypto.KeyRing): the backup names the
+    version that wrapped its newest data keys, "<version>:<check value>"."""
+    from core.crypto import KeyUnavailable, blind_index_key, key_ring
+
+    try:
+        ring = key_ring(reload=True)
+        blind = blind_index_key()
+    except KeyUnavailable as exc:
+        raise BackupError(f"A key is not usable: {exc}.") from exc
+    return {
+        "master": f"{ring.current}:{key_check_value(ring.keys[ring.current])}",
+        "blind_index": key_check_value(blind),
+    }
+
+
+def _master_matches(expected: str) -> bool:
+    """The ring provided holds the master key version the backup was made with."""
+    from core.crypto import key_ring
+
+    version, _, value = expected.partition(":")
+    if not version.isdigit():
+        return False
+    key = key_ring(reload=True).keys.get(int(version))
+    return key is not None and hmac.compare_digest(key_check_value(key), value)
 
 
 # --- Reading the state of a database -----------------------------------------------
@@ -350,7 +338,8 @@ def restore_check(source: Path) -> RestoreReport:
         report.problems.append(str(exc))
         return report
     for name, value in manifest["key_check_values"].items():
-        if provided.get(name) != value:
+        matches = _master_matches(value) if name == "master" else provided.get(name) == value
+        if not matches:
             report.problems.append(
                 f"the {name} key provided is not the key this backup was made with."
             )

@@ -6,6 +6,15 @@ stored only wrapped (AES-GCM) by the deployment's master key, which lives outsid
 database (environment variable or key file). Destroying a record's wrapped data key
 makes its identifying fields unrecoverable, even with the master key: that is erasure.
 
+The master key has versions (a key ring; the newest wraps new data keys). Copies of an
+erased row's wrapped key may survive for a while in dead rows, the WAL and backups;
+`manage.py keys_rotate` (scheduled daily) makes a new version, re-wraps every live data
+key under it and destroys the old versions, after which those copies cannot be
+unwrapped by anyone (docs/erasure.md).
+
+Keys are never generated here: a missing or malformed key raises KeyUnavailable naming
+the variable or file. They are created only by `manage.py keys_init` (core.keys).
+
 Search on protected fields goes through keyed blind indexes (HMAC-SHA256 with a
 separate key), never through plaintext.
 """
@@ -13,13 +22,15 @@ separate key), never through plaintext.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
 import os
 import re
 import secrets
-from functools import lru_cache
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -29,49 +40,181 @@ from django.conf import settings
 from geo.text import fold
 
 _NONCE = 12
+_WRAPPED_LEN = _NONCE + 32 + 16  # nonce, data key, tag
+_VERSION_LEN = 4  # big-endian master key version in front of a wrapped key
+
+MASTER_ENV = "CAUNOI_MASTER_KEY"
+MASTER_FILE_ENV = "CAUNOI_MASTER_KEY_FILE"
+BLIND_ENV = "CAUNOI_BLIND_INDEX_KEY"
+BLIND_FILE_ENV = "CAUNOI_BLIND_INDEX_KEY_FILE"
 
 
 class DecryptionError(Exception):
-    """The ciphertext was altered, or the key is gone (erased)."""
+    """The ciphertext was altered, or the key is gone (erased, or its version destroyed)."""
 
 
-def _key_from(env_name: str, path: Path) -> bytes:
-    raw = os.environ.get(env_name)
-    if not raw:
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        raw = path.read_text().strip()
-    key = base64.urlsafe_b64decode(raw.encode())
+class KeyUnavailable(RuntimeError):
+    """A key is missing or malformed. The message names the variable or file to fix."""
+
+
+def encode_key(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).decode()
+
+
+def _decode_key(raw: str, where: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw.strip().encode())
+    except (binascii.Error, ValueError) as exc:
+        raise KeyUnavailable(f"{where}: not valid base64url") from exc
     if len(key) != 32:
-        raise ValueError(f"{env_name} must be 32 bytes, base64url-encoded")
+        raise KeyUnavailable(f"{where}: a key must be 32 bytes, base64url-encoded")
     return key
 
 
-@lru_cache(maxsize=1)
+@dataclass(frozen=True)
+class KeyRing:
+    """Master key versions. The highest version wraps new data keys; any version still in
+    the ring unwraps. A ring written by an earlier release (one bare key) is version 1."""
+
+    keys: dict[int, bytes]
+    source: str  # the variable or file it came from, for messages
+    from_env: bool
+
+    @property
+    def current(self) -> int:
+        return max(self.keys)
+
+    @classmethod
+    def parse(cls, text: str, source: str, *, from_env: bool) -> KeyRing:
+        keys: dict[int, bytes] = {}
+        lines = [ln.strip() for ln in text.replace(",", "\n").splitlines()]
+        lines = [ln for ln in lines if ln and not ln.startswith("#")]
+        if not lines:
+            raise KeyUnavailable(f"{source}: empty")
+        for line in lines:
+            version_text, sep, raw = line.partition(":")
+            if not sep:
+                if len(lines) != 1:
+                    raise KeyUnavailable(f"{source}: each line must read <version>:<key>")
+                version_text, raw = "1", line
+            if not version_text.isdigit() or int(version_text) < 1:
+                raise KeyUnavailable(f"{source}: key versions are whole numbers from 1")
+            keys[int(version_text)] = _decode_key(raw, f"{source} (version {version_text})")
+        return cls(keys=keys, source=source, from_env=from_env)
+
+    def dump(self) -> str:
+        return "".join(f"{v}:{encode_key(k)}\n" for v, k in sorted(self.keys.items()))
+
+
+def _read_file(path: Path, variable: str) -> str:
+    try:
+        return path.read_text()
+    except FileNotFoundError as exc:
+        raise KeyUnavailable(
+            f"key file {path} not found (set {variable}, or run `manage.py keys_init` "
+            "on a new database; on a database that already holds encrypted data, restore "
+            "the file from its backup)"
+        ) from exc
+    except OSError as exc:
+        raise KeyUnavailable(f"key file {path} cannot be read: {exc.strerror}") from exc
+
+
+_ring_lock = threading.Lock()
+_ring_cache: dict[str, tuple[tuple[int, int, int], KeyRing]] = {}
+
+
+def master_key_file() -> Path:
+    return Path(settings.MASTER_KEY_FILE)
+
+
+def blind_index_key_file() -> Path:
+    return Path(settings.BLIND_INDEX_KEY_FILE)
+
+
+def key_ring(*, reload: bool = False) -> KeyRing:
+    """The master key ring, from CAUNOI_MASTER_KEY or the key file. The file is read
+    again when it changes (a rotation in another process), so every process wraps new
+    data keys under the newest version."""
+    raw = os.environ.get(MASTER_ENV)
+    if raw:
+        return KeyRing.parse(raw, MASTER_ENV, from_env=True)
+    path = master_key_file()
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except FileNotFoundError:
+        stamp = (0, 0, 0)
+    with _ring_lock:
+        cached = _ring_cache.get(str(path))
+        if cached and cached[0] == stamp and not reload:
+            return cached[1]
+        ring = KeyRing.parse(_read_file(path, MASTER_FILE_ENV), str(path), from_env=False)
+        _ring_cache[str(path)] = (stamp, ring)
+        return ring
+
+
 def master_key() -> bytes:
-    return _key_from("CAUNOI_MASTER_KEY", settings.MASTER_KEY_FILE)
+    """The current master key version."""
+    ring = key_ring()
+    return ring.keys[ring.current]
 
 
-@lru_cache(maxsize=1)
+_blind_cache: dict[str, bytes] = {}
+
+
 def blind_index_key() -> bytes:
-    return _key_from("CAUNOI_BLIND_INDEX_KEY", settings.BLIND_INDEX_KEY_FILE)
+    raw = os.environ.get(BLIND_ENV)
+    if raw:
+        return _decode_key(raw, BLIND_ENV)
+    path = blind_index_key_file()
+    cached = _blind_cache.get(str(path))
+    if cached is None:
+        cached = _decode_key(_read_file(path, BLIND_FILE_ENV), str(path))
+        _blind_cache[str(path)] = cached
+    return cached
+
+
+def forget_keys() -> None:
+    """Drop cached keys (after keys_init writes new files, and in tests)."""
+    with _ring_lock:
+        _ring_cache.clear()
+    _blind_cache.clear()
 
 
 def new_data_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
-def wrap_key(data_key: bytes, context: str) -> bytes:
+def wrap_key(data_key: bytes, context: str, *, ring: KeyRing | None = None) -> bytes:
+    """The data key wrapped under the current master key version, the version in front."""
+    ring = ring or key_ring()
+    version = ring.current
     nonce = secrets.token_bytes(_NONCE)
-    return nonce + AESGCM(master_key()).encrypt(nonce, data_key, context.encode())
+    sealed = AESGCM(ring.keys[version]).encrypt(nonce, data_key, context.encode())
+    return version.to_bytes(_VERSION_LEN, "big") + nonce + sealed
 
 
-def unwrap_key(wrapped: bytes, context: str) -> bytes:
+def wrapped_version(wrapped: bytes) -> int:
+    """The master key version a wrapped data key needs (1 for the unversioned layout)."""
+    if len(wrapped) == _WRAPPED_LEN:
+        return 1
+    if len(wrapped) == _VERSION_LEN + _WRAPPED_LEN:
+        return int.from_bytes(wrapped[:_VERSION_LEN], "big")
+    raise DecryptionError("not a wrapped data key")
+
+
+def unwrap_key(wrapped: bytes, context: str, *, ring: KeyRing | None = None) -> bytes:
+    wrapped = bytes(wrapped)
+    version = wrapped_version(wrapped)
+    body = wrapped if len(wrapped) == _WRAPPED_LEN else wrapped[_VERSION_LEN:]
+    ring = ring or key_ring()
+    if version not in ring.keys:
+        ring = key_ring(reload=True)  # another process may have just rotated
+    key = ring.keys.get(version)
+    if key is None:
+        raise DecryptionError("the master key version that wrapped this data key is destroyed")
     try:
-        return AESGCM(master_key()).decrypt(wrapped[:_NONCE], wrapped[_NONCE:], context.encode())
+        return AESGCM(key).decrypt(body[:_NONCE], body[_NONCE:], context.encode())
     except InvalidTag as exc:
         raise DecryptionError("data key cannot be unwrapped") from exc
 

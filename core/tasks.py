@@ -1,7 +1,8 @@
 """Background work of the core app, run by django-q2 (synchronous in tests).
 
 `idempotency_keys_purge` is scheduled daily (migrations/0002_h3_purge_schedule.py);
-`heartbeat` every minute (migrations/0003_h6_heartbeat_schedule.py)."""
+`heartbeat` every minute (migrations/0003_h6_heartbeat_schedule.py);
+`rotate_master_key_if_due` daily (migrations/0004_h2_key_check.py)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def heartbeat() -> None:
 
     It writes nothing: running it twice is harmless. `/healthz` reads the schedule's
     `next_run`, which only a live `qcluster` moves forward (core/health.py)."""
+
+
+def rotate_master_key_if_due() -> dict[str, Any]:
+    """Daily: after any erasure since the last rotation, rotate the master key so that
+    every copy of an erased data key becomes unreadable (docs/erasure.md). Safe to run
+    twice: a second run finds nothing pending (and rotations never overlap: file lock)."""
+    from .keys import erasure_pending, rotate_master_key
+
+    if not erasure_pending():
+        return {"rotated": False}
+    report = rotate_master_key()
+    return {"rotated": True, "version": report.new_version, "destroyed": report.destroyed}

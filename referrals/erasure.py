@@ -12,6 +12,9 @@ from .models import Referral, ReferralEvent
 
 @erasure_hook
 def erase_referral_text(client: Any) -> None:
+    # Locked first, like every referral write (referrals.services), so a status change in
+    # flight cannot write its text back after this blanks it.
+    list(Referral.objects.select_for_update().filter(client=client).values_list("pk", flat=True))
     Referral.objects.filter(client=client).update(
         reason="", note="", decline_reason="", override_reason=""
     )

@@ -25,8 +25,11 @@ def new_referral_code() -> str:
 
 def normalise_code(raw: str) -> str:
     """What a person typed or a scanner read → a code (spaces, dashes and case ignored;
-    a scanned URL keeps only its last path segment)."""
+    a scanned URL keeps only its fragment, `…/inbox/find/#CODE`, or for slips printed
+    before codes left the URL path, its last path segment)."""
     value = (raw or "").strip()
+    if "#" in value:
+        value = value.rsplit("#", 1)[-1]
     if "/" in value:
         value = value.rstrip("/").rsplit("/", 1)[-1]
     value = value.upper().replace("-", "").replace(" ", "")

@@ -38,7 +38,16 @@ class BadTransition(ValidationError):
     pass
 
 
+def _about_erased_client(referral: Referral) -> bool:
+    """Free text about an erased client is not kept (clients.services.client_erase and
+    referrals.erasure). Checked with the referral row locked: an erasure committing later
+    waits for that lock in its hook and then blanks what was written here."""
+    return Client.objects.filter(pk=referral.client_id, erased_at__isnull=False).exists()
+
+
 def _event(referral: Referral, status: str, actor: Any, note: str = "") -> None:
+    if note and _about_erased_client(referral):
+        note = ""
     ReferralEvent.objects.create(
         referral=referral, status=status, at=timezone.now(), actor=actor, note=note
     )
@@ -191,7 +200,7 @@ def referral_accept(*, actor: Any, referral: Referral) -> Referral:
     referral.status = Referral.Status.ACCEPTED
     referral.accepted_at = timezone.now()
     referral.accepted_by = actor
-    referral.save()
+    referral.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     _event(referral, referral.status, actor)
     audit_record(actor=actor, action="update", obj=referral, changes={"status": "accepted"})
     _notify_sender(referral)
@@ -208,8 +217,10 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral
     referral.status = Referral.Status.DECLINED
     referral.declined_at = timezone.now()
     referral.declined_by = actor
-    referral.decline_reason = reason.strip()
-    referral.save()
+    referral.decline_reason = "" if _about_erased_client(referral) else reason.strip()
+    referral.save(
+        update_fields=["status", "declined_at", "declined_by", "decline_reason", "updated_at"]
+    )
     _event(referral, referral.status, actor, reason.strip())
     audit_record(
         actor=actor,
@@ -247,7 +258,16 @@ def referral_complete(
     referral.status = Referral.Status.COMPLETED
     referral.completed_at = now
     referral.completed_by = actor
-    referral.save()
+    referral.save(
+        update_fields=[
+            "status",
+            "accepted_at",
+            "accepted_by",
+            "completed_at",
+            "completed_by",
+            "updated_at",
+        ]
+    )
     for i, service_type in enumerate(dict.fromkeys(service_types)):
         delivery_record(
             actor=actor,
@@ -279,7 +299,7 @@ def referral_no_show(*, actor: Any, referral: Referral) -> Referral:
     referral.status = Referral.Status.NO_SHOW
     referral.no_show_at = timezone.now()
     referral.no_show_by = actor
-    referral.save()
+    referral.save(update_fields=["status", "no_show_at", "no_show_by", "updated_at"])
     _event(referral, referral.status, actor)
     audit_record(actor=actor, action="update", obj=referral, changes={"status": "no_show"})
     _notify_sender(referral)
@@ -296,7 +316,7 @@ def referral_cancel(*, actor: Any, referral: Referral, reason: str = "") -> Refe
     referral.status = Referral.Status.CANCELLED
     referral.cancelled_at = timezone.now()
     referral.cancelled_by = actor
-    referral.save()
+    referral.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
     _event(referral, referral.status, actor, reason.strip())
     audit_record(
         actor=actor,
@@ -316,7 +336,7 @@ def referral_expire(*, referral: Referral) -> Referral:
         return referral
     referral.status = Referral.Status.EXPIRED
     referral.expired_at = timezone.now()
-    referral.save()
+    referral.save(update_fields=["status", "expired_at", "updated_at"])
     _event(referral, referral.status, None)
     audit_record(actor=None, action="update", obj=referral, changes={"status": "expired"})
     if not queries.follow_up_withdrawn(referral.client):

@@ -20,5 +20,4 @@ urlpatterns = [
     path("inbox/<uuid:public_id>/<slug:action>/", views.inbox_action, name="inbox_action"),
     path("services/", views.provider_deliveries, name="provider_deliveries"),
     path("services/new/", views.provider_delivery_new, name="provider_delivery"),
-    path("r/<str:code>/", views.scan, name="scan"),
 ]

@@ -30,7 +30,10 @@ from .slip import qr_svg, slip_png
 
 
 def _scan_url(request: HttpRequest, referral: Referral) -> str:
-    return request.build_absolute_uri(reverse("referrals:scan", args=[referral.code]))
+    """What the slip's QR code encodes: the provider's look-up page with the referral code
+    in the fragment. Browsers never send a fragment to the server, so the code appears in
+    no request line or access log; the page posts it (static/js/app.js)."""
+    return request.build_absolute_uri(reverse("referrals:inbox_find")) + "#" + referral.code
 
 
 # --- Sending side ------------------------------------------------------------------------
@@ -334,17 +337,6 @@ def inbox_find(request: HttpRequest) -> HttpResponse:
             _("No referral to your organisation has this code. Check the code on the slip."),
         )
     return render(request, "referrals/find.html", {"form": form})
-
-
-@login_required
-def scan(request: HttpRequest, code: str) -> HttpResponse:
-    """Where the slip's QR code points. Provider staff of the addressed organisation land on
-    the referral; anyone else gets 404."""
-    _require_provider(request)
-    referral = queries.find_inbox_referral(request.user, code)
-    if referral is None:
-        raise Http404
-    return redirect("referrals:inbox_detail", referral.public_id)
 
 
 @login_required

@@ -14,7 +14,11 @@ from .models import Incident
 
 @erasure_hook
 def erase_incident_accounts(client: Any) -> None:
-    Incident.objects.filter(client=client).update(wrapped_key=None, details_blob=None)
+    # Lock first: a write of one of these incidents in flight finishes before the keys
+    # are destroyed (and one that starts later reads them destroyed).
+    incidents = Incident.objects.select_for_update().filter(client=client)
+    pks = list(incidents.values_list("pk", flat=True))
+    Incident.objects.filter(pk__in=pks).update(wrapped_key=None, details_blob=None)
 
 
 @erasure_hook

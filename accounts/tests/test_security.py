@@ -109,12 +109,17 @@ def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAUNOI_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixture in this process
+    env.pop("DATABASE_URL", None)  # an empty scratch SQLite file (CAUNOI_SQLITE_PATH below)
     env.update(
         {
             "CAUNOI_PRODUCTION": "1",
             "CAUNOI_SECRET_KEY": secrets.token_urlsafe(48)[:50],
             "CAUNOI_ALLOWED_HOSTS": "example.org",
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            # Production needs explicit key locations (core.checks): the test suite's keys.
+            "CAUNOI_MASTER_KEY_FILE": os.environ["CAUNOI_MASTER_KEY_FILE"],
+            "CAUNOI_BLIND_INDEX_KEY_FILE": os.environ["CAUNOI_BLIND_INDEX_KEY_FILE"],
+            "CAUNOI_SQLITE_PATH": os.path.join(os.environ["CAUNOI_TEST_KEY_DIR"], "empty.db"),
         }
     )
     return env

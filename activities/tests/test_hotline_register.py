@@ -15,8 +15,7 @@ from activities import queries, services
 from activities.models import HotlineCall
 from audit.models import AuditEntry
 from clients.models import Client, Consent
-from clients.services import PossibleDuplicate
-from clients.uic import build_uic
+from clients.uic import build_uic, uic_index
 from conftest import identifying
 
 from .conftest import make_client
@@ -159,8 +158,8 @@ def test_it_registers_the_caller_links_the_call_and_offers_the_referral(world, a
     call.refresh_from_db()
     assert (call.client, call.caller_kind) == (client, "client")
     assert client.peer_group == world.group and client.province == world.qn
-    assert client.uic == build_uic(
-        given_name=GIVEN, mother_given_name=MOTHER, birth_year=1990, sex="F"
+    assert client.uic == uic_index(
+        build_uic(given_name=GIVEN, mother_given_name=MOTHER, birth_year=1990, sex="F")
     )
     assert not client.has_identity  # the names built the code and were not kept
     consent = Consent.objects.get(client=client)
@@ -262,59 +261,46 @@ def test_it_refuses_to_register_on_a_call_already_linked(world):
 
 
 # --- Duplicates: no other client is ever shown to the hotline ------------------------
+# A match outside the user's scope is not an oracle: the registration goes through with
+# no word to the hotline, and the coordinators of both records are told (issue 15).
 
 
 def _existing_same_uic(world: Any) -> Client:
     uic = build_uic(given_name=GIVEN, mother_given_name=MOTHER, birth_year=1990, sex="F")
     client = make_client(world, "CP9X3M", group=world.other_group)
-    Client.objects.filter(pk=client.pk).update(uic=uic)
+    Client.objects.filter(pk=client.pk).update(uic=uic_index(uic))
     return client
 
 
-def test_a_possible_duplicate_reveals_no_code_and_offers_the_two_ways_out(world, as_user):
+def test_a_duplicate_outside_the_hotlines_scope_says_nothing_to_the_hotline(world, as_user):
+    from notifications.models import Notification
+
     existing = _existing_same_uic(world)
     call = _call(world)
     http = as_user(world.hotline)
     response = http.post(_url(call), _post(world))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert response.context["duplicate"]
-    assert 'data-testid="caller-duplicate"' in html
-    assert existing.short_code not in html and str(existing.public_id) not in html
-    assert existing.peer_group.name not in html.split('data-testid="caller-duplicate"')[1][:600]
-    form = response.context["register_form"]
-    assert "register_anyway" in form.fields and "duplicate_reason" in form.fields
-    assert form["given_name"].value() == GIVEN  # kept
-    assert Client.objects.count() == 1
-    # Register anyway needs a reason...
-    anyway = _post(world, dup_shown="1", **{"caller-register_anyway": "on"})
-    response = http.post(_url(call), anyway)
-    assert response.status_code == 200
-    assert response.context["register_form"]["duplicate_reason"].errors
-    assert Client.objects.count() == 1
-    # ...and with one, registers and links.
-    anyway["caller-duplicate_reason"] = "Người gọi chưa từng có mã, khác năm đăng ký"
-    assert http.post(_url(call), anyway).status_code == 302
+    assert response.status_code == 302  # registered, exactly as without a match
     call.refresh_from_db()
     assert call.client is not None and call.client != existing
-    entry = AuditEntry.objects.get(action="create", object_id=str(call.client.pk))
-    assert entry.changes["duplicate_overridden"] is True and entry.reason
+    page = http.get(_url(call)).content.decode()
+    assert existing.short_code not in page and 'data-testid="caller-duplicate"' not in page
+    assert not Notification.objects.filter(user=world.hotline).exists()
+    told = Notification.objects.filter(kind="clients.possible_duplicate")
+    assert told.filter(user=world.coordinator).exists()
+    for note in told:
+        text = note.title + note.body + note.url
+        assert existing.short_code not in text and call.client.short_code not in text
+        assert GIVEN not in text
 
 
-def test_the_service_raises_possible_duplicate_and_writes_nothing(world):
-    _existing_same_uic(world)
+def test_the_service_needs_a_reason_to_register_anyway(world):
     call = _call(world)
-    with pytest.raises(PossibleDuplicate):
-        _register(world, call)
     with pytest.raises(ValidationError) as exc:
         _register(world, call, register_anyway=True)  # without a reason
     assert "duplicate_reason" in exc.value.message_dict
-    assert Client.objects.count() == 1
+    assert Client.objects.count() == 0
     call.refresh_from_db()
     assert call.client is None
-
-
-# --- Link by code --------------------------------------------------------------------
 
 
 def test_it_links_the_call_by_the_callers_code(world, as_user):

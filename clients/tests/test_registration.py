@@ -11,6 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from clients import services
 from clients.models import Client, Consent
+from clients.uic import uic_index
 from core.crypto import EncryptedIdentity, blind_index
 
 from .conftest import NAME, PHONE, PHONE_DIGITS, register
@@ -49,7 +50,8 @@ def test_it_registers_a_client_from_the_page(world: Any, as_user: Any, who: str)
     client = Client.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("clients:detail", args=[client.public_id])
-    assert client.uic == "LAHO95F"
+    # Only the UIC's keyed hash is stored, never the code built from initials and year.
+    assert client.uic == uic_index("LAHO95F") and "LAHO95F" not in client.uic
     assert client.province_id == world.qn.pk
     assert len(client.short_code) == 6
     assert set(client.consents.values_list("purpose", flat=True)) == {
@@ -116,13 +118,74 @@ def test_it_matches_duplicates_by_phone_through_the_blind_index(world: Any) -> N
     assert caught.value.matches == [first]
 
 
-def test_it_hides_duplicates_the_user_may_not_see(world: Any, as_user: Any) -> None:
-    register(world, peer_group=world.other_group, actor=world.peer_other_group, phone="")
-    response = as_user(world.peer).post(reverse("clients:register"), form_data(world, phone=""))
+def test_it_says_nothing_of_a_duplicate_outside_the_users_scope(world: Any, as_user: Any) -> None:
+    """Not an oracle (issue 15 item 2): a peer learns nothing of a match in another group
+    or province; the coordinators of both records are told, with no identifying text."""
+    from conftest import make_user
+    from notifications.models import Notification
+
+    other_coordinator = make_user("coord_cp", "coordinator", support_model=world.other_model)
+    other = register(world, peer_group=world.other_group, actor=world.peer_other_group)
+    response = as_user(world.peer).post(reverse("clients:register"), form_data(world))
+    assert response.status_code == 302  # registered as if there were no match
+    new = Client.objects.exclude(pk=other.pk).get()
+    assert response["Location"] == reverse("clients:detail", args=[new.public_id])
+    page = as_user(world.peer).get(response["Location"]).content.decode()
+    assert other.short_code not in page and "another group" not in page
+    assert not Notification.objects.filter(user__in=[world.peer, world.peer_other_group]).exists()
+    # Each side's coordinators get a link to their own record only.
+    mine = Notification.objects.get(kind="clients.possible_duplicate", user=world.coordinator)
+    theirs = Notification.objects.get(kind="clients.possible_duplicate", user=other_coordinator)
+    assert mine.url == reverse("clients:detail", args=[new.public_id])
+    assert theirs.url == reverse("clients:detail", args=[other.public_id])
+    for note in Notification.objects.all():
+        text = f"{note.title} {note.body} {note.url}"
+        for value in (NAME, PHONE_DIGITS, "0912", other.short_code, new.short_code, "LAHO"):
+            assert value not in text
+    entry = AuditEntry.objects.get(action="create", object_id=str(new.pk))
+    assert entry.changes["duplicates_outside_scope"] == 1
+
+
+def test_it_tells_the_coordinators_of_another_province_about_a_phone_match(
+    world: Any, as_user: Any
+) -> None:
+    from notifications.models import Notification
+
+    other = register(world, peer_group=world.hue_group, actor=world.peer_other_province)
+    response = as_user(world.peer).post(
+        reverse("clients:register"), form_data(world, given_name="Mai", mother_given_name="Thu")
+    )
+    assert response.status_code == 302
+    hue = Notification.objects.get(user=world.coordinator_other)
+    assert hue.url == reverse("clients:detail", args=[other.public_id])
+    assert world.group.support_model.name in hue.body  # whom to contact, nothing more
+    assert Notification.objects.filter(user=world.coordinator).count() == 1
+
+
+def test_it_limits_duplicate_checks_per_user_and_hour(
+    world: Any, as_user: Any, settings: Any
+) -> None:
+    settings.CAUNOI = {**settings.CAUNOI, "DUPLICATE_CHECKS_PER_HOUR": 2}
+    http = as_user(world.peer)
+    for given, phone in (("An", "0911 000 001"), ("Bình", "0911 000 002")):
+        response = http.post(
+            reverse("clients:register"), form_data(world, given_name=given, phone=phone)
+        )
+        assert response.status_code == 302
+    response = http.post(
+        reverse("clients:register"), form_data(world, given_name="Chi", phone="0911 000 003")
+    )
     body = response.content.decode()
-    other = Client.objects.get()
-    assert other.short_code not in body
-    assert "another group" in body
+    assert response.status_code == 200 and "too many" in body
+    assert 'value="Bống"' in body  # what was typed is kept
+    assert Client.objects.count() == 2
+    # Another user is not held back by this one's checks.
+    assert (
+        as_user(world.leader)
+        .post(reverse("clients:register"), form_data(world, given_name="Dung", phone="0911000004"))
+        .status_code
+        == 302
+    )
 
 
 def test_it_does_not_flag_the_same_uic_in_another_province(world: Any) -> None:

@@ -29,3 +29,22 @@ def test_it_follows_the_configured_recipe() -> None:
 
 def test_it_normalises_typed_codes() -> None:
     assert normalise(" laho 95f ") == "LAHO95F"
+
+
+def test_the_migration_replaces_stored_uics_by_their_keyed_hash(world) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    from clients.models import Client
+    from clients.uic import uic_index
+
+    from .conftest import register
+
+    client = register(world)
+    Client.objects.filter(pk=client.pk).update(uic="LAHO95F")  # as an earlier release stored it
+    migration = importlib.import_module("clients.migrations.0005_h2_uic_hash")
+    migration.hash_uics(apps, None)
+    migration.hash_uics(apps, None)  # run twice: a hash is never hashed again
+    stored = Client.objects.values_list("uic", flat=True).get(pk=client.pk)
+    assert stored == uic_index("LAHO95F") and "LAHO" not in stored

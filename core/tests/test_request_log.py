@@ -54,7 +54,7 @@ def test_it_logs_method_route_status_time_and_user_id_only(world, as_user, caplo
 def test_no_canary_reaches_any_log_line(world, as_user, caplog):
     peer = as_user(world.peer)
     caplog.set_level(logging.DEBUG)
-    peer.get(f"/referrals/r/{CANARY}/")  # a referral slip code in the path
+    peer.get(f"/referrals/r/{CANARY}/")  # an old printed slip's code in the path (no route now)
     peer.get(f"/no-such-page/{CANARY}/?code={CANARY}")  # unresolved: Django logs "Not Found"
     peer.post("/clients/new/", {"name": CANARY, "phone": "0912345678", "given_name": CANARY})
     Client().post("/accounts/login/", {"username": CANARY, "password": CANARY})
@@ -63,10 +63,9 @@ def test_no_canary_reaches_any_log_line(world, as_user, caplog):
     text = _all_lines(caplog)
     assert CANARY not in text
     routes = [line["route"] for line in _request_lines(caplog)]
-    assert "referrals:scan" in routes
     assert "-" in routes  # the unresolved path is logged without its path
     statuses = [line["status"] for line in _request_lines(caplog)]
     assert 403 in statuses
     django_request = [r for r in caplog.records if r.name.startswith("django.")]
     assert django_request, "Django's own 404/403 records were expected (and redacted)"
-    assert any("route referrals:scan" in r.getMessage() for r in django_request)
+    assert any("route -" in r.getMessage() for r in django_request)

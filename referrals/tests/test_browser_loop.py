@@ -81,3 +81,42 @@ def test_it_closes_the_referral_loop_in_a_browser(page: Any, browser_world: Any)
     deliveries = page.inner_text("[data-testid=client-deliveries]")
     assert w.clinic.name in deliveries
     page.screenshot(path=f"{ARTIFACTS}/referral-client-services.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_the_slips_qr_link_finds_the_referral_without_the_code_in_any_request(
+    page: Any, browser_world: Any
+) -> None:
+    """The QR code's address carries the code in its fragment: the browser posts it and
+    no request line (so no access log) ever holds it (issue 15 item 6)."""
+    from clients.services import client_register
+    from referrals.services import referral_send
+
+    w = browser_world
+    services = build_services(w)
+    client = client_register(
+        actor=w.peer,
+        peer_group=w.group,
+        given_name="Lan",
+        mother_given_name="Hoa",
+        birth_year=1995,
+        sex="F",
+        consent_follow_up=True,
+        consent_method="verbal",
+        share_with=[w.clinic],
+    )
+    referral = referral_send(
+        actor=w.peer,
+        client=client,
+        service=services.gyn,
+        reason="Khám",
+        urgency="routine",
+        from_kind="peer",
+    )
+    browser_login(page, "provider")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/referrals/inbox/find/#{referral.code}")
+    page.wait_for_selector("[data-testid=referral]")
+    assert page.url.endswith(f"/referrals/inbox/{referral.public_id}/")
+    assert requested and not any(referral.code in url for url in requested)

@@ -21,7 +21,7 @@ def test_it_finds_a_referral_by_typed_code(rworld: Any, as_user: Any) -> None:
     response = c.post(reverse("referrals:inbox_find"), {"code": typed})
     assert response.status_code == 302
     assert response["Location"] == reverse("referrals:inbox_detail", args=[referral.public_id])
-    scanned = "http://example.org" + reverse("referrals:scan", args=[referral.code])
+    scanned = "http://example.org" + reverse("referrals:inbox_find") + "#" + referral.code
     response = c.post(reverse("referrals:inbox_find"), {"code": scanned})
     assert response.status_code == 302
     wrong = c.post(reverse("referrals:inbox_find"), {"code": "ZZZZZZZZ"})
@@ -32,12 +32,30 @@ def test_it_finds_a_referral_by_typed_code(rworld: Any, as_user: Any) -> None:
     )
 
 
-def test_it_follows_the_scan_url_for_the_right_provider_only(rworld: Any, as_user: Any) -> None:
+def test_it_keeps_the_referral_code_out_of_every_url_path(rworld: Any, as_user: Any) -> None:
+    """The code reaches the server only in a POST body: never in a request line, so never
+    in an access log (issue 15 item 6)."""
+    from django.urls import NoReverseMatch
+
     referral = send(rworld)
-    url = reverse("referrals:scan", args=[referral.code])
-    assert as_user(rworld.w.provider).get(url).status_code == 302
-    for user in (rworld.w.provider_other, rworld.w.peer, rworld.w.nobody, rworld.w.coordinator):
-        assert as_user(user).get(url).status_code == 404
+    with pytest.raises(NoReverseMatch):
+        reverse("referrals:scan", args=[referral.code])
+    assert as_user(rworld.w.provider).get(f"/referrals/r/{referral.code}/").status_code == 404
+    slip = as_user(rworld.w.peer).get(reverse("referrals:slip", args=[referral.public_id]))
+    page = slip.content.decode()
+    assert f"/r/{referral.code}" not in page
+    find = as_user(rworld.w.provider).get(reverse("referrals:inbox_find"))
+    assert b"data-code-from-fragment" in find.content
+
+
+def test_it_finds_a_scanned_referral_for_the_right_provider_only(rworld: Any, as_user: Any) -> None:
+    referral = send(rworld)
+    scanned = {"code": "http://testserver/referrals/inbox/find/#" + referral.code}
+    url = reverse("referrals:inbox_find")
+    assert as_user(rworld.w.provider).post(url, scanned).status_code == 302
+    assert as_user(rworld.w.provider_other).post(url, scanned).status_code == 200  # not found
+    for user in (rworld.w.peer, rworld.w.nobody, rworld.w.coordinator):
+        assert as_user(user).post(url, scanned).status_code == 404
 
 
 def test_it_gives_404_to_staff_of_another_organisation(rworld: Any, as_user: Any) -> None:

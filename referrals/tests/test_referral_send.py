@@ -153,8 +153,8 @@ def test_it_encodes_the_lookup_url_with_the_code_only(rworld: Any, as_user: Any)
     referral = send(rworld)
     from referrals.slip import qr_svg
 
-    url = "http://testserver" + reverse("referrals:scan", args=[referral.code])
-    assert referral.code in url and str(rworld.client.short_code) not in url
+    url = "http://testserver" + reverse("referrals:inbox_find") + "#" + referral.code
+    assert url.endswith("#" + referral.code) and str(rworld.client.short_code) not in url
     assert "<svg" in qr_svg(url)
 
 

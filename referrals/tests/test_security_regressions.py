@@ -246,11 +246,13 @@ def test_it_opens_the_qr_url_only_for_the_addressed_providers_staff(
     rw = type("RW", (), {"w": world, "s": s, "client": make_client(world)})()
     share_consent(rw.client, world.clinic, world.peer)
     referral = send(rw)
-    url = reverse("referrals:scan", args=[referral.code])
+    url = reverse("referrals:inbox_find")
+    scanned = {"code": f"http://testserver{url}#{referral.code}"}
     assert client.get(url).status_code == 302 and "login" in client.get(url)["Location"]
-    for user in (world.peer, world.hotline, world.provider_other, world.coordinator, world.nobody):
-        assert as_user(user).get(url).status_code == 404
-    response = as_user(world.provider).get(url)
+    for user in (world.peer, world.hotline, world.coordinator, world.nobody):
+        assert as_user(user).post(url, scanned).status_code == 404
+    assert as_user(world.provider_other).post(url, scanned).status_code == 200  # not found
+    response = as_user(world.provider).post(url, scanned)
     assert response.status_code == 302
     assert response["Location"] == reverse("referrals:inbox_detail", args=[referral.public_id])
 
