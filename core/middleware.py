@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -28,4 +29,28 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = lang  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries beside the Content-Security-Policy (django-csp).
+
+    - Permissions-Policy: no page uses the camera, microphone, location and the like, so
+      they are switched off for this origin (settings.PERMISSIONS_POLICY).
+    - Cache-Control: no-store on every response to a signed-in user. Almost every page
+      behind the login shows client-level data (names, codes, referrals, incidents), and
+      "which ones do" is a rule that would drift; a browser or a shared proxy must keep
+      none of them. Static files never get here (WhiteNoise answers them first).
+      The offline copy of the head-count form is kept by the service worker's own cache,
+      which does not follow Cache-Control (core/offline.py decides what it may keep)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response
