@@ -31,11 +31,19 @@ def _ip(request: HttpRequest | None) -> str:
     return client_ip(request) if request is not None else ""
 
 
-@receiver(user_logged_in, dispatch_uid="caunoi_audit_login")
-def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+@receiver(user_logged_in, dispatch_uid="caunoi_session_started")
+def stamp_session_start(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    # The absolute session lifetime counts from here (accounts.middleware). The login
+    # itself is audited by the login page (accounts.views.LoginView), the one way in.
     if request is not None and hasattr(request, "session"):
-        # The absolute session lifetime counts from here (accounts.middleware).
         request.session[SESSION_STARTED] = int(time.time())
+
+
+def audit_login(*, request: HttpRequest, user: User) -> None:
+    """The password step passed (the two-factor step, where the role needs it, is audited
+    by accounts.views.two_factor)."""
     with transaction.atomic():
         audit_record(
             actor=user,

@@ -33,12 +33,18 @@ from .forms import (
 )
 from .middleware import IDLE_FLAG, MAX_AGE_FLAG
 from .models import Grant, User
+from .signals import audit_login
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        audit_login(request=self.request, user=cast(User, form.get_user()))
+        return response
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)

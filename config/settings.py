@@ -211,18 +211,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
-# Content-Security-Policy (django-csp): every script and stylesheet is our own file, no
-# inline script or event handler anywhere (static/js/app.js handles data-print and
-# data-autosubmit). Inline style="" attributes are still allowed (style-src-attr): they
-# cannot carry selectors, so they cannot read the page, and any url() in them is held
-# to img-src 'self'; <style> elements are refused.
+# Content-Security-Policy (django-csp): every script and stylesheet is our own file; no
+# inline script, event handler, <style> or style="" anywhere (static/js/app.js handles
+# data-print and data-autosubmit; app.css has the utility classes). JavaScript may still
+# set styles through the DOM (Chart.js, htmx), which the policy does not govern.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "style-src-elem": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
