@@ -168,7 +168,14 @@ def _throttle_seconds(device: TOTPDevice) -> int:
 
 
 def locked_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)
+    from axes.helpers import get_cool_off
+
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"cooloff_timedelta": get_cool_off(request)},
+        status=429,
+    )
 
 
 @login_required

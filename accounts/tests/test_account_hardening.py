@@ -244,6 +244,8 @@ def test_it_locks_an_address_that_tries_many_accounts(world, settings):
     settings.CAUNOI_LOGIN_ADDRESS_FAILURE_LIMIT = 6
     _users, responses = _spray(settings, world, 6)
     assert [r.status_code for r in responses] == [200] * 5 + [429]
+    html = responses[-1].content.decode()
+    assert "trong 30 phút" in html and "từ kết nối này" in html
     # Now even the right password of another account is refused from that address…
     assert _login(HttpClient(), "peer").status_code == 429
     # …but not from another address.
