@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 
 class LanguageMiddleware:
@@ -54,3 +56,28 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """A query string holding a NUL character gets a 400 with the reason, in the user's
+    language. Forms already refuse NUL with a message next to the field (Django's
+    ProhibitNullCharactersValidator, translated in core/form_strings.py); query parameters
+    read directly by views (search terms, filters) would instead reach the database,
+    where PostgreSQL refuses NUL in text and the user got a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = gettext("Null characters are not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            html = loader.get_template("400_null.html").render(
+                {"LANG": translation.get_language() or "vi", "message": message}
+            )
+            return HttpResponseBadRequest(html)
+        return self.get_response(request)

@@ -126,3 +126,25 @@ def test_it_explains_a_null_character_in_vietnamese_and_keeps_the_typing(world):
     html = response.content.decode()
     assert "ký tự không hợp lệ" in html
     assert "Null characters" not in html
+
+
+def test_it_refuses_a_null_character_in_a_search_in_vietnamese(world, as_user):
+    """Views read some query parameters directly (the area search): a NUL there used to
+    reach PostgreSQL, which refuses it, and the user got a server error."""
+    peer = as_user(world.peer)
+    response = peer.get("/areas/search/", {"kind": "commune", "q": "Hạ\x00Long"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "ký tự không hợp lệ" in html and 'lang="vi"' in html
+    assert "Content-Security-Policy" in response
+    api = peer.get("/api/v1/me", {"x": "\x00"})
+    assert api.status_code == 400 and "ký tự không hợp lệ" in api.json()["detail"]
+    assert peer.get("/areas/search/", {"kind": "commune", "q": "Hạ Long"}).status_code == 200
+
+
+def test_it_sends_the_policy_on_a_refused_form_too(world):
+    client = HttpClient(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "peer", "password": "x"})
+    assert response.status_code == 403
+    assert _policy(response)["script-src"] == ["'self'"]
+    assert "Permissions-Policy" in response
