@@ -263,3 +263,21 @@ def two_factor_enrol(*, user: User, device: TOTPDevice, enrolment_code_id: int) 
         changes={"two_factor": "enrolled", "enrolment_code": code.pk},
     )
     return True
+
+
+@transaction.atomic
+def login_record(*, user: User, step: str, ip: str) -> None:
+    """Audit a login step that passed: "password", then "two_factor" where the role
+    needs it. Failed logins and lockouts are audited by accounts.signals."""
+    changes: dict[str, Any] = {"step": step, "ip": ip}
+    if step == "two_factor":
+        changes["two_factor"] = True
+    audit_record(actor=user, action="login", obj=user, changes=changes)
+
+
+@transaction.atomic
+def two_factor_device_new(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed device (a new secret) once the enrolment code was given; any
+    earlier unconfirmed one goes, as its secret may have been seen."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=False)

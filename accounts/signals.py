@@ -1,6 +1,7 @@
-"""Every login, failed login and lockout goes to the audit log, with the client address
-(accounts.client_ip). A failure names the account only when the typed username is one:
-an unknown username is not written down (people type their password into it)."""
+"""Failed logins and lockouts go to the audit log, with the client address
+(accounts.client_ip); logins that pass are written by services.login_record. A failure
+names the account only when the typed username is one: an unknown username is not written
+down (people type their password, or someone else's name, into it)."""
 
 from __future__ import annotations
 
@@ -36,21 +37,9 @@ def stamp_session_start(
     sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
 ) -> None:
     # The absolute session lifetime counts from here (accounts.middleware). The login
-    # itself is audited by the login page (accounts.views.LoginView), the one way in.
+    # itself is audited by the login page (services.login_record), the one way in.
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED] = int(time.time())
-
-
-def audit_login(*, request: HttpRequest, user: User) -> None:
-    """The password step passed (the two-factor step, where the role needs it, is audited
-    by accounts.views.two_factor)."""
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="login",
-            obj=user,
-            changes={"step": "password", "ip": _ip(request)},
-        )
 
 
 @receiver(user_login_failed, dispatch_uid="caunoi_audit_login_failed")

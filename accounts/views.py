@@ -19,8 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.services import audit_record
-
 from . import queries, scope, services
 from .client_ip import client_ip
 from .forms import (
@@ -33,7 +31,6 @@ from .forms import (
 )
 from .middleware import IDLE_FLAG, MAX_AGE_FLAG
 from .models import Grant, User
-from .signals import audit_login
 
 
 class LoginView(auth_views.LoginView):
@@ -43,7 +40,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        audit_login(request=self.request, user=cast(User, form.get_user()))
+        services.login_record(
+            user=cast(User, form.get_user()), step="password", ip=client_ip(self.request)
+        )
         return response
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
@@ -72,12 +71,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if _token_accepted(form, device):
             otp_login(request, device)
-            audit_record(
-                actor=user,
-                action="login",
-                obj=user,
-                changes={"two_factor": True, "step": "two_factor", "ip": client_ip(request)},
-            )
+            services.login_record(user=user, step="two_factor", ip=client_ip(request))
             return redirect("core:home")
     return render(request, "accounts/two_factor.html", {"form": form, "setting_up": False})
 
@@ -113,9 +107,7 @@ def _two_factor_enrol(request: HttpRequest, user: User) -> HttpResponse:
             accepted = services.enrolment_code_check(user=user, code=code_form.cleaned_data["code"])
             if accepted is not None:
                 request.session[ENROLMENT_SESSION_KEY] = accepted.pk
-                # A fresh secret, never shown before this step.
-                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-                TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+                services.two_factor_device_new(user=user)  # a secret never shown before
                 return redirect("accounts:two_factor")
             code_form.add_error(
                 "code",
@@ -132,18 +124,13 @@ def _two_factor_enrol(request: HttpRequest, user: User) -> HttpResponse:
     # Step 2: scan the new secret and prove it with a code from the app.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+        device = services.two_factor_device_new(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _token_accepted(form, device):
         if services.two_factor_enrol(user=user, device=device, enrolment_code_id=code_id):
             request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
-            audit_record(
-                actor=user,
-                action="login",
-                obj=user,
-                changes={"two_factor": True, "step": "two_factor", "ip": client_ip(request)},
-            )
+            services.login_record(user=user, step="two_factor", ip=client_ip(request))
             return redirect("core:home")
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         return redirect("accounts:two_factor")
