@@ -270,20 +270,24 @@ def page(live_server: Any, request: Any, _live_server_connections_closed: Any) -
 
 def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form (and the TOTP step where the role needs it)."""
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
     user = User.objects.get(username=username)
+    device = None
     if user.needs_two_factor:
-        from django_otp.oath import totp
-
+        # An enrolled device, made before the login: a user without one is asked for an
+        # enrolment code instead (accounts/tests/test_account_hardening.py covers that).
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="default", defaults={"confirmed": True}
         )
         # A second login in the same 30 s would reuse a code, which django-otp rightly
         # refuses: forget the last use so a test can log the same user in again.
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    if device is not None:
+        from django_otp.oath import totp
+
         page.fill("#id_token", f"{totp(device.bin_key):06d}")
         page.click("main button[type=submit]")
     # Wait until the login has landed: a page opened while the login POST is still in

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self) -> None:
-        from . import home  # noqa: F401  (registers the admin panel and the Users menu)
+        # home registers the admin panel and the Users menu; signals audits logins,
+        # failed logins and lockouts.
+        from . import home, signals  # noqa: F401

@@ -37,6 +37,25 @@ class TokenForm(forms.Form):
         return token
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=20,
+        help_text=_("12 letters and digits, for example 7KQM-2XPA-9RTD."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        from .services import ENROLMENT_LENGTH, normalise_enrolment_code
+
+        code = normalise_enrolment_code(self.cleaned_data["code"])
+        if len(code) != ENROLMENT_LENGTH:
+            raise forms.ValidationError(_("The enrolment code has 12 letters and digits."))
+        return code
+
+
 class UserCreateForm(BaseUserCreationForm):
     """An administrator creates an account with an initial password that meets the
     password rules; the user should change it at first login."""

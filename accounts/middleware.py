@@ -15,6 +15,9 @@ from .models import TWO_FACTOR_ROLES
 # Pages reachable before two-factor is passed. Only the login steps themselves: the
 # user administration pages under /accounts/users/ must stay behind two-factor.
 IDLE_FLAG = "ended_after_inactivity"
+MAX_AGE_FLAG = "ended_at_time_limit"
+# Set at login (accounts.signals); the session ends this long after it, active or not.
+SESSION_STARTED = "session_started"
 
 _OPEN_PREFIXES = (
     "/accounts/login/",
@@ -42,7 +45,8 @@ def _api_unauthorised(detail: str) -> JsonResponse:
 
 
 class SessionIdleTimeoutMiddleware:
-    """Ends a session after a period without requests."""
+    """Ends a session after a period without requests, and in any case a fixed time after
+    login (SESSION_MAX_AGE_SECONDS): a session that is kept busy does not live forever."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,14 +55,20 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("last_seen")
-            if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            # A session that predates the absolute limit counts from its first request.
+            started = request.session.setdefault(SESSION_STARTED, now)
+            idle = last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            too_old = now - int(started) > settings.SESSION_MAX_AGE_SECONDS
+            if idle or too_old:
                 logout(request)
                 # The message framework runs later in the chain: leave a flag in the
                 # new, empty session for the login page to explain what happened.
-                request.session[IDLE_FLAG] = True
+                request.session[IDLE_FLAG if idle else MAX_AGE_FLAG] = True
                 if request.path.startswith(API_PREFIX):
                     return _api_unauthorised(
                         _("Your session ended after a period of inactivity. Please log in again.")
+                        if idle
+                        else _("Your session reached its time limit. Please log in again.")
                     )
                 return redirect(settings.LOGIN_URL)
             request.session["last_seen"] = now

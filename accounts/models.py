@@ -161,3 +161,29 @@ class Grant(models.Model):
                 errors[field] = _("Leave this empty for this role.")
         if errors:
             raise ValidationError(errors)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator hands over in person, without which nobody can
+    set up a two-factor device on an account. Knowing an account's password is then not
+    enough to enrol one's own authenticator (trust on first use): a new account, or one
+    whose device was reset, needs this code too. Only a salted hash is stored; the code
+    is shown once, when issued. It expires, works once, and dies after a few wrong tries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+        indexes = [models.Index(fields=["user", "used_at", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"enrolment code {self.pk} for user {self.user_id}"

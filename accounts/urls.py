@@ -17,4 +17,9 @@ urlpatterns = [
     path("users/<int:pk>/grants/new/", views.grant_add, name="grant_add"),
     path("users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("users/<int:pk>/two-factor/reset/", views.two_factor_reset, name="two_factor_reset"),
+    path(
+        "users/<int:pk>/enrolment-code/",
+        views.enrolment_code_issue,
+        name="enrolment_code_issue",
+    ),
 ]

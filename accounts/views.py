@@ -19,12 +19,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.services import audit_record
 from core.idempotency import Once
 
 from . import queries, scope, services
-from .forms import GrantForm, LoginForm, PasswordResetForm, TokenForm, UserCreateForm
-from .middleware import IDLE_FLAG
+from .client_ip import client_ip
+from .forms import (
+    EnrolmentCodeForm,
+    GrantForm,
+    LoginForm,
+    PasswordResetForm,
+    TokenForm,
+    UserCreateForm,
+)
+from .middleware import IDLE_FLAG, MAX_AGE_FLAG
 from .models import Grant, User
 
 
@@ -33,53 +40,110 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        services.login_record(
+            user=cast(User, form.get_user()), step="password", ip=client_ip(self.request)
+        )
+        return response
+
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["ended_after_inactivity"] = self.request.session.pop(IDLE_FLAG, False)
+        context["ended_at_time_limit"] = self.request.session.pop(MAX_AGE_FLAG, False)
         return context
+
+
+ENROLMENT_SESSION_KEY = "two_factor_enrolment_code"
+# An enrolment code just issued, kept in the (server-side) session only until the user
+# page shows it once to the administrator who issued it.
+ISSUED_CODE_SESSION_KEY = "issued_enrolment_code"
 
 
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Set up TOTP on first use, then ask for a code at each login."""
+    """Ask for a code at each login. Setting up a device first needs the one-time
+    enrolment code an administrator handed over: the password alone must not let
+    whoever holds it enrol their own authenticator."""
     user = cast(User, request.user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
-    assert device is not None
+    if device is None:
+        return _two_factor_enrol(request, user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttle_seconds(device)
-        if wait:
-            # A correct code is refused too while throttled: say so, or the user retypes it.
-            form.add_error(
-                "token",
-                ngettext(
-                    "Too many wrong codes. Wait %(seconds)d second, then type the current code.",
-                    "Too many wrong codes. Wait %(seconds)d seconds, then type the current code.",
-                    wait,
-                )
-                % {"seconds": wait},
-            )
-        elif device.verify_token(form.cleaned_data["token"]):
-            if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+        if _token_accepted(form, device):
             otp_login(request, device)
-            audit_record(actor=user, action="login", obj=user, changes={"two_factor": True})
+            services.login_record(user=user, step="two_factor", ip=client_ip(request))
             return redirect("core:home")
-        else:
-            form.add_error(
-                "token", _("This code is not valid. Check your phone's clock and try again.")
+    return render(request, "accounts/two_factor.html", {"form": form, "setting_up": False})
+
+
+def _token_accepted(form: TokenForm, device: TOTPDevice) -> bool:
+    wait = _throttle_seconds(device)
+    if wait:
+        # A correct code is refused too while throttled: say so, or the user retypes it.
+        form.add_error(
+            "token",
+            ngettext(
+                "Too many wrong codes. Wait %(seconds)d second, then type the current code.",
+                "Too many wrong codes. Wait %(seconds)d seconds, then type the current code.",
+                wait,
             )
-    context = {"form": form, "setting_up": setting_up}
-    if setting_up:
-        qr = segno.make(device.config_url, micro=False)
-        context["qr_svg"] = qr.svg_inline(scale=4)
-        context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
+            % {"seconds": wait},
+        )
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error("token", _("This code is not valid. Check your phone's clock and try again."))
+    return False
+
+
+def _two_factor_enrol(request: HttpRequest, user: User) -> HttpResponse:
+    code_id = request.session.get(ENROLMENT_SESSION_KEY)
+    pending = services.enrolment_code_pending(user)
+    if code_id is None or pending is None or pending.pk != code_id:
+        # Step 1: the enrolment code. No secret is shown before it is given.
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        code_form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and code_form.is_valid():
+            accepted = services.enrolment_code_check(user=user, code=code_form.cleaned_data["code"])
+            if accepted is not None:
+                request.session[ENROLMENT_SESSION_KEY] = accepted.pk
+                services.two_factor_device_new(user=user)  # a secret never shown before
+                return redirect("accounts:two_factor")
+            code_form.add_error(
+                "code",
+                _(
+                    "This enrolment code is not valid, or it expired or was already used. "
+                    "Check it, or ask your administrator for a new one."
+                ),
+            )
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {"form": code_form, "setting_up": True, "needs_code": True, "has_code": pending},
+        )
+    # Step 2: scan the new secret and prove it with a code from the app.
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = services.two_factor_device_new(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _token_accepted(form, device):
+        if services.two_factor_enrol(user=user, device=device, enrolment_code_id=code_id):
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
+            otp_login(request, device)
+            services.login_record(user=user, step="two_factor", ip=client_ip(request))
+            return redirect("core:home")
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        return redirect("accounts:two_factor")
+    qr = segno.make(device.config_url, micro=False)
+    context = {
+        "form": form,
+        "setting_up": True,
+        "needs_code": False,
+        "qr_svg": qr.svg_inline(scale=4),
+        "secret": device.config_url.split("secret=")[1].split("&")[0],
+    }
     return render(request, "accounts/two_factor.html", context)
 
 
@@ -93,7 +157,14 @@ def _throttle_seconds(device: TOTPDevice) -> int:
 
 
 def locked_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)
+    from axes.helpers import get_cool_off
+
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"cooloff_timedelta": get_cool_off(request)},
+        status=429,
+    )
 
 
 @login_required
@@ -139,6 +210,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     target = queries.get_user(request.user, pk)
+    issued = request.session.get(ISSUED_CODE_SESSION_KEY)
+    issued_code = None
+    if issued and issued.get("user") == target.pk:
+        issued_code = issued.get("code")
+        del request.session[ISSUED_CODE_SESSION_KEY]
     return render(
         request,
         "accounts/user_detail.html",
@@ -146,8 +222,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "grants": queries.grants_of(target),
             "has_device": TOTPDevice.objects.filter(user=target).exists(),
+            "has_confirmed_device": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+            "pending_code": services.enrolment_code_pending(target),
+            "issued_code": issued_code,
         },
     )
+
+
+def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
+    request.session[ISSUED_CODE_SESSION_KEY] = {"user": target.pk, "code": code}
 
 
 @login_required
@@ -158,8 +241,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         data = once.cleaned_data
-        created = once.run(
-            lambda: services.user_create(
+        codes: list[str] = []
+
+        def create() -> User:
+            user, code = services.user_create_with_enrolment_code(
                 actor=request.user,
                 username=data["username"],
                 password=data["password1"],
@@ -167,7 +252,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 language=data["language"],
             )
-        )
+            codes.append(code)
+            return user
+
+        created = once.run(create)
+        if codes:  # a resend finds the account made: its code was shown already
+            _show_code_once(request, created, codes[0])
         messages.success(request, _("Account created. Now grant it a role."))
         return redirect("accounts:user_detail", pk=created.pk)
     return render(
@@ -272,8 +362,24 @@ def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     target = queries.get_user(request.user, pk)
-    services.two_factor_reset(actor=request.user, user=target)
+    reset = services.two_factor_reset(actor=request.user, user=target)
+    _show_code_once(request, target, reset.enrolment_code)
     messages.success(
-        request, _("Two-step verification reset: the user sets it up again at the next login.")
+        request,
+        _(
+            "Two-step verification reset: the user sets it up again at the next login, "
+            "with the enrolment code below."
+        ),
     )
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def enrolment_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = queries.get_user(request.user, pk)
+    code = services.enrolment_code_issue(actor=request.user, user=target)
+    _show_code_once(request, target, code)
+    messages.success(request, _("New enrolment code issued; any earlier one no longer works."))
     return redirect("accounts:user_detail", pk=target.pk)

@@ -25,6 +25,8 @@ class AuditEntry(models.Model):
         ERASE = "erase", _("erased identity")
         OVERRIDE = "override", _("overrode a rule")
         LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed to log in")
+        LOCKOUT = "lockout", _("locked out")
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(

@@ -12,7 +12,7 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
@@ -78,3 +78,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form was refused because its security token was missing or stale (usually a
+    page left open past the session, or opened before logging in again). Rendered
+    without a request context, so it needs no database and shows nothing about anyone;
+    `reason` is Django's English diagnostic and is not shown."""
+    template = loader.get_template("403_csrf.html")
+    html = template.render({"LANG": translation.get_language() or "vi"})
+    return HttpResponseForbidden(html)

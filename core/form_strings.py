@@ -13,6 +13,8 @@ FORM_STRINGS = (
     gettext_lazy("Ensure this value is greater than or equal to %(limit_value)s."),
     gettext_lazy("Enter a whole number."),
     gettext_lazy("Enter a valid email address."),
+    # ProhibitNullCharactersValidator, on every CharField (Django's vi catalogue is empty here).
+    gettext_lazy("Null characters are not allowed."),
     gettext_lazy("Select a valid choice. %(value)s is not one of the available choices."),
     gettext_lazy("Select a valid choice. That choice is not one of the available choices."),
     ngettext_lazy(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import enrolment_code_issue
 from conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,9 +50,14 @@ def test_it_does_not_lock_after_four_failures(world):
 
 def test_it_sets_up_totp_with_a_qr_code_then_asks_for_a_code_at_each_login(world, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no waiting after the deliberate wrong code
+    code = enrolment_code_issue(actor=world.admin, user=world.coordinator)
     client = HttpClient()
     assert _post_login(client, "coordinator", PASSWORD).status_code == 302
     assert client.get(reverse("core:home"))["Location"] == reverse("accounts:two_factor")
+    ask_code = client.get(reverse("accounts:two_factor"))
+    assert ask_code.context["needs_code"]
+    assert "<svg" not in ask_code.content.decode()
+    assert client.post(reverse("accounts:two_factor"), {"code": code}).status_code == 302
     setup = client.get(reverse("accounts:two_factor"))
     assert setup.context["setting_up"]
     assert "<svg" in setup.content.decode()
@@ -174,8 +180,10 @@ def test_it_refuses_a_management_post_without_a_csrf_token(world):
 
 def test_it_says_to_wait_when_a_right_code_follows_a_wrong_one_too_fast(world, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 30
+    code = enrolment_code_issue(actor=world.admin, user=world.coordinator)
     client = HttpClient()
     _post_login(client, "coordinator", PASSWORD)
+    client.post(reverse("accounts:two_factor"), {"code": code})
     client.get(reverse("accounts:two_factor"))
     device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
     client.post(reverse("accounts:two_factor"), {"token": "000000"})

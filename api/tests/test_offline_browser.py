@@ -88,8 +88,10 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
+    # A function, not an expression: Playwright evals expressions in the page, which the
+    # Content-Security-Policy (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "document.querySelector('[data-testid=outbox-status]').textContent.includes('Đã gửi')"
+        "() => document.querySelector('[data-testid=outbox-status]').textContent.includes('Đã gửi')"
     )
     assert "Đã gửi 1 lượt tiếp cận lưu trên máy." in status.inner_text()
     rejected = page.locator("[data-testid=outbox-rejected]")
@@ -105,7 +107,7 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     # Every page load tries again: the accepted one is never sent twice.
     page.reload()
     page.wait_for_function(
-        "!document.querySelector('[data-testid=outbox-status]').textContent.includes('Đang')"
+        "() => !document.querySelector('[data-testid=outbox-status]').textContent.includes('Đang')"
     )
     assert OutreachContact.objects.count() == 1
     page.once("dialog", lambda dialog: dialog.accept())

@@ -162,7 +162,7 @@ def _table(html: str, dim: str, code: str) -> dict[str, str]:
     table = re.search(rf'<table data-breakdown="{dim}">.*?</table>', html, re.S).group(0)
     headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)[2:]
     row = re.search(rf'<tr data-code="{code}">.*?</tr>', table, re.S).group(0)
-    cells = re.findall(r'<td style="text-align:right">([^<]*)</td>', row)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     return dict(zip(headers, cells, strict=True))
 
 

@@ -68,14 +68,14 @@ def test_it_suppresses_small_cells_in_the_partial(mixed, as_user):
     html = response.content.decode()
     assert 'data-breakdown="sex"' in html
     row = _row(html, "persons_supported")
-    cells = re.findall(r'<td style="text-align:right">([^<]*)</td>', row)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     # Women 33, men 3: men hidden, women hidden as their complement, with the same mark
     # (a mark of its own would say "5 or more" and give both away); total shown.
     assert cells.count("&lt;5") == 2
     assert "3" not in cells[:-1] and cells[-1] == "36"
     # The coordinator (no suppression) sees the count.
     raw = as_user(mixed.coordinator).get("/reports/breakdown/sex/", PARAMS).content.decode()
-    shown = re.findall(r'<td style="text-align:right">([^<]*)</td>', _row(raw, "persons_supported"))
+    shown = re.findall(r'<td class="num">([^<]*)</td>', _row(raw, "persons_supported"))
     assert "33" in shown and "3" in shown and "&lt;5" not in shown
 
 

@@ -54,6 +54,18 @@
     (root || document).querySelectorAll("select[data-area-picker]").forEach(setupAreaPicker);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // No inline handlers (the Content-Security-Policy forbids them): buttons and selects
+  // say what they do with data attributes, handled here for the whole page.
+  document.addEventListener("click", function (e) {
+    var el = e.target.closest ? e.target.closest("[data-print]") : null;
+    if (el) { e.preventDefault(); window.print(); }
+  });
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      el.form.submit();
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
 
