@@ -52,10 +52,24 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in(request, response):
             add_never_cache_headers(response)
         return response
+
+
+def _signed_in(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the response goes to someone with a session, decided without the database:
+    reading `request.user` here would query the session, and during a database outage the
+    503 page would then fail a second time. A session cookie sent or being set is enough
+    (it errs towards no-store); a user the view already loaded is checked as loaded."""
+    if request.path.startswith(str(settings.STATIC_URL)):
+        return False  # WhiteNoise answered: static files are the same for everyone
+    cookie = settings.SESSION_COOKIE_NAME
+    if cookie in request.COOKIES or cookie in response.cookies:
+        return True
+    user = getattr(request, "user", None)
+    loaded = getattr(user, "_wrapped", user)
+    return bool(getattr(loaded, "is_authenticated", False) is True)
 
 
 class RejectNullCharactersMiddleware:

@@ -98,7 +98,7 @@ def test_the_shipped_mapping_is_valid():
     assert mapping_problems(load_mapping()) == []
 
 
-def test_a_bad_mapping_is_refused_at_start_naming_each_unknown_code(tmp_path, settings):
+def test_a_bad_mapping_is_refused_at_start_naming_each_unknown_code(db, tmp_path, settings):
     from django.core.checks import run_checks
 
     bad = {
