@@ -242,6 +242,9 @@ CAUNOI = {
     "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
+    # Seeds the record keys of the cell key method (reports/perturbation.py); empty:
+    # derived from SECRET_KEY. Changing it changes every perturbed figure once.
+    "CELL_KEY_SECRET": os.environ.get("CAUNOI_CELL_KEY_SECRET", ""),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
 }

@@ -68,6 +68,9 @@ class Indicator:
     parent: str | None = None  # a sub-line ("Trong đó") of this indicator
     people: bool | None = None  # overrides the unit's default
     source: str = ""
+    # How the line is counted, when it is one measure: perturbed reports take the
+    # cell keys from it (reports.perturbation).
+    measure: Measure | None = None
 
     @property
     def label(self) -> str:
@@ -112,6 +115,7 @@ def _measured(
         breakdown=breakdown,
         breakdowns=breakdowns,
         source=measure.source,
+        measure=measure,
         **extra,
     )
 
