@@ -108,7 +108,7 @@ def _month_label(key: str) -> str:
 
 
 def _breakdown_cells(
-    ctx: ReportContext, dim: str, raw: dict[Any, int], keys_by: dict[Any, int] | None
+    ctx: ReportContext, dim: str, raw: dict[Any, int], keys_by: dict[Any, int] | None = None
 ) -> list[BreakdownCell]:
     d = DIMENSIONS[dim]
     if dim == "month":
