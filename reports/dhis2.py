@@ -57,7 +57,7 @@ def as_data_value_set(report: Report, mapping: dict[str, Any] | None = None) -> 
     values: list[dict[str, Any]] = []
 
     def add(data_element: str, coc: str, cell: Any) -> None:
-        if cell.raw is None:
+        if cell.raw is None and not cell.withheld:
             return
         item: dict[str, Any] = {
             "dataElement": data_element,

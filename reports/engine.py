@@ -486,6 +486,12 @@ def person_time_expr(filter: Q | None = None) -> Count:
 
 # Prefix of the record-key sums counted beside each measure for a perturbed report.
 KEY = "key|"
+# Measures whose record keys a perturbed report counts (those of indicators that count
+# people: reports.indicators fills it); the others are published exact.
+KEYED: set[tuple[str, str]] = set()
+# Sources whose report queries may return a record twice (a reverse join: an incident
+# with two protection referrals): their record keys are summed distinctly.
+ROWS_MAY_REPEAT = {"incident"}
 
 
 def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, str], dict]:
@@ -495,6 +501,8 @@ def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, 
     aggregates: dict[str, Any] = {f"m{i}": m.expr() for i, m in enumerate(measures)}
     if ctx.suppress:
         for i, m in enumerate(measures):
+            if (m.source, m.key) not in KEYED:
+                continue
             aliases[f"k{i}"] = KEY + m.key
             aggregates[f"k{i}"] = m.key_expr()
     return aliases, aggregates
@@ -541,10 +549,14 @@ class Measure:
 
         condition = self.where if self.where else None
         if self.how == "distinct" and self.path == "client_id":
-            salt, path = "clients.Client", "client_id"
-        else:
-            salt, path = SOURCES[self.source].model, "pk"
-        return Sum(record_key(salt, path), distinct=True, filter=condition)
+            # A client counted once however many of their rows match.
+            return Sum(record_key("clients.Client", "client_id"), distinct=True, filter=condition)
+        # The rows themselves: a plain sum (cheap) where a report's query never repeats
+        # a row (no reverse join in the source's measures or filters), else distinct.
+        distinct = self.source in ROWS_MAY_REPEAT
+        return Sum(
+            record_key(SOURCES[self.source].model, "pk"), distinct=distinct, filter=condition
+        )
 
     def rows(self, ctx: ReportContext) -> QuerySet[Any] | None:
         qs = ctx.rows(self.source)

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from directory.taxonomy import SERVICE_TYPES
 from referrals import outcomes
 
-from .engine import DIMENSIONS, Measure, ReportContext
+from .engine import DIMENSIONS, KEYED, Measure, ReportContext
 
 
 @dataclass(frozen=True)
@@ -610,6 +610,11 @@ def _numbered(lines: list[Indicator]) -> list[Indicator]:
 
 CATALOGUE: list[Indicator] = _build()
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
+KEYED.update(
+    (i.measure.source, i.measure.key)
+    for i in CATALOGUE
+    if i.measure is not None and i.describes_people
+)
 
 # Lines whose parts add up to a total: (total, parts). Complementary suppression keeps
 # "total minus the visible parts" from revealing a hidden part.

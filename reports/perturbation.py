@@ -34,7 +34,7 @@ import hmac
 from functools import cache
 
 from django.conf import settings
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Value
+from django.db.models import BigIntegerField, F, Func
 
 # A prime modulus: record keys and cell keys are residues mod P.
 P = 2_147_483_647  # 2**31 − 1
@@ -66,16 +66,29 @@ def key_of(salt: str, record_id: int) -> int:
     return ((record_id * a + b) % P) * ((record_id * c + d) % P) % P
 
 
-def record_key(salt: str, path: str) -> ExpressionWrapper:
+class RecordKey(Func):
     """SQL: the record key of the id at `path`, a product of two secret affine maps mod
     P (both factors < 2**31, so the product fits a 64-bit integer on SQLite and
-    PostgreSQL). `salt` names what the id identifies ("clients.Client"), so a client
-    has the same key in every source."""
-    a, b, c, d = _coefficients(_secret(), salt)
-    ident = F(path)
-    first = (ident * Value(a) + Value(b)) % Value(P)
-    second = (ident * Value(c) + Value(d)) % Value(P)
-    return ExpressionWrapper((first * second) % Value(P), output_field=BigIntegerField())
+    PostgreSQL). One expression node with the coefficients written in (integers we
+    made, never input), so that a report's many aggregates stay cheap to compile."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, path: str, coefficients: tuple[int, int, int, int]) -> None:
+        a, b, c, d = coefficients
+        # "%%%%" becomes "%%" after Func's formatting: the modulo operator as Django's
+        # own expressions write it, for the database driver's parameter substitution.
+        self.template = (
+            f"((((%(expressions)s) * {a} + {b}) %%%% {P}) * "
+            f"(((%(expressions)s) * {c} + {d}) %%%% {P})) %%%% {P}"
+        )
+        super().__init__(F(path))
+
+
+def record_key(salt: str, path: str) -> RecordKey:
+    """The record key of the id at `path`. `salt` names what the id identifies
+    ("clients.Client"), so a client has the same key in every source."""
+    return RecordKey(path, _coefficients(_secret(), salt))
 
 
 def cell_key(key_sum: int) -> float:

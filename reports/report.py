@@ -151,10 +151,10 @@ def _derived(report: Report) -> None:
     for line in report.lines:
         ind = line.indicator
         deps = [by_code[d] for d in ind.depends_on if d in by_code]
-        if not deps or line.cell.raw is None:
+        if not deps or not isinstance(deps[0].cell.raw, int):
             continue
-        denominator = deps[0].cell
-        if not isinstance(denominator.raw, int) or denominator.raw < limit:
+        if deps[0].cell.raw < limit:
+            # Also for none at all: "—" for 0 and "x" for 1–4 would tell them apart.
             line.cell.withheld = True
             continue
         if ind.unit == "pct" and len(deps) == 2:
@@ -262,7 +262,8 @@ def legend() -> list[tuple[str, str]]:
         ),
         (
             WITHHELD,
-            _("Withheld: the figure describes fewer than %(m)s people.") % {"m": limit},
+            _("Withheld: the figure describes fewer than %(m)s people (perhaps none).")
+            % {"m": limit},
         ),
         ("—", _("Not available for this report.")),
         (
