@@ -500,11 +500,16 @@ def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, 
     aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
     aggregates: dict[str, Any] = {f"m{i}": m.expr() for i, m in enumerate(measures)}
     if ctx.suppress:
+        from .perturbation import shared
+
         for i, m in enumerate(measures):
             if (m.source, m.key) not in KEYED:
                 continue
             aliases[f"k{i}"] = KEY + m.key
-            aggregates[f"k{i}"] = m.key_expr()
+            # The figure and its key sum share one compiled condition (cheaper).
+            aggregates[f"m{i}"], aggregates[f"k{i}"] = shared(
+                aggregates[f"m{i}"], m.key_expr(), f"m{i}", m.key
+            )
     return aliases, aggregates
 
 

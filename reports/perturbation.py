@@ -32,9 +32,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import cache
+from typing import Any
 
 from django.conf import settings
-from django.db.models import BigIntegerField, F, Func
+from django.core.exceptions import FullResultSet
+from django.db.models import BigIntegerField, F, Func, Sum
 
 # A prime modulus: record keys and cell keys are residues mod P.
 P = 2_147_483_647  # 2**31 − 1
@@ -118,3 +120,96 @@ def preimage(published: int) -> range:
     if published == limit:
         return range(1, limit + MAX_ADJUSTMENT + 1)
     return range(max(limit, published - MAX_ADJUSTMENT), published + MAX_ADJUSTMENT + 1)
+
+
+# --- One condition for a figure and its key sum -----------------------------------------
+# A measure's figure and its record-key sum count the same rows: the same FILTER
+# (WHERE …) condition. Django would resolve and compile that condition twice, which
+# costs more than the SQL itself (the service-category CASE of every person-time
+# measure). So the figure's aggregate compiles it once per query and keeps the SQL on
+# the compiler; the key sum carries no condition of its own and reuses that SQL.
+
+_FILTERS = "_caunoi_shared_filters"
+
+
+def _compiled_filter(agg: Any, compiler: Any, connection: Any) -> tuple[str, Any] | None:
+    """The SQL of the figure's condition in this query (None: always true)."""
+    cache = compiler.__dict__.setdefault(_FILTERS, {})
+    if agg._share_token not in cache:
+        try:
+            cache[agg._share_token] = agg.filter.as_sql(compiler, connection)
+        except FullResultSet:
+            cache[agg._share_token] = None
+    return cache[agg._share_token]
+
+
+def _with_filter(agg: Any, compiler: Any, connection: Any, compiled: Any, **extra: Any) -> Any:
+    extra["distinct"] = "DISTINCT " if agg.distinct else ""
+    if compiled is None:
+        return Func.as_sql(agg, compiler, connection, **extra)
+    filter_sql, filter_params = compiled
+    template = agg.filter_template % extra.get("template", agg.template)
+    sql, params = Func.as_sql(
+        agg, compiler, connection, template=template, filter=filter_sql, **extra
+    )
+    return sql, (*params, *filter_params)
+
+
+class _SharedFigure:
+    """Mixed into a figure's aggregate class: compiles its condition once per query."""
+
+    _share_token: str
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        supported = connection.features.supports_aggregate_filter_clause
+        if getattr(self, "filter", None) is None or not supported:
+            return super().as_sql(compiler, connection, **extra)  # type: ignore[misc]
+        compiled = _compiled_filter(self, compiler, connection)
+        return _with_filter(self, compiler, connection, compiled, **extra)
+
+
+class SharedKeySum(Sum):
+    """A record-key sum under its figure's condition, compiled by the figure."""
+
+    def __init__(self, expression: Any, *, token: str, distinct: bool) -> None:
+        super().__init__(expression, distinct=distinct)
+        self._share_token = token
+        self._figure_alias = ""
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        figure = compiler.query.annotations.get(self._figure_alias)
+        if getattr(figure, "_share_token", None) != self._share_token:
+            # Never count the keys of other rows than the figure's: a wrong key would
+            # break "same records, same figure" without a sound.
+            raise RuntimeError("a record-key sum lost the condition of its figure")
+        condition = figure.filter
+        if condition is None:
+            return super().as_sql(compiler, connection, **extra)
+        if not connection.features.supports_aggregate_filter_clause:
+            copy = self.copy()
+            copy.filter = condition
+            return Sum.as_sql(copy, compiler, connection, **extra)
+        cache = compiler.__dict__.setdefault(_FILTERS, {})
+        if self._share_token not in cache:
+            _compiled_filter(figure, compiler, connection)
+        return _with_filter(self, compiler, connection, cache[self._share_token], **extra)
+
+
+_SHARED_CLASSES: dict[type, type] = {}
+
+
+def shared(figure: Any, key_sum: Any, figure_alias: str, token: str) -> tuple[Any, Any]:
+    """(figure, key sum) that compile the figure's condition once. `key_sum` is a `Sum`
+    built with the same condition as `figure`; the returned key sum has none of its
+    own and takes the figure's (found by `figure_alias` in the query)."""
+    if figure.filter is None:
+        return figure, key_sum
+    cls = type(figure)
+    if cls not in _SHARED_CLASSES:
+        _SHARED_CLASSES[cls] = type(f"Shared{cls.__name__}", (_SharedFigure, cls), {})
+    figure.__class__ = _SHARED_CLASSES[cls]
+    figure._share_token = token
+    (expression,) = key_sum.get_source_expressions()[:1]
+    out = SharedKeySum(expression, token=token, distinct=key_sum.distinct)
+    out._figure_alias = figure_alias
+    return figure, out
