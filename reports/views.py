@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -49,9 +48,8 @@ def chart_data(report: Report) -> dict[str, Any]:
     period_months = report.ctx.period.months()
     months = [f"{m:02d}/{y}" for y, m in period_months]
     future = [i for i, ym in enumerate(period_months) if ym > current]
+    # Still running until its last day is over: records of today keep arriving.
     incomplete = next((i for i, ym in enumerate(period_months) if ym == current), None)
-    if incomplete is not None and today == report.ctx.period.end and _month_ends(today):
-        incomplete = None
     series = []
     for code in TREND_LINES:
         line = by_code.get(code)
@@ -93,10 +91,6 @@ def chart_data(report: Report) -> dict[str, Any]:
             "future": _("not yet"),
         },
     }
-
-
-def _month_ends(day: Any) -> bool:
-    return (day + timedelta(days=1)).month != day.month
 
 
 def _form_and_context(request: HttpRequest) -> tuple[ReportFilterForm, Any]:

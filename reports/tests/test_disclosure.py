@@ -345,8 +345,8 @@ def test_the_chart_marks_the_current_month_incomplete(world: Any, as_user: Any) 
     today = timezone.localdate()
     html = as_user(world.prov_manager).get("/reports/", {"period": str(today.year)}).content
     charts = json.loads(re.search(rb'id="report-charts"[^>]*>(.*?)</script>', html, re.S).group(1))
-    month_ends = (today + timedelta(days=1)).month != today.month
-    assert charts["incomplete"] == (None if month_ends and today.month == 12 else today.month - 1)
+    assert charts["incomplete"] == today.month - 1
+    assert charts["text"]["incomplete"] == "tháng chưa kết thúc"
     assert charts["future"] == list(range(today.month, 12))
     for series in charts["series"]:
         assert all(series["data"][i] is None for i in charts["future"])
