@@ -222,6 +222,13 @@ def test_the_same_records_give_the_same_figure_in_every_report(small_cells: Any)
                 assert other[(code, dim, key)].value == cell.value, (period, code, dim, key)
     quarter = _report(w.prov_manager, "2024-Q1")
     month = _report(w.prov_manager, "2024-02")
+    # Every client here belongs to one peer group of one model: the model's and the
+    # group's reports count the province's records, so they show the province's figures.
+    province = _cells(month)
+    for filters in ({"support_model": w.model.pk}, {"peer_group": w.group.pk}):
+        assert _cells(_report(w.prov_manager, "2024-02", **filters)).keys() == province.keys()
+        for where, cell in _cells(_report(w.prov_manager, "2024-02", **filters)).items():
+            assert cell.value == province[where].value, (filters, where)
     for code in ADDS_OVER_TIME | {"persons_supported"}:
         column = {bc.key: bc.cell for bc in quarter.line(code).breakdowns.get("month", [])}
         if column:
