@@ -334,6 +334,9 @@ CAUNOI = {
     # One-time keys of create forms are forgotten after this many days (core.tasks).
     "ONCE_KEY_DAYS": env_int("CAUNOI_ONCE_KEY_DAYS", 30),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
+    # Seeds the record keys of the cell key method (reports/perturbation.py); empty:
+    # derived from SECRET_KEY. Changing it changes every perturbed figure once.
+    "CELL_KEY_SECRET": os.environ.get("CAUNOI_CELL_KEY_SECRET", ""),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
     # /healthz reports the queue down when a task or the heartbeat waits longer than this.

@@ -5,9 +5,9 @@ to is configuration, not code: reports/dhis2_mapping.json in the repository, ove
 by settings.CAUNOI["DHIS2_MAPPING_FILE"] or the CAUNOI_DHIS2_MAPPING_FILE environment
 variable (a path to a file of the same shape). Indicators without a mapping are left out.
 
-Hidden (suppressed) cells are sent without a value, with the comment "<5" (a small count,
-or a cell hidden to protect one): the number never leaves the system, and DHIS2 records
-that a value exists but is withheld."""
+For a manager the values are the report's published (perturbed) figures, never the true
+ones (docs/disclosure-control.md); a withheld rate or median is sent without a value,
+with its mark "x" as the comment, so DHIS2 records that a value exists but is withheld."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def as_data_value_set(report: Report, mapping: dict[str, Any] | None = None) -> 
     values: list[dict[str, Any]] = []
 
     def add(data_element: str, coc: str, cell: Any) -> None:
-        if cell.raw is None:
+        if cell.raw is None and not cell.withheld:
             return
         item: dict[str, Any] = {
             "dataElement": data_element,
@@ -122,10 +122,12 @@ def as_data_value_set(report: Report, mapping: dict[str, Any] | None = None) -> 
             "orgUnit": ou,
             "categoryOptionCombo": coc,
         }
-        if cell.hidden:
-            item["comment"] = cell.value
+        # What the report shows (perturbed for managers), never the true figure behind
+        # it; a withheld rate is sent without a value, its mark as the comment.
+        if cell.withheld:
+            item["comment"] = cell.mark
         else:
-            item["value"] = str(cell.raw)
+            item["value"] = str(cell.value)
         values.append(item)
 
     for line in report.lines:

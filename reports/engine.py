@@ -488,6 +488,35 @@ def person_time_expr(filter: Q | None = None) -> Count:
     )
 
 
+# Prefix of the record-key sums counted beside each measure for a perturbed report.
+KEY = "key|"
+# Measures whose record keys a perturbed report counts (those of indicators that count
+# people: reports.indicators fills it); the others are published exact.
+KEYED: set[tuple[str, str]] = set()
+# Sources whose report queries may return a record twice (a reverse join: an incident
+# with two protection referrals): their record keys are summed distinctly.
+ROWS_MAY_REPEAT = {"incident"}
+
+
+def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, str], dict]:
+    """(alias → result key, alias → aggregate) for the measures, with their record-key
+    sums when the report is perturbed."""
+    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
+    aggregates: dict[str, Any] = {f"m{i}": m.expr() for i, m in enumerate(measures)}
+    if ctx.suppress:
+        from .perturbation import shared
+
+        for i, m in enumerate(measures):
+            if (m.source, m.key) not in KEYED:
+                continue
+            aliases[f"k{i}"] = KEY + m.key
+            # The figure and its key sum share one compiled condition (cheaper).
+            aggregates[f"m{i}"], aggregates[f"k{i}"] = shared(
+                aggregates[f"m{i}"], m.key_expr(), f"m{i}", m.key
+            )
+    return aliases, aggregates
+
+
 # Every measure, by source: a report counts all measures of a source in one query
 # (one per breakdown), with conditional aggregates, instead of one query per cell.
 MEASURES: dict[str, dict[str, Measure]] = {}
@@ -520,11 +549,38 @@ class Measure:
             return Sum(self.path, filter=condition)
         return Count("pk", distinct=True, filter=condition)
 
+    def key_expr(self) -> Any:
+        """The sum of the record keys of the records this measure counts (the cell key
+        method, reports.perturbation): the distinct clients for a count of persons,
+        else the rows themselves (a person-time by its deliveries, a head count by its
+        contact). Same records, same sum, whatever report asks."""
+        from .perturbation import record_key
+
+        condition = self.where if self.where else None
+        if self.how == "distinct" and self.path == "client_id":
+            # A client counted once however many of their rows match.
+            return Sum(record_key("clients.Client", "client_id"), distinct=True, filter=condition)
+        # The rows themselves: a plain sum (cheap) where a report's query never repeats
+        # a row (no reverse join in the source's measures or filters), else distinct.
+        distinct = self.source in ROWS_MAY_REPEAT
+        return Sum(
+            record_key(SOURCES[self.source].model, "pk"), distinct=distinct, filter=condition
+        )
+
     def rows(self, ctx: ReportContext) -> QuerySet[Any] | None:
         qs = ctx.rows(self.source)
         if qs is None:
             return None
         return qs.filter(self.where)
+
+    def total_key(self, ctx: ReportContext) -> int:
+        """The cell key sum of `total` (only counted for a perturbed report)."""
+        batch = ctx.cached(("batch", self.source, None), lambda: _totals(ctx, self.source))
+        return int((batch or {}).get(None, {}).get(KEY + self.key) or 0)
+
+    def by_keys(self, ctx: ReportContext, dim: Dimension) -> dict[Any, int]:
+        batch = ctx.cached(("batch", self.source, dim.key), lambda: _batch(ctx, self.source, dim))
+        return {k: int(row.get(KEY + self.key) or 0) for k, row in (batch or {}).items()}
 
     def total(self, ctx: ReportContext) -> int | None:
         batch = ctx.cached(("batch", self.source, None), lambda: _totals(ctx, self.source))
@@ -571,8 +627,7 @@ def _totals(ctx: ReportContext, source: str) -> dict[Any, dict[str, Any]] | None
         if derived is not NotImplemented:
             if derived is None:
                 return None
-            totals = _summed(list(derived.values()))
-            return {None: {m.key: totals.get(m.key, 0) for m in measures}}
+            return {None: _summed(list(derived.values()))}
     if measures and "month" in plan and SOURCES[source].date:
         month = DIMENSIONS["month"]
         by_month = ctx.cached(("batch", source, month.key), lambda: _batch(ctx, source, month))
@@ -582,11 +637,7 @@ def _totals(ctx: ReportContext, source: str) -> dict[Any, dict[str, Any]] | None
             own = _batch(ctx, source, None, rest) if rest else {None: {}}
             if own is None:
                 return None
-            return {
-                None: {
-                    m.key: own[None][m.key] if m in rest else summed.get(m.key, 0) for m in measures
-                }
-            }
+            return {None: {**summed, **own[None]}}
     return _batch(ctx, source, None)
 
 
@@ -606,8 +657,7 @@ def _batch(
     if qs is None:
         return None
     measures = list(MEASURES.get(source, {}).values()) if only is None else only
-    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
-    aggregates = {f"m{i}": m.expr() for i, m in enumerate(measures)}
+    aliases, aggregates = _aggregates(ctx, measures)
     try:
         if dim is None:
             row = qs.aggregate(**aggregates)
@@ -684,8 +734,7 @@ def _person_groups(
     if qs is None:
         return None
     measures = list(MEASURES.get(source, {}).values())
-    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
-    aggregates = {f"m{i}": m.expr() for i, m in enumerate(measures)}
+    aliases, aggregates = _aggregates(ctx, measures)
     keys: dict[str, Any] = {
         f"_p_{name}": F(_path(src.client, name)) for name in PERSON_ATTRIBUTES.values()
     }

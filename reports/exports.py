@@ -1,6 +1,8 @@
 """Report exports: JSON, CSV (UTF-8 with BOM, for Excel), Excel in a Vietnamese report
-layout, PDF. Every writer takes a built Report, so suppression is already applied and
-no writer can show a hidden number."""
+layout, PDF. Every writer takes a built Report, so the protection (reports.perturbation)
+is already applied: a writer shows `cell.value`, never `cell.raw`. A perturbed report
+carries the disclosure note and the legend in every format; a withheld figure is an
+empty value with its mark beside it, never a number-like text."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup, SupportModel
 
 from .engine import DIMENSIONS
-from .report import Report, threshold
+from .report import Cell, Report, disclosure_note, legend, threshold
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -92,6 +94,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             },
             "suppressed": report.suppressed,
             "suppression_threshold": threshold() if report.suppressed else None,
+            "disclosure": _disclosure(report),
             "generated_at": timezone.localtime(report.generated_at).isoformat(),
         },
         "indicators": [
@@ -105,11 +108,9 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "unit_vi": line.indicator.unit_obj.vi,
                 "unit_en": line.indicator.unit_obj.en,
                 "parent": line.indicator.parent,
-                "value": line.cell.value,
+                **_json_cell(line.cell),
                 "breakdowns": {
-                    dim: [
-                        {"key": bc.key, "label": bc.label, "value": bc.cell.value} for bc in cells
-                    ]
+                    dim: [{"key": bc.key, "label": bc.label, **_json_cell(bc.cell)} for bc in cells]
                     for dim, cells in line.breakdowns.items()
                 },
             }
@@ -122,12 +123,31 @@ def to_json(report: Report) -> bytes:
     return json.dumps(as_dict(report), ensure_ascii=False, indent=2, default=str).encode()
 
 
-def _suppression_note() -> str:
-    limit = threshold()
-    return _(
-        "Counts of 1 to %(n)s people are shown as “<%(m)s”; some other cells are shown the "
-        "same way so that a small count cannot be worked out from the others."
-    ) % {"n": limit - 1, "m": limit}
+def _disclosure(report: Report) -> dict[str, Any] | None:
+    if not report.suppressed:
+        return None
+    return {
+        "method": "cell_key",
+        "note": disclosure_note(),
+        "legend": [{"mark": m, "meaning": t} for m, t in legend()],
+    }
+
+
+def _json_cell(cell: Cell) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": cell.value}
+    if cell.perturbed:
+        out["adjusted"] = True
+    if cell.withheld:
+        out["withheld"] = True
+        out["mark"] = cell.mark
+    return out
+
+
+def _notes(report: Report) -> list[str]:
+    """The note and the legend as lines of text (CSV, PDF, Excel heading)."""
+    if not report.suppressed:
+        return []
+    return [disclosure_note(), *[f"{m}: {t}" for m, t in legend()]]
 
 
 def _headers() -> list[str]:
@@ -138,12 +158,32 @@ def to_csv(report: Report) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(
-        [_("No."), _("Code"), _("Indicator"), _("Unit"), _("Breakdown"), _("Group"), _("Quantity")]
+        [
+            _("No."),
+            _("Code"),
+            _("Indicator"),
+            _("Unit"),
+            _("Breakdown"),
+            _("Group"),
+            _("Quantity"),
+            _("Mark"),
+        ]
     )
     for line in report.lines:
         ind = line.indicator
         value = line.cell.value
-        writer.writerow([ind.number, ind.code, ind.label, ind.unit_obj.label, "", "", _csv(value)])
+        writer.writerow(
+            [
+                ind.number,
+                ind.code,
+                ind.label,
+                ind.unit_obj.label,
+                "",
+                "",
+                _csv(value),
+                line.cell.mark,
+            ]
+        )
         for dim, cells in line.breakdowns.items():
             for bc in cells:
                 writer.writerow(
@@ -155,12 +195,15 @@ def to_csv(report: Report) -> bytes:
                         str(DIMENSIONS[dim].label),
                         bc.label,
                         _csv(bc.cell.value),
+                        bc.cell.mark,
                     ]
                 )
     heading = io.StringIO()
     hw = csv.writer(heading)
-    for label, value in describe(report):
-        hw.writerow([label, value])
+    for label, text in describe(report):
+        hw.writerow([label, text])
+    for note in _notes(report):
+        hw.writerow([note])
     hw.writerow([])
     # The BOM tells Excel the file is UTF-8 (Vietnamese letters survive).
     return ("\ufeff" + heading.getvalue() + buf.getvalue()).encode("utf-8")
@@ -171,6 +214,9 @@ def _csv(value: Any) -> Any:
 
 
 def to_xlsx(report: Report) -> bytes:
+    """Every figure is a number cell (a SUM works); a withheld figure is an empty cell
+    with its mark in the "Mark" column beside it; a perturbed report has a legend sheet
+    and its note under the heading of every sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -189,14 +235,10 @@ def to_xlsx(report: Report) -> bytes:
         ws.cell(row=row, column=2, value=value)
         row += 1
     if report.suppressed:
-        ws.cell(
-            row=row,
-            column=1,
-            value=_suppression_note(),
-        )
+        ws.cell(row=row, column=1, value=disclosure_note())
         row += 1
     row += 1
-    for col, title in enumerate(_headers(), start=1):
+    for col, title in enumerate([*_headers(), _("Mark")], start=1):
         cell = ws.cell(row=row, column=col, value=title)
         cell.font = bold
         cell.border = box
@@ -204,7 +246,7 @@ def to_xlsx(report: Report) -> bytes:
     for line in report.lines:
         row += 1
         ind = line.indicator
-        values = [ind.number, ind.label, ind.unit_obj.label, _xl(line.cell.value)]
+        values = [ind.number, ind.label, ind.unit_obj.label, _xl(line.cell.value), line.cell.mark]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = box
@@ -212,7 +254,7 @@ def to_xlsx(report: Report) -> bytes:
                 cell.alignment = Alignment(indent=ind.level, wrap_text=True)
             if ind.level == 0:
                 cell.font = bold
-    for col, width in zip(range(1, 5), (8, 70, 14, 14)):
+    for col, width in zip(range(1, 6), (8, 70, 14, 14, 8)):
         ws.column_dimensions[get_column_letter(col)].width = width
 
     for dim in report.dimensions():
@@ -223,35 +265,59 @@ def to_xlsx(report: Report) -> bytes:
             for bc in line.breakdowns.get(dim, []):
                 if (bc.key, bc.label) not in keys:
                     keys.append((bc.key, bc.label))
-        header = [_("No."), _("Indicator"), _("Unit"), *[label for _k, label in keys], _("Total")]
+        header = [
+            _("No."),
+            _("Indicator"),
+            _("Unit"),
+            *[label for _k, label in keys],
+            _("Total"),
+            _("Mark"),
+        ]
+        r = 0
+        if report.suppressed:
+            r += 1
+            sheet.cell(row=r, column=1, value=disclosure_note())
+        r += 1
         for col, title in enumerate(header, start=1):
-            c = sheet.cell(row=1, column=col, value=title)
+            c = sheet.cell(row=r, column=col, value=title)
             c.font = bold
             c.border = box
             c.alignment = Alignment(wrap_text=True, horizontal="center")
-        r = 1
         for line in report.lines:
             if dim not in line.breakdowns:
                 continue
             r += 1
-            by_key = {bc.key: bc.cell.value for bc in line.breakdowns[dim]}
+            by_key = {bc.key: bc.cell for bc in line.breakdowns[dim]}
+            cells = [by_key.get(k) for k, _label in keys]
+            marks = sorted({c.mark for c in [*cells, line.cell] if c is not None and c.mark})
             values = [
                 line.indicator.number,
                 line.indicator.label,
                 line.indicator.unit_obj.label,
-                *[_xl(by_key.get(k, 0)) for k, _label in keys],
+                *[0 if c is None else _xl(c.value) for c in cells],
                 _xl(line.cell.value),
+                " ".join(marks),
             ]
             for col, value in enumerate(values, start=1):
                 sheet.cell(row=r, column=col, value=value).border = box
         sheet.column_dimensions["B"].width = 60
+    if report.suppressed:
+        sheet = wb.create_sheet(_("Legend")[:31])
+        sheet["A1"] = disclosure_note()
+        sheet["A1"].font = bold
+        for r, (mark, meaning) in enumerate(legend(), start=3):
+            sheet.cell(row=r, column=1, value=mark).font = bold
+            sheet.cell(row=r, column=2, value=meaning)
+        sheet.column_dimensions["A"].width = 22
+        sheet.column_dimensions["B"].width = 100
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def _xl(value: Any) -> Any:
-    return "" if value is None else value
+    """A number, or an empty cell (withheld or not available): never a text figure."""
+    return value if isinstance(value, int | float) else None
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -317,13 +383,8 @@ def to_pdf(report: Report, *, compress: bool = True) -> bytes:
     story: list[Any] = [Paragraph(_("INDICATOR REPORT"), title)]
     for label, value in describe(report):
         story.append(Paragraph(f"<b>{_esc(label)}:</b> {_esc(value)}", base))
-    if report.suppressed:
-        story.append(
-            Paragraph(
-                _esc(_suppression_note()),
-                base,
-            )
-        )
+    for note in _notes(report):
+        story.append(Paragraph(_esc(note), base))
     story.append(Spacer(1, 6))
     data: list[list[Any]] = [[Paragraph(_esc(h), base) for h in _headers()]]
     for line in report.lines:

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from directory.taxonomy import SERVICE_TYPES
 from referrals import outcomes
 
-from .engine import DIMENSIONS, Measure, ReportContext
+from .engine import DIMENSIONS, KEYED, Measure, ReportContext
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,9 @@ class Indicator:
     parent: str | None = None  # a sub-line ("Trong đó") of this indicator
     people: bool | None = None  # overrides the unit's default
     source: str = ""
+    # How the line is counted, when it is one measure: perturbed reports take the
+    # cell keys from it (reports.perturbation).
+    measure: Measure | None = None
 
     @property
     def label(self) -> str:
@@ -112,6 +115,7 @@ def _measured(
         breakdown=breakdown,
         breakdowns=breakdowns,
         source=measure.source,
+        measure=measure,
         **extra,
     )
 
@@ -606,6 +610,11 @@ def _numbered(lines: list[Indicator]) -> list[Indicator]:
 
 CATALOGUE: list[Indicator] = _build()
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
+KEYED.update(
+    (i.measure.source, i.measure.key)
+    for i in CATALOGUE
+    if i.measure is not None and i.describes_people
+)
 
 # Lines whose parts add up to a total: (total, parts). Complementary suppression keeps
 # "total minus the visible parts" from revealing a hidden part.

@@ -1,6 +1,7 @@
 """A computed report: the indicator lines with their breakdowns, ready for pages and
-exports. Build it with `build_report(ctx)`; suppression (reports.suppression) is applied
-here for manager roles, so that every output shows the same hidden cells."""
+exports. Build it with `build_report(ctx)`; for manager roles the cell key method
+(reports.perturbation) is applied here, so that every output shows the same figure for
+a cell, and the same records give the same figure in every report."""
 
 from __future__ import annotations
 
@@ -8,48 +9,51 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from .engine import DIMENSIONS, ReportContext
 from .indicators import CATALOGUE, Indicator
-from .suppression import REPEATING, STRUCTURAL, suppress
+from .perturbation import perturb, threshold
 
-
-def threshold() -> int:
-    return int(settings.CAUNOI["SUPPRESSION_THRESHOLD"])  # type: ignore[call-overload]
+# The mark of a withheld rate, share or median (its denominator describes fewer than
+# `threshold()` people). Never a number-like mark such as "<5": a rate is not a count.
+WITHHELD = "x"
 
 
 @dataclass
 class Cell:
-    raw: int | float | None
-    hidden: bool = False
-    small: bool = False  # hidden because it counts 1 to threshold−1 people (internal)
+    raw: int | float | None  # the true figure (never shown to a perturbed report's reader)
+    key: int | None = None  # the cell's record-key sum (perturbed reports)
+    published: int | float | None = None  # what a perturbed report shows
+    perturbed: bool = False  # `published` replaces `raw`
+    withheld: bool = False  # a rate or median not shown (fewer than T people)
 
     @property
-    def value(self) -> int | float | str | None:
-        """What may be shown: the number, "<N" when hidden, None when not available.
+    def value(self) -> int | float | None:
+        """The figure this report shows: the published (perturbed) count for a manager,
+        the true one otherwise; None when not available or withheld."""
+        if self.withheld:
+            return None
+        return self.published if self.perturbed else self.raw
 
-        Every hidden cell shows the same "<N", whether it is a small count or a larger one
-        hidden to protect it: a separate mark for the latter would tell a reader it holds N
-        or more, and with a small total that pins both cells down."""
-        if self.hidden:
-            return f"<{threshold()}"
-        return self.raw
+    @property
+    def mark(self) -> str:
+        """ "x" for a withheld figure, "" otherwise."""
+        return WITHHELD if self.withheld else ""
 
     @property
     def chart(self) -> int | float | None:
-        """For chart data: hidden values become null, never the number."""
-        return None if self.hidden else self.raw
+        """For chart data: a withheld value is null (a labelled gap), never a number."""
+        return self.value
 
     def __str__(self) -> str:
+        if self.withheld:
+            return WITHHELD
         value = self.value
         if value is None:
             return "—"
-        if isinstance(value, int | float):
-            return format_number(value)
-        return value
+        return format_number(value)
 
 
 def format_number(value: int | float) -> str:
@@ -103,7 +107,9 @@ def _month_label(key: str) -> str:
     return f"{month}/{year}"
 
 
-def _breakdown_cells(ctx: ReportContext, dim: str, raw: dict[Any, int]) -> list[BreakdownCell]:
+def _breakdown_cells(
+    ctx: ReportContext, dim: str, raw: dict[Any, int], keys_by: dict[Any, int] | None = None
+) -> list[BreakdownCell]:
     d = DIMENSIONS[dim]
     if dim == "month":
         keys: list[Any] = [f"{y}-{m:02d}" for y, m in ctx.period.months()]
@@ -122,8 +128,43 @@ def _breakdown_cells(ctx: ReportContext, dim: str, raw: dict[Any, int]) -> list[
             label = _("Not recorded")
         else:
             label = str(labels.get(key, key))
-        out.append(BreakdownCell(key, label, Cell(raw.get(key, 0))))
+        cell = Cell(raw.get(key, 0))
+        if keys_by is not None:
+            cell.key = keys_by.get(key, 0)
+        out.append(BreakdownCell(key, label, cell))
     return out
+
+
+def _publish(cell: Cell) -> None:
+    if isinstance(cell.raw, int) and cell.key is not None:
+        cell.published = perturb(cell.raw, cell.key)
+        cell.perturbed = True
+
+
+def _derived(report: Report) -> None:
+    """Rates, shares and medians of a perturbed report. Withheld when their denominator
+    (the first line they depend on) describes fewer than T people. Rates and shares are
+    worked out from the published figures, so that they reveal nothing the counts do
+    not; the median wait is the true one (a median of T or more waits is no count)."""
+    limit = threshold()
+    by_code = {line.indicator.code: line for line in report.lines}
+    for line in report.lines:
+        ind = line.indicator
+        deps = [by_code[d] for d in ind.depends_on if d in by_code]
+        if not deps or not isinstance(deps[0].cell.raw, int):
+            continue
+        if deps[0].cell.raw < limit:
+            # Also for none at all: "—" for 0 and "x" for 1–4 would tell them apart.
+            line.cell.withheld = True
+            continue
+        if ind.unit == "pct" and len(deps) == 2:
+            den, num = deps[0].cell.value, deps[1].cell.value
+            if not den or num is None:
+                line.cell.withheld = True
+                continue
+            # Perturbed independently, the numerator may exceed its denominator.
+            line.cell.published = min(100.0, round(100.0 * num / den, 1))
+            line.cell.perturbed = True
 
 
 def build_report(
@@ -135,34 +176,98 @@ def build_report(
     """Count every indicator (or those in `codes`) for the context. Live: nothing is
     cached between reports; a record saved now is in the next report."""
     if with_breakdowns is True:
-        requested: list[str] = list(DIMENSIONS)
+        wanted: list[str] = list(DIMENSIONS)
     else:
-        requested = list(with_breakdowns or [])
-    # A suppressed report always decides its lines with the structural columns, whatever
-    # it shows, so that every page and export hides the same cells (reports.suppression).
-    wanted = requested + [d for d in STRUCTURAL if ctx.suppress and d not in requested]
-    repeating = {(code, dim) for code, dim in REPEATING if ctx.suppress and dim not in wanted}
+        wanted = list(with_breakdowns or [])
     if wanted:
-        # (Not the repeating columns: planning a person attribute would make every source
-        # take its totals from the heavier person query; those few cells are counted alone.)
         ctx.planned_dimensions = tuple(wanted)
+    if codes is not None and ctx.suppress:
+        # A rate needs its counts: perturbed, they are what the rate is worked out from.
+        codes = list(codes) + [d for c in codes for d in _depends(c) if d not in codes]
     lines = []
     for ind in CATALOGUE:
         if codes is not None and ind.code not in codes:
             continue
+        keyed = ctx.suppress and ind.describes_people and ind.measure is not None
         line = Line(ind, Cell(ind.compute(ctx)))
+        if keyed and line.cell.raw is not None:
+            assert ind.measure is not None
+            line.cell.key = ind.measure.total_key(ctx)
+            _publish(line.cell)
         if line.cell.raw is not None and ind.breakdown is not None:
             for dim in ind.breakdowns:
-                if dim not in wanted and (ind.code, dim) not in repeating:
+                if dim not in wanted:
                     continue
                 raw = ind.breakdown(ctx, dim)
                 if raw is not None:
-                    line.breakdowns[dim] = _breakdown_cells(ctx, dim, raw)
+                    keys_by = (
+                        ind.measure.by_keys(ctx, DIMENSIONS[dim])
+                        if keyed and ind.measure is not None
+                        else None
+                    )
+                    line.breakdowns[dim] = _breakdown_cells(ctx, dim, raw, keys_by)
+                    for bc in line.breakdowns[dim]:
+                        _publish(bc.cell)
         lines.append(line)
     report = Report(ctx, lines, timezone.now(), ctx.suppress)
     if ctx.suppress:
-        suppress(report, threshold())
-    for line in lines:
-        for dim in [d for d in line.breakdowns if d not in requested]:
-            del line.breakdowns[dim]
+        _derived(report)
     return report
+
+
+def _depends(code: str) -> tuple[str, ...]:
+    from .indicators import BY_CODE
+
+    return BY_CODE[code].depends_on if code in BY_CODE else ()
+
+
+def disclosure_note() -> str:
+    """The one plain sentence every perturbed output carries (page and every export)."""
+    from django.utils.translation import gettext as _
+
+    limit = threshold()
+    return _(
+        "To protect the people behind small figures, counts of people are adjusted "
+        "slightly and consistently: a count of 1 to %(n)s is shown as 0 or %(m)s, larger "
+        "counts may differ by up to 2, so totals need not equal the sum of their parts."
+    ) % {"n": limit - 1, "m": limit}
+
+
+def legend() -> list[tuple[str, str]]:
+    """(mark, meaning) for every mark a perturbed output may show."""
+    from django.utils.translation import gettext as _
+
+    limit = threshold()
+    return [
+        (
+            _("Count of people"),
+            _(
+                "Adjusted: 0 stays 0; 1 to %(n)s becomes 0 or %(m)s; %(m)s or more may "
+                "change by −2 to +2 and never falls below %(m)s. The same people always "
+                "give the same figure, in every report."
+            )
+            % {"n": limit - 1, "m": limit},
+        ),
+        (
+            _("Rates and shares"),
+            _("Worked out from the adjusted counts shown (at most 100 %).")
+            + " "
+            + _("Withheld when their denominator describes fewer than %(m)s people.")
+            % {"m": limit},
+        ),
+        (
+            _("Median days"),
+            _("Worked out from the true waits; withheld when fewer than %(m)s referrals count.")
+            % {"m": limit},
+        ),
+        (
+            WITHHELD,
+            _("Withheld: the figure describes fewer than %(m)s people (perhaps none).")
+            % {"m": limit},
+        ),
+        ("—", _("Not available for this report.")),
+        (
+            _("Other counts"),
+            _("Sessions, copies, pieces and groups are exact: they are not counts of people."),
+        ),
+    ]

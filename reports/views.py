@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import queries
@@ -14,7 +16,7 @@ from .exports import CONTENT_TYPES, EXTENSIONS, describe
 from .exports import render as render_export
 from .forms import ReportFilterForm
 from .periods import PeriodError
-from .report import Report, build_report
+from .report import Report, build_report, disclosure_note, legend, threshold
 from .services import report_export
 
 TREND_LINES = ("persons_supported", "pt_national", "outreach_contacts", "clients_reached")
@@ -38,18 +40,34 @@ ALL_PAGE_DIMENSIONS = PAGE_DIMENSIONS + [d for dims in BREAKDOWN_SECTIONS.values
 
 
 def chart_data(report: Report) -> dict[str, Any]:
-    """Data for the page's charts. Hidden cells are null: a chart never carries them."""
+    """Data for the page's charts. A withheld value is null with its label in `gaps`
+    (drawn as a labelled gap, never as zero); the current month, still running, is
+    named in `incomplete` and drawn apart; months still to come are null."""
     by_code = {line.indicator.code: line for line in report.lines}
-    months = [f"{m:02d}/{y}" for y, m in report.ctx.period.months()]
+    today = timezone.localdate()
+    current = (today.year, today.month)
+    period_months = report.ctx.period.months()
+    months = [f"{m:02d}/{y}" for y, m in period_months]
+    future = [i for i, ym in enumerate(period_months) if ym > current]
+    # Still running until its last day is over: records of today keep arriving.
+    incomplete = next((i for i, ym in enumerate(period_months) if ym == current), None)
     series = []
     for code in TREND_LINES:
         line = by_code.get(code)
         if line is None or "month" not in line.breakdowns:
             continue
+        data = [bc.cell.chart for bc in line.breakdowns["month"]]
+        for i in future:
+            data[i] = None
         series.append(
             {
                 "label": f"{line.indicator.label} ({line.indicator.unit_obj.label})",
-                "data": [bc.cell.chart for bc in line.breakdowns["month"]],
+                "data": data,
+                "gaps": [
+                    i
+                    for i, bc in enumerate(line.breakdowns["month"])
+                    if bc.cell.withheld and i not in future
+                ],
             }
         )
 
@@ -58,6 +76,7 @@ def chart_data(report: Report) -> dict[str, Any]:
         return {
             "labels": [line.indicator.label for line in lines],
             "data": [line.cell.chart for line in lines],
+            "gaps": [i for i, line in enumerate(lines) if line.cell.withheld],
         }
 
     return {
@@ -65,6 +84,13 @@ def chart_data(report: Report) -> dict[str, Any]:
         "series": series,
         "categories": pick(CATEGORY_LINES),
         "funnel": pick(FUNNEL_LINES),
+        "incomplete": incomplete,
+        "future": future,
+        "text": {
+            "withheld": _("withheld (fewer than %(m)s people)") % {"m": threshold()},
+            "incomplete": _("month not over yet"),
+            "future": _("not yet"),
+        },
     }
 
 
@@ -100,6 +126,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             report=report,
             heading=describe(report),
             charts=chart_data(report),
+            disclosure_note=disclosure_note() if report.suppressed else "",
+            legend=legend() if report.suppressed else [],
             query=_filter_query(request),
             inline_breakdowns=inline,
             sections=[

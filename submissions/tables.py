@@ -2,7 +2,8 @@
 managers) and by support model (provincial managers), each row with its status and, per
 indicator, the submitted figure beside the live one; a total row with the sum of the
 approved reports beside the live figure of the whole area. Live cells are the user's
-own report cells (suppressed ones stay "<5"; Excel keeps every shown number a number)."""
+own report cells: adjusted for a manager as on the report page (docs/disclosure-control.md),
+a withheld rate or median "x"; Excel keeps every shown number a number."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ SUB, LIVE = "submitted", "live"
 
 def _value(value: Any) -> Any:
     if isinstance(value, Cell):
-        return value.value
+        return value.mark or value.value
     return value
 
 

@@ -101,7 +101,7 @@ def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list
             "line": line,
             "frozen": frozen.get(line.indicator.code),
             "changed": version is not None
-            and not line.cell.hidden
+            and not line.cell.withheld
             and frozen.get(line.indicator.code) != line.cell.raw,
         }
         for line in live.lines

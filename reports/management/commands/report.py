@@ -1,9 +1,10 @@
 """`manage.py report`: the same report as the page, for scripts and scheduled exports.
 
 Run without --as-user, it is the system operator's report (someone with shell access
-to the server, who can read the database anyway): the whole country, unsuppressed
-unless --suppress is given. With --as-user USERNAME it is exactly that user's report:
-their scope, and suppression when they are a provincial or national manager. Every run
+to the server, who can read the database anyway): the whole country, exact unless
+--suppress is given. With --as-user USERNAME it is exactly that user's report: their
+scope, and the disclosure control of docs/disclosure-control.md (counts of people
+adjusted by the cell key method) when they are a manager or provider staff. Every run
 is audited (action "export")."""
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
         parser.add_argument("--as-user", help="build the report as this user would see it")
         parser.add_argument(
-            "--suppress", action="store_true", help="hide small counts, as for managers"
+            "--suppress", action="store_true", help="adjust counts of people, as for managers"
         )
         parser.add_argument("--language", default="vi", choices=["vi", "en"])
 

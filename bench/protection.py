@@ -1,0 +1,173 @@
+"""The cost of disclosure control: the same report built with and without the cell key
+method (reports/perturbation.py), on the demo data, run by hand:
+
+    .venv/bin/python bench/protection.py                  # scale 1, a temp database
+    .venv/bin/python bench/protection.py --db /tmp/b.sqlite3 --reuse
+
+For each report (a province's year, the nation's default period, a commune, a provider,
+a province over three years) it builds the report `--reps` times with the manager's
+scope and `suppress=False`, then `suppress=True`, alternating so that load on the
+shared machine falls on both alike; it prints the medians and their ratio, and writes
+bench/PROTECTION.md. The protected build counts, in the same SQL queries, one record-key
+sum beside each measure (the SQL part of the overhead) and then looks every people cell
+up in the perturbation table (the Python part, timed on its own)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import fmt_s, machine, run_child  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--db", help="SQLite file (default: a temp file)")
+    parser.add_argument("--reuse", action="store_true", help="use --db as it is")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--results", default=str(ROOT / "bench" / "PROTECTION.md"))
+    opts = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="caunoi-protection-"))
+    db = Path(opts.db).resolve() if opts.db else tmp / "bench.sqlite3"
+    keys = db.parent / f"{db.name}.keys"
+    env = dict(os.environ)
+    env.update(
+        CAUNOI_SQLITE_PATH=str(db),
+        CAUNOI_LOCAL_DIR=str(keys),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        CAUNOI_LOG_LEVEL="WARNING",
+        CAUNOI_TESTING="",
+    )
+    env.pop("DATABASE_URL", None)
+    os.environ.clear()
+    os.environ.update(env)
+    if not opts.reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        print("migrate …", flush=True)
+        run_child(["migrate", "-v0"], env)
+        print(f"demo_data --scale {opts.scale} …", flush=True)
+        run_child(["demo_data", "--scale", str(opts.scale)], env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    assert str(settings.DATABASES["default"]["NAME"]) == str(db), "not the scratch database"
+    from geo.models import Commune
+    from programs.models import Organisation
+    from reports import report as report_module
+    from reports.engine import ReportContext, ReportScope
+    from reports.periods import default_period, parse_period
+    from reports.report import build_report
+
+    commune = Commune.objects.filter(province_id="22").order_by("code").first()
+    provider = Organisation.objects.filter(kind="provider", province_id="22").first()
+    province = frozenset({"22"})
+    cases: list[tuple[str, Any, dict[str, Any]]] = [
+        ("province 22, 2024", ("provinces", province), {"period": parse_period("2024")}),
+        ("nation, default period", ("nation", frozenset()), {"period": default_period()}),
+        (
+            "province 22, 2022–2024",
+            ("provinces", province),
+            {"period": parse_period("2022-01-01..2024-12-31")},
+        ),
+    ]
+    if commune is not None:
+        cases.append(
+            (
+                "a commune of 22, 2024",
+                ("provinces", province),
+                {"period": parse_period("2024"), "commune_code": commune.pk},
+            )
+        )
+    if provider is not None:
+        cases.append(
+            (
+                "a provider of 22, 2024",
+                ("provinces", province),
+                {"period": parse_period("2024"), "provider_id": provider.pk},
+            )
+        )
+
+    # The Python part: time spent in the perturbation table lookups.
+    lookup_time = [0.0]
+    original = report_module._publish
+
+    def timed_publish(cell: Any) -> None:
+        start = time.perf_counter()
+        original(cell)
+        lookup_time[0] += time.perf_counter() - start
+
+    report_module._publish = timed_publish  # type: ignore[assignment]
+
+    rows = []
+    for name, (kind, ids), filters in cases:
+        times: dict[bool, list[float]] = {False: [], True: []}
+        cpu: dict[bool, list[float]] = {False: [], True: []}
+        lookups = []
+        for rep in range(opts.reps + 1):
+            for protect in (False, True):
+                ctx = ReportContext(scope=ReportScope(kind, ids, suppress=protect), **filters)
+                lookup_time[0] = 0.0
+                start, start_cpu = time.perf_counter(), time.process_time()
+                build_report(ctx)
+                elapsed = time.perf_counter() - start
+                if rep:  # the first round warms the caches
+                    times[protect].append(elapsed)
+                    # CPU time of this process (Python and SQLite, which runs in it):
+                    # much less disturbed than wall time by the other users' load.
+                    cpu[protect].append(time.process_time() - start_cpu)
+                    if protect:
+                        lookups.append(lookup_time[0])
+        plain, protected = statistics.median(times[False]), statistics.median(times[True])
+        plain_cpu, protected_cpu = statistics.median(cpu[False]), statistics.median(cpu[True])
+        rows.append((name, plain, protected, plain_cpu, protected_cpu, statistics.median(lookups)))
+        print(
+            f"{name:26} wall {fmt_s(plain):>8} → {fmt_s(protected):>8} "
+            f"({protected / plain:.2f})  cpu {fmt_s(plain_cpu):>8} → {fmt_s(protected_cpu):>8} "
+            f"({protected_cpu / plain_cpu:.2f})  table {fmt_s(statistics.median(lookups))}",
+            flush=True,
+        )
+    info = machine()
+    lines = [
+        "# Protection overhead (cell key method)",
+        "",
+        "Written by `bench/protection.py`. The same report, full breakdowns, built with the",
+        "manager's scope without and with disclosure control; medians of "
+        f"{opts.reps} alternating runs.",
+        "",
+        f"{dt.date.today().isoformat()} · demo data scale {opts.scale} · {info['nproc']} CPUs, "
+        f"{info['ram']} · Python {info['python']} · SQLite {info['sqlite']}",
+        "",
+        "Wall time depends on the other users of the shared machine; CPU time (Python and",
+        "SQLite, both in this process) much less: read the CPU ratio.",
+        "",
+        "| report | wall without | wall with | ratio | CPU without | CPU with | CPU ratio "
+        "| table lookups |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *[
+            f"| {n} | {fmt_s(a)} | {fmt_s(b)} | {b / a:.2f} | {fmt_s(c)} | {fmt_s(d)} "
+            f"| {d / c:.2f} | {fmt_s(e)} |"
+            for n, a, b, c, d, e in rows
+        ],
+        "",
+    ]
+    Path(opts.results).write_text("\n".join(lines))
+    print(f"Written: {opts.results}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,503 @@
+"""Disclosure control across every report a provincial manager can request (issue 9).
+
+The defects found in the old small-cell suppression, reproduced first:
+- large figures shown as "<5" (hidden only to protect another cell);
+- rates and medians shown as "<5 %";
+- a hidden cell worked out inside one report (the complement gave up);
+- hidden cells recovered by differencing reports (province − communes, a quarter −
+  its months, a line − a provider's own report).
+
+Then the property: over a dataset with small cells in several communes, providers and
+months, every report a provincial manager can ask for (the province, each commune, each
+provider, each commune × provider, every month, quarter and the year) is built, and an
+attacker who knows the perturbation table and every linear relation between the cells
+(sums over communes, providers, months, breakdowns and categories; the same cell in two
+reports) narrows each true value as far as those relations allow. No true count of 1–4
+is pinned down, and no shown mark misstates a value."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timedelta
+from itertools import product
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from directory.models import Service
+from geo.models import Commune
+from programs.models import Organisation
+from referrals.models import Referral
+from reports import queries
+from reports.indicators import ADDITIVE
+from reports.periods import parse_period
+from reports.perturbation import key_of, perturb, preimage
+from reports.report import WITHHELD, build_report
+
+from .conftest import deliveries, make_clients
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+PEOPLE_CODES = [
+    "persons_supported",
+    "pt_national",
+    "pt_education",
+    "pt_loan",
+    "pt_legal",
+    "pt_health",
+    "pt_health_hiv_test",
+    "pt_psych",
+    "pt_protection",
+    "pt_all",
+    "referrals_made",
+    "referrals_completed",
+    "referral_completion_rate",
+    "referral_median_days",
+]
+DIMS = ["sex", "age_group", "month", "category"]
+MONTHS = [f"2024-{m:02d}" for m in range(1, 7)]
+QUARTERS = ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+PERIODS = MONTHS + QUARTERS + ["2024"]
+# Measures that add up over months and providers (rows and person-times); distinct
+# persons add up over communes and client attributes only.
+ADDS_OVER_TIME = {
+    "pt_national",
+    "pt_education",
+    "pt_loan",
+    "pt_legal",
+    "pt_health",
+    "pt_health_hiv_test",
+    "pt_psych",
+    "pt_protection",
+    "pt_all",
+    "referrals_made",
+    "referrals_completed",
+}
+
+
+def _refer(world: Any, clients: list[Any], sent: datetime, completed: int) -> None:
+    service, _ = Service.objects.get_or_create(
+        organisation=world.clinic, service_type="hiv_test", defaults={"name": "XN HIV"}
+    )
+    for i, client in enumerate(clients):
+        done = i < completed
+        Referral.objects.create(
+            client=client,
+            service=service,
+            provider=world.clinic,
+            service_type="hiv_test",
+            from_kind="peer",
+            sender=world.peer,
+            reason="XN",
+            sent_at=sent,
+            status="completed" if done else "sent",
+            accepted_at=sent + timedelta(days=1) if done else None,
+            completed_at=sent + timedelta(days=2 + i) if done else None,
+        )
+
+
+@pytest.fixture
+def small_cells(world: Any) -> Any:
+    """Quảng Ninh, January–April 2024: three communes, three providers, small cells
+    in each direction a manager can cut (a commune, a provider, a month, men, loans)."""
+    w = world
+    w.mong_cai = Commune.objects.create(
+        code="06700",
+        name="Phường Móng Cái 1",
+        division_type="phường",
+        province=w.qn,
+        search_name="phuong mong cai 1 tinh quang ninh",
+    )
+    w.school = Organisation.objects.create(
+        name="Trung tâm dạy nghề Quảng Ninh",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=w.qn,
+    )
+
+    def people(n: int, commune: Any, **extra: Any) -> list[Any]:
+        return make_clients(n, group=w.group, commune=commune, registered_by=w.peer, **extra)
+
+    ha_long = people(30, w.ha_long)
+    cam_pha = people(20, w.cam_pha)
+    cam_pha_men = people(3, w.cam_pha, sex="M")
+    mong_cai = people(3, w.mong_cai)
+    items = []
+    items += [(c, "hiv_test", w.clinic, date(2024, 1, 10)) for c in ha_long[:10]]
+    items += [(c, "hiv_test", w.clinic, date(2024, 2, 10)) for c in ha_long[10:18]]
+    items += [(c, "hiv_test", w.clinic, date(2024, 3, 10)) for c in ha_long[18:27]]
+    items += [(c, "legal_advice", w.legal, date(2024, 1, 12)) for c in ha_long[:12]]
+    items += [(c, "hiv_test", w.clinic, date(2024, 2, 14)) for c in cam_pha[:14]]
+    items += [(c, "hiv_test", w.clinic, date(2024, 2, 15)) for c in cam_pha_men]
+    items += [(c, "vocational_training", w.school, date(2024, 3, 3)) for c in cam_pha[:6]]
+    items += [(c, "loan", w.school, date(2024, 3, 4)) for c in cam_pha[6:8]]
+    items += [(c, "hiv_test", w.clinic, date(2024, 2, 20)) for c in mong_cai]
+    items += [(ha_long[29], "hiv_test", w.clinic, date(2024, 4, 2))]  # one in April
+    deliveries(items, recorded_by=w.provider)
+    _refer(w, ha_long[:20], datetime(2024, 1, 8, 9, tzinfo=HCM), completed=13)
+    _refer(w, mong_cai, datetime(2024, 2, 18, 9, tzinfo=HCM), completed=2)
+    w.communes = [w.ha_long.pk, w.cam_pha.pk, w.mong_cai.pk]
+    w.providers = [w.clinic.pk, w.legal.pk, w.school.pk]
+    return w
+
+
+def _report(user: Any, period: str, **filters: Any) -> Any:
+    ctx = queries.report_context(user, period=parse_period(period), **filters)
+    return build_report(ctx, codes=PEOPLE_CODES, with_breakdowns=DIMS)
+
+
+def _cells(report: Any) -> dict[tuple[str, str | None, Any], Any]:
+    out: dict[tuple[str, str | None, Any], Any] = {}
+    for line in report.lines:
+        out[(line.indicator.code, None, None)] = line.cell
+        for dim, bcs in line.breakdowns.items():
+            for bc in bcs:
+                out[(line.indicator.code, dim, bc.key)] = bc.cell
+    return out
+
+
+def _shown(report: Any) -> list[str]:
+    return [str(c) for c in _cells(report).values()]
+
+
+# --- The defects found, reproduced ------------------------------------------------------
+
+
+def test_a_large_figure_is_never_shown_as_fewer_than_five(small_cells: Any, as_user: Any) -> None:
+    """Loans 2 inside education 8: the old suppression hid education (8) as "<5"."""
+    w = small_cells
+    report = _report(w.prov_manager, "2024-03", commune=w.cam_pha.pk)
+    education = report.line("pt_education").cell
+    assert education.raw == 8
+    assert isinstance(education.value, int) and education.value >= 6
+    html = as_user(w.prov_manager).get("/reports/", {"period": "2024-Q1"}).content.decode()
+    assert "&lt;5" not in html and "<5" not in _shown(report)
+
+
+def test_rates_and_medians_are_never_shown_as_fewer_than_five(small_cells: Any) -> None:
+    w = small_cells
+    big = _report(w.prov_manager, "2024-01")
+    rate = big.line("referral_completion_rate").cell
+    made, done = big.line("referrals_made").cell, big.line("referrals_completed").cell
+    # Worked out from the shown counts, so the rate reveals nothing they do not.
+    assert rate.value == min(100.0, round(100.0 * done.value / made.value, 1))
+    assert big.line("referral_median_days").cell.value == big.line("referral_median_days").cell.raw
+    small = _report(w.prov_manager, "2024-02", commune=w.mong_cai.pk)
+    for code in ("referral_completion_rate", "referral_median_days"):
+        cell = small.line(code).cell
+        assert cell.withheld and cell.value is None and str(cell) == WITHHELD
+        assert "<" not in str(cell)
+
+
+def test_a_lone_small_cell_cannot_be_worked_out_inside_one_report(small_cells: Any) -> None:
+    """The old leak: a line of 7 whose only non-zero age group is hidden. Now each cell
+    is adjusted from its own records: the group and the line do not give each other
+    away, and a count of 1–4 is never shown as it is."""
+    w = small_cells
+    report = _report(w.prov_manager, "2024-02", commune=w.cam_pha.pk)
+    line = report.line("pt_health")
+    men = {bc.key: bc.cell for bc in line.breakdowns["sex"]}["M"]
+    assert men.raw == 3 and men.value in (0, 5)
+    # The same records (3 men in February) give the same figure in every report.
+    quarter = _report(w.prov_manager, "2024-Q1", commune=w.cam_pha.pk)
+    assert {bc.key: bc.cell for bc in quarter.line("pt_health").breakdowns["sex"]}[
+        "M"
+    ].value == men.value
+
+
+def test_the_same_records_give_the_same_figure_in_every_report(small_cells: Any) -> None:
+    """Móng Cái's records all fall in February: its quarter, half and year reports
+    repeat its February report exactly, so asking again teaches nothing; and February's
+    column in the province's quarter is the province's February report."""
+    w = small_cells
+    feb = _cells(_report(w.prov_manager, "2024-02", commune=w.mong_cai.pk))
+    for period in ("2024-Q1", "2024"):
+        other = _cells(_report(w.prov_manager, period, commune=w.mong_cai.pk))
+        for (code, dim, key), cell in feb.items():
+            if dim != "month":
+                assert other[(code, dim, key)].value == cell.value, (period, code, dim, key)
+    quarter = _report(w.prov_manager, "2024-Q1")
+    month = _report(w.prov_manager, "2024-02")
+    # Every client here belongs to one peer group of one model: the model's and the
+    # group's reports count the province's records, so they show the province's figures.
+    province = _cells(month)
+    for filters in ({"support_model": w.model.pk}, {"peer_group": w.group.pk}):
+        assert _cells(_report(w.prov_manager, "2024-02", **filters)).keys() == province.keys()
+        for where, cell in _cells(_report(w.prov_manager, "2024-02", **filters)).items():
+            assert cell.value == province[where].value, (filters, where)
+    for code in ADDS_OVER_TIME | {"persons_supported"}:
+        column = {bc.key: bc.cell for bc in quarter.line(code).breakdowns.get("month", [])}
+        if column:
+            assert column["2024-02"].value == month.line(code).cell.value, code
+
+
+def test_record_keys_in_sql_match_their_python_twin(small_cells: Any) -> None:
+    from django.db.models import Sum
+
+    from clients.models import Client
+    from reports.perturbation import P, record_key
+
+    ids = list(Client.objects.order_by("pk").values_list("pk", flat=True)[:7])
+    total = Client.objects.filter(pk__in=ids).aggregate(k=Sum(record_key("clients.Client", "pk")))[
+        "k"
+    ]
+    assert total % P == sum(key_of("clients.Client", i) for i in ids) % P
+
+
+def test_the_table_never_publishes_a_small_count_and_keeps_zero() -> None:
+    for value, key in product(range(0, 40), range(0, 2**31 - 1, 2**31 // 97)):
+        shown = perturb(value, key)
+        assert not 1 <= shown <= 4
+        assert value in preimage(shown)
+        if value == 0:
+            assert shown == 0
+        if 1 <= value <= 4:
+            assert shown in (0, 5)
+
+
+# --- Every output says so, and keeps figures numbers -------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf", "json", "dhis2"])
+def test_every_export_shows_the_published_figures_with_the_note(
+    small_cells: Any, as_user: Any, fmt: str
+) -> None:
+    w = small_cells
+    params = {"period": "2024-02", "commune": w.mong_cai.pk}
+    report = build_report(
+        queries.report_context(
+            w.prov_manager, period=parse_period("2024-02"), commune=w.mong_cai.pk
+        )
+    )
+    health = report.line("pt_health").cell
+    assert health.raw == 3 and health.value in (0, 5)
+    body = as_user(w.prov_manager).get(f"/reports/export/{fmt}/", params).content
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+        assert "<5" not in text and "0 hoặc 5" in text
+        rows = list(csv.reader(io.StringIO(text)))
+        line = next(r for r in rows if len(r) > 6 and r[1] == "pt_health" and r[4] == "")
+        assert line[6] == str(health.value)
+        rate = next(r for r in rows if len(r) > 6 and r[1] == "referral_completion_rate")
+        assert rate[6] == "" and rate[7] == WITHHELD
+    elif fmt == "xlsx":
+        wb = load_workbook(io.BytesIO(body))
+        main = wb.worksheets[0]
+        rows = [[c.value for c in r] for r in main.iter_rows()]
+        line = next(r for r in rows if r[0] == "5.3")
+        assert line[3] == health.value and isinstance(line[3], int)
+        rate = next(r for r in rows if r[0] == "9.3")
+        assert rate[3] is None and rate[4] == WITHHELD
+        for sheet in wb.worksheets:
+            for r in sheet.iter_rows(values_only=True):
+                assert "<5" not in r
+        legend = wb.worksheets[-1]
+        assert any("0 hoặc 5" in str(c.value) for c in legend["A"])
+    elif fmt == "pdf":
+        assert body.startswith(b"%PDF")
+    elif fmt == "json":
+        data = json.loads(body)
+        line = next(i for i in data["indicators"] if i["code"] == "pt_health")
+        assert line["value"] == health.value and line["adjusted"] is True
+        assert data["report"]["disclosure"]["method"] == "cell_key"
+        rate = next(i for i in data["indicators"] if i["code"] == "referral_completion_rate")
+        assert rate["value"] is None and rate["withheld"] is True
+    else:
+        data = json.loads(body)
+        from reports.dhis2 import load_mapping
+
+        element = load_mapping()["dataElements"]["pt_health"]["dataElement"]
+        total = next(
+            v
+            for v in data["dataValues"]
+            if v["dataElement"] == element and v["categoryOptionCombo"] == "HllvX50cXC0"
+        )
+        assert total["value"] == str(health.value)
+
+
+def test_the_page_says_figures_are_adjusted_and_the_coordinator_sees_them_exact(
+    small_cells: Any, as_user: Any
+) -> None:
+    w = small_cells
+    params = {"period": "2024-02"}
+    html = as_user(w.prov_manager).get("/reports/", params).content.decode()
+    assert 'id="disclosure-note"' in html and "0 hoặc 5" in html
+    assert 'id="disclosure-legend"' in html
+    coordinator = as_user(w.coordinator).get("/reports/", params).content.decode()
+    assert 'id="disclosure-note"' not in coordinator
+    row = re.search(r'data-code="pt_health".*?</tr>', coordinator, re.S).group(0)
+    assert ">28<" in row  # 8 + 14 + 3 + 3 in February: exact for the coordinator
+
+
+def test_the_excel_month_sheet_holds_numbers_that_sum(small_cells: Any, as_user: Any) -> None:
+    w = small_cells
+    body = as_user(w.prov_manager).get("/reports/export/xlsx/", {"period": "2024-Q1"}).content
+    wb = load_workbook(io.BytesIO(body))
+    sheet = next(s for s in wb.worksheets if s.title in ("Tháng", "Month"))
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "STT")
+    for r in rows[rows.index(header) + 1 :]:
+        months = r[3 : len(header) - 2]
+        assert all(isinstance(v, int | float) for v in months), r
+        assert isinstance(r[len(header) - 2], int | float)
+
+
+def test_the_chart_marks_the_current_month_incomplete(world: Any, as_user: Any) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    html = as_user(world.prov_manager).get("/reports/", {"period": str(today.year)}).content
+    charts = json.loads(re.search(rb'id="report-charts"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert charts["incomplete"] == today.month - 1
+    assert charts["text"]["incomplete"] == "tháng chưa kết thúc"
+    assert charts["future"] == list(range(today.month, 12))
+    for series in charts["series"]:
+        assert all(series["data"][i] is None for i in charts["future"])
+
+
+# --- The property: nothing solvable across every report a manager can request -----------
+
+
+def _requests(w: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for period in PERIODS:
+        out.append({"period": period})
+        out += [{"period": period, "commune": c} for c in w.communes]
+        out += [{"period": period, "provider": p} for p in w.providers]
+    for period in ("2024-Q1", "2024-02", "2024-03"):
+        out += [
+            {"period": period, "commune": c, "provider": p}
+            for c, p in product(w.communes, w.providers)
+        ]
+    return out
+
+
+def _name(req: dict[str, Any]) -> tuple[str, str | None, int | None]:
+    return (req["period"], req.get("commune"), req.get("provider"))
+
+
+def test_no_small_count_is_solvable_from_every_report_a_manager_can_request(
+    small_cells: Any,
+) -> None:
+    w = small_cells
+    reports: dict[tuple[str, str | None, int | None], dict[Any, Any]] = {}
+    for req in _requests(w):
+        period = req.pop("period")
+        report = _report(w.prov_manager, period, **req)
+        reports[(period, req.get("commune"), req.get("provider"))] = _cells(report)
+        # No mark misstates a value.
+        for (code, _dim, _key), cell in _cells(report).items():
+            text = str(cell)
+            assert "<" not in text
+            if cell.withheld:
+                dep = report.line(
+                    "referrals_made" if "rate" in code else "referrals_completed"
+                ).cell
+                assert text == WITHHELD and dep.raw < 5
+            elif cell.perturbed and isinstance(cell.raw, int):
+                assert not 1 <= cell.value <= 4
+                assert cell.raw in preimage(cell.value)
+                if 1 <= cell.raw <= 4:
+                    assert cell.value != cell.raw
+
+    # The attacker's unknowns: every count of people in every report, each within what
+    # the table could have published it from.
+    Var = tuple[Any, ...]
+    bounds: dict[Var, list[int]] = {}
+    truth: dict[Var, int] = {}
+    for rname, cells in reports.items():
+        for (code, dim, key), cell in cells.items():
+            if cell.perturbed and isinstance(cell.raw, int):
+                pre = preimage(cell.value)
+                bounds[(rname, code, dim, key)] = [pre.start, pre.stop - 1]
+                truth[(rname, code, dim, key)] = cell.raw
+    relations: list[tuple[Var, list[Var]]] = []
+
+    def rel(total: Var, parts: list[Var]) -> None:
+        if total in bounds and all(p in bounds for p in parts):
+            relations.append((total, parts))
+
+    for rname, cells in reports.items():
+        period, commune, provider = rname
+        keys = {(code, dim, key) for (code, dim, key) in cells}
+        for code, dim, _key in keys:
+            # A line is the sum of a breakdown that splits its records.
+            if dim in ("sex", "age_group") or (dim == "month" and code in ADDS_OVER_TIME):
+                continue
+            if dim is None:
+                for split in ("sex", "age_group", "month", "category"):
+                    if split == "month" and code not in ADDS_OVER_TIME:
+                        continue
+                    parts = [(rname, c, d, k) for (c, d, k) in keys if c == code and d == split]
+                    if parts:
+                        rel((rname, code, None, None), parts)
+        for total, parts in ADDITIVE:
+            for c, dim, key in keys:
+                if c == total:
+                    rel((rname, total, dim, key), [(rname, p, dim, key) for p in parts])
+        for code, dim, key in keys:
+            cell_id = (code, dim, key)
+            # The province is the sum of its communes (every client lives in one).
+            if commune is None:
+                rel(
+                    (rname, *cell_id),
+                    [((period, c, provider), *cell_id) for c in w.communes],
+                )
+            # A provider's records split person-times and referrals.
+            if provider is None and code in ADDS_OVER_TIME:
+                rel(
+                    (rname, *cell_id),
+                    [((period, commune, p), *cell_id) for p in w.providers],
+                )
+            # A quarter is its months, the year its quarters.
+            if code in ADDS_OVER_TIME and dim != "month":
+                if "Q" in period:
+                    q = int(period[-1])
+                    months = [f"2024-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+                    rel((rname, *cell_id), [((m, commune, provider), *cell_id) for m in months])
+                if period == "2024":
+                    rel((rname, *cell_id), [((q, commune, provider), *cell_id) for q in QUARTERS])
+            # A month column is that month's own report.
+            if dim == "month":
+                rel(((key, commune, provider), code, None, None), [(rname, *cell_id)])
+                rel((rname, *cell_id), [((key, commune, provider), code, None, None)])
+    assert len(relations) > 500
+
+    # Sanity: the relations hold for the true values (they are what an attacker knows).
+    for total, parts in relations:
+        assert truth[total] == sum(truth[p] for p in parts), (total, parts)
+
+    # Narrow every interval as far as the relations allow (bounds propagation).
+    for _round in range(50):
+        changed = False
+        for total, parts in relations:
+            lo = sum(bounds[p][0] for p in parts)
+            hi = sum(bounds[p][1] for p in parts)
+            t = bounds[total]
+            if lo > t[0] or hi < t[1]:
+                t[0], t[1] = max(t[0], lo), min(t[1], hi)
+                changed = True
+            for p in parts:
+                others_lo = lo - bounds[p][0]
+                others_hi = hi - bounds[p][1]
+                new_lo, new_hi = (
+                    max(bounds[p][0], t[0] - others_hi),
+                    min(bounds[p][1], t[1] - others_lo),
+                )
+                if (new_lo, new_hi) != tuple(bounds[p]):
+                    bounds[p][0], bounds[p][1] = new_lo, new_hi
+                    lo = sum(bounds[q][0] for q in parts)
+                    hi = sum(bounds[q][1] for q in parts)
+                    changed = True
+        if not changed:
+            break
+    small = [v for v, n in truth.items() if 1 <= n <= 4]
+    assert len(small) > 50
+    solved = [v for v in small if bounds[v][0] == bounds[v][1]]
+    for v in truth:
+        assert bounds[v][0] <= truth[v] <= bounds[v][1]
+    assert solved == []
