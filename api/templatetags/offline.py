@@ -42,6 +42,14 @@ def _strings() -> dict[str, str]:
         "discard": _("Discard"),
         "confirm": _("Discard this contact? It will not be sent."),
         "people": _("%(count)s people"),
+        # The checks made on the phone before a contact is kept (the server's own rules).
+        "fix": _("Please correct the fields marked below."),
+        "required": _("This field is required."),
+        "number": _("Enter a whole number."),
+        "min": _("Enter a number of at least %(count)s."),
+        "max": _("Enter a number of at most %(count)s."),
+        "future": _("The date cannot be in the future."),
+        "establishment": _("Choose the establishment."),
     }
 
 

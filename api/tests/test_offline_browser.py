@@ -50,12 +50,26 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     assert "Đã lưu trên máy, sẽ gửi khi có mạng" in status.inner_text()
     pending = page.locator("[data-testid=outbox-pending]")
     assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
-    assert page.input_value("#id_head_count") == "1"  # the form is ready for the next one
+    # The form is ready for the next one; the head count starts empty (it must be counted).
+    assert page.input_value("#id_head_count") == ""
     # A second tap right away is not a second contact: the button rests a moment.
     assert page.is_disabled("[data-testid=contact-form] button[type=submit]")
-    # One the server will refuse: a date in the future.
-    _log_offline(page, people="3", condoms="5", when="2099-01-01")
+    # What the server checks is checked before the contact is kept: a date in the future
+    # and a missing head count are marked on the form, and nothing is stored.
+    page.wait_for_timeout(2100)
+    page.fill("#id_head_count", "")
+    page.fill("#id_contact_date", "2099-01-01")
+    page.click("[data-testid=contact-form] button[type=submit]")
+    form = page.locator("[data-testid=contact-form]")
+    assert "Vui lòng sửa các mục được đánh dấu bên dưới." in form.inner_text()
+    assert "Ngày không được ở tương lai." in page.inner_text(".field:has(#id_contact_date)")
+    assert "Trường này là bắt buộc." in page.inner_text(".field:has(#id_head_count)")
+    assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
+    page.screenshot(path=f"{ARTIFACTS}/offline-checked-360.png", full_page=True)
+    # One only the server can refuse: more condoms than its stock holds.
+    _log_offline(page, people="3", condoms="500", when=date.today().isoformat())
     assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 2"
+    assert "Ngày không được ở tương lai." not in form.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=f"{ARTIFACTS}/offline-saved-360.png")
     # Only the form's fields are kept, under the user's id: no name, no phone.
@@ -93,7 +107,7 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     )
     assert "Đã gửi 1 lượt tiếp cận lưu trên máy." in status.inner_text()
     rejected = page.locator("[data-testid=outbox-rejected]")
-    assert "Ngày không được ở tương lai." in rejected.inner_text()
+    assert "Không đủ" in rejected.inner_text()
     assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
     page.screenshot(path=f"{ARTIFACTS}/offline-synced-360.png", full_page=True)
 

@@ -241,12 +241,72 @@
     });
   }
 
+  // What the server will check (outreach.forms.ContactForm), checked before a contact is
+  // kept: a contact the server would refuse is never stored, it is corrected here.
+  function checkOffline(form) {
+    var errors = {};
+    function add(name, message) { (errors[name] = errors[name] || []).push(message); }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.disabled) return;
+      var value = String(el.value || "").trim();
+      if (el.required && el.type !== "checkbox" && !value) { add(el.name, t("required")); return; }
+      if (!value) return;
+      if (el.type === "number") {
+        if (!/^-?\d+$/.test(value)) { add(el.name, t("number")); return; }
+        var n = Number(value);
+        if (el.min !== "" && n < Number(el.min)) add(el.name, t("min", el.min));
+        if (el.max !== "" && n > Number(el.max)) add(el.name, t("max", el.max));
+      }
+      if (el.type === "date") {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) add(el.name, t("required"));
+        else if (value > today()) add(el.name, t("future"));
+      }
+    });
+    var place = form.elements.place_type, est = form.elements.establishment;
+    if (place && est && place.value === "establishment" && !est.value &&
+        Array.prototype.some.call(est.options, function (o) { return o.value; })) {
+      add("establishment", t("establishment"));
+    }
+    return errors;
+  }
+
+  function showErrors(form, errors) {
+    form.querySelectorAll(".offline-errors").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".field.has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    var names = Object.keys(errors);
+    if (!names.length) return true;
+    var notice = document.createElement("p");
+    notice.className = "notice danger offline-errors";
+    notice.setAttribute("role", "alert");
+    notice.textContent = t("fix");
+    form.insertBefore(notice, form.firstChild);
+    names.forEach(function (name) {
+      var el = form.elements[name];
+      var field = el && (el.closest ? el.closest(".field") : null);
+      if (!field) return;
+      field.classList.add("has-error");
+      var list = document.createElement("ul");
+      list.className = "errorlist offline-errors";
+      errors[name].forEach(function (message) {
+        var li = document.createElement("li");
+        li.textContent = message;
+        list.appendChild(li);
+      });
+      field.appendChild(list);
+    });
+    var first = form.elements[names[0]];
+    if (first && first.focus) first.focus();
+    return false;
+  }
+
   function saveOffline(form) {
+    if (!showErrors(form, checkOffline(form))) return;
     var payload = payloadOf(form);
     var items = load();
     items.push({ user: box.dataset.user, saved_at: new Date().toISOString(), payload: payload, summary: summaryOf(form, payload), errors: [] });
     store(items);
     form.reset();
+    showErrors(form, {});
     freshKey(form);  // the next contact is another one
     // A second tap on the same button is not a second contact.
     var button = form.querySelector("button[type=submit]");
