@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import ClientRegisterForm
+from core.forms import must_choose
 from core.widgets import CommuneSelect
 from directory.models import Service
 from geo.models import Commune
@@ -55,9 +56,9 @@ def participant_field(kind: str) -> str:
 
 
 class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=must_choose(ActivityKind.choices))
     audience = forms.ChoiceField(
-        label=_("Audience"), choices=[("", "—"), *Audience.choices], required=False
+        label=_("Audience"), choices=must_choose(Audience.choices), required=False
     )
     title = forms.CharField(
         label=_("Title"),
@@ -73,7 +74,7 @@ class ActivityForm(forms.Form):
         label=_("Peer group"), queryset=PeerGroup.objects.none(), required=False
     )
     commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Commune.objects.none())
-    venue_type = forms.ChoiceField(label=_("Venue type"), choices=VenueType.choices)
+    venue_type = forms.ChoiceField(label=_("Venue type"), choices=must_choose(VenueType.choices))
     organiser = forms.ModelChoiceField(
         label=_("Organiser"),
         queryset=Organisation.objects.none(),
@@ -266,11 +267,13 @@ class HotlineCallForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
         help_text=_("Leave empty for an anonymous caller."),
     )
-    topic = forms.ChoiceField(label=_("Topic"), choices=HotlineCall.Topic.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=must_choose(HotlineCall.Topic.choices))
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=HotlineCall.Urgency.choices, widget=forms.RadioSelect
     )
-    action = forms.ChoiceField(label=_("Action taken"), choices=HotlineCall.Action.choices)
+    action = forms.ChoiceField(
+        label=_("Action taken"), choices=must_choose(HotlineCall.Action.choices)
+    )
     follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -5,6 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The empty option of every drop-down ("— Chọn —"), instead of Django's "---------".
+EMPTY_LABEL = _("— Choose —")
+
+
+def must_choose(choices: Any) -> list[tuple[Any, Any]]:
+    """Choices that start on the empty option: for a field that describes what happened
+    (who did it, what the call was about), a default would record what nobody chose."""
+    return [("", EMPTY_LABEL), *list(choices)]
 
 
 def apply_errors(form: Any, error: ValidationError) -> None:

@@ -337,3 +337,12 @@ def test_it_records_services_of_a_mobile_health_day_as_deliveries(world, as_user
         reverse("activities:activity_detail", args=[meeting.public_id])
     )
     assert response.context["deliver_form"] is None
+
+
+def test_the_kind_and_the_venue_of_an_activity_start_empty(world, as_user):
+    http = as_user(world.peer)
+    form = http.get(reverse("activities:activity_create")).context["form"]
+    assert form["kind"].value() in (None, "") and form["venue_type"].value() in (None, "")
+    # A link that says which kind (the home's "record a meeting") chooses it.
+    url = reverse("activities:activity_create") + "?kind=meeting"
+    assert http.get(url).context["form"]["kind"].value() == "meeting"

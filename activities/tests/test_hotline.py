@@ -206,3 +206,17 @@ def test_it_counts_calls_by_topic_and_urgency(world):
     _call(world, topic="health", urgency="routine")
     counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
     assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}
+
+
+def test_the_topic_and_the_action_of_a_call_start_empty(world, as_user):
+    """What the call was about is the counsellor's to choose: no default records it."""
+    http = as_user(world.hotline)
+    form = http.get(reverse("activities:call_create")).context["form"]
+    assert form["topic"].value() in (None, "") and form["action"].value() in (None, "")
+    started = timezone.localtime() - timedelta(minutes=3)
+    response = http.post(
+        reverse("activities:call_create"),
+        {"started_at": started.strftime("%Y-%m-%dT%H:%M"), "urgency": "routine"},
+    )
+    assert response.status_code == 200 and not HotlineCall.objects.exists()
+    assert {"topic", "action"} <= set(response.context["form"].errors)
