@@ -259,7 +259,21 @@ class HotlineCallForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=600)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty while the call is in progress: end it on the call's page."),
+    )
+    ended_at = forms.DateTimeField(
+        label=_("End time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Or the end time instead of the duration: the minutes are counted."),
+    )
     client_code = forms.CharField(
         label=_("Client code"),
         max_length=12,
@@ -296,6 +310,19 @@ class HotlineCallForm(forms.Form):
         if client is None:
             raise forms.ValidationError(NOT_AVAILABLE)
         return client
+
+
+class CallEndForm(forms.Form):
+    """Ending a call saved while in progress: nothing typed ends it now."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty to end the call now: the minutes since its start are counted."),
+    )
 
 
 class CallReferralForm(forms.Form):

@@ -69,14 +69,28 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
 
     w = browser_world
     client = make_client(w, "HH2K7Q")
+    from directory.models import Location
+
     service = Service.objects.create(
-        organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
+        organisation=w.legal,
+        service_type="legal_aid",
+        name="Trợ giúp pháp lý khẩn cấp",
+        phone="0203 3825 111",
+    )
+    service.locations.add(
+        Location.objects.create(
+            organisation=w.legal,
+            name="Văn phòng trợ giúp pháp lý",
+            address="12 Lê Thánh Tông, Hạ Long",
+            opening_hours="7:30–17:00, thứ Hai–thứ Sáu",
+            phone="0203 3825 222",
+        )
     )
     browser_login(page, "hotline")  # no sharing consent yet: the counsellor asks on the call
     page.goto("/activities/hotline/new/")
     started = timezone.localtime() - timedelta(minutes=20)
     page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=duration_minutes]", "18")
+    # The caller is still on the line: no duration, the call is saved at once.
     page.fill("input[name=client_code]", "HH2K7Q")
     page.select_option("select[name=topic]", "violence")
     page.check("input[name=urgency][value=emergency]")
@@ -97,9 +111,17 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     page.screenshot(path="test-artifacts/hotline-call-referral-360.png", full_page=True)
     referral = Referral.objects.get()
     assert referral.urgency == "emergency" and referral.client == client
-    assert referral.code in page.inner_text("[data-testid=call-referrals]")
+    shown = page.inner_text("[data-testid=call-referrals]")
+    assert referral.code in shown
+    for text in ("12 Lê Thánh Tông, Hạ Long", "7:30–17:00", "0203 3825 222", "0203 3825 111"):
+        assert text in shown  # read to the caller while still on the line
     assert HotlineCall.objects.get().action == "emergency_protection"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The call is over: ended with one tap, the minutes counted from its start.
+    assert HotlineCall.objects.get().in_progress
+    page.click("[data-testid=call-end] button[type=submit]")
+    page.wait_for_selector("[data-testid=call-end]", state="detached")
+    assert HotlineCall.objects.get().duration_minutes in (20, 21)
 
 
 def test_it_registers_an_anonymous_caller_and_sends_the_emergency_referral(page, browser_world):
