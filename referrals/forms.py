@@ -40,8 +40,27 @@ class ReferralForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, services: Any, allow_override: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        services: Any,
+        allow_override: bool = False,
+        consent_inline: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if consent_inline:
+            # Never pre-ticked: ticked only after the client, asked aloud, agreed.
+            self.fields["consent_now"] = forms.BooleanField(
+                label=_("The client agrees, asked now, to share this referral with the provider"),
+                help_text=_(
+                    "Needed only when no consent to share with this provider is on file. "
+                    "Read the client what is shared (the code, the population group and the "
+                    "reason, never a name) and tick only when they agree. It is recorded as "
+                    "verbal consent taken by you."
+                ),
+                required=False,
+            )
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services.select_related("organisation").order_by(

@@ -75,7 +75,11 @@ def referral_send(
     note: str = "",
     from_kind: str,
     override_reason: str = "",
+    consent_now: bool = False,
 ) -> Referral:
+    """Send a referral. Without a sharing consent on file for the provider, `consent_now`
+    records the one the client gives aloud at this moment (verbal, taken by the sender,
+    for this provider only) in the same transaction: a refused referral records none."""
     provider = service.organisation
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the client is referred.")})
@@ -85,6 +89,18 @@ def referral_send(
         raise ValidationError({"service": _("This service is no longer offered.")})
     consented = has_sharing_consent(client, provider)
     overridden = False
+    if not consented and consent_now:
+        from clients.models import Consent
+        from clients.services import consent_record
+
+        consent_record(
+            actor=actor,
+            client=client,
+            purpose=Consent.Purpose.SHARE_PROVIDER,
+            method=Consent.Method.VERBAL,
+            provider=provider,
+        )
+        consented = True
     if not consented:
         if override_reason.strip() and scope.has_role(actor, Role.COORDINATOR):
             overridden = True

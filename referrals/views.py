@@ -77,6 +77,22 @@ def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
     return render(request, "referrals/client.html", {"client": client})
 
 
+def _consent_missing(form: Any, error: ValidationError) -> None:
+    """A referral refused for want of a sharing consent: say so next to the box that
+    records it there and then, keeping everything typed (the box stays unticked)."""
+    provider = form.cleaned_data["service"].organisation.name
+    form.add_error(
+        "consent_now",
+        _(
+            "No consent to share with %(provider)s is on file. Ask the client now: if they "
+            "agree, tick this box and send again."
+        )
+        % {"provider": provider},
+    )
+    if "override_reason" in form.cleaned_data and form.cleaned_data["override_reason"]:
+        form.add_error("override_reason", error.messages)
+
+
 @login_required
 def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
@@ -91,7 +107,11 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
         if len(only) == 1:
             initial["service"] = only[0]  # one provider offers it: one tap less on a phone
     form = forms.ReferralForm(
-        request.POST or None, services=services_qs, allow_override=allow_override, initial=initial
+        request.POST or None,
+        services=services_qs,
+        allow_override=allow_override,
+        consent_inline=True,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +124,10 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 from_kind=_from_kind(request.user, client),
                 override_reason=form.cleaned_data.get("override_reason", ""),
+                consent_now=form.cleaned_data.get("consent_now", False),
             )
+        except services.ConsentMissing as error:
+            _consent_missing(form, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -127,7 +150,9 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(request.user, Role.HOTLINE):
         raise Http404
     form = forms.HotlineReferralForm(
-        request.POST or None, services=directory_queries.services_for(request.user)
+        request.POST or None,
+        services=directory_queries.services_for(request.user),
+        consent_inline=True,
     )
     if request.method == "POST" and form.is_valid():
         client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
@@ -143,7 +168,10 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
                     urgency=form.cleaned_data["urgency"],
                     note=form.cleaned_data["note"],
                     from_kind=Referral.FromKind.HOTLINE,
+                    consent_now=form.cleaned_data.get("consent_now", False),
                 )
+            except services.ConsentMissing as error:
+                _consent_missing(form, error)
             except ValidationError as error:
                 apply_errors(form, error)
             else:

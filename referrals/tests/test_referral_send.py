@@ -38,7 +38,8 @@ def test_it_refuses_a_referral_without_sharing_consent(rworld: Any, as_user: Any
     response = c.post(url, {"service": rworld.s.legal.pk, "reason": "Tư vấn", "urgency": "routine"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "has not consented to sharing" in text or "chưa đồng ý" in text
+    assert "Chưa có sự đồng ý chia sẻ với" in text
+    assert response.context["form"]["consent_now"].errors  # next to the box that fixes it
     assert rworld.w.legal.name in text
     assert "Tư vấn" in text  # keeps what was typed
     assert not Referral.objects.exists()
@@ -190,3 +191,42 @@ def test_it_lists_referrals_with_few_queries(
 def test_it_denies_the_list_to_other_roles(rworld: Any, as_user: Any) -> None:
     for user in (rworld.w.provider, rworld.w.nobody, rworld.w.prov_manager):
         assert as_user(user).get(reverse("referrals:list")).status_code == 404
+
+
+def test_it_records_the_consent_given_aloud_on_the_referral_form(rworld: Any, as_user: Any) -> None:
+    """No consent on file for the legal aid office: one refusal, next to an unticked box;
+    ticking it (the client agreed, asked aloud) sends it, with the reason as typed."""
+    from clients.models import Consent
+
+    c = as_user(rworld.w.peer)
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    form = c.get(url).context["form"]
+    assert "checked" not in str(form["consent_now"])
+    data = {"service": rworld.s.legal.pk, "reason": "Bị giữ giấy tờ", "urgency": "routine"}
+    refused = c.post(url, data)
+    assert refused.status_code == 200 and not Referral.objects.exists()
+    again = refused.context["form"]
+    assert again["reason"].value() == "Bị giữ giấy tờ"
+    assert "checked" not in str(again["consent_now"])  # never ticked for the user
+    assert not Consent.objects.filter(client=rworld.client, provider=rworld.w.legal).exists()
+    response = c.post(url, {**data, "consent_now": "on"})
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.provider, referral.reason) == (rworld.w.legal, "Bị giữ giấy tờ")
+    consent = Consent.objects.get(client=rworld.client, provider=rworld.w.legal)
+    assert (consent.method, consent.taken_by, consent.purpose) == (
+        "verbal",
+        rworld.w.peer,
+        "share_provider",
+    )
+    assert AuditEntry.objects.filter(action="create", object_id=str(consent.pk)).exists()
+
+
+def test_a_refused_referral_records_no_consent(rworld: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from clients.models import Consent
+
+    with pytest.raises(ValidationError):
+        send(rworld, service=rworld.s.legal, reason="  ", consent_now=True)
+    assert not Consent.objects.filter(client=rworld.client, provider=rworld.w.legal).exists()
