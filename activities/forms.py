@@ -17,6 +17,7 @@ from directory.models import Service
 from geo.models import Commune
 from outreach.models import Material
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.forms import ServiceChoiceField
 from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from . import queries
@@ -326,7 +327,7 @@ class CallEndForm(forms.Form):
 
 
 class CallReferralForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none())
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_NAMES
     )
@@ -342,8 +343,7 @@ class CallReferralForm(forms.Form):
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _f(self, "service").queryset = services
-        _f(self, "service").label_from_instance = lambda s: f"{s.name} · {s.organisation}"
+        _f(self, "service").queryset = services.select_related("organisation__commune")
 
 
 class CallerRegisterForm(ClientRegisterForm):

@@ -316,12 +316,13 @@ def call_create(request: HttpRequest) -> HttpResponse:
 
 
 def _referral_services(user: Any, call: HotlineCall) -> Any:
-    from directory.queries import services_for
+    """The services of the hotline's province; the caller's commune and friendly first."""
+    from referrals.queries import referral_services
 
-    qs = services_for(user)
+    qs = referral_services(user, call.client, everywhere=True)
     if call.organisation.province_id:
         qs = qs.filter(organisation__province_id=call.organisation.province_id)
-    return qs.order_by("organisation__name", "name")
+    return qs
 
 
 @login_required

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +19,30 @@ NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_service_type_display()} — {obj.name} — {obj.organisation.name}"
+    """Services as a list of tappable rows: the service, its type, the whole provider's
+    name and where it is (nothing cut off at 360 px, as a drop-down would)."""
+
+    widget = forms.RadioSelect(attrs={"class": "service-choice"})
+
+    def label_from_instance(self, obj: Any) -> Any:
+        where = ""
+        for location in obj.locations.all():
+            if location.commune_id and not location.confidential:
+                where = location.commune.name
+                break
+        if not where and obj.organisation.commune_id:
+            where = obj.organisation.commune.name
+        friendly = _("Friendly to key populations") if obj.friendly_to_key_populations else ""
+        return format_html(
+            '<span class="choice-text"><span class="choice-title">{}</span> '
+            '<span class="muted">· {}</span><br><span class="choice-provider">{}</span>{}{}'
+            "</span>",
+            obj.name,
+            obj.get_service_type_display(),
+            obj.organisation.name,
+            format_html('<br><span class="muted">{}</span>', where) if where else "",
+            format_html(' <span class="badge friendly">{}</span>', friendly) if friendly else "",
+        )
 
 
 class ReferralForm(forms.Form):
@@ -63,9 +86,10 @@ class ReferralForm(forms.Form):
             )
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = services.select_related("organisation").order_by(
-            "service_type", "organisation__name", "name"
-        )
+        # In the order given (referrals.queries.referral_services: the client's area first).
+        field.queryset = services.select_related("organisation__commune")
+        if not services.query.order_by:
+            field.queryset = field.queryset.order_by("service_type", "organisation__name", "name")
         if allow_override:
             self.fields["override_reason"] = forms.CharField(
                 label=_("Override a missing consent (coordinators only)"),

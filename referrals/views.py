@@ -97,7 +97,9 @@ def _consent_missing(form: Any, error: ValidationError) -> None:
 def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
-    services_qs = directory_queries.services_for(request.user)
+    # The client's province only, unless ?all=1; the client's commune and friendly first.
+    everywhere = request.GET.get("all") == "1"
+    services_qs = queries.referral_services(request.user, client, everywhere=everywhere)
     # ?type=<service type> narrows the choice (the minor's banner links to child protection).
     service_type = SERVICE_TYPES.get(request.GET.get("type", ""))
     initial: dict[str, Any] = {}
@@ -141,6 +143,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
             "client": client,
             "allow_override": allow_override,
             "service_type": service_type,
+            "everywhere": everywhere,
         },
     )
 

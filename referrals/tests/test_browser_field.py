@@ -20,12 +20,27 @@ def test_a_referral_without_consent_on_file_in_three_screens(page: Any, browser_
     from clients.models import Consent
 
     w = browser_world
+    from directory.models import Service
+
     services = build_services(w)
-    client = make_client(w)
+    for name in ("Tư vấn tâm lý", "Xét nghiệm HIV", "Cấp phát bao cao su"):
+        Service.objects.create(organisation=w.clinic, service_type="psych_counselling", name=name)
+    client = make_client(w, commune=w.ha_long)
     browser_login(page, "peer")
     # Screen 1: the client's referrals; screen 2: the form; screen 3: the slip.
     page.goto(f"/referrals/client/{client.public_id}/new/")
-    page.select_option("#id_service", str(services.legal.pk))
+    # The whole list at 360 px: every row a tap target of 44 px or more, the provider's
+    # whole name shown; searching by name (accents optional) narrows it.
+    rows = page.locator(".service-choice label")
+    assert rows.count() == 6
+    for i in range(rows.count()):
+        box = rows.nth(i).bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] <= 360
+    page.fill("input.choice-search", "tro giup phap")
+    assert rows.locator("visible=true").count() == 1
+    assert w.legal.name in rows.locator("visible=true").first.inner_text()
+    page.screenshot(path=f"{ARTIFACTS}/referral-service-search-360.png", full_page=True)
+    page.check(f"input[name=service][value='{services.legal.pk}']")
     page.fill("#id_reason", "Bị giữ giấy tờ tùy thân")
     page.click("main form button[type=submit]")
     box = page.locator(".field.has-error #id_consent_now")

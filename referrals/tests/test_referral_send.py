@@ -230,3 +230,55 @@ def test_a_refused_referral_records_no_consent(rworld: Any) -> None:
     with pytest.raises(ValidationError):
         send(rworld, service=rworld.s.legal, reason="  ", consent_now=True)
     assert not Consent.objects.filter(client=rworld.client, provider=rworld.w.legal).exists()
+
+
+def test_the_service_list_starts_in_the_clients_area(rworld: Any, as_user: Any) -> None:
+    """The client's commune first, then friendly services, then the rest of the province;
+    other provinces only on request; every row names the whole provider."""
+    from directory.models import Location, Service
+    from programs.models import Organisation
+
+    w = rworld.w
+    client = rworld.client
+    client.commune = w.ha_long
+    client.save(update_fields=["commune"])
+    far = Service.objects.create(
+        organisation=w.hue_clinic, service_type="gyn_exam", name="Khám phụ khoa Huế"
+    )
+    cam_pha_org = Organisation.objects.create(
+        name="Trung tâm Y tế khu vực Cẩm Phả (phòng khám thân thiện cho nhóm đích)",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=w.qn,
+        commune=w.cam_pha,
+    )
+    friendly_elsewhere = Service.objects.create(
+        organisation=cam_pha_org,
+        service_type="sti_test_treatment",
+        name="Xét nghiệm STI thân thiện",
+        friendly_to_key_populations=True,
+    )
+    friendly_elsewhere.locations.add(
+        Location.objects.create(organisation=cam_pha_org, name="Cơ sở 2", commune=w.cam_pha)
+    )
+    c = as_user(w.peer)
+    url = reverse("referrals:new", args=[client.public_id])
+    form = c.get(url).context["form"]
+    ids = [s.pk for s in form.fields["service"].queryset]
+    assert far.pk not in ids  # another province: not padding the list
+    # Hạ Long (the client's commune): friendly gyn first, then sti; then Cẩm Phả.
+    assert ids.index(rworld.s.gyn.pk) < ids.index(rworld.s.sti.pk)
+    assert ids.index(rworld.s.sti.pk) < ids.index(friendly_elsewhere.pk)
+    page = c.get(url).content.decode()
+    assert 'type="radio"' in page
+    assert cam_pha_org.name in page  # the whole provider name, never cut
+    everywhere = c.get(url + "?all=1").context["form"].fields["service"].queryset
+    assert [s.pk for s in everywhere][-1] == far.pk
+
+
+def test_a_client_without_a_commune_still_gets_the_one_service_chosen(
+    rworld: Any, as_user: Any
+) -> None:
+    assert rworld.client.commune_id is None
+    url = reverse("referrals:new", args=[rworld.client.public_id]) + "?type=legal_advice"
+    form = as_user(rworld.w.peer).get(url).context["form"]
+    assert form["service"].value() == rworld.s.legal.pk
