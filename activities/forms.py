@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import ClientRegisterForm
-from core.forms import must_choose
+from core.forms import clean_phone_digits, must_choose
 from core.widgets import CommuneSelect
 from directory.models import Service
 from geo.models import Commune
@@ -220,9 +220,7 @@ class EstablishmentForm(forms.Form):
 
     def clean_owner_phone(self) -> str:
         phone = self.cleaned_data.get("owner_phone", "").strip()
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if phone and not 8 <= len(digits) <= 12:
-            raise forms.ValidationError(_("Enter a phone number of 8 to 12 digits."))
+        clean_phone_digits(phone)  # the same rule as every phone field
         return phone
 
 

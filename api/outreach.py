@@ -184,7 +184,15 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
     if existing is not None:
         return Status(200, contact_out(existing))
     if queries.device_uuid_taken(payload.client_uuid):
-        return Status(409, {"detail": _("This client_uuid was already used for another record.")})
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "This contact's key was already used for another record: reload the "
+                    "page and log it again."
+                )
+            },
+        )
     groups = list(queries.logging_groups(user))
     if payload.peer_group is not None and payload.peer_group not in {g.pk for g in groups}:
         raise Http404

@@ -2,7 +2,7 @@
 
 1. Primary: a cell that describes people (người, lượt người, and events that are about
    people: calls, incidents) with a count from 1 to threshold−1 is hidden and shown as
-   "<5". Counts of things that are not people (buổi, bản, chiếc, nhóm) are never hidden.
+   "<5". Counts of things that are not people (buổi, bản, chiếc, gói, nhóm) are never hidden.
 2. Complementary (secondary): wherever cells add up to a total (the three national
    categories, a breakdown row and its indicator's total, the same breakdown key across
    additive lines, a sub-line and the service types it is made of), a single hidden cell

@@ -36,7 +36,7 @@
           var kept = Array.prototype.filter.call(select.options, function (o) { return o.selected && o.value; });
           var keptValues = kept.map(function (o) { return o.value; });
           select.innerHTML = "";
-          if (!select.multiple) select.appendChild(new Option("—", ""));
+          if (!select.multiple) select.appendChild(new Option(select.dataset.emptyLabel || "—", ""));
           kept.forEach(function (o) { select.appendChild(o); });
           data.results.forEach(function (r) {
             if (keptValues.indexOf(String(r.id)) === -1) select.appendChild(new Option(r.text, r.id));
