@@ -49,6 +49,7 @@ def commune_field(required: bool = True) -> forms.ModelChoiceField:
         queryset=Commune.objects.select_related("province"),
         widget=CommuneSelect(),
         required=required,
+        error_messages={"required": _("Choose the commune or ward where it took place.")},
     )
 
 
@@ -129,6 +130,10 @@ class ActivityForm(forms.Form):
             self.fields["peer_group"].initial = groups[0].pk
             self.fields["peer_group"].widget = forms.HiddenInput()
             self.fields["peer_group"].required = True
+            # The group meets where it works: its (first) commune, changeable.
+            first = groups[0].communes.order_by("name").first()
+            if first is not None:
+                self.fields["commune"].initial = first.pk
         if not _f(self, "establishments").queryset.exists():
             del self.fields["establishments"]
         self.fields["held_on"].initial = timezone.localdate()

@@ -217,9 +217,12 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
+    locations = directory_queries.locations_as_seen_by(
+        request.user, referral.service.locations.filter(active=True).select_related("commune")
+    )
     audit_view(actor=request.user, obj=referral, page="referrals:slip_png")
     response = HttpResponse(
-        slip_png(referral, _scan_url(request, referral)), content_type="image/png"
+        slip_png(referral, _scan_url(request, referral), locations), content_type="image/png"
     )
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.code}.png"'
     response["Cache-Control"] = "no-store"

@@ -282,3 +282,39 @@ def test_a_client_without_a_commune_still_gets_the_one_service_chosen(
     url = reverse("referrals:new", args=[rworld.client.public_id]) + "?type=legal_advice"
     form = as_user(rworld.w.peer).get(url).context["form"]
     assert form["service"].value() == rworld.s.legal.pk
+
+
+def test_the_slip_image_says_where_to_go(rworld: Any, as_user: Any, monkeypatch: Any) -> None:
+    """The downloaded image carries the provider's address, opening hours and phone, and
+    the provider's whole name; a confidential address never."""
+    from directory.models import Location
+    from referrals import slip
+
+    rworld.s.clinic_loc.phone = "0203 3825 333"
+    rworld.s.clinic_loc.save()
+    shelter = Location.objects.create(
+        organisation=rworld.w.clinic,
+        name="Nhà tạm lánh",
+        address="Số nhà bí mật 99",
+        confidential=True,
+        opening_hours="24/7",
+    )
+    rworld.s.gyn.locations.add(shelter)
+    rworld.s.gyn.phone = "0203 3825 444"
+    rworld.s.gyn.save()
+    referral = send(rworld)
+    drawn: list[list[tuple[str, str]]] = []
+    real = slip.slip_lines
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        drawn.append(real(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(slip, "slip_lines", spy)
+    png = as_user(rworld.w.peer).get(reverse("referrals:slip_png", args=[referral.public_id]))
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    values = [value for _label, value in drawn[0]]
+    for text in ("12 Lê Thánh Tông", "7:30–17:00", "0203 3825 333", "0203 3825 444", "24/7"):
+        assert text in values, text
+    assert rworld.w.clinic.name in values
+    assert "Số nhà bí mật 99" not in values and "Địa chỉ được báo qua điện thoại" in values
