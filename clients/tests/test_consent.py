@@ -80,3 +80,18 @@ def test_withdrawing_a_consent_asks_first_and_says_what_will_stop(world: Any, as
     assert world.clinic.name in http.get(url).content.decode()
     assert http.post(url, {"confirm": "yes"}).status_code == 302
     assert not queries.has_sharing_consent(client, world.clinic)
+
+
+def test_name_and_phone_are_behind_a_tap(world: Any, as_user: Any) -> None:
+    """Shown only inside a closed "Hiện" box each: a glance at the page shows nothing."""
+    from .conftest import NAME, PHONE_DIGITS
+
+    client = register(world)
+    body = as_user(world.peer).get(reverse("clients:detail", args=[client.public_id]))
+    html = body.content.decode()
+    for name, value in (("name", NAME), ("phone", PHONE_DIGITS), ("nickname", "Bống")):
+        box = html.split(f'data-testid="reveal-{name}"')[1].split("</details>")[0]
+        assert value in box
+        assert "open" not in html.split(f'data-testid="reveal-{name}"')[0].rsplit("<details", 1)[1]
+        # Nowhere else on the page.
+        assert html.count(value) == 1, name
