@@ -40,6 +40,8 @@ def _strings() -> dict[str, str]:
         "later": _("The server did not answer: they will be sent later."),
         "rejected": _("Not accepted, please check (kept on this phone):"),
         "discard": _("Discard"),
+        "correct": _("Correct"),
+        "editing": _("Correcting a contact that was not accepted:"),
         "confirm": _("Discard this contact? It will not be sent."),
         "people": _("%(count)s people"),
         # The checks made on the phone before a contact is kept (the server's own rules).
@@ -66,6 +68,7 @@ def outbox(context: Any, device_only: bool = False) -> dict[str, Any]:
         "logs": logs,
         "user_id": user.pk if logs and user is not None else "",
         "api_url": reverse("api:contacts") if logs else "",
+        "form_url": reverse("outreach:contact_new") if logs else "",
         "sw_url": reverse("service_worker"),
         "csrf": get_token(request) if logs and request is not None else "",
         "labels": _labels() if logs else "",

@@ -1,6 +1,7 @@
 """At 360 px, offline: a peer logs group outreach with no connection; it is kept on the
 phone and sent once, exactly once, when the connection is back. A refused one stays, with
-the reason, until the peer discards it."""
+the reason, is not sent again as it is, and the peer opens it, corrects it and sends it (or
+discards it)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,9 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
         "payload",
         "summary",
         "errors",
+        "labels",
     }
+    assert {key for item in stored for key in item["labels"]} <= {"commune"}
     assert {key for item in stored for key in item["payload"]} <= set(ContactIn.model_fields)
     assert {item["user"] for item in stored} == {str(w.peer.pk)}
     # Each contact has a key of its own, though both came from one page.
@@ -108,7 +111,7 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     assert "Đã gửi 1 lượt tiếp cận lưu trên máy." in status.inner_text()
     rejected = page.locator("[data-testid=outbox-rejected]")
     assert "Không đủ" in rejected.inner_text()
-    assert pending.inner_text() == "Lượt tiếp cận chờ gửi: 1"
+    assert pending.inner_text() == ""  # refused: not "waiting" to be sent as it is
     page.screenshot(path=f"{ARTIFACTS}/offline-synced-360.png", full_page=True)
 
     contact = OutreachContact.objects.get()
@@ -122,7 +125,24 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
         "!document.querySelector('[data-testid=outbox-status]').textContent.includes('Đang')"
     )
     assert OutreachContact.objects.count() == 1
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click("[data-testid=outbox-rejected] button")
-    assert page.evaluate("localStorage.getItem('caunoi.outbox.v1')") == "[]"
-    assert page.locator("[data-testid=outbox]").is_hidden()
+    refused_key = json.loads(page.evaluate("localStorage.getItem('caunoi.outbox.v1')"))[0][
+        "payload"
+    ]["client_uuid"]
+
+    # The peer opens the refused one: the form holds what it held, the reason above it.
+    page.click("[data-testid=outbox-rejected] [data-outbox-fix]")
+    page.wait_for_selector("[data-outbox-editing]")
+    assert "Không đủ" in page.inner_text("[data-outbox-editing]")
+    assert page.input_value("#id_head_count") == "3"
+    assert page.input_value("#id_qty_condom") == "500"
+    assert page.input_value("input[name=client_uuid]") == refused_key
+    page.screenshot(path=f"{ARTIFACTS}/offline-correct-360.png", full_page=True)
+    page.fill("#id_qty_condom", "5")
+    page.click("[data-testid=contact-form] button[type=submit]")
+    page.wait_for_url(lambda url: "/outreach/" not in url)
+    page.wait_for_function("localStorage.getItem('caunoi.outbox.v1') === '[]'")
+    assert OutreachContact.objects.count() == 2
+    fixed = OutreachContact.objects.get(device_uuid=refused_key)
+    assert fixed.head_count == 3 and stock_level(w.agency, "condom") == 75
+    assert page.inner_text("[data-testid=outbox-pending]") == ""
+    assert page.inner_text("[data-testid=outbox-rejected]") == ""
