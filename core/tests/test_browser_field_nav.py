@@ -85,3 +85,39 @@ def test_a_hotline_counsellor_has_the_calls_on_the_bar(page: Any, browser_world:
     for url in ("/", "/activities/hotline/new/", "/activities/hotline/"):
         page.goto(url)
         assert _small_targets(page) == [], url
+
+
+def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_world: Any) -> None:
+    """Client list → the client → "Log contact" → Save, after a contact at an establishment
+    (the default place then comes with its establishment, so it saves as it is)."""
+    from django.utils import timezone
+
+    from clients.tests.conftest import register
+    from outreach.models import OutreachContact
+    from outreach.services import contact_log
+    from programs.models import Establishment
+
+    w = browser_world
+    client = register(w)
+    for name in ("Karaoke Sao Biển", "Nhà nghỉ Hoa Mai"):
+        Establishment.objects.create(name=name, kind="karaoke", commune=w.ha_long)
+    bar = Establishment.objects.get(name="Karaoke Sao Biển")
+    contact_log(
+        actor=w.peer,
+        peer_group=w.group,
+        contact_date=timezone.localdate(),
+        place_type="establishment",
+        topics=["hiv_sti"],
+        needs=[],
+        establishment=bar,
+        head_count=4,
+        commune=w.ha_long,
+    )
+    browser_login(page, "peer")
+    page.goto("/clients/")
+    page.click(f"a[href='/clients/{client.public_id}/']")  # tap 1
+    page.click("[data-testid=log-contact]")  # tap 2
+    page.click("[data-testid=contact-form] button[type=submit]")  # tap 3
+    page.wait_for_url(f"**/clients/{client.public_id}/")
+    contact = OutreachContact.objects.get(client=client)
+    assert contact.place_type == "establishment" and contact.establishment == bar
