@@ -79,3 +79,18 @@ def test_drop_downs_start_on_choose(world: Any, as_user: Any) -> None:
     page = as_user(world.peer).get(reverse("outreach:contact_new")).content.decode()
     assert "---------" not in page
     assert "— Chọn —" in page
+
+
+def test_model_forms_declared_at_import_start_on_choose_too() -> None:
+    """Model forms build their choices when their module is imported: the empty option
+    must already read "— Chọn —" then."""
+    from django.utils import translation
+
+    from directory.forms import AgreementLineForm
+    from outreach.forms import MaterialForm
+
+    with translation.override("vi"):
+        for form_class in (MaterialForm, AgreementLineForm):
+            html = str(form_class())
+            assert "---------" not in html, form_class.__name__
+            assert "— Chọn —" in html, form_class.__name__
