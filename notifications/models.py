@@ -15,6 +15,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # Worded again in the reader's language when shown (notifications.messages).
+    message_key = models.CharField(max_length=60, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -30,3 +33,18 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def _worded(self) -> tuple[str, str]:
+        from .messages import render
+
+        worded = render(self.message_key, self.message_params) if self.message_key else None
+        return worded or (self.title, self.body)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of whoever reads it now."""
+        return self._worded()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self._worded()[1]

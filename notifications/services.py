@@ -15,14 +15,29 @@ logger = logging.getLogger("caunoi.notifications")
 
 
 @transaction.atomic
-def notify(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+def notify(
+    *,
+    user: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
+) -> Notification:
     """Notify one user in-app, then through every configured channel.
 
     Notifications never carry client codes (short code, UIC) or any other client-identifying
     data: they can leave the app through channels (SMS, Zalo, e-mail) and show on lock
     screens. Use a referral code or an opaque link instead."""
     notification = Notification.objects.create(
-        user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]
+        user=user,
+        kind=kind,
+        title=str(title)[:200],
+        body=str(body),
+        url=url[:300],
+        message_key=key,
+        message_params=params or {},
     )
     for send in channels.configured():
         try:

@@ -26,7 +26,7 @@ from directory.taxonomy import SERVICE_TYPES, category_of
 from notifications.services import notify
 from programs.models import Organisation
 
-from . import queries
+from . import messages, queries
 from .models import Referral, ReferralEvent, ServiceDelivery
 
 
@@ -61,6 +61,8 @@ def _notify_sender(referral: Referral) -> None:
             kind="referral.status",
             title=title,
             url=reverse("referrals:detail", args=[referral.public_id]),
+            key=messages.STATUS,
+            params={"code": referral.code, "status": referral.status},
         )
 
 
@@ -326,6 +328,8 @@ def referral_remind(*, referral: Referral) -> bool:
             % {"code": referral.code, "days": days},
             body=_("Call the provider or the client, or cancel the referral."),
             url=reverse("referrals:detail", args=[referral.public_id]),
+            key=messages.REMINDER,
+            params={"code": referral.code, "days": days},
         )
     return True
 
