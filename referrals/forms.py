@@ -106,6 +106,18 @@ class ReferralForm(forms.Form):
                 ),
             )
 
+    def consent_refused(self, error: Any) -> None:
+        """A referral refused for want of a sharing consent: say so next to the box that
+        records it there and then, keeping everything typed (the box stays unticked)."""
+        provider = self.cleaned_data["service"].organisation.name
+        message = _(
+            "No consent to share with %(provider)s is on file. Ask the client now: if they "
+            "agree, tick this box and send again."
+        ) % {"provider": provider}
+        self.add_error("consent_now" if "consent_now" in self.fields else None, message)
+        if self.cleaned_data.get("override_reason"):
+            self.add_error("override_reason", error.messages)
+
 
 class HotlineReferralForm(ReferralForm):
     client_code = forms.CharField(

@@ -77,22 +77,6 @@ def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
     return render(request, "referrals/client.html", {"client": client})
 
 
-def _consent_missing(form: Any, error: ValidationError) -> None:
-    """A referral refused for want of a sharing consent: say so next to the box that
-    records it there and then, keeping everything typed (the box stays unticked)."""
-    provider = form.cleaned_data["service"].organisation.name
-    form.add_error(
-        "consent_now",
-        _(
-            "No consent to share with %(provider)s is on file. Ask the client now: if they "
-            "agree, tick this box and send again."
-        )
-        % {"provider": provider},
-    )
-    if "override_reason" in form.cleaned_data and form.cleaned_data["override_reason"]:
-        form.add_error("override_reason", error.messages)
-
-
 @login_required
 def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
@@ -129,7 +113,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                 consent_now=form.cleaned_data.get("consent_now", False),
             )
         except services.ConsentMissing as error:
-            _consent_missing(form, error)
+            form.consent_refused(error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -174,7 +158,7 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
                     consent_now=form.cleaned_data.get("consent_now", False),
                 )
             except services.ConsentMissing as error:
-                _consent_missing(form, error)
+                form.consent_refused(error)
             except ValidationError as error:
                 apply_errors(form, error)
             else:

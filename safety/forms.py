@@ -208,6 +208,7 @@ def protection_referral_form(
         data,
         services=services,
         allow_override=allow_override,
+        consent_inline=True,
         initial={
             "urgency": "emergency" if kind == IncidentProtection.Kind.SHELTER else "urgent",
             "reason": _("Protection after violence: %(kind)s.") % {"kind": label.lower()},

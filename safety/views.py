@@ -17,6 +17,7 @@ from accounts.models import Role
 from core.forms import apply_errors
 from core.paging import paginate
 from programs.models import Organisation, PeerGroup
+from referrals.services import ConsentMissing
 
 from . import queries, services
 from .forms import AlertForm, AlertWithdrawForm, IncidentForm, protection_referral_form
@@ -186,7 +187,10 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
                 note=data["note"],
                 from_kind=_referral_from_kind(request.user, incident),
                 override_reason=data.get("override_reason", ""),
+                consent_now=data.get("consent_now", False),
             )
+        except ConsentMissing as exc:
+            form.consent_refused(exc)  # type: ignore[attr-defined]
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
