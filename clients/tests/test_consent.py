@@ -89,7 +89,12 @@ def test_name_and_phone_are_behind_a_tap(world: Any, as_user: Any) -> None:
     client = register(world)
     body = as_user(world.peer).get(reverse("clients:detail", args=[client.public_id]))
     html = body.content.decode()
-    for name, value in (("name", NAME), ("phone", PHONE_DIGITS), ("nickname", "Bống")):
+    for name, value in (
+        ("name", NAME),
+        ("phone", PHONE_DIGITS),
+        ("nickname", "Bống"),
+        ("uic", client.uic),
+    ):
         box = html.split(f'data-testid="reveal-{name}"')[1].split("</details>")[0]
         assert value in box
         assert "open" not in html.split(f'data-testid="reveal-{name}"')[0].rsplit("<details", 1)[1]
