@@ -11,11 +11,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import ClientRegisterForm
+from core.forms import clean_phone_digits, must_choose
 from core.widgets import CommuneSelect
 from directory.models import Service
 from geo.models import Commune
 from outreach.models import Material
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.forms import ServiceChoiceField
 from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from . import queries
@@ -47,6 +49,7 @@ def commune_field(required: bool = True) -> forms.ModelChoiceField:
         queryset=Commune.objects.select_related("province"),
         widget=CommuneSelect(),
         required=required,
+        error_messages={"required": _("Choose the commune or ward where it took place.")},
     )
 
 
@@ -55,9 +58,9 @@ def participant_field(kind: str) -> str:
 
 
 class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=must_choose(ActivityKind.choices))
     audience = forms.ChoiceField(
-        label=_("Audience"), choices=[("", "—"), *Audience.choices], required=False
+        label=_("Audience"), choices=must_choose(Audience.choices), required=False
     )
     title = forms.CharField(
         label=_("Title"),
@@ -73,7 +76,7 @@ class ActivityForm(forms.Form):
         label=_("Peer group"), queryset=PeerGroup.objects.none(), required=False
     )
     commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Commune.objects.none())
-    venue_type = forms.ChoiceField(label=_("Venue type"), choices=VenueType.choices)
+    venue_type = forms.ChoiceField(label=_("Venue type"), choices=must_choose(VenueType.choices))
     organiser = forms.ModelChoiceField(
         label=_("Organiser"),
         queryset=Organisation.objects.none(),
@@ -127,6 +130,10 @@ class ActivityForm(forms.Form):
             self.fields["peer_group"].initial = groups[0].pk
             self.fields["peer_group"].widget = forms.HiddenInput()
             self.fields["peer_group"].required = True
+            # The group meets where it works: its (first) commune, changeable.
+            first = groups[0].communes.order_by("name").first()
+            if first is not None:
+                self.fields["commune"].initial = first.pk
         if not _f(self, "establishments").queryset.exists():
             del self.fields["establishments"]
         self.fields["held_on"].initial = timezone.localdate()
@@ -218,9 +225,7 @@ class EstablishmentForm(forms.Form):
 
     def clean_owner_phone(self) -> str:
         phone = self.cleaned_data.get("owner_phone", "").strip()
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if phone and not 8 <= len(digits) <= 12:
-            raise forms.ValidationError(_("Enter a phone number of 8 to 12 digits."))
+        clean_phone_digits(phone)  # the same rule as every phone field
         return phone
 
 
@@ -258,7 +263,21 @@ class HotlineCallForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=600)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty while the call is in progress: end it on the call's page."),
+    )
+    ended_at = forms.DateTimeField(
+        label=_("End time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Or the end time instead of the duration: the minutes are counted."),
+    )
     client_code = forms.CharField(
         label=_("Client code"),
         max_length=12,
@@ -266,11 +285,13 @@ class HotlineCallForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
         help_text=_("Leave empty for an anonymous caller."),
     )
-    topic = forms.ChoiceField(label=_("Topic"), choices=HotlineCall.Topic.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=must_choose(HotlineCall.Topic.choices))
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=HotlineCall.Urgency.choices, widget=forms.RadioSelect
     )
-    action = forms.ChoiceField(label=_("Action taken"), choices=HotlineCall.Action.choices)
+    action = forms.ChoiceField(
+        label=_("Action taken"), choices=must_choose(HotlineCall.Action.choices)
+    )
     follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -295,8 +316,21 @@ class HotlineCallForm(forms.Form):
         return client
 
 
+class CallEndForm(forms.Form):
+    """Ending a call saved while in progress: nothing typed ends it now."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty to end the call now: the minutes since its start are counted."),
+    )
+
+
 class CallReferralForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none())
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_NAMES
     )
@@ -312,8 +346,7 @@ class CallReferralForm(forms.Form):
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _f(self, "service").queryset = services
-        _f(self, "service").label_from_instance = lambda s: f"{s.name} · {s.organisation}"
+        _f(self, "service").queryset = services.select_related("organisation__commune")
 
 
 class CallerRegisterForm(ClientRegisterForm):

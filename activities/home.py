@@ -6,12 +6,23 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import scope
 from accounts.models import Role
-from core.registry import home_panel, nav_item
+from core.registry import home_panel, nav_item, task_item
 
 from . import queries
+
+task_item(12, pgettext_lazy("task bar", "Log a call"), "activities:call_create", {Role.HOTLINE})
+task_item(14, pgettext_lazy("task bar", "Shift"), "activities:hotline_shift", {Role.HOTLINE})
+task_item(
+    40,
+    pgettext_lazy("task bar", "Meeting"),
+    "activities:activity_create",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER},
+    query="kind=meeting",
+)
 
 nav_item(
     40,

@@ -219,7 +219,9 @@ class HotlineCall(models.Model):
         verbose_name=_("hotline"),
     )
     started_at = models.DateTimeField(_("start time"))
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    # Empty while the call is in progress: it is saved at once and ended later.
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("end time"), null=True, blank=True)
     caller_kind = models.CharField(_("caller"), max_length=12, choices=CallerKind.choices)
     client = models.ForeignKey(
         "clients.Client",
@@ -263,6 +265,10 @@ class HotlineCall(models.Model):
     @property
     def follow_up_open(self) -> bool:
         return self.follow_up_needed and self.follow_up_done_at is None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.duration_minutes is None
 
 
 class EstablishmentAgreement(models.Model):

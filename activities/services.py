@@ -373,22 +373,28 @@ def hotline_call_log(
     actor: Any,
     organisation: Organisation,
     started_at: datetime,
-    duration_minutes: int,
     topic: str,
     urgency: str,
     action: str,
+    duration_minutes: int | None = None,
+    ended_at: datetime | None = None,
     client: Any = None,
     follow_up_needed: bool = False,
 ) -> HotlineCall:
-    """Log a hotline call. "Follow-up needed" as the action always opens a follow-up."""
+    """Log a hotline call. "Follow-up needed" as the action always opens a follow-up.
+
+    A call still in progress is saved at once, with neither duration nor end time; it is
+    ended later (`hotline_call_end`). An end time gives the duration."""
     if timezone.is_naive(started_at):
         raise ValidationError({"started_at": _("The start time needs a time zone.")})
     if started_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"started_at": _("The call cannot start in the future.")})
+    duration_minutes, ended_at = _call_duration(started_at, duration_minutes, ended_at)
     call = HotlineCall.objects.create(
         organisation=organisation,
         started_at=started_at,
         duration_minutes=duration_minutes,
+        ended_at=ended_at,
         caller_kind=HotlineCall.CallerKind.CLIENT if client else HotlineCall.CallerKind.ANONYMOUS,
         client=client,
         topic=topic,
@@ -408,6 +414,64 @@ def hotline_call_log(
             "caller": call.caller_kind,
             "follow_up": call.follow_up_needed,
         },
+    )
+    return call
+
+
+MAX_CALL_MINUTES = 600
+
+
+def _call_duration(
+    started_at: datetime, duration_minutes: int | None, ended_at: datetime | None
+) -> tuple[int | None, datetime | None]:
+    """(duration, end time) of a call: the duration typed, or the minutes from start to end
+    (rounded up: a call of 20 seconds lasted a minute)."""
+    if ended_at is not None:
+        if timezone.is_naive(ended_at):
+            raise ValidationError({"ended_at": _("The end time needs a time zone.")})
+        if ended_at < started_at:
+            raise ValidationError({"ended_at": _("The call cannot end before it started.")})
+        if ended_at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"ended_at": _("The call cannot end in the future.")})
+        if duration_minutes is None:
+            seconds = (ended_at - started_at).total_seconds()
+            duration_minutes = max(1, -(-int(seconds) // 60)) if seconds > 0 else 0
+    if duration_minutes is not None and not 0 <= duration_minutes <= MAX_CALL_MINUTES:
+        raise ValidationError(
+            {
+                "duration_minutes": _("A call lasts between 0 and %(max)d minutes.")
+                % {"max": MAX_CALL_MINUTES}
+            }
+        )
+    if duration_minutes is not None and ended_at is None:
+        ended_at = started_at + timedelta(minutes=duration_minutes)
+    return duration_minutes, ended_at
+
+
+@transaction.atomic
+def hotline_call_end(
+    *,
+    actor: Any,
+    call: HotlineCall,
+    duration_minutes: int | None = None,
+    ended_at: datetime | None = None,
+) -> HotlineCall:
+    """End a call saved while in progress: with the minutes typed, or the end time (now
+    when neither is given)."""
+    locked = HotlineCall.objects.select_for_update().get(pk=call.pk)
+    if not locked.in_progress:
+        raise ValidationError(_("This call has already ended."))
+    if duration_minutes is None and ended_at is None:
+        ended_at = timezone.now()
+    call.duration_minutes, call.ended_at = _call_duration(
+        locked.started_at, duration_minutes, ended_at
+    )
+    call.save(update_fields=["duration_minutes", "ended_at"])
+    audit_record(
+        actor=actor,
+        action="hotline.call_end",
+        obj=call,
+        changes={"duration_minutes": call.duration_minutes},
     )
     return call
 

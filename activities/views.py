@@ -25,6 +25,7 @@ from . import queries, services
 from .forms import (
     ActivityForm,
     AgreementForm,
+    CallEndForm,
     CallerRegisterForm,
     CallLinkForm,
     CallReferralForm,
@@ -317,6 +318,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                     organisation=orgs[0],
                     started_at=data["started_at"],
                     duration_minutes=data["duration_minutes"],
+                    ended_at=data["ended_at"],
                     client=data["client_code"],
                     topic=data["topic"],
                     urgency=data["urgency"],
@@ -327,18 +329,24 @@ def call_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Call logged."))
+            messages.success(
+                request,
+                _("Call saved: end it here when it is over.")
+                if call.in_progress
+                else _("Call logged."),
+            )
             return redirect("activities:call_detail", public_id=call.public_id)
     return render(request, "activities/call_form.html", {"form": form})
 
 
 def _referral_services(user: Any, call: HotlineCall) -> Any:
-    from directory.queries import services_for
+    """The services of the hotline's province; the caller's commune and friendly first."""
+    from referrals.queries import referral_services
 
-    qs = services_for(user)
+    qs = referral_services(user, call.client, everywhere=True)
     if call.organisation.province_id:
         qs = qs.filter(organisation__province_id=call.organisation.province_id)
-    return qs.order_by("organisation__name", "name")
+    return qs
 
 
 @login_required
@@ -346,22 +354,74 @@ def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, Role.HOTLINE)
     call = queries.get_call(request.user, public_id)
     action = request.POST.get("action", "refer") if request.method == "POST" else ""
-    context: dict[str, Any] = {"call": call, "refer_form": None}
+    context: dict[str, Any] = {
+        "call": call,
+        "refer_form": None,
+        "end_form": CallEndForm(prefix="end") if call.in_progress else None,
+    }
     if action == "register" and call.client_id:
         # A resend of the registration that gave this call its client: answer as the
         # first send did (the page no longer shows that form).
         registered = idempotency.earlier(request, Client, prefix="caller")
         if registered is not None and registered.pk == call.client_id:
             return _caller_registered(request, call, registered)
-    if call.client_id:
+    if action == "end":
+        response = _call_end(request, call, context)
+    elif call.client_id:
         response = _call_refer(request, call, action, context)
     else:
         response = _call_register_or_link(request, call, action, context)
     if response is not None:
         return response
     audit_view(actor=request.user, obj=call, page="activities:call_detail")
-    context["referrals"] = [link.referral for link in call.referral_links.all()]
+    context["referrals"] = _referrals_to_read(request.user, call)
     return render(request, "activities/call_detail.html", context)
+
+
+def _referrals_to_read(user: Any, call: HotlineCall) -> list[dict[str, Any]]:
+    """The call's referrals with what the counsellor reads to the caller: the slip's codes
+    and where to go (address, hours, phone), a confidential address only to those who may
+    see it."""
+    from directory.queries import locations_as_seen_by
+
+    links = call.referral_links.select_related(
+        "referral__service__organisation", "referral__provider"
+    ).prefetch_related("referral__service__locations__commune")
+    out = []
+    for link in links:
+        referral = link.referral
+        locations = [
+            lv
+            for lv in locations_as_seen_by(user, referral.service.locations.all())
+            if lv.location.active
+        ]
+        out.append({"referral": referral, "service": referral.service, "locations": locations})
+    return out
+
+
+def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) -> Any:
+    """End a call saved while in progress (the minutes typed, or now). The other forms of
+    the page are shown as they are."""
+    if not call.in_progress:
+        messages.error(request, _("This call has already ended."))
+        return redirect("activities:call_detail", public_id=call.public_id)
+    form = CallEndForm(request.POST, prefix="end")
+    context["end_form"] = form
+    if form.is_valid():
+        try:
+            services.hotline_call_end(
+                actor=request.user,
+                call=call,
+                duration_minutes=form.cleaned_data["duration_minutes"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Call ended."))
+            return redirect("activities:call_detail", public_id=call.public_id)
+    if call.client_id:
+        return _call_refer(request, call, "", context)
+    return _call_register_or_link(request, call, "", context)
 
 
 def _call_refer(

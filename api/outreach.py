@@ -114,7 +114,15 @@ def contact_out(contact: OutreachContact) -> dict[str, Any]:
 
 
 def _key_taken() -> Any:
-    return Status(409, {"detail": _("This client_uuid was already used for another record.")})
+    return Status(
+        409,
+        {
+            "detail": _(
+                "This contact's key was already used for another record: reload the "
+                "page and log it again."
+            )
+        },
+    )
 
 
 def _contact_out_for(user: Any, contact: OutreachContact) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.crypto import normalise_phone
+from core.forms import clean_phone_digits
 from core.widgets import CommuneSelect
 from geo.models import Commune
 from programs.models import Establishment, Organisation
@@ -36,13 +36,7 @@ class DateInput(forms.DateInput):
 
 
 def _clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    digits = normalise_phone(value)
-    if not 9 <= len(digits) <= 11:
-        raise forms.ValidationError(_("Enter a phone number of 9 to 11 digits, e.g. 0912 345 678."))
-    return digits
+    return clean_phone_digits(value)
 
 
 def _birth_year_field() -> forms.IntegerField:

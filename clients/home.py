@@ -6,14 +6,22 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
-from core.registry import home_panel, nav_item
+from core.registry import home_panel, nav_item, task_item
 from directory.taxonomy import CHILD_PROTECTION
 
 from . import queries
 
 MINORS_SHOWN = 50
+
+task_item(
+    10,
+    pgettext_lazy("task bar", "Clients"),
+    "clients:list",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER},
+)
 
 nav_item(
     20, _("Clients"), "clients:list", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}

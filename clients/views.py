@@ -34,7 +34,7 @@ from .forms import (
     StatusForm,
     UnmaskForm,
 )
-from .models import Client
+from .models import Client, Consent
 
 
 def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
@@ -338,14 +338,41 @@ def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
+def _what_stops(consent: Consent) -> list[str]:
+    """What withdrawing this consent stops, said before it is withdrawn."""
+    if consent.purpose == Consent.Purpose.FOLLOW_UP:
+        return [
+            _("The peer group may no longer contact or follow up this client."),
+            _("No outreach contact can be logged with them and no reminders are sent."),
+            _("No phone contact, even where it was agreed."),
+        ]
+    if consent.purpose == Consent.Purpose.SHARE_PROVIDER:
+        name = consent.provider.name if consent.provider else ""
+        return [
+            _("No new referral of this client can be sent to %(provider)s.") % {"provider": name},
+            _("Referrals already sent stay with the provider."),
+        ]
+    return [_("The client will no longer be contacted by phone.")]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Asks first, saying what will stop: only the confirmation withdraws (a withdrawal
+    cannot be undone without the client)."""
     client = _client(request, public_id)
-    consent = get_object_or_404(client.consents.all(), pk=pk)
-    services.consent_withdraw(actor=request.user, consent=consent)
-    messages.success(request, _("Consent withdrawn."))
-    return redirect("clients:detail", public_id=client.public_id)
+    consent = get_object_or_404(client.consents.select_related("provider"), pk=pk)
+    if consent.withdrawn_at is not None:
+        return redirect("clients:detail", public_id=client.public_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.consent_withdraw(actor=request.user, consent=consent)
+        messages.success(request, _("Consent withdrawn."))
+        return redirect("clients:detail", public_id=client.public_id)
+    return render(
+        request,
+        "clients/consent_withdraw.html",
+        {"client": client, "consent": consent, "stops": _what_stops(consent)},
+    )
 
 
 @login_required

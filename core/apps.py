@@ -15,3 +15,20 @@ class CoreConfig(AppConfig):
         from .keys import record_key_check_after_migrate
 
         post_migrate.connect(record_key_check_after_migrate, sender=self)
+
+        _empty_option_says_choose()
+
+
+def _empty_option_says_choose() -> None:
+    """Every drop-down's empty option reads "— Chọn —" ("— Choose —"), not Django's
+    "---------": model choice fields (their default empty label) and model fields with
+    choices (BLANK_CHOICE_DASH, shared by reference, so replaced in place)."""
+    from django.db.models import fields
+    from django.forms import models as form_models
+
+    from .forms import EMPTY_LABEL
+
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]
+    defaults = form_models.ModelChoiceField.__init__.__kwdefaults__
+    if defaults is not None:
+        defaults["empty_label"] = EMPTY_LABEL

@@ -5,6 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The empty option of every drop-down ("— Chọn —"), instead of Django's "---------".
+EMPTY_LABEL = _("— Choose —")
+
+
+PHONE_DIGITS = (9, 11)
+
+
+def clean_phone_digits(value: str) -> str:
+    """A Vietnamese phone number as its digits (+84 written as 0), or "" when empty; one
+    rule for every phone field: 9 to 11 digits."""
+    from django import forms
+
+    from core.crypto import normalise_phone
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    digits = normalise_phone(value)
+    low, high = PHONE_DIGITS
+    if not low <= len(digits) <= high:
+        raise forms.ValidationError(_("Enter a phone number of 9 to 11 digits, e.g. 0912 345 678."))
+    return digits
+
+
+def must_choose(choices: Any) -> list[tuple[Any, Any]]:
+    """Choices that start on the empty option: for a field that describes what happened
+    (who did it, what the call was about), a default would record what nobody chose."""
+    return [("", EMPTY_LABEL), *list(choices)]
 
 
 def apply_errors(form: Any, error: ValidationError) -> None:

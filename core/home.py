@@ -7,11 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import scope
 from accounts.models import Role
 
-from .registry import home_panel, nav_item
+from .registry import home_panel, nav_item, task_item
+
+# The roles that work in the field, on a phone: they get the bar of main tasks.
+FIELD_ROLES: set[str] = {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE}
+task_item(0, pgettext_lazy("task bar", "Home"), "core:home", FIELD_ROLES)
 
 LOOKUP_ROLES: set[str] = {
     Role.COORDINATOR,

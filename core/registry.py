@@ -37,8 +37,23 @@ class DemoLoader:
     load: Callable[[Any], None]
 
 
+@dataclass(frozen=True)
+class TaskItem:
+    """One of the few main tasks of a field role, on the bar at the bottom of every page
+    (peer educators, group leaders, hotline counsellors): reachable with one thumb."""
+
+    order: int
+    label: Any
+    url_name: str
+    roles: frozenset[str]
+    query: str = ""
+
+
 HOME_PANELS: list[HomePanel] = []
 NAV_ITEMS: list[NavItem] = []
+TASK_ITEMS: list[TaskItem] = []
+# At most this many tasks on the bar: more would not fit 360 px at 44 px a target.
+MAX_TASKS = 5
 DEMO_LOADERS: list[DemoLoader] = []
 
 
@@ -56,6 +71,14 @@ def nav_item(order: int, label: Any, url_name: str, roles: set[str] | frozenset[
     if not any(n.url_name == url_name for n in NAV_ITEMS):
         NAV_ITEMS.append(NavItem(order, label, url_name, frozenset(roles)))
         NAV_ITEMS.sort(key=lambda n: n.order)
+
+
+def task_item(
+    order: int, label: Any, url_name: str, roles: set[str] | frozenset[str], query: str = ""
+) -> None:
+    if not any(t.url_name == url_name and t.query == query for t in TASK_ITEMS):
+        TASK_ITEMS.append(TaskItem(order, label, url_name, frozenset(roles), query))
+        TASK_ITEMS.sort(key=lambda t: t.order)
 
 
 def demo_loader(order: int, name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:

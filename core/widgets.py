@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 
+from .forms import EMPTY_LABEL
+
 
 class _AreaMixin:
     kind = "commune"
@@ -20,6 +22,7 @@ class _AreaMixin:
         attrs.setdefault("data-search-url", reverse_lazy("core:area_search"))
         if province_field:
             attrs["data-province-field"] = province_field
+        attrs.setdefault("data-empty-label", EMPTY_LABEL)
         super().__init__(attrs)  # type: ignore[call-arg]
 
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
@@ -30,7 +33,7 @@ class _AreaMixin:
         if queryset is not None:
             self.choices = [(obj.pk, str(obj)) for obj in queryset.filter(pk__in=chosen)]
             if not getattr(self, "allow_multiple_selected", False):
-                self.choices.insert(0, ("", "—"))
+                self.choices.insert(0, ("", EMPTY_LABEL))
         return super().optgroups(name, value, attrs)  # type: ignore[misc]
 
 

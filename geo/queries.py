@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 
 from .models import Commune, CommuneConversion, LegacyCommune, Province
 from .text import fold
+
+# How a commune's name starts (its division type), folded: "Phường Uông Bí" is "Uông Bí".
+DIVISION_PREFIXES = ("phuong", "xa", "dac khu", "thi tran")
 
 
 def commune_search(
@@ -15,25 +19,39 @@ def commune_search(
 ) -> QuerySet[Commune]:
     """Communes whose name matches every word typed, with or without diacritics.
 
-    Names holding the words as typed, side by side ("ha long" → Hạ Long), come before names
-    that merely hold each word somewhere (Duyên Hải, Vĩnh Long)."""
+    Ranked on the folded name without its division type ("uong bi" for Phường Uông Bí):
+    0 the name is what was typed; 1 it starts with it; 2 it holds it as whole words;
+    3 every word typed starts a word of it; 4 the words are only inside other words
+    ("uong bi" inside "phuong binh"). Then by name."""
     qs = Commune.objects.select_related("province")
     if province_code:
         qs = qs.filter(province_id=province_code)
     words = fold(term).split()
     for word in words:
         qs = qs.filter(search_name__contains=word)
-    if len(words) > 1:
-        qs = qs.annotate(
-            phrase_rank=Case(
-                When(search_name__contains=" ".join(words), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        ).order_by("phrase_rank", "name")
-    else:
-        qs = qs.order_by("name")
-    return qs[:limit]
+    if not words:
+        return qs.order_by("name")[:limit]
+    typed = " ".join(words)
+    exact = Q()
+    prefix = Q()
+    for division in DIVISION_PREFIXES:
+        exact |= Q(search_name=Concat(Value(f"{division} {typed} "), F("province__search_name")))
+        prefix |= Q(search_name__startswith=f"{division} {typed} ")
+    whole = Q(search_name__startswith=f"{typed} ") | Q(search_name__contains=f" {typed} ")
+    starts = Q()
+    for word in words:
+        starts &= Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+    qs = qs.annotate(
+        match_rank=Case(
+            When(exact, then=Value(0)),
+            When(prefix, then=Value(1)),
+            When(whole, then=Value(2)),
+            When(starts, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        )
+    )
+    return qs.order_by("match_rank", "name", "province__name")[:limit]
 
 
 def province_search(term: str) -> QuerySet[Province]:

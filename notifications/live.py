@@ -41,7 +41,8 @@ def _parse(ref: str) -> tuple[str, int] | None:
 
 
 def render(items: Iterable[Notification]) -> list[Notification]:
-    """Set `live_title` and `live_body` on each notification: its stored text, or for one
+    """Set `live_title` and `live_body` on each notification: its stored text (in the
+    reader's language when it has a message key, notifications.messages), or for one
     with a `ref`, what its renderer says now (one query per kind, not per row)."""
     items = list(items)
     wanted: dict[str, list[int]] = {}
@@ -55,7 +56,8 @@ def render(items: Iterable[Notification]) -> list[Notification]:
     for n in items:
         parsed = _parse(n.ref) if n.ref else None
         if parsed is None:
-            n.live_title, n.live_body = n.title, n.body
+            # Its stored text, worded again in the reader's language where it has a key.
+            n.live_title, n.live_body = n.shown_title, n.shown_body
             continue
         live = found.get(parsed[0], {}).get(parsed[1])
         if live is None:

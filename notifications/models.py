@@ -19,6 +19,9 @@ class Notification(models.Model):
     # live from that record (notifications.live) instead of being copied into `body`:
     # withdrawing or erasing the record then removes the text from every notification.
     ref = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
+    # Worded again in the reader's language when shown (notifications.messages).
+    message_key = models.CharField(max_length=60, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # What a background task sent, e.g. "referral.new_urgent:<referral>:<user>": a task run
@@ -41,3 +44,18 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def _worded(self) -> tuple[str, str]:
+        from .messages import render
+
+        worded = render(self.message_key, self.message_params) if self.message_key else None
+        return worded or (self.title, self.body)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of whoever reads it now."""
+        return self._worded()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self._worded()[1]

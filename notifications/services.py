@@ -16,7 +16,15 @@ logger = logging.getLogger("caunoi.notifications")
 
 @transaction.atomic
 def notify(
-    *, user: Any, kind: str, title: str, body: str = "", url: str = "", ref: str = ""
+    *,
+    user: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
+    ref: str = "",
 ) -> Notification:
     """Notify one user in-app, then through every configured channel.
 
@@ -28,7 +36,14 @@ def notify(
     data: they can leave the app through channels (SMS, Zalo, e-mail) and show on lock
     screens. Use a referral code or an opaque link instead."""
     notification = Notification.objects.create(
-        user=user, kind=kind, title=str(title)[:200], body=str(body), url=url[:300], ref=ref
+        user=user,
+        kind=kind,
+        title=str(title)[:200],
+        body=str(body),
+        url=url[:300],
+        message_key=key,
+        message_params=params or {},
+        ref=ref,
     )
     _deliver(notification)
     return notification
@@ -44,6 +59,8 @@ def notify_once(
     body: str = "",
     url: str = "",
     ref: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
 ) -> Notification | None:
     """`notify`, at most once per `once_key` (for background tasks, which may run twice).
     None when a notification under this key was already recorded: the unique key decides,
@@ -60,6 +77,8 @@ def notify_once(
                 body=str(body),
                 url=url[:300],
                 ref=ref,
+                message_key=key,
+                message_params=params or {},
                 once_key=once_key[:120],
             )
     except IntegrityError:

@@ -7,13 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import scope
 from accounts.models import Role
 from core.offline import offline_page
-from core.registry import home_panel, nav_item
+from core.registry import home_panel, nav_item, task_item
 
 from . import queries
+
+task_item(20, pgettext_lazy("task bar", "Outreach"), "outreach:contact_new", set(queries.LOG_ROLES))
 
 nav_item(
     25,

@@ -125,14 +125,30 @@ def contacts_of_client(client: Client) -> QuerySet[OutreachContact]:
     )
 
 
-def last_place_type(user: Any) -> str:
+def last_place(user: Any, establishments: Any = None) -> tuple[str, int | None]:
+    """The place of the user's last contact, as a valid default for the next one:
+    (place type, establishment id). An establishment contact is only a default together
+    with its establishment, and only while that establishment is still one the form
+    offers (`establishments`); otherwise the default is the street, which needs nothing
+    more, so that the prefilled form always saves as it is."""
     last = (
         OutreachContact.objects.filter(peer_educator=user)
         .order_by("-contact_date", "-id")
-        .values_list("place_type", flat=True)
+        .values_list("place_type", "establishment_id")
         .first()
     )
-    return last or "street"
+    if last is None:
+        return "street", None
+    place_type, establishment_id = last
+    if place_type != "establishment":
+        return place_type, None
+    if establishment_id is None:
+        # Logged when no establishment was on record: still valid while none is.
+        offered = establishments is not None and establishments.exists()
+        return ("street", None) if offered else (place_type, None)
+    if establishments is not None and not establishments.filter(pk=establishment_id).exists():
+        return "street", None
+    return place_type, establishment_id
 
 
 # --- Stock ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from core.paging import paginate
 
 from . import queries, services
 from .forms import MaterialForm, StockReceiveForm, contact_form_for
-from .models import Topic
+from .models import PlaceType, Topic
 
 
 def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
@@ -33,11 +33,11 @@ def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
 
 
 def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> HttpResponse:
+    # Every default is valid (the prefilled form saves as it is) and records only what is
+    # usual for this peer; the head count describes what happened, so it starts empty.
     initial: dict[str, Any] = {
         "contact_date": timezone.localdate(),
-        "place_type": queries.last_place_type(request.user),
         "topics": [Topic.HIV_STI],
-        "head_count": 1,
     }
     if client is None and len(groups) == 1:
         first = groups[0].communes.first()
@@ -45,6 +45,18 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
     form = contact_form_for(
         request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
+    establishments = form.fields["establishment"].queryset  # type: ignore[attr-defined]
+    if (
+        client is not None
+        and client.establishment_id
+        and (establishments.filter(pk=client.establishment_id).exists())
+    ):
+        place, establishment = PlaceType.ESTABLISHMENT.value, client.establishment_id
+    else:
+        place, establishment = queries.last_place(request.user, establishments)
+    form.initial["place_type"] = place
+    if establishment is not None:
+        form.initial["establishment"] = establishment
     # The form carries a one-time key (named client_uuid, as the offline outbox and the
     # API call it): the same form sent twice (a double tap, a retry after a lost answer)
     # is one contact, as through the API.

@@ -7,4 +7,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from . import demo, erasure, home  # noqa: F401  (registers loaders, hooks, panels)
+        from . import demo, erasure, home, messages  # noqa: F401  (loaders, hooks, panels, texts)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +19,30 @@ NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_service_type_display()} — {obj.name} — {obj.organisation.name}"
+    """Services as a list of tappable rows: the service, its type, the whole provider's
+    name and where it is (nothing cut off at 360 px, as a drop-down would)."""
+
+    widget = forms.RadioSelect(attrs={"class": "service-choice"})
+
+    def label_from_instance(self, obj: Any) -> Any:
+        where = ""
+        for location in obj.locations.all():
+            if location.commune_id and not location.confidential:
+                where = location.commune.name
+                break
+        if not where and obj.organisation.commune_id:
+            where = obj.organisation.commune.name
+        friendly = _("Friendly to key populations") if obj.friendly_to_key_populations else ""
+        return format_html(
+            '<span class="choice-text"><span class="choice-title">{}</span> '
+            '<span class="muted">· {}</span><br><span class="choice-provider">{}</span>{}{}'
+            "</span>",
+            obj.name,
+            obj.get_service_type_display(),
+            obj.organisation.name,
+            format_html('<br><span class="muted">{}</span>', where) if where else "",
+            format_html(' <span class="badge friendly">{}</span>', friendly) if friendly else "",
+        )
 
 
 class ReferralForm(forms.Form):
@@ -46,16 +69,29 @@ class ReferralForm(forms.Form):
         services: Any,
         allow_override: bool = False,
         client: Any = None,
+        consent_inline: bool = False,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        if consent_inline:  # Never pre-ticked: ticked only after the client, asked aloud, agreed.
+            self.fields["consent_now"] = forms.BooleanField(
+                label=_("The client agrees, asked now, to share this referral with the provider"),
+                help_text=_(
+                    "Needed only when no consent to share with this provider is on file. "
+                    "Read the client what is shared (the code, the population group and the "
+                    "reason, never a name) and tick only when they agree. It is recorded as "
+                    "verbal consent taken by you."
+                ),
+                required=False,
+            )
         if client is not None:
             self._share_fields(client)
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = services.select_related("organisation").order_by(
-            "service_type", "organisation__name", "name"
-        )
+        # In the order given (referrals.queries.referral_services: the client's area first).
+        field.queryset = services.select_related("organisation__commune")
+        if not services.query.order_by:
+            field.queryset = field.queryset.order_by("service_type", "organisation__name", "name")
         if allow_override:
             self.fields["override_reason"] = forms.CharField(
                 label=_("Override a missing consent (coordinators only)"),
@@ -104,6 +140,18 @@ class ReferralForm(forms.Form):
             "share_birth_year": bool(data.get("share_birth_year")),
             "share_gender": bool(data.get("share_gender")),
         }
+
+    def consent_refused(self, error: Any) -> None:
+        """A referral refused for want of a sharing consent: say so next to the box that
+        records it there and then, keeping everything typed (the box stays unticked)."""
+        provider = self.cleaned_data["service"].organisation.name
+        message = _(
+            "No consent to share with %(provider)s is on file. Ask the client now: if they "
+            "agree, tick this box and send again."
+        ) % {"provider": provider}
+        self.add_error("consent_now" if "consent_now" in self.fields else None, message)
+        if self.cleaned_data.get("override_reason"):
+            self.add_error("override_reason", error.messages)
 
 
 class HotlineReferralForm(ReferralForm):

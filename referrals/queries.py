@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,44 @@ from . import outcomes
 from .models import Referral, ServiceDelivery, normalise_code
 
 SENDER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
+
+
+# --- Services a client may be referred to -------------------------------------------------
+
+
+def referral_services(user: Any, client: Client | None, *, everywhere: bool = False) -> Any:
+    """The services the user may refer to, for one client: those in the client's province
+    only (unless `everywhere`), the client's commune first, then services friendly to key
+    populations, then by name. Each row says whether it is in the client's commune
+    (`in_commune`) and province (`in_province`)."""
+    from directory.models import Location
+    from directory.queries import services_for
+
+    qs = services_for(user)
+    if client is None:
+        return qs.order_by("service_type", "organisation__name", "name")
+    here = Location.objects.filter(services=OuterRef("pk"), active=True)
+    in_province = Exists(
+        here.filter(Q(province_id=client.province_id) | Q(commune__province_id=client.province_id))
+    ) | Q(organisation__province_id=client.province_id)
+    in_commune: Any = (
+        ExpressionWrapper(
+            Exists(here.filter(commune_id=client.commune_id))
+            | Q(organisation__commune_id=client.commune_id),
+            output_field=BooleanField(),
+        )
+        if client.commune_id
+        else Value(False)
+    )
+    qs = qs.annotate(
+        in_province=ExpressionWrapper(in_province, output_field=BooleanField()),
+        in_commune=in_commune,
+    )
+    if not everywhere:
+        qs = qs.filter(in_province=True)
+    return qs.order_by(
+        "-in_commune", "-in_province", "-friendly_to_key_populations", "name", "organisation__name"
+    )
 
 
 # --- Clients the user may refer ----------------------------------------------------------

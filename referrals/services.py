@@ -26,7 +26,7 @@ from directory.taxonomy import SERVICE_TYPES, category_of
 from notifications.services import notify, notify_once
 from programs.models import Organisation
 
-from . import queries
+from . import messages, queries
 from .models import Referral, ReferralEvent, ServiceDelivery
 
 
@@ -70,6 +70,8 @@ def _notify_sender(referral: Referral) -> None:
             kind="referral.status",
             title=title,
             url=reverse("referrals:detail", args=[referral.public_id]),
+            key=messages.STATUS,
+            params={"code": referral.code, "status": referral.status},
         )
 
 
@@ -87,10 +89,14 @@ def referral_send(
     share_population_groups: Iterable[Any] = (),
     share_birth_year: bool = False,
     share_gender: bool = False,
+    consent_now: bool = False,
 ) -> Referral:
     """Send a referral. The provider sees the client's code and the reason, and of the
     client only what is shared here, explicitly (nothing by default), which needs the
-    client's consent to share with that provider on file (an override does not do)."""
+    client's consent to share with that provider on file (an override does not do).
+    Without a sharing consent on file for the provider, `consent_now` records the one the
+    client gives aloud at this moment (verbal, taken by the sender, for this provider only)
+    in the same transaction: a refused referral records none."""
     provider = service.organisation
     shared_groups = list(dict.fromkeys(share_population_groups))
     if not reason.strip():
@@ -101,6 +107,18 @@ def referral_send(
         raise ValidationError({"service": _("This service is no longer offered.")})
     consented = has_sharing_consent(client, provider)
     overridden = False
+    if not consented and consent_now:
+        from clients.models import Consent
+        from clients.services import consent_record
+
+        consent_record(
+            actor=actor,
+            client=client,
+            purpose=Consent.Purpose.SHARE_PROVIDER,
+            method=Consent.Method.VERBAL,
+            provider=provider,
+        )
+        consented = True
     if not consented:
         if override_reason.strip() and scope.has_role(actor, Role.COORDINATOR):
             overridden = True
@@ -365,6 +383,8 @@ def referral_remind(*, referral: Referral) -> bool:
             % {"code": referral.code, "days": days},
             body=_("Call the provider or the client, or cancel the referral."),
             url=reverse("referrals:detail", args=[referral.public_id]),
+            key=messages.REMINDER,
+            params={"code": referral.code, "days": days},
         )
     return True
 

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from accounts.models import Grant, Role
 from notifications.services import notify_once
 
-from . import services
+from . import messages, services
 from .models import Referral
 
 logger = logging.getLogger("caunoi.referrals")
@@ -54,6 +54,12 @@ def alert_provider(referral_id: int) -> int:
                 % {"urgency": referral.get_urgency_display().lower(), "code": referral.code},
                 body=str(referral.get_service_type_display()),
                 url=reverse("referrals:inbox_detail", args=[referral.public_id]),
+                key=messages.NEW_URGENT,
+                params={
+                    "code": referral.code,
+                    "urgency": referral.urgency,
+                    "service_type": referral.service_type,
+                },
             )
         sent += done is not None
     return sent

@@ -85,7 +85,9 @@ def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
 def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
-    services_qs = directory_queries.services_for(request.user)
+    # The client's province only, unless ?all=1; the client's commune and friendly first.
+    everywhere = request.GET.get("all") == "1"
+    services_qs = queries.referral_services(request.user, client, everywhere=everywhere)
     # ?type=<service type> narrows the choice (the minor's banner links to child protection).
     service_type = SERVICE_TYPES.get(request.GET.get("type", ""))
     initial: dict[str, Any] = {}
@@ -99,6 +101,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
         services=services_qs,
         allow_override=allow_override,
         client=client,
+        consent_inline=True,
         initial=initial,
     )
     once = Once(request, form)
@@ -116,8 +119,11 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
                     from_kind=_from_kind(request.user, client),
                     override_reason=data.get("override_reason", ""),
                     **form.share_choices(),
+                    consent_now=data.get("consent_now", False),
                 )
             )
+        except services.ConsentMissing as error:
+            form.consent_refused(error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -131,6 +137,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
             "client": client,
             "allow_override": allow_override,
             "service_type": service_type,
+            "everywhere": everywhere,
         },
     )
 
@@ -140,7 +147,9 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(request.user, Role.HOTLINE):
         raise Http404
     form = forms.HotlineReferralForm(
-        request.POST or None, services=directory_queries.services_for(request.user)
+        request.POST or None,
+        services=directory_queries.services_for(request.user),
+        consent_inline=True,
     )
     once = Once(request, form)
     if once.earlier is not None:
@@ -162,8 +171,11 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
                         urgency=data["urgency"],
                         note=data["note"],
                         from_kind=Referral.FromKind.HOTLINE,
+                        consent_now=data.get("consent_now", False),
                     )
                 )
+            except services.ConsentMissing as error:
+                form.consent_refused(error)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -206,9 +218,12 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
+    locations = directory_queries.locations_as_seen_by(
+        request.user, referral.service.locations.filter(active=True).select_related("commune")
+    )
     audit_view(actor=request.user, obj=referral, page="referrals:slip_png")
     response = HttpResponse(
-        slip_png(referral, _scan_url(request, referral)), content_type="image/png"
+        slip_png(referral, _scan_url(request, referral), locations), content_type="image/png"
     )
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.code}.png"'
     response["Cache-Control"] = "no-store"

@@ -44,6 +44,7 @@ UNITS: dict[str, Unit] = {
         Unit("vu", "vụ", "incidents", True),
         Unit("ban", "bản", "copies", False),
         Unit("chiec", "chiếc", "pieces", False),
+        Unit("goi", "gói", "sachets", False),
         Unit("nhom", "nhóm", "groups", False),
         Unit("pct", "%", "%", False),
         Unit("ngay", "ngày", "days", False),
@@ -397,7 +398,7 @@ def _build() -> list[Indicator]:
         Indicator(
             "referral_median_days",
             "9.4",
-            "Số ngày trung vị từ chuyển gửi đến khi nhận dịch vụ",
+            "Trung vị số ngày từ chuyển gửi đến khi nhận dịch vụ",
             "Median days from referral to service",
             "ngay",
             compute=_median_days,
@@ -434,7 +435,7 @@ def _build() -> list[Indicator]:
             "12",
             "Số gói chất bôi trơn được cấp phát",
             "Lubricant sachets distributed",
-            "chiec",
+            "goi",
             Measure("distribution", "sum", "quantity", Q(item_kind="lubricant"), "lubricant"),
             trend,
         )

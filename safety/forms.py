@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import must_choose
 from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
 from referrals.queries import NOT_AVAILABLE, client_by_code
@@ -43,7 +44,9 @@ def _area_fields(form: forms.BaseForm, *, commune_required: bool = False) -> Non
 
 class IncidentForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
-    place_type = forms.ChoiceField(label=_("Place type"), choices=Incident.PlaceType.choices)
+    place_type = forms.ChoiceField(
+        label=_("Place type"), choices=must_choose(Incident.PlaceType.choices)
+    )
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.none())
     commune = forms.ModelChoiceField(
         label=_("Commune or ward"), queryset=Commune.objects.none(), required=False
@@ -55,7 +58,7 @@ class IncidentForm(forms.Form):
         error_messages={"required": _("Tick at least one type of violence.")},
     )
     perpetrator_kind = forms.ChoiceField(
-        label=_("Who did it"), choices=Incident.Perpetrator.choices
+        label=_("Who did it"), choices=must_choose(Incident.Perpetrator.choices)
     )
     client_code = forms.CharField(
         label=_("Client code"),
@@ -65,7 +68,9 @@ class IncidentForm(forms.Form):
         help_text=_("Optional: the code of the registered client this happened to."),
     )
     reported_via = forms.ChoiceField(label=_("Reported"), choices=[])
-    action_taken = forms.ChoiceField(label=_("Action taken"), choices=Incident.Action.choices)
+    action_taken = forms.ChoiceField(
+        label=_("Action taken"), choices=must_choose(Incident.Action.choices)
+    )
     protections = forms.MultipleChoiceField(
         label=_("Protection referral"),
         choices=IncidentProtection.Kind.choices,
@@ -227,6 +232,7 @@ def protection_referral_form(
         data,
         services=services,
         allow_override=allow_override,
+        consent_inline=True,
         initial={
             "urgency": "emergency" if kind == IncidentProtection.Kind.SHELTER else "urgent",
             "reason": _("Protection after violence: %(kind)s.") % {"kind": label.lower()},

@@ -6,11 +6,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
-from core.registry import home_panel, nav_item
+from core.registry import home_panel, nav_item, task_item
 
 from . import queries
+
+task_item(
+    30,
+    pgettext_lazy("task bar", "Report violence"),
+    "safety:incident_create",
+    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE},
+)
 
 nav_item(
     30,

@@ -174,8 +174,10 @@ def incident_protection_refer(
     urgency: str = "urgent",
     note: str = "",
     override_reason: str = "",
+    consent_now: bool = False,
 ) -> Any:
     """Send the protection referral through the referrals app and link it to the incident.
+    `consent_now`: the sharing consent the client gives aloud now (see referral_send).
 
     The sharing-consent rule (and a coordinator's override) is referral_send's: a
     missing consent raises referrals.services.ConsentMissing and nothing is written."""
@@ -201,6 +203,7 @@ def incident_protection_refer(
         note=note,
         from_kind=from_kind,
         override_reason=override_reason,
+        consent_now=consent_now,
     )
     if protection is None:
         protection = IncidentProtection.objects.create(incident=incident, kind=kind)

@@ -20,6 +20,7 @@ from core.idempotency import Once
 from core.paging import paginate
 from programs.models import Organisation, PeerGroup
 from referrals.models import Referral
+from referrals.services import ConsentMissing
 
 from . import queries, services
 from .forms import (
@@ -206,8 +207,11 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
                     note=data["note"],
                     from_kind=_referral_from_kind(request.user, incident),
                     override_reason=data.get("override_reason", ""),
+                    consent_now=data.get("consent_now", False),
                 )
             )
+        except ConsentMissing as exc:
+            form.consent_refused(exc)  # type: ignore[attr-defined]
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

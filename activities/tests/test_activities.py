@@ -337,3 +337,34 @@ def test_it_records_services_of_a_mobile_health_day_as_deliveries(world, as_user
         reverse("activities:activity_detail", args=[meeting.public_id])
     )
     assert response.context["deliver_form"] is None
+
+
+def test_the_kind_and_the_venue_of_an_activity_start_empty(world, as_user):
+    http = as_user(world.peer)
+    form = http.get(reverse("activities:activity_create")).context["form"]
+    assert form["kind"].value() in (None, "") and form["venue_type"].value() in (None, "")
+    # A link that says which kind (the home's "record a meeting") chooses it.
+    url = reverse("activities:activity_create") + "?kind=meeting"
+    assert http.get(url).context["form"]["kind"].value() == "meeting"
+
+
+def test_a_meeting_starts_in_the_groups_commune_and_a_missing_one_is_named(world, as_user):
+    http = as_user(world.peer)
+    form = http.get(reverse("activities:activity_create") + "?kind=meeting").context["form"]
+    assert form["commune"].value() == world.ha_long.pk
+    response = http.post(
+        reverse("activities:activity_create"),
+        {
+            "kind": "meeting",
+            "held_on": "2024-03-01",
+            "support_model": world.model.pk,
+            "peer_group": world.group.pk,
+            "venue_type": "group_place",
+            "n_member": "5",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Chọn xã/phường nơi diễn ra hoạt động." in body
+    notice = body.split('data-testid="form-errors"')[1].split("</div>")[0]
+    assert "Xã/phường" in notice or "Xã, phường" in notice

@@ -36,7 +36,8 @@ def test_it_records_a_meeting_and_a_communication_session_in_a_browser(page, bro
     page.goto("/activities/new/?kind=meeting")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.fill("input[name=title]", "Sinh hoạt nhóm tháng 3")
-    _pick_commune(page, "ha long")
+    # The group's commune is already there.
+    assert page.input_value("select[name=commune]") == w.ha_long.pk
     page.select_option("select[name=venue_type]", "group_place")
     page.check(f"input[name=members][value='{member.pk}']")
     page.check("input[name=topics][value=violence]")
@@ -70,26 +71,40 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
 
     w = browser_world
     client = make_client(w, "HH2K7Q")
+    from directory.models import Location
+
     service = Service.objects.create(
-        organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
+        organisation=w.legal,
+        service_type="legal_aid",
+        name="Trợ giúp pháp lý khẩn cấp",
+        phone="0203 3825 111",
+    )
+    service.locations.add(
+        Location.objects.create(
+            organisation=w.legal,
+            name="Văn phòng trợ giúp pháp lý",
+            address="12 Lê Thánh Tông, Hạ Long",
+            opening_hours="7:30–17:00, thứ Hai–thứ Sáu",
+            phone="0203 3825 222",
+        )
     )
     browser_login(page, "hotline")  # no sharing consent yet: the counsellor asks on the call
     page.goto("/activities/hotline/new/")
     started = timezone.localtime() - timedelta(minutes=20)
     page.fill("input[name=started_at]", started.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=duration_minutes]", "18")
+    # The caller is still on the line: no duration, the call is saved at once.
     page.fill("input[name=client_code]", "HH2K7Q")
     page.select_option("select[name=topic]", "violence")
     page.check("input[name=urgency][value=emergency]")
     page.select_option("select[name=action]", "counselled")
     page.screenshot(path="test-artifacts/hotline-call-form-360.png", full_page=True)
     page.click("main form button[type=submit]")
-    page.wait_for_selector("select[name=service]")
-    page.select_option("select[name=service]", str(service.pk))
+    page.wait_for_selector("input[name=service]")
+    page.check(f"input[name=service][value='{service.pk}']")
     assert page.input_value("textarea[name=reason]")  # prefilled from the call
     page.click("main form button.danger")
     expect(page.locator(".field.has-error #id_consent_on_call")).to_be_visible()
-    assert page.input_value("select[name=service]") == str(service.pk)  # nothing lost
+    assert page.is_checked(f"input[name=service][value='{service.pk}']")  # nothing lost
     page.screenshot(path="test-artifacts/hotline-call-consent-360.png", full_page=True)
     assert not Referral.objects.exists()
     page.check("#id_consent_on_call")
@@ -98,9 +113,17 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     page.screenshot(path="test-artifacts/hotline-call-referral-360.png", full_page=True)
     referral = Referral.objects.get()
     assert referral.urgency == "emergency" and referral.client == client
-    assert referral.code in page.inner_text("[data-testid=call-referrals]")
+    shown = page.inner_text("[data-testid=call-referrals]")
+    assert referral.code in shown
+    for text in ("12 Lê Thánh Tông, Hạ Long", "7:30–17:00", "0203 3825 222", "0203 3825 111"):
+        assert text in shown  # read to the caller while still on the line
     assert HotlineCall.objects.get().action == "emergency_protection"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The call is over: ended with one tap, the minutes counted from its start.
+    assert HotlineCall.objects.get().in_progress
+    page.click("[data-testid=call-end] button[type=submit]")
+    page.wait_for_selector("[data-testid=call-end]", state="detached")
+    assert HotlineCall.objects.get().duration_minutes in (20, 21)
 
 
 def test_it_registers_an_anonymous_caller_and_sends_the_emergency_referral(page, browser_world):
@@ -139,11 +162,11 @@ def test_it_registers_an_anonymous_caller_and_sends_the_emergency_referral(page,
     page.check("#id_caller-consent_follow_up")
     page.screenshot(path="test-artifacts/hotline-register-caller-360.png", full_page=True)
     page.click("[data-testid=register-caller] button[type=submit]")
-    page.wait_for_selector("select[name=service]")
+    page.wait_for_selector("input[name=service]")
     client = Client.objects.get()
     assert client.short_code in page.inner_text("main")
     page.screenshot(path="test-artifacts/hotline-register-caller-done-360.png", full_page=True)
-    page.select_option("select[name=service]", str(service.pk))
+    page.check(f"input[name=service][value='{service.pk}']")
     page.check("#id_consent_on_call")
     page.click("main form button.danger")
     page.wait_for_selector("[data-testid=call-referrals]")

@@ -206,3 +206,115 @@ def test_it_counts_calls_by_topic_and_urgency(world):
     _call(world, topic="health", urgency="routine")
     counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
     assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}
+
+
+def test_the_topic_and_the_action_of_a_call_start_empty(world, as_user):
+    """What the call was about is the counsellor's to choose: no default records it."""
+    http = as_user(world.hotline)
+    form = http.get(reverse("activities:call_create")).context["form"]
+    assert form["topic"].value() in (None, "") and form["action"].value() in (None, "")
+    started = timezone.localtime() - timedelta(minutes=3)
+    response = http.post(
+        reverse("activities:call_create"),
+        {"started_at": started.strftime("%Y-%m-%dT%H:%M"), "urgency": "routine"},
+    )
+    assert response.status_code == 200 and not HotlineCall.objects.exists()
+    assert {"topic", "action"} <= set(response.context["form"].errors)
+
+
+def _post_call(http, started, **extra):
+    data = {
+        "started_at": started.strftime("%Y-%m-%dT%H:%M"),
+        "topic": "violence",
+        "urgency": "emergency",
+        "action": "counselled",
+    }
+    data.update(extra)
+    return http.post(reverse("activities:call_create"), data)
+
+
+def test_a_call_in_progress_is_saved_at_once_and_ended_later(world, as_user):
+    from audit.models import AuditEntry
+
+    http = as_user(world.hotline)
+    started = timezone.localtime() - timedelta(minutes=7)
+    response = _post_call(http, started)
+    assert response.status_code == 302
+    call = HotlineCall.objects.get()
+    assert call.in_progress and call.duration_minutes is None and call.ended_at is None
+    url = reverse("activities:call_detail", args=[call.public_id])
+    page = http.get(url).content.decode()
+    assert "Đang diễn ra" in page and 'name="end-duration_minutes"' in page
+    assert "Đang diễn ra" in http.get(reverse("activities:hotline_shift")).content.decode()
+    # Ended with nothing typed: the minutes since the start.
+    assert http.post(url, {"action": "end"}).status_code == 302
+    call.refresh_from_db()
+    assert not call.in_progress and call.duration_minutes in (7, 8)
+    assert AuditEntry.objects.filter(action="hotline.call_end").count() == 1
+    # Ending it twice changes nothing.
+    http.post(url, {"action": "end", "end-duration_minutes": "90"})
+    call.refresh_from_db()
+    assert call.duration_minutes in (7, 8)
+    assert 'name="end-duration_minutes"' not in http.get(url).content.decode()
+
+
+def test_a_call_ends_with_the_minutes_typed_or_its_end_time(world, as_user):
+    http = as_user(world.hotline)
+    started = timezone.localtime() - timedelta(hours=1)
+    _post_call(http, started)
+    call = HotlineCall.objects.get()
+    url = reverse("activities:call_detail", args=[call.public_id])
+    response = http.post(url, {"action": "end", "end-duration_minutes": "abc"})
+    assert response.status_code == 200 and response.context["end_form"].errors
+    assert http.post(url, {"action": "end", "end-duration_minutes": "25"}).status_code == 302
+    call.refresh_from_db()
+    assert call.duration_minutes == 25 and call.ended_at == call.started_at + timedelta(minutes=25)
+    # Logged afterwards with its start and end: the duration is counted.
+    _post_call(
+        http,
+        started,
+        ended_at=(started + timedelta(minutes=18)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert HotlineCall.objects.latest("id").duration_minutes == 18
+    response = _post_call(
+        http, started, ended_at=(started - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    assert response.status_code == 200 and "ended_at" in response.context["form"].errors
+    assert HotlineCall.objects.count() == 2
+
+
+def test_after_an_emergency_referral_the_call_shows_where_to_go(world, as_user, client_a):
+    """Read to the caller: the codes, the provider's address, hours and phone, the slip."""
+    from directory.models import Location
+
+    service = _service(world)
+    service.phone = "0203 3825 111"
+    service.save()
+    place = Location.objects.create(
+        organisation=world.legal,
+        name="Văn phòng trợ giúp pháp lý",
+        address="12 Lê Thánh Tông, Hạ Long",
+        opening_hours="7:30–17:00, thứ Hai–thứ Sáu",
+        phone="0203 3825 222",
+    )
+    service.locations.add(place)
+    give_share_consent(world, client_a, world.legal)
+    call = _call(world, client=client_a, urgency="emergency", topic="violence")
+    http = as_user(world.hotline)
+    url = reverse("activities:call_detail", args=[call.public_id])
+    response = http.post(url, {"service": service.pk, "reason": "Bị đánh, cần trợ giúp ngay"})
+    assert response.status_code == 302
+    page = http.get(url).content.decode()
+    from referrals.models import Referral
+
+    referral = Referral.objects.get()
+    for text in (
+        referral.code,
+        client_a.short_code,
+        "12 Lê Thánh Tông, Hạ Long",
+        "7:30–17:00, thứ Hai–thứ Sáu",
+        "0203 3825 222",
+        "0203 3825 111",
+        reverse("referrals:slip", args=[referral.public_id]),
+    ):
+        assert text in page, text

@@ -40,8 +40,18 @@ def _strings() -> dict[str, str]:
         "later": _("The server did not answer: they will be sent later."),
         "rejected": _("Not accepted, please check (kept on this phone):"),
         "discard": _("Discard"),
+        "correct": _("Correct"),
+        "editing": _("Correcting a contact that was not accepted:"),
         "confirm": _("Discard this contact? It will not be sent."),
         "people": _("%(count)s people"),
+        # The checks made on the phone before a contact is kept (the server's own rules).
+        "fix": _("Please correct the fields marked below."),
+        "required": _("This field is required."),
+        "number": _("Enter a whole number."),
+        "min": _("Enter a number of at least %(count)s."),
+        "max": _("Enter a number of at most %(count)s."),
+        "future": _("The date cannot be in the future."),
+        "establishment": _("Choose the establishment."),
     }
 
 
@@ -58,6 +68,7 @@ def outbox(context: Any, device_only: bool = False) -> dict[str, Any]:
         "logs": logs,
         "user_id": user.pk if logs and user is not None else "",
         "api_url": reverse("api:contacts") if logs else "",
+        "form_url": reverse("outreach:contact_new") if logs else "",
         "sw_url": reverse("service_worker"),
         "csrf": get_token(request) if logs and request is not None else "",
         "labels": _labels() if logs else "",

@@ -43,7 +43,7 @@ def test_it_answers_401_json_before_two_factor(world: Any) -> None:
     http.force_login(world.coordinator)  # password checked, TOTP step not passed
     response = http.get("/api/v1/me")
     assert response.status_code == 401
-    assert "xác thực hai lớp" in response.json()["detail"]
+    assert "xác thực hai bước" in response.json()["detail"]
     # Pages still redirect to the two-factor step.
     assert http.get("/").status_code == 302
 

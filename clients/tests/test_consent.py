@@ -25,7 +25,7 @@ def test_it_withdraws_follow_up_and_stops_contact(world: Any, as_user: Any) -> N
     consent = client.consents.get(purpose=Consent.Purpose.FOLLOW_UP)
     http = as_user(world.peer)
     url = reverse("clients:consent_withdraw", args=[client.public_id, consent.pk])
-    assert http.post(url).status_code == 302
+    assert http.post(url, {"confirm": "yes"}).status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawn_by == world.peer
     assert not queries.may_follow_up(client)
@@ -50,3 +50,53 @@ def test_it_records_sharing_consent_with_a_named_provider(world: Any, as_user: A
     )
     assert other.status_code == 200  # a provider of another province is not offered
     assert not queries.has_sharing_consent(client, world.hue_clinic)
+
+
+def test_withdrawing_a_consent_asks_first_and_says_what_will_stop(world: Any, as_user: Any) -> None:
+    """One tap on "Withdraw" must not withdraw: the page says what stops and that only the
+    client can give the consent again, and only the confirmation withdraws."""
+    client = register(world)
+    http = as_user(world.peer)
+    detail = http.get(reverse("clients:detail", args=[client.public_id])).content.decode()
+    for consent in client.consents.all():
+        url = reverse("clients:consent_withdraw", args=[client.public_id, consent.pk])
+        assert f'href="{url}"' in detail  # a link to the question, not a one-tap form
+        page = http.get(url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert 'name="confirm"' in body
+        assert page.context["stops"], consent.purpose
+        # A post without the confirmation (an old form, a double tap) asks again.
+        assert http.post(url).status_code == 200
+        consent.refresh_from_db()
+        assert consent.withdrawn_at is None
+    follow_up = client.consents.get(purpose=Consent.Purpose.FOLLOW_UP)
+    url = reverse("clients:consent_withdraw", args=[client.public_id, follow_up.pk])
+    body = http.get(url).content.decode()
+    assert "No outreach contact can be logged" in body
+    assert "client agrees again" in body
+    share = client.consents.get(purpose=Consent.Purpose.SHARE_PROVIDER)
+    url = reverse("clients:consent_withdraw", args=[client.public_id, share.pk])
+    assert world.clinic.name in http.get(url).content.decode()
+    assert http.post(url, {"confirm": "yes"}).status_code == 302
+    assert not queries.has_sharing_consent(client, world.clinic)
+
+
+def test_name_and_phone_are_behind_a_tap(world: Any, as_user: Any) -> None:
+    """Shown only inside a closed "Hiện" box each: a glance at the page shows nothing."""
+    from .conftest import NAME, PHONE_DIGITS
+
+    client = register(world)
+    body = as_user(world.peer).get(reverse("clients:detail", args=[client.public_id]))
+    html = body.content.decode()
+    for name, value in (
+        ("name", NAME),
+        ("phone", PHONE_DIGITS),
+        ("nickname", "Bống"),
+        ("uic", client.uic),
+    ):
+        box = html.split(f'data-testid="reveal-{name}"')[1].split("</details>")[0]
+        assert value in box
+        assert "open" not in html.split(f'data-testid="reveal-{name}"')[0].rsplit("<details", 1)[1]
+        # Nowhere else on the page.
+        assert html.count(value) == 1, name

@@ -314,3 +314,73 @@ def test_it_hides_the_peer_panel_from_others(world: Any, as_user: Any) -> None:
 
 
 _ = SimpleNamespace
+
+
+def _posted_defaults(form: Any) -> dict[str, Any]:
+    """What the form posts when the user changes nothing (the "3-tap contact")."""
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is not None:
+            data[name] = value
+    return data
+
+
+def test_the_defaults_are_valid_after_a_contact_at_an_establishment(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    """The last place was an establishment: the form must not start on "establishment"
+    with none chosen (the 3-tap contact would fail with "Choose the establishment")."""
+    from programs.models import Establishment
+
+    bar = Establishment.objects.create(
+        name="Karaoke Sao Biển", kind="karaoke", commune=world.ha_long
+    )
+    Establishment.objects.create(name="Nhà nghỉ Hoa Mai", kind="guesthouse", commune=world.ha_long)
+    contact_log(
+        actor=world.peer,
+        peer_group=world.group,
+        contact_date=timezone.localdate(),
+        place_type="establishment",
+        topics=["hiv_sti"],
+        needs=[],
+        establishment=bar,
+        head_count=3,
+        commune=world.ha_long,
+    )
+    http = as_user(world.peer)
+    for url in (
+        reverse("outreach:contact_new_for", args=[stocked.client.public_id]),
+        reverse("outreach:contact_new"),
+    ):
+        form = http.get(url).context["form"]
+        data = _posted_defaults(form)
+        assert data["place_type"] == "establishment" and data["establishment"] == bar.pk
+        if "head_count" in form.fields:
+            data["head_count"] = 2
+        assert http.post(url, data).status_code == 302, url
+    # An establishment closed since: the default falls back to a place that needs none.
+    bar.active = False
+    bar.save()
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    form = http.get(url).context["form"]
+    data = _posted_defaults(form)
+    assert data["place_type"] != "establishment" and "establishment" not in data
+    assert http.post(url, data).status_code == 302
+
+
+def test_a_client_at_an_establishment_starts_on_it(world: Any, as_user: Any, stocked: Any) -> None:
+    from programs.models import Establishment
+
+    bar = Establishment.objects.create(
+        name="Karaoke Sao Biển", kind="karaoke", commune=world.ha_long
+    )
+    client = stocked.client
+    client.establishment = bar
+    client.save(update_fields=["establishment"])
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[client.public_id])
+    form = http.get(url).context["form"]
+    data = _posted_defaults(form)
+    assert data["place_type"] == "establishment" and data["establishment"] == bar.pk
+    assert http.post(url, data).status_code == 302

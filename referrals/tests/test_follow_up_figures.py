@@ -144,7 +144,7 @@ def test_the_page_says_what_it_counts(followed: Any, as_user: Any):
     html = _page(as_user, followed.w.coordinator).content.decode()
     assert "42,9%" in html  # Vietnamese decimal comma
     assert "hoàn thành (trên tổng số đã gửi)" in html
-    assert "số ngày trung vị từ chuyển gửi đến khi nhận dịch vụ" in html
+    assert "trung vị số ngày từ chuyển gửi đến khi nhận dịch vụ" in html
     assert 'data-testid="follow-up-definitions"' in html
     assert "Đây là cách tính của báo cáo" in html
 

@@ -191,3 +191,27 @@ def test_it_shows_the_delivery_in_the_clients_services(rworld: Any, as_user: Any
     page = as_user(rworld.w.peer).get(reverse("referrals:client", args=[rworld.client.public_id]))
     assert 'data-testid="client-deliveries"' in page.content.decode()
     assert rworld.w.clinic.name in page.content.decode()
+
+
+def test_a_notification_reads_in_the_readers_language(rworld: Any, as_user: Any) -> None:
+    """Written while the sender read Vietnamese, shown in English after the switch: the
+    notification keeps a message key, not only the words of the day it was written."""
+    from accounts.models import User
+    from notifications.models import Notification
+    from referrals import services as referral_services
+    from referrals.tests.conftest import send as send_referral
+
+    User.objects.filter(pk=rworld.w.peer.pk).update(language="vi")
+    rworld.w.peer.refresh_from_db()
+    referral = send_referral(rworld)
+    referral_services.referral_accept(actor=rworld.w.provider, referral=referral)
+    note = Notification.objects.get(user=rworld.w.peer, kind="referral.status")
+    assert note.message_key == "referral.status"
+    assert note.message_params == {"code": referral.code, "status": "accepted"}
+    assert referral.code not in str(note.message_params.keys())
+    User.objects.filter(pk=rworld.w.peer.pk).update(language="en")
+    page = as_user(rworld.w.peer).get(reverse("notifications:list")).content.decode()
+    assert f"Referral {referral.code}: accepted" in page
+    User.objects.filter(pk=rworld.w.peer.pk).update(language="vi")
+    page = as_user(rworld.w.peer).get(reverse("notifications:list")).content.decode()
+    assert f"Referral {referral.code}: accepted" not in page and referral.code in page

@@ -38,7 +38,8 @@ def test_it_refuses_a_referral_without_sharing_consent(rworld: Any, as_user: Any
     response = c.post(url, {"service": rworld.s.legal.pk, "reason": "Tư vấn", "urgency": "routine"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "has not consented to sharing" in text or "chưa đồng ý" in text
+    assert "Chưa có sự đồng ý chia sẻ với" in text
+    assert response.context["form"]["consent_now"].errors  # next to the box that fixes it
     assert rworld.w.legal.name in text
     assert "Tư vấn" in text  # keeps what was typed
     assert not Referral.objects.exists()
@@ -190,3 +191,130 @@ def test_it_lists_referrals_with_few_queries(
 def test_it_denies_the_list_to_other_roles(rworld: Any, as_user: Any) -> None:
     for user in (rworld.w.provider, rworld.w.nobody, rworld.w.prov_manager):
         assert as_user(user).get(reverse("referrals:list")).status_code == 404
+
+
+def test_it_records_the_consent_given_aloud_on_the_referral_form(rworld: Any, as_user: Any) -> None:
+    """No consent on file for the legal aid office: one refusal, next to an unticked box;
+    ticking it (the client agreed, asked aloud) sends it, with the reason as typed."""
+    from clients.models import Consent
+
+    c = as_user(rworld.w.peer)
+    url = reverse("referrals:new", args=[rworld.client.public_id])
+    form = c.get(url).context["form"]
+    assert "checked" not in str(form["consent_now"])
+    data = {"service": rworld.s.legal.pk, "reason": "Bị giữ giấy tờ", "urgency": "routine"}
+    refused = c.post(url, data)
+    assert refused.status_code == 200 and not Referral.objects.exists()
+    again = refused.context["form"]
+    assert again["reason"].value() == "Bị giữ giấy tờ"
+    assert "checked" not in str(again["consent_now"])  # never ticked for the user
+    assert not Consent.objects.filter(client=rworld.client, provider=rworld.w.legal).exists()
+    response = c.post(url, {**data, "consent_now": "on"})
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.provider, referral.reason) == (rworld.w.legal, "Bị giữ giấy tờ")
+    consent = Consent.objects.get(client=rworld.client, provider=rworld.w.legal)
+    assert (consent.method, consent.taken_by, consent.purpose) == (
+        "verbal",
+        rworld.w.peer,
+        "share_provider",
+    )
+    assert AuditEntry.objects.filter(action="create", object_id=str(consent.pk)).exists()
+
+
+def test_a_refused_referral_records_no_consent(rworld: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from clients.models import Consent
+
+    with pytest.raises(ValidationError):
+        send(rworld, service=rworld.s.legal, reason="  ", consent_now=True)
+    assert not Consent.objects.filter(client=rworld.client, provider=rworld.w.legal).exists()
+
+
+def test_the_service_list_starts_in_the_clients_area(rworld: Any, as_user: Any) -> None:
+    """The client's commune first, then friendly services, then the rest of the province;
+    other provinces only on request; every row names the whole provider."""
+    from directory.models import Location, Service
+    from programs.models import Organisation
+
+    w = rworld.w
+    client = rworld.client
+    client.commune = w.ha_long
+    client.save(update_fields=["commune"])
+    far = Service.objects.create(
+        organisation=w.hue_clinic, service_type="gyn_exam", name="Khám phụ khoa Huế"
+    )
+    cam_pha_org = Organisation.objects.create(
+        name="Trung tâm Y tế khu vực Cẩm Phả (phòng khám thân thiện cho nhóm đích)",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province=w.qn,
+        commune=w.cam_pha,
+    )
+    friendly_elsewhere = Service.objects.create(
+        organisation=cam_pha_org,
+        service_type="sti_test_treatment",
+        name="Xét nghiệm STI thân thiện",
+        friendly_to_key_populations=True,
+    )
+    friendly_elsewhere.locations.add(
+        Location.objects.create(organisation=cam_pha_org, name="Cơ sở 2", commune=w.cam_pha)
+    )
+    c = as_user(w.peer)
+    url = reverse("referrals:new", args=[client.public_id])
+    form = c.get(url).context["form"]
+    ids = [s.pk for s in form.fields["service"].queryset]
+    assert far.pk not in ids  # another province: not padding the list
+    # Hạ Long (the client's commune): friendly gyn first, then sti; then Cẩm Phả.
+    assert ids.index(rworld.s.gyn.pk) < ids.index(rworld.s.sti.pk)
+    assert ids.index(rworld.s.sti.pk) < ids.index(friendly_elsewhere.pk)
+    page = c.get(url).content.decode()
+    assert 'type="radio"' in page
+    assert cam_pha_org.name in page  # the whole provider name, never cut
+    everywhere = c.get(url + "?all=1").context["form"].fields["service"].queryset
+    assert [s.pk for s in everywhere][-1] == far.pk
+
+
+def test_a_client_without_a_commune_still_gets_the_one_service_chosen(
+    rworld: Any, as_user: Any
+) -> None:
+    assert rworld.client.commune_id is None
+    url = reverse("referrals:new", args=[rworld.client.public_id]) + "?type=legal_advice"
+    form = as_user(rworld.w.peer).get(url).context["form"]
+    assert form["service"].value() == rworld.s.legal.pk
+
+
+def test_the_slip_image_says_where_to_go(rworld: Any, as_user: Any, monkeypatch: Any) -> None:
+    """The downloaded image carries the provider's address, opening hours and phone, and
+    the provider's whole name; a confidential address never."""
+    from directory.models import Location
+    from referrals import slip
+
+    rworld.s.clinic_loc.phone = "0203 3825 333"
+    rworld.s.clinic_loc.save()
+    shelter = Location.objects.create(
+        organisation=rworld.w.clinic,
+        name="Nhà tạm lánh",
+        address="Số nhà bí mật 99",
+        confidential=True,
+        opening_hours="24/7",
+    )
+    rworld.s.gyn.locations.add(shelter)
+    rworld.s.gyn.phone = "0203 3825 444"
+    rworld.s.gyn.save()
+    referral = send(rworld)
+    drawn: list[list[tuple[str, str]]] = []
+    real = slip.slip_lines
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        drawn.append(real(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(slip, "slip_lines", spy)
+    png = as_user(rworld.w.peer).get(reverse("referrals:slip_png", args=[referral.public_id]))
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    values = [value for _label, value in drawn[0]]
+    for text in ("12 Lê Thánh Tông", "7:30–17:00", "0203 3825 333", "0203 3825 444", "24/7"):
+        assert text in values, text
+    assert rworld.w.clinic.name in values
+    assert "Số nhà bí mật 99" not in values and "Địa chỉ được báo qua điện thoại" in values

@@ -162,3 +162,29 @@ def test_it_counts_incidents_by_type_perpetrator_and_protection(world):
     assert queries.incidents_by_perpetrator(incidents) == {"client": 1, "police": 1, "partner": 1}
     assert queries.protection_referral_share(incidents) == (2, 3)
     assert queries.protections_by_kind(incidents) == {"counselling": 1, "health": 1, "shelter": 1}
+
+
+def test_what_happened_starts_empty_and_must_be_chosen(world, as_user):
+    """Who did it, where and what was done describe what happened: no default answers for
+    the user, and leaving one out is refused by name."""
+    http = as_user(world.peer)
+    response = http.get(reverse("safety:incident_create"))
+    form = response.context["form"]
+    page = response.content.decode()
+    for name in ("perpetrator_kind", "place_type", "action_taken"):
+        assert form[name].value() in (None, ""), name
+        select = page.split(f'name="{name}"')[1].split("</select>")[0]
+        assert select.count("selected") == 1, name
+        assert '<option value="" selected>— Chọn —</option>' in select, name
+    response = http.post(
+        reverse("safety:incident_create"),
+        {
+            "occurred_on": "2024-05-01",
+            "province": world.qn.pk,
+            "violence_types": ["physical"],
+            "reported_via": "peer",
+        },
+    )
+    assert response.status_code == 200 and not Incident.objects.exists()
+    errors = response.context["form"].errors
+    assert {"perpetrator_kind", "place_type", "action_taken"} <= set(errors)

@@ -116,7 +116,8 @@ def test_it_refuses_without_sharing_consent_with_a_clear_message(world, as_user,
     response = as_user(world.peer).post(_url(incident, "shelter"), _post(world, shelter))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Không thể chuyển gửi" in text and "chưa đồng ý chia sẻ" in text
+    assert "Chưa có sự đồng ý chia sẻ với" in text
+    assert response.context["form"]["consent_now"].errors  # next to the box that fixes it
     assert incident.client.short_code in text and shelter.organisation.name in text
     assert not Referral.objects.exists()
     assert IncidentProtection.objects.get(incident=incident, kind="shelter").referral is None
@@ -203,3 +204,17 @@ def test_it_offers_no_refer_action_without_a_registered_client(world, as_user):
     )
     assert _url(incident, "counselling") not in html
     assert as_user(world.peer).get(_url(incident, "counselling")).status_code == 404
+
+
+def test_it_records_the_consent_given_aloud_on_the_protection_referral(
+    world, as_user, incident, shelter
+):
+    from clients.models import Consent
+
+    http = as_user(world.peer)
+    assert "checked" not in str(http.get(_url(incident, "shelter")).context["form"]["consent_now"])
+    response = http.post(_url(incident, "shelter"), _post(world, shelter, consent_now="on"))
+    assert response.status_code == 302
+    assert Referral.objects.get().provider == shelter.organisation
+    consent = Consent.objects.get(client=incident.client, provider=shelter.organisation)
+    assert (consent.method, consent.taken_by) == ("verbal", world.peer)

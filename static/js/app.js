@@ -36,7 +36,7 @@
           var kept = Array.prototype.filter.call(select.options, function (o) { return o.selected && o.value; });
           var keptValues = kept.map(function (o) { return o.value; });
           select.innerHTML = "";
-          if (!select.multiple) select.appendChild(new Option("—", ""));
+          if (!select.multiple) select.appendChild(new Option(select.dataset.emptyLabel || "—", ""));
           kept.forEach(function (o) { select.appendChild(o); });
           data.results.forEach(function (r) {
             if (keptValues.indexOf(String(r.id)) === -1) select.appendChild(new Option(r.text, r.id));
@@ -81,6 +81,7 @@
   "use strict";
 
   var KEY = "caunoi.outbox.v1";
+  var EDIT_KEY = "caunoi.outbox.edit";  // the refused contact being corrected (this tab)
   var PAGES_CACHE = "caunoi-pages";
   var box, syncing = false;
 
@@ -168,17 +169,21 @@
     return out;
   }
 
+  function refused(item) { return item.errors && item.errors.length; }
+
   function render(status) {
     if (!box) return;
     var items = box.hasAttribute("data-device-only") ? load() : mine();
+    var waiting = items.filter(function (item) { return !refused(item); });
     var statusEl = box.querySelector(".outbox-status");
     if (status !== undefined) statusEl.textContent = status;
-    box.querySelector("[data-testid=outbox-pending]").textContent = items.length ? t("pending", items.length) : "";
+    // Waiting means "will be sent": a refused contact waits for its correction instead.
+    box.querySelector("[data-testid=outbox-pending]").textContent = waiting.length ? t("pending", waiting.length) : "";
     var send = box.querySelector("[data-outbox-send]");
-    if (send) send.hidden = !items.length || box.hasAttribute("data-device-only");
+    if (send) send.hidden = !waiting.length || box.hasAttribute("data-device-only");
     var list = box.querySelector(".outbox-rejected");
     list.innerHTML = "";
-    var rejected = items.filter(function (item) { return item.errors && item.errors.length; });
+    var rejected = items.filter(refused);
     if (rejected.length && !box.hasAttribute("data-device-only")) {
       var head = document.createElement("li");
       head.className = "outbox-head";
@@ -197,6 +202,19 @@
           errs.appendChild(e);
         });
         li.appendChild(errs);
+        if (box.dataset.form) {
+          var fix = document.createElement("button");
+          fix.type = "button";
+          fix.className = "small";
+          fix.textContent = t("correct");
+          fix.setAttribute("data-outbox-fix", "");
+          fix.addEventListener("click", function () {
+            sessionStorage.setItem(EDIT_KEY, item.payload.client_uuid);
+            location.href = box.dataset.form;
+          });
+          li.appendChild(fix);
+          li.appendChild(document.createTextNode(" "));
+        }
         var discard = document.createElement("button");
         discard.type = "button";
         discard.className = "secondary small";
@@ -213,7 +231,8 @@
 
   function sync() {
     if (!box || !box.dataset.user || syncing) return;
-    var queue = mine();
+    // A refused contact is not sent again as it is: it waits for the peer to correct it.
+    var queue = mine().filter(function (item) { return !refused(item); });
     if (!queue.length) return;
     if (!navigator.onLine) { render(t("offline")); return; }
     syncing = true;
@@ -253,12 +272,76 @@
     });
   }
 
+  // What the server will check (outreach.forms.ContactForm), checked before a contact is
+  // kept: a contact the server would refuse is never stored, it is corrected here.
+  function checkOffline(form) {
+    var errors = {};
+    function add(name, message) { (errors[name] = errors[name] || []).push(message); }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.disabled) return;
+      var value = String(el.value || "").trim();
+      if (el.required && el.type !== "checkbox" && !value) { add(el.name, t("required")); return; }
+      if (!value) return;
+      if (el.type === "number") {
+        if (!/^-?\d+$/.test(value)) { add(el.name, t("number")); return; }
+        var n = Number(value);
+        if (el.min !== "" && n < Number(el.min)) add(el.name, t("min", el.min));
+        if (el.max !== "" && n > Number(el.max)) add(el.name, t("max", el.max));
+      }
+      if (el.type === "date") {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) add(el.name, t("required"));
+        else if (value > today()) add(el.name, t("future"));
+      }
+    });
+    var place = form.elements.place_type, est = form.elements.establishment;
+    if (place && est && place.value === "establishment" && !est.value &&
+        Array.prototype.some.call(est.options, function (o) { return o.value; })) {
+      add("establishment", t("establishment"));
+    }
+    return errors;
+  }
+
+  function showErrors(form, errors) {
+    form.querySelectorAll(".offline-errors").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".field.has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    var names = Object.keys(errors);
+    if (!names.length) return true;
+    var notice = document.createElement("p");
+    notice.className = "notice danger offline-errors";
+    notice.setAttribute("role", "alert");
+    notice.textContent = t("fix");
+    form.insertBefore(notice, form.firstChild);
+    names.forEach(function (name) {
+      var el = form.elements[name];
+      var field = el && (el.closest ? el.closest(".field") : null);
+      if (!field) return;
+      field.classList.add("has-error");
+      var list = document.createElement("ul");
+      list.className = "errorlist offline-errors";
+      errors[name].forEach(function (message) {
+        var li = document.createElement("li");
+        li.textContent = message;
+        list.appendChild(li);
+      });
+      field.appendChild(list);
+    });
+    var first = form.elements[names[0]];
+    if (first && first.focus) first.focus();
+    return false;
+  }
+
   function saveOffline(form) {
+    if (!showErrors(form, checkOffline(form))) return;
     var payload = payloadOf(form);
+    replace(payload.client_uuid);  // a corrected contact takes the place of the refused one
     var items = load();
-    items.push({ user: box.dataset.user, saved_at: new Date().toISOString(), payload: payload, summary: summaryOf(form, payload), errors: [] });
+    var labels = {};
+    if (payload.commune) labels.commune = optionLabel(form, "commune", payload.commune);
+    items.push({ user: box.dataset.user, saved_at: new Date().toISOString(), payload: payload, summary: summaryOf(form, payload), errors: [], labels: labels });
     store(items);
+    forgetEdit(form);
     form.reset();
+    showErrors(form, {});
     freshKey(form);  // the next contact is another one
     // A second tap on the same button is not a second contact.
     var button = form.querySelector("button[type=submit]");
@@ -276,8 +359,65 @@
     if (form.elements.client_uuid) form.elements.client_uuid.value = newUuid();
   }
 
+  function forgetEdit(form) {
+    var notice = form.querySelector("[data-outbox-editing]");
+    if (notice) notice.remove();
+  }
+
+  // "Correct" on a refused contact: the form opens with what it held, under the same key
+  // (it was never recorded), and the reasons it was refused above it.
+  function openForEdit(form) {
+    var uuid = sessionStorage.getItem(EDIT_KEY);
+    if (!uuid) return;
+    sessionStorage.removeItem(EDIT_KEY);
+    var item = mine().filter(function (it) { return it.payload.client_uuid === uuid; })[0];
+    if (!item) return;
+    var p = item.payload;
+    ["peer_group", "contact_date", "head_count", "place_type", "establishment"].forEach(function (name) {
+      var el = form.elements[name];
+      if (el && p[name] !== undefined) el.value = p[name];
+    });
+    var commune = form.elements.commune;
+    if (commune && p.commune) {
+      var has = Array.prototype.some.call(commune.options, function (o) { return o.value === String(p.commune); });
+      if (!has) commune.appendChild(new Option((item.labels && item.labels.commune) || String(p.commune), String(p.commune)));
+      commune.value = String(p.commune);
+    }
+    ["topics", "needs"].forEach(function (name) {
+      form.querySelectorAll("input[name=" + name + "]").forEach(function (el) {
+        el.checked = (p[name] || []).indexOf(el.value) !== -1;
+      });
+    });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (/^(qty_|material_)/.test(el.name || "")) el.value = "0";
+    });
+    (p.items || []).forEach(function (row) {
+      var name = row.item_kind === "material" ? "material_" + row.material : "qty_" + row.item_kind;
+      if (form.elements[name]) form.elements[name].value = row.quantity;
+    });
+    if (form.elements.client_uuid) form.elements.client_uuid.value = uuid;
+    var notice = document.createElement("div");
+    notice.className = "notice danger";
+    notice.setAttribute("role", "alert");
+    notice.setAttribute("data-outbox-editing", "");
+    var head = document.createElement("p");
+    head.className = "error-title";
+    head.textContent = t("editing");
+    notice.appendChild(head);
+    var list = document.createElement("ul");
+    list.className = "error-fields";
+    item.errors.forEach(function (message) {
+      var li = document.createElement("li");
+      li.textContent = message;
+      list.appendChild(li);
+    });
+    notice.appendChild(list);
+    form.insertBefore(notice, form.firstChild);
+  }
+
   function setupForm(form) {
     freshKey(form);
+    openForEdit(form);
     // A copy kept on the phone shows the date it was kept: today is what a peer means.
     var date = form.elements.contact_date;
     if (date && form.dataset.today && date.value === form.dataset.today && today() !== form.dataset.today) {
@@ -285,6 +425,18 @@
       date.defaultValue = today();
     }
     form.addEventListener("submit", function (event) {
+      var key = form.elements.client_uuid && form.elements.client_uuid.value;
+      if (navigator.onLine && box && key && mine().some(function (it) { return it.payload.client_uuid === key; })) {
+        // A corrected contact sent with the page: the kept copy becomes the corrected one,
+        // no longer refused. Once the page has recorded it, the next sync finds it under
+        // its key and drops it; if the page refuses it, the sync brings the reasons back.
+        replace(key, function (kept) {
+          kept.payload = payloadOf(form);
+          kept.summary = summaryOf(form, kept.payload);
+          kept.errors = [];
+          return kept;
+        });
+      }
       if (navigator.onLine || !box || !box.dataset.user) return;
       event.preventDefault();
       saveOffline(form);
