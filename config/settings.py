@@ -257,6 +257,10 @@ CAUNOI = {
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     # One-time keys of create forms are forgotten after this many days (core.tasks).
     "ONCE_KEY_DAYS": env_int("CAUNOI_ONCE_KEY_DAYS", 30),
+    # A create POST that carries no one-time key (a script, an old cached page): the same
+    # user sending the same content to the same form within this many minutes gets the
+    # first record back (core.idempotency.derived_key).
+    "ONCE_KEYLESS_MINUTES": env_int("CAUNOI_ONCE_KEYLESS_MINUTES", 10),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     "NOTIFICATION_CHANNELS": env_list("CAUNOI_NOTIFICATION_CHANNELS", "inapp"),
     "DHIS2_MAPPING_FILE": os.environ.get("CAUNOI_DHIS2_MAPPING_FILE", ""),
