@@ -441,7 +441,10 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
-    """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up)."""
+    """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up).
+    Sent twice (a double tap, a resend, two at once): the row is locked and read again,
+    so the second send finds it withdrawn and is answered the same, with one audit row."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()

@@ -50,3 +50,20 @@ def test_it_records_sharing_consent_with_a_named_provider(world: Any, as_user: A
     )
     assert other.status_code == 200  # a provider of another province is not offered
     assert not queries.has_sharing_consent(client, world.hue_clinic)
+
+
+def test_a_resent_withdrawal_is_answered_the_same_with_one_audit_row(
+    world: Any, as_user: Any
+) -> None:
+    from audit.models import AuditEntry
+
+    client = register(world)
+    consent = client.consents.get(purpose=Consent.Purpose.FOLLOW_UP)
+    http = as_user(world.peer)
+    url = reverse("clients:consent_withdraw", args=[client.public_id, consent.pk])
+    first, again = http.post(url, follow=True), http.post(url, follow=True)
+    assert first.redirect_chain == again.redirect_chain
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    rows = AuditEntry.objects.filter(object_type="clients.consent", object_id=str(consent.pk))
+    assert rows.filter(changes__has_key="withdrawn").count() == 1
