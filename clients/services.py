@@ -333,7 +333,18 @@ def client_status_change(
 ) -> ClientStatusChange:
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
+    # Read the status again under the row's lock: two sends at once see each other.
+    client.status = (
+        Client.objects.select_for_update().values_list("status", flat=True).get(pk=client.pk)
+    )
     if status == client.status:
+        last = client.status_history.order_by("-id").first()
+        if (
+            last is not None
+            and last.changed_by_id == actor.pk
+            and (last.status, last.changed_on, last.note) == (status, changed_on, note)
+        ):
+            return last  # a resend of this very change: answered as the first one was
         raise ValidationError({"status": _("The client already has this status.")})
     if changed_on < client.registered_on or changed_on > timezone.localdate():
         raise ValidationError({"changed_on": _("The date must be between registration and today.")})

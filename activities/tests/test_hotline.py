@@ -206,3 +206,15 @@ def test_it_counts_calls_by_topic_and_urgency(world):
     _call(world, topic="health", urgency="routine")
     counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
     assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}
+
+
+def test_a_resent_follow_up_done_is_answered_with_the_same_success(world, as_user):
+    from audit.models import AuditEntry
+
+    call = _call(world, action="follow_up")
+    http = as_user(world.hotline)
+    url = reverse("activities:call_follow_up_done", args=[call.public_id])
+    first, again = http.post(url, follow=True), http.post(url, follow=True)
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    assert AuditEntry.objects.filter(action="hotline.follow_up_done").count() == 1
