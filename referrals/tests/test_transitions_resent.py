@@ -5,6 +5,7 @@ that conflicts with the referral's status still gets a clear message."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -105,3 +106,54 @@ def test_another_persons_step_is_not_taken_as_a_resend(rworld: Any, as_user: Any
     assert _levels(as_user(rworld.w.peer).post(url, follow=True)) == [constants.SUCCESS]
     other = as_user(rworld.w.leader).post(url, follow=True)
     assert _levels(other) == [constants.ERROR]
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="SQLite serialises every write: no race to test",
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("action", ["accept", "no-show"])
+def test_two_taps_at_the_same_moment_both_succeed_once(action: str) -> None:
+    """Two sends of the same step at once: the second waits on the referral's row lock,
+    then finds the step done by the same user: both answered with success, one event."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client as HttpClient
+
+    from conftest import build_world, login
+
+    from .conftest import build_services, make_client, share_consent
+
+    w = build_world()
+    s = build_services(w)
+    client = make_client(w)
+    share_consent(client, w.clinic, w.peer)
+    referral = send(SimpleNamespace(w=w, s=s, client=client))
+    url = reverse("referrals:inbox_action", args=[referral.public_id, action])
+    https = [login(HttpClient(), w.provider) for _ in range(2)]
+    barrier = threading.Barrier(2, timeout=10)
+    results: list[Any] = [None, None]
+
+    def tap(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = https[i].post(url, follow=True)
+        except Exception as exc:  # reported by the assertion below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for response in results:
+        assert not isinstance(response, Exception), response
+        # Not response.context: template signals cross threads. The page itself.
+        assert response.status_code == 200
+        assert "không thể" not in response.content.decode()  # no refusal shown
+    referral.refresh_from_db()
+    assert referral.events.count() == 2  # sent, then the one step
