@@ -166,9 +166,10 @@ def keyless(user: Any, scope: str, fp: str) -> tuple[UUID, IdempotencyKey | None
 
 
 def _scope(request: Any, name: str) -> str:
-    """Which form a keyless send went to: the path (its record's id included) and the
-    key field's name (two forms on one page have two prefixes)."""
-    return f"{request.path}|{name}"
+    """Which form a keyless send went to: the path with its query (the record's id and
+    any choice made in the address included) and the key field's name (two forms on one
+    page have two prefixes). Only ever hashed, never stored."""
+    return f"{request.get_full_path()}|{name}"
 
 
 def earlier(request: Any, model: type, *, prefix: str = "", field: str = FIELD) -> Any:
