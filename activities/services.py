@@ -478,6 +478,9 @@ def hotline_call_end(
 
 @transaction.atomic
 def hotline_follow_up_done(*, actor: Any, call: HotlineCall) -> HotlineCall:
+    call = HotlineCall.objects.select_for_update().get(pk=call.pk)
+    if call.follow_up_done_at is not None and call.follow_up_done_by_id == actor.pk:
+        return call  # a resend of this very step: answered as the first one was
     if not call.follow_up_open:
         raise ValidationError(_("This call has no open follow-up."))
     call.follow_up_done_at = timezone.now()

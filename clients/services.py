@@ -449,6 +449,13 @@ def client_status_change(
     if client.is_erased:
         note = ""  # free text about an erased client is not kept (see client_erase)
     if status == client.status:
+        last = client.status_history.order_by("-id").first()
+        if (
+            last is not None
+            and last.changed_by_id == actor.pk
+            and (last.status, last.changed_on, last.note) == (status, changed_on, note)
+        ):
+            return last  # a resend of this very change: answered as the first one was
         raise ValidationError({"status": _("The client already has this status.")})
     if changed_on < client.registered_on or changed_on > timezone.localdate():
         raise ValidationError({"changed_on": _("The date must be between registration and today.")})
@@ -567,7 +574,9 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
-    """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up)."""
+    """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up).
+    Sent twice (a double tap, a resend, two at once): the row is locked and read again,
+    so the second send finds it withdrawn and is answered the same, with one audit row."""
     Client.objects.select_for_update().filter(pk=consent.client_id).first()
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:

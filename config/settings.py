@@ -175,6 +175,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica for the live report (core/replica.py): a PostgreSQL standby kept by
+# streaming replication. Unset: no replica, every read and write on default.
+REPLICA_DATABASE_URL = os.environ.get("CAUNOI_REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+        disable_server_side_cursors=env_bool("CAUNOI_DB_DISABLE_SERVER_SIDE_CURSORS"),
+    )
+elif TESTING:
+    # Tests turn report reads to this alias (settings.CAUNOI["REPORT_READ_ALIAS"]) to see
+    # which queries went where; a mirror of default, never used unless asked.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.replica.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -333,6 +348,12 @@ CAUNOI = {
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     # One-time keys of create forms are forgotten after this many days (core.tasks).
     "ONCE_KEY_DAYS": env_int("CAUNOI_ONCE_KEY_DAYS", 30),
+    # A create POST that carries no one-time key (a script, an old cached page): the same
+    # user sending the same content to the same form within this many minutes gets the
+    # first record back (core.idempotency.derived_key).
+    "ONCE_KEYLESS_MINUTES": env_int("CAUNOI_ONCE_KEYLESS_MINUTES", 10),
+    # Where the live report reads (core/replica.py): "replica" when one is configured.
+    "REPORT_READ_ALIAS": "replica" if REPLICA_DATABASE_URL else "",
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     # Seeds the record keys of the cell key method (reports/perturbation.py); empty:
     # derived from SECRET_KEY. Changing it changes every perturbed figure once.

@@ -29,13 +29,16 @@ key. Use:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -126,16 +129,64 @@ def fingerprint(data: Any, *, field: str = FIELD) -> str:
     return salted_hmac("caunoi.once", repr(items), algorithm="sha256").hexdigest()
 
 
+def _now() -> datetime:
+    return timezone.now()
+
+
+def keyless_window() -> timedelta:
+    """How long a keyless send of the same content counts as a resend."""
+    minutes: Any = settings.CAUNOI.get("ONCE_KEYLESS_MINUTES")
+    return timedelta(minutes=max(1, int(minutes or 10)))
+
+
+def _derived(user: Any, scope: str, fp: str, bucket: int) -> UUID:
+    digest = salted_hmac(
+        "caunoi.once.keyless", f"{user.pk}|{scope}|{fp}|{bucket}", algorithm="sha256"
+    ).digest()
+    return UUID(bytes=digest[:16], version=4)
+
+
+def keyless(user: Any, scope: str, fp: str) -> tuple[UUID, IdempotencyKey | None]:
+    """The key of a send that carried none, and the key row of the same user's send of
+    the same content (`fp`) to the same form (`scope`) within the window, if any.
+
+    Time is cut into windows of `keyless_window()`: the key is derived from the current
+    one, so two sends at the same moment meet on the unique index like two sends of a
+    page's key. The previous window's key is looked up too (a resend just after a window
+    boundary) and counts only while younger than one window."""
+    window = keyless_window()
+    now = _now()
+    bucket = int(now.timestamp()) // int(window.total_seconds())
+    current = _derived(user, scope, fp, bucket)
+    for b in (bucket, bucket - 1):
+        row = lookup(current if b == bucket else _derived(user, scope, fp, b))
+        if row is not None and row.created_at > now - window:
+            return current, row
+    return current, None
+
+
+def _scope(request: Any, name: str) -> str:
+    """Which form a keyless send went to: the path with its query (the record's id and
+    any choice made in the address included) and the key field's name (two forms on one
+    page have two prefixes). Only ever hashed, never stored."""
+    return f"{request.get_full_path()}|{name}"
+
+
 def earlier(request: Any, model: type, *, prefix: str = "", field: str = FIELD) -> Any:
     """The `model` record an earlier send of this very POST made (same key, same user,
-    same content), or None: for a page that no longer shows the form that was sent."""
+    same content; without a key, the same content within the keyless window), or None:
+    for a page that no longer shows the form that was sent."""
     name = f"{prefix}-{field}" if prefix else field
+    fp = fingerprint(request.POST, field=name)
     key = parse_key(request.POST.get(name))
-    row = lookup(key) if key is not None else None
+    if key is None:
+        _key, row = keyless(request.user, _scope(request, name), fp)
+    else:
+        row = lookup(key)
     if row is None:
         return None
     try:
-        record = earlier_record(row, request.user, fingerprint(request.POST, field=name))
+        record = earlier_record(row, request.user, fp)
     except KeyTaken:
         return None
     return record if isinstance(record, model) else None
@@ -167,7 +218,16 @@ class Once:
         name = form.add_prefix(field)
         self.key = parse_key(form.data.get(name))
         self.fingerprint = fingerprint(form.data, field=name)
-        row = lookup(self.key) if self.key is not None else None
+        if self.key is None:
+            # No key sent: derive one, so that a resend of the same content is one record.
+            self.key, row = keyless(self.user, _scope(request, name), self.fingerprint)
+            if row is not None:
+                try:
+                    self.earlier = earlier_record(row, self.user, self.fingerprint)
+                except KeyTaken:
+                    pass  # its record is gone: this send makes a new one (`run`)
+            return
+        row = lookup(self.key)
         if row is None:
             return
         try:

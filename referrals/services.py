@@ -205,6 +205,13 @@ def _require(referral: Referral, allowed: Iterable[str], action: str) -> None:
         )
 
 
+def _done_by(referral: Referral, status: str, by: str, actor: Any) -> bool:
+    """This very step is already done, by this user: a double tap or a resend of it,
+    answered as the first send was (nothing recorded twice, no second notification).
+    Another user's step, or another step, still meets `_require`'s message."""
+    return referral.status == status and getattr(referral, f"{by}_id") == actor.pk
+
+
 def _require_provider_staff(actor: Any, referral: Referral) -> None:
     if referral.provider_id not in queries.provider_org_ids(actor):
         raise BadTransition(_("Only the provider's staff can do this."))
@@ -214,6 +221,8 @@ def _require_provider_staff(actor: Any, referral: Referral) -> None:
 def referral_accept(*, actor: Any, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
+    if _done_by(referral, Referral.Status.ACCEPTED, "accepted_by", actor):
+        return referral
     _require(referral, [Referral.Status.SENT], _("accepted"))
     referral.status = Referral.Status.ACCEPTED
     referral.accepted_at = timezone.now()
@@ -229,6 +238,8 @@ def referral_accept(*, actor: Any, referral: Referral) -> Referral:
 def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
+    if _done_by(referral, Referral.Status.DECLINED, "declined_by", actor):
+        return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("declined"))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the referral is declined.")})
@@ -264,6 +275,8 @@ def referral_complete(
     becomes a ServiceDelivery row."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
+    if _done_by(referral, Referral.Status.COMPLETED, "completed_by", actor):
+        return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("completed"))
     if not service_types:
         raise ValidationError({"service_types": _("Tick at least one service delivered.")})
@@ -313,6 +326,8 @@ def referral_complete(
 def referral_no_show(*, actor: Any, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
+    if _done_by(referral, Referral.Status.NO_SHOW, "no_show_by", actor):
+        return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("marked as no-show"))
     referral.status = Referral.Status.NO_SHOW
     referral.no_show_at = timezone.now()
@@ -330,6 +345,8 @@ def referral_cancel(*, actor: Any, referral: Referral, reason: str = "") -> Refe
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not queries.sent_referrals_for(actor).filter(pk=referral.pk).exists():
         raise BadTransition(_("Only the sending side can cancel a referral."))
+    if _done_by(referral, Referral.Status.CANCELLED, "cancelled_by", actor):
+        return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("cancelled"))
     referral.status = Referral.Status.CANCELLED
     referral.cancelled_at = timezone.now()

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.replica import report_reads
+
 from . import queries
 from .dhis2 import ReportAreaError
 from .engine import DIMENSIONS
@@ -118,9 +120,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "report": None}
     if ctx is not None:
         inline = request.GET.get("breakdowns") == "1"
-        report = build_report(
-            ctx, with_breakdowns=ALL_PAGE_DIMENSIONS if inline else PAGE_DIMENSIONS
-        )
+        with report_reads():
+            report = build_report(
+                ctx, with_breakdowns=ALL_PAGE_DIMENSIONS if inline else PAGE_DIMENSIONS
+            )
         tables = {t["dim"]: t for t in _breakdown_tables(report)} if inline else {}
         context.update(
             report=report,
@@ -153,7 +156,8 @@ def report_breakdown(request: HttpRequest, section: str) -> HttpResponse:
     form, ctx = _form_and_context(request)
     if ctx is None:
         return render(request, "reports/_breakdown.html", {"form": form, "tables": []}, status=400)
-    report = build_report(ctx, with_breakdowns=list(dims))
+    with report_reads():
+        report = build_report(ctx, with_breakdowns=list(dims))
     tables = [t for t in _breakdown_tables(report) if t["dim"] in dims]
     return render(request, "reports/_breakdown.html", {"form": form, "tables": tables})
 
@@ -186,9 +190,11 @@ def report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     form, ctx = _form_and_context(request)
     if ctx is None:
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    report = build_report(ctx)
+    with report_reads():
+        report = build_report(ctx)
     try:
-        body = render_export(report, fmt)
+        with report_reads():
+            body = render_export(report, fmt)
     except PeriodError as exc:
         form.add_error("period", str(exc))
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)

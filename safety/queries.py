@@ -190,6 +190,33 @@ def can_approve(user: Any, alert: SafetyAlert) -> bool:
     return SafetyAlert.objects.filter(_reviewer_q(user), pk=alert.pk).exists()
 
 
+# A step already taken by this very user: its resend (a double tap, the browser's resend)
+# is answered with the same success, never "no longer waiting" or a 404.
+
+
+def approved_by(user: Any, alert: SafetyAlert) -> bool:
+    return alert.status == SafetyAlert.Status.PUBLISHED and alert.approved_by_id == user.pk
+
+
+def declined_by(user: Any, alert: SafetyAlert) -> bool:
+    """The decline itself is kept in the audit log only."""
+    from audit.models import AuditEntry
+
+    return (
+        alert.status == SafetyAlert.Status.DECLINED
+        and AuditEntry.objects.filter(
+            action="alert.decline",
+            object_type=SafetyAlert._meta.label_lower,
+            object_id=str(alert.pk),
+            actor_id=user.pk,
+        ).exists()
+    )
+
+
+def withdrawn_by(user: Any, alert: SafetyAlert) -> bool:
+    return alert.status == SafetyAlert.Status.WITHDRAWN and alert.withdrawn_by_id == user.pk
+
+
 def active(qs: QuerySet[SafetyAlert], today: date | None = None) -> QuerySet[SafetyAlert]:
     today = today or timezone.localdate()
     return qs.filter(

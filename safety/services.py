@@ -369,9 +369,11 @@ def alert_approve(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
     """A second person (a leader of the incident's group or a coordinator of its model,
     never the author) approves a pending alert: it is published and the province is
     told. The text is screened again (a client may have been registered since)."""
-    from .queries import can_approve
+    from .queries import approved_by, can_approve
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if approved_by(actor, alert):
+        return alert  # a resend of this approval: answered as the first one was
     if alert.status != SafetyAlert.Status.PENDING:
         raise ValidationError(_("This alert is no longer waiting for approval."))
     if not can_approve(actor, alert):
@@ -410,9 +412,11 @@ def _remove_text(alert: SafetyAlert) -> None:
 def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAlert:
     """A reviewer declines a pending alert: its text is removed (it may name someone) and
     the author is told, with the reviewer's note."""
-    from .queries import can_approve
+    from .queries import can_approve, declined_by
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if declined_by(actor, alert):
+        return alert  # a resend of this decline: answered as the first one was
     if alert.status != SafetyAlert.Status.PENDING:
         raise ValidationError(_("This alert is no longer waiting for approval."))
     if not can_approve(actor, alert):
@@ -440,7 +444,11 @@ def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAl
 def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
     """Withdraw a published (or still pending) alert. Its text is removed from the alert
     and so from every notification, which render it live."""
+    from .queries import withdrawn_by
+
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if withdrawn_by(actor, alert):
+        return alert  # a resend of this withdrawal: answered as the first one was
     if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
         raise ValidationError(_("This alert was already withdrawn."))
     _free_text_errors("reason", reason.strip(), alert)

@@ -334,7 +334,7 @@ def _alert_page(
 def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
     alert = queries.get_alert(request.user, public_id)
-    if not queries.can_approve(request.user, alert):
+    if not (queries.can_approve(request.user, alert) or queries.approved_by(request.user, alert)):
         raise Http404
     try:
         services.alert_approve(actor=request.user, alert=alert)
@@ -351,7 +351,7 @@ def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
 def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
     alert = queries.get_alert(request.user, public_id)
-    if not queries.can_approve(request.user, alert):
+    if not (queries.can_approve(request.user, alert) or queries.declined_by(request.user, alert)):
         raise Http404
     form = AlertDeclineForm(request.POST)
     if not form.is_valid():
@@ -370,7 +370,7 @@ def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require(request.user, *queries.PUBLISH_ROLES)
     alert = queries.get_alert(request.user, public_id)
-    if not queries.can_withdraw(request.user, alert):
+    if not (queries.can_withdraw(request.user, alert) or queries.withdrawn_by(request.user, alert)):
         raise Http404
     form = AlertWithdrawForm(request.POST)
     if not form.is_valid():

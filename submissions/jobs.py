@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.replica import report_reads
 from reports import queries as report_queries
 from reports.exports import CONTENT_TYPES, EXTENSIONS
 from reports.exports import render as render_export
@@ -70,9 +71,11 @@ def run_export(job_id: int) -> None:
             ctx = report_queries.report_context(
                 job.user, period=parse_period(job.params["period"]), **filters
             )
-            report = build_report(ctx)
+            with report_reads():  # the replica, if one is configured (core/replica.py)
+                report = build_report(ctx)
             _set(job, 60, _("Writing the file"))
-            body = render_export(report, job.fmt)
+            with report_reads():
+                body = render_export(report, job.fmt)
             name = f"bao-cao-{ctx.period.code.replace('..', '_')}.{EXTENSIONS[job.fmt]}"
             with transaction.atomic():
                 ExportJob.objects.filter(pk=job.pk).update(

@@ -25,7 +25,7 @@ from reports import queries as report_queries
 from reports.engine import NATION, ReportContext, ReportScope
 from reports.periods import Period, PeriodError, parse_period
 
-from .models import Level, PeriodicReport, ReportingDeadline
+from .models import Level, PeriodicReport, ReportingDeadline, Status
 
 SUBMISSION_ROLES = {Role.COORDINATOR, Role.PROVINCIAL_MANAGER, Role.NATIONAL_MANAGER}
 # The periods reports are submitted for (a custom range is for looking, not reporting).
@@ -85,6 +85,23 @@ def can_prepare(user: Any, report: PeriodicReport) -> bool:
     if report.level == Level.PROVINCE:
         return report.province_id in scope.province_codes(user)
     return scope.is_national(user)
+
+
+def resent_submission(user: Any, report: PeriodicReport, narrative: dict[str, Any]) -> Any:
+    """The version this user submitted, when this POST is a resend of that very
+    submission (a double tap, the browser's resend): the report is still waiting for
+    review and the text sent is the text submitted. None otherwise (other text, someone
+    else's submission, a report decided since): the usual "can no longer be changed"."""
+    from .services import DRAFT_FIELDS
+
+    if report.status != Status.SUBMITTED:
+        return None
+    version = report.versions.order_by("-number").first()
+    if version is None or version.submitted_by_id != user.pk:
+        return None
+    if any(getattr(report, f) != narrative.get(f, getattr(report, f)) for f in DRAFT_FIELDS):
+        return None
+    return version
 
 
 def can_review(user: Any, report: PeriodicReport) -> bool:

@@ -195,6 +195,16 @@ def report_submit(
     return version
 
 
+def _decided(actor: Any, report: PeriodicReport, status: str) -> ReportVersion | None:
+    """The version `actor` already decided so (`status`): a resend of the same decision,
+    answered as the first one was; None otherwise."""
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    version = report.versions.order_by("-number").first()
+    if report.status == status and version is not None and version.decided_by_id == actor.pk:
+        return version
+    return None
+
+
 def _decide(actor: Any, report: PeriodicReport) -> tuple[PeriodicReport, ReportVersion]:
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
     if report.status != Status.SUBMITTED or report.level == Level.NATION:
@@ -206,6 +216,9 @@ def _decide(actor: Any, report: PeriodicReport) -> tuple[PeriodicReport, ReportV
 
 @transaction.atomic
 def report_approve(*, actor: Any, report: PeriodicReport) -> ReportVersion:
+    done = _decided(actor, report, Status.APPROVED)
+    if done is not None:
+        return done
     report, version = _decide(actor, report)
     version.decision = ReportVersion.Decision.APPROVED
     version.decided_by, version.decided_at = actor, timezone.now()
@@ -232,6 +245,9 @@ def report_return(*, actor: Any, report: PeriodicReport, reason: str) -> ReportV
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned.")})
     check_narrative(reason=reason)
+    done = _decided(actor, report, Status.RETURNED)
+    if done is not None:
+        return done
     report, version = _decide(actor, report)
     version.decision = ReportVersion.Decision.RETURNED
     version.decided_by, version.decided_at = actor, timezone.now()

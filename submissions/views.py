@@ -119,6 +119,16 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         if not may_prepare:
             raise Http404
         narrative = NarrativeForm(request.POST)
+        resent = (
+            queries.resent_submission(request.user, report, narrative.cleaned_data)
+            if request.POST.get("action") == "submit" and narrative.is_valid()
+            else None
+        )
+        if resent is not None:
+            messages.success(
+                request, _("Version %(number)s submitted.") % {"number": resent.number}
+            )
+            return redirect("submissions:detail", public_id=report.public_id)
         if narrative.is_valid():
             try:
                 services.report_save_narrative(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -306,7 +307,9 @@ def test_it_lowers_the_stock_for_materials_handed_out_at_an_activity(world, as_u
     assert http.post(url, form).status_code == 302
     assert MaterialStock.objects.get(material=material).quantity == 20
     assert activity.distributions.get().distribution.quantity == 30
-    response = http.post(url, form)  # only 20 left
+    # Handing out 30 more from a new page (its own one-time key): only 20 left. (The same
+    # POST again without a key is a resend, answered with the first distribution.)
+    response = http.post(url, {**form, "dist-once_key": str(uuid.uuid4())})
     assert response.status_code == 200
     assert response.context["distribute_form"].non_field_errors()
     assert MaterialStock.objects.get(material=material).quantity == 20

@@ -318,3 +318,15 @@ def test_after_an_emergency_referral_the_call_shows_where_to_go(world, as_user, 
         reverse("referrals:slip", args=[referral.public_id]),
     ):
         assert text in page, text
+
+
+def test_a_resent_follow_up_done_is_answered_with_the_same_success(world, as_user):
+    from audit.models import AuditEntry
+
+    call = _call(world, action="follow_up")
+    http = as_user(world.hotline)
+    url = reverse("activities:call_follow_up_done", args=[call.public_id])
+    first, again = http.post(url, follow=True), http.post(url, follow=True)
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    assert AuditEntry.objects.filter(action="hotline.follow_up_done").count() == 1

@@ -466,3 +466,25 @@ def test_a_retry_after_its_key_was_forgotten_still_finds_its_contact(
     assert api_as(world.leader).post(CONTACTS, body).status_code == 409
     assert OutreachContact.objects.count() == 1
     assert qty(world.agency, "condom") == 70
+
+
+@pytest.mark.parametrize("key", [None, "", "không-phải-uuid"])
+def test_it_refuses_a_contact_without_its_one_time_key_in_vietnamese(
+    world: Any, api_as: Any, stocked: Any, key: Any
+) -> None:
+    """A create without `client_uuid` (a script, an old app) is refused, never recorded
+    unprotected: a resend could not be told from a new contact. The page forms derive a
+    key instead (core.idempotency.keyless); the API asks the device for its own."""
+    body = head_count()
+    if key is None:
+        del body["client_uuid"]
+    else:
+        body["client_uuid"] = key
+    response = api_as(world.peer).post(CONTACTS, body)
+    assert response.status_code == 422
+    errors = response.json()["errors"]["client_uuid"]
+    assert errors and all(
+        e in {"Trường này là bắt buộc.", "Hãy nhập một UUID hợp lệ."} for e in errors
+    ), errors
+    assert not OutreachContact.objects.exists()
+    assert qty(world.agency, "condom") == 100

@@ -208,3 +208,19 @@ def test_it_changes_status_with_history(world: Any, as_user: Any, client_of_grou
     assert list(client_of_group.status_history.values_list("status", flat=True))[0] == (
         "reintegrated"
     )
+
+
+def test_a_resent_status_change_is_answered_with_the_same_success(
+    world: Any, as_user: Any, client_of_group: Client
+) -> None:
+    """A double tap on "change status": the same success, one change in the history.
+    Another change to the status the client already has is still refused clearly."""
+    http = as_user(world.leader)
+    url = reverse("clients:status", args=[client_of_group.public_id])
+    data = {"status": "reintegrated", "changed_on": timezone.localdate().isoformat(), "note": ""}
+    first, again = http.post(url, data, follow=True), http.post(url, data, follow=True)
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    assert client_of_group.status_history.filter(status="reintegrated").count() == 1
+    other = as_user(world.peer).post(url, data, follow=True)
+    assert [m.level_tag for m in other.context["messages"]] == ["error"]

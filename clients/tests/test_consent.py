@@ -93,10 +93,29 @@ def test_name_and_phone_are_behind_a_tap(world: Any, as_user: Any) -> None:
         ("name", NAME),
         ("phone", PHONE_DIGITS),
         ("nickname", "Bống"),
-        ("uic", client.uic),
     ):
         box = html.split(f'data-testid="reveal-{name}"')[1].split("</details>")[0]
         assert value in box
         assert "open" not in html.split(f'data-testid="reveal-{name}"')[0].rsplit("<details", 1)[1]
         # Nowhere else on the page.
         assert html.count(value) == 1, name
+    # The UIC is stored only as its keyed hash and never shown (docs/erasure.md).
+    assert client.uic not in html and 'data-testid="reveal-uic"' not in html
+
+
+def test_a_resent_withdrawal_is_answered_the_same_with_one_audit_row(
+    world: Any, as_user: Any
+) -> None:
+    from audit.models import AuditEntry
+
+    client = register(world)
+    consent = client.consents.get(purpose=Consent.Purpose.FOLLOW_UP)
+    http = as_user(world.peer)
+    url = reverse("clients:consent_withdraw", args=[client.public_id, consent.pk])
+    first = http.post(url, {"confirm": "yes"}, follow=True)
+    again = http.post(url, {"confirm": "yes"}, follow=True)
+    assert first.redirect_chain == again.redirect_chain
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    rows = AuditEntry.objects.filter(object_type="clients.consent", object_id=str(consent.pk))
+    assert rows.filter(changes__has_key="withdrawn").count() == 1

@@ -211,3 +211,124 @@ def test_two_sends_at_the_same_moment_make_one_record(case: Case, monkeypatch: A
         assert response.status_code == 302, _errors(response, case)
     assert results[0]["Location"] == results[1]["Location"]
     assert model_count(case.model) == before + 1
+
+
+# --- A send with no key at all (a script, an old cached page, the field stripped) -----
+
+
+def _keyless(case: Case, world: Any, http: HttpClient) -> tuple[str, dict[str, Any]]:
+    url, data = _open(case, world, http)
+    return url, {k: v for k, v in data.items() if k != _key_name_of(data)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_form_sent_without_its_key_three_times_makes_one_record(
+    case: Case, world: Any, as_user: Any
+) -> None:
+    """No key in the POST: a key is derived from the user, the form and what was posted,
+    so a resend within the window is answered with the first record."""
+    http = as_user(getattr(world, case.user))
+    url, data = _keyless(case, world, http)
+    before = model_count(case.model)
+    first = http.post(url, data)
+    assert first.status_code == 302, _errors(first, case)
+    for _again in range(2):
+        again = http.post(url, data)
+        assert again.status_code == 302, _errors(again, case)
+        assert again["Location"] == first["Location"]
+    assert model_count(case.model) == before + 1
+    assert IdempotencyKey.objects.count() == 1
+
+
+def _later(monkeypatch: Any, minutes: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    real = timezone.now
+    monkeypatch.setattr(idempotency, "_now", lambda: real() + timedelta(minutes=minutes))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.name in {"request_add", "contact_with_client", "call_refer"}],
+    ids=str,
+)
+def test_the_same_content_without_a_key_after_the_window_is_a_new_record(
+    case: Case, world: Any, as_user: Any, monkeypatch: Any
+) -> None:
+    http = as_user(getattr(world, case.user))
+    url, data = _keyless(case, world, http)
+    before = model_count(case.model)
+    assert http.post(url, data).status_code == 302
+    _later(monkeypatch, 9)  # still inside the 10-minute window
+    assert http.post(url, data).status_code == 302
+    assert model_count(case.model) == before + 1
+    _later(monkeypatch, 11)
+    assert http.post(url, data).status_code == 302
+    assert model_count(case.model) == before + 2
+
+
+def test_the_keyless_window_is_a_setting(
+    world: Any, as_user: Any, monkeypatch: Any, settings: Any
+) -> None:
+    settings.CAUNOI = {**settings.CAUNOI, "ONCE_KEYLESS_MINUTES": 30}
+    case = CASES[2]
+    http = as_user(world.peer)
+    url, data = _keyless(case, world, http)
+    assert http.post(url, data).status_code == 302
+    _later(monkeypatch, 25)
+    assert http.post(url, data).status_code == 302
+    assert model_count(case.model) == 1
+
+
+def test_other_content_or_another_user_without_a_key_is_a_new_record(
+    world: Any, as_user: Any
+) -> None:
+    from clients.models import DataSubjectRequest
+
+    case = CASES[2]
+    peer = as_user(world.peer)
+    url, data = _keyless(case, world, peer)
+    assert peer.post(url, data).status_code == 302
+    assert peer.post(url, {**data, "kind": "erase"}).status_code == 302
+    assert as_user(world.leader).post(url, data).status_code == 302
+    assert sorted(DataSubjectRequest.objects.values_list("kind", "created_by__username")) == [
+        ("erase", "peer"),
+        ("view", "leader"),
+        ("view", "peer"),
+    ]
+
+
+def test_a_refused_keyless_form_keeps_what_was_typed_and_saves_when_corrected(
+    world: Any, as_user: Any
+) -> None:
+    from outreach.models import StockReceipt
+
+    http = as_user(world.coordinator)
+    url, data = _keyless(CASES[5], world, http)
+    refused = http.post(url, {**data, "quantity": "0"})
+    assert refused.status_code == 200 and not StockReceipt.objects.exists()
+    assert refused.context["form"]["quantity"].value() == "0"
+    assert refused.context["form"]["item_kind"].value() == "lubricant"
+    assert http.post(url, data).status_code == 302
+    assert http.post(url, data).status_code == 302
+    assert StockReceipt.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises every write: no race to test"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_keyless_sends_at_the_same_moment_make_one_record(monkeypatch: Any) -> None:
+    case = CASES[2]
+    world = build_world()
+    opener = login(HttpClient(), world.peer)
+    url, data = _keyless(case, world, opener)
+    clients = [login(HttpClient(), world.peer) for _ in range(2)]
+    _race(monkeypatch)
+    results = _send_together(url, data, clients)
+    for response in results:
+        assert not isinstance(response, Exception), response
+        assert response.status_code == 302, _errors(response, case)
+    assert model_count(case.model) == 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,12 +37,14 @@ def test_it_warns_about_a_duplicate_but_allows_it(rworld: Any, as_user: Any) -> 
         "service_type": "hiv_test",
         "delivered_on": date.today().isoformat(),
     }
-    c.post(url, data)
-    again = c.post(url, data)
+    # Each entry on a new page, with its own one-time key (a keyless resend of the same
+    # content would be answered with the first record: core/tests/test_once_forms.py).
+    c.post(url, {**data, "once_key": str(uuid.uuid4())})
+    again = c.post(url, {**data, "once_key": str(uuid.uuid4())})
     assert again.status_code == 200
     assert 'data-testid="duplicate-warning"' in again.content.decode()
     assert ServiceDelivery.objects.count() == 1
-    confirmed = c.post(url, {**data, "confirm_duplicate": "on"})
+    confirmed = c.post(url, {**data, "confirm_duplicate": "on", "once_key": str(uuid.uuid4())})
     assert confirmed.status_code == 302
     assert ServiceDelivery.objects.count() == 2
 
