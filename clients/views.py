@@ -362,9 +362,12 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResp
     cannot be undone without the client)."""
     client = _client(request, public_id)
     consent = get_object_or_404(client.consents.select_related("provider"), pk=pk)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
     if consent.withdrawn_at is not None:
+        if confirmed:  # a resend of the confirmation: answered as the first one was
+            messages.success(request, _("Consent withdrawn."))
         return redirect("clients:detail", public_id=client.public_id)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
+    if confirmed:
         services.consent_withdraw(actor=request.user, consent=consent)
         messages.success(request, _("Consent withdrawn."))
         return redirect("clients:detail", public_id=client.public_id)
