@@ -53,8 +53,8 @@ browser:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(MANAGE) makemigrations --check --dry-run >/dev/null
 	$(MANAGE) keys_init >/dev/null
+	$(MANAGE) makemigrations --check --dry-run >/dev/null
 	$(MANAGE) check --fail-level WARNING
 
 typecheck: install-dev
