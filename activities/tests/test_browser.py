@@ -123,7 +123,8 @@ def test_it_turns_a_hotline_call_into_an_emergency_referral_in_a_browser(page, b
     assert HotlineCall.objects.get().in_progress
     page.click("[data-testid=call-end] button[type=submit]")
     page.wait_for_selector("[data-testid=call-end]", state="detached")
-    assert HotlineCall.objects.get().duration_minutes in (20, 21)
+    # 20 minutes, and the minute or two this test itself takes on a busy machine.
+    assert 20 <= HotlineCall.objects.get().duration_minutes <= 23
 
 
 def test_it_registers_an_anonymous_caller_and_sends_the_emergency_referral(page, browser_world):
