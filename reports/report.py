@@ -114,6 +114,17 @@ def _breakdown_cells(
     if dim == "month":
         keys: list[Any] = [f"{y}-{m:02d}" for y, m in ctx.period.months()]
         labels = {k: _month_label(k) for k in keys}
+    elif d.area_labels is not None:
+        # Every line of the table takes its rows from one lookup (keys counted outside
+        # the report's own area, such as a peer group serving a commune next door,
+        # are named too).
+        area_labels = d.area_labels
+        labels = ctx.cached(("labels", dim), lambda: area_labels(ctx, frozenset()))
+        extra = frozenset(k for k in raw if k is not None and k not in labels)
+        if extra:
+            more = ctx.cached(("labels", dim, extra), lambda: area_labels(ctx, extra))
+            labels = {**labels, **{k: v for k, v in more.items() if k in extra}}
+        keys = list(labels)
     else:
         labels = ctx.cached(("labels", dim), d.labels)
         keys = list(labels)
@@ -179,6 +190,8 @@ def build_report(
         wanted: list[str] = list(DIMENSIONS)
     else:
         wanted = list(with_breakdowns or [])
+    # Area tables only where the report has such parts (reports.engine.Dimension.applies).
+    wanted = [d for d in wanted if applies(ctx, d)]
     if wanted:
         ctx.planned_dimensions = tuple(wanted)
     if codes is not None and ctx.suppress:
@@ -213,6 +226,12 @@ def build_report(
     if ctx.suppress:
         _derived(report)
     return report
+
+
+def applies(ctx: ReportContext, dim: str) -> bool:
+    """Whether the report has the parts a breakdown splits it into (area tables)."""
+    rule = DIMENSIONS[dim].applies
+    return rule is None or rule(ctx)
 
 
 def _depends(code: str) -> tuple[str, ...]:
