@@ -946,7 +946,8 @@ def report_provinces(ctx: ReportContext) -> set[str] | None:
     if ctx.scope.kind in ("provinces", "models"):
         from .queries import scope_provinces
 
-        return scope_provinces(ctx.scope) or None
+        scope = ctx.scope
+        return ctx.cached(("report_provinces",), lambda: scope_provinces(scope) or None)
     return None
 
 

@@ -18,7 +18,16 @@ from .exports import CONTENT_TYPES, EXTENSIONS, area_rows, describe
 from .exports import render as render_export
 from .forms import ReportFilterForm
 from .periods import PeriodError
-from .report import Report, applies, build_report, disclosure_note, legend, threshold
+from .report import (
+    BreakdownCell,
+    Cell,
+    Report,
+    applies,
+    build_report,
+    disclosure_note,
+    legend,
+    threshold,
+)
 from .services import report_export
 
 TREND_LINES = ("persons_supported", "pt_national", "outreach_contacts", "clients_reached")
@@ -193,13 +202,25 @@ def _breakdown_tables(report: Report) -> list[dict[str, Any]]:
         if DIMENSIONS[dim].by_area:
             tables.append(_area_table(report, dim))
             continue
-        columns = [bc.label for bc in lines[0].breakdowns[dim]]
+        # Columns by key over every line (a line may have a "not recorded" cell that
+        # another has not): a cell is never shown under another column's heading.
+        keys: list[tuple[Any, str]] = []
+        for line in lines:
+            for bc in line.breakdowns[dim]:
+                if (bc.key, bc.label) not in keys:
+                    keys.append((bc.key, bc.label))
+        rows = []
+        for line in lines:
+            cells = {bc.key: bc for bc in line.breakdowns[dim]}
+            rows.append(
+                (line, [cells.get(k) or BreakdownCell(k, label, Cell(0)) for k, label in keys])
+            )
         tables.append(
             {
                 "dim": dim,
                 "label": DIMENSIONS[dim].label,
-                "columns": columns,
-                "rows": [(line, line.breakdowns[dim]) for line in lines],
+                "columns": [label for _k, label in keys],
+                "rows": rows,
             }
         )
     return tables

@@ -256,3 +256,30 @@ def test_a_province_report_of_the_national_manager_has_the_province_tables(areas
     communes = _table(html, "commune")
     assert f'data-key="{w.thuan_hoa.pk}"' in communes
     assert f'data-key="{w.ha_long.pk}"' not in communes
+
+
+def test_a_row_there_only_because_something_was_counted_never_shows_0(world):
+    """Clients with no commune recorded (province only) make a "not recorded" row. In a
+    manager's report it is shown only when its published figure is not 0: shown as 0
+    it would tell a hidden 1 to 4 from a true 0 (which has no such row)."""
+    w = world
+    seen_exact = []
+    for month, n in ((1, 1), (2, 2), (3, 3), (4, 4), (5, 2), (6, 1), (7, 3), (8, 4)):
+        people = make_clients(n, group=w.group, registered_by=w.peer, province=w.qn)
+        deliveries(
+            [(c, "hiv_test", w.clinic, date(2024, month, 5)) for c in people],
+            recorded_by=w.provider,
+        )
+        period = parse_period(f"2024-{month:02d}")
+        exact = build_report(queries.report_context(w.coordinator, period=period))
+        cells = {bc.key: bc.cell for bc in exact.line("persons_supported").breakdowns["commune"]}
+        seen_exact.append(cells[None].value == n)
+        managed = build_report(queries.report_context(w.prov_manager, period=period))
+        for line in managed.lines:
+            for bc in line.breakdowns.get("commune", []):
+                if bc.key is None:
+                    assert bc.cell.value != 0, (month, line.indicator.code)
+        # The standing rows are there whatever was counted.
+        keys = {bc.key for bc in managed.line("persons_supported").breakdowns["commune"]}
+        assert {w.ha_long.pk, w.cam_pha.pk} <= keys
+    assert all(seen_exact)
