@@ -283,3 +283,25 @@ def test_a_row_there_only_because_something_was_counted_never_shows_0(world):
         keys = {bc.key for bc in managed.line("persons_supported").breakdowns["commune"]}
         assert {w.ha_long.pk, w.cam_pha.pk} <= keys
     assert all(seen_exact)
+
+
+def test_the_commune_table_costs_the_same_however_many_communes(areas, as_user):
+    w = areas
+    client = as_user(w.prov_manager)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/reports/breakdown/commune/", MARCH)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(6):
+        commune = Commune.objects.create(
+            code=f"0700{i}", name=f"Xã Thử {i}", division_type="xã", province=w.qn, search_name="x"
+        )
+        people = make_clients(5, group=w.group, commune=commune, registered_by=w.peer)
+        deliveries(
+            [(c, "hiv_test", w.clinic, date(2024, 3, 9)) for c in people], recorded_by=w.provider
+        )
+    assert count() == before
