@@ -29,13 +29,16 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, Substr, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncDate
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -763,6 +766,13 @@ class Dimension:
     expr: Callable[[Source], Any]
     labels: Callable[[], dict[Any, Any]]
     order: Callable[[], list[Any]] | None = None
+    # Area breakdowns (province, commune, support model): offered only where the report
+    # has such parts (`applies`), their rows named from the report's own area
+    # (`area_labels`: the fixed rows, and names for any other key counted).
+    applies: Callable[[ReportContext], bool] | None = None
+    area_labels: Callable[[ReportContext, frozenset[Any]], dict[Any, Any]] | None = None
+    # Shown as a table with the parts as rows and the indicators as columns.
+    by_area: bool = False
 
 
 def _client_field(name: str) -> Callable[[Source], Any]:
@@ -865,6 +875,123 @@ def _month_labels() -> dict[Any, Any]:
     return {}
 
 
+# --- Area breakdowns: by province (a national report), by commune and by support model
+# (a province report). The group key follows the same rules as the area filters
+# (`_province_q`, `_commune_q`, `_owner_q`), so that a row of the table counts the same
+# records as the report of that area alone, and so gets the same published figure.
+
+
+def _mapped(legacy: str, target: str) -> Subquery:
+    """The one `target` (new commune, or its province) a pre-reform commune became;
+    NULL when it is not in the conversion table or was split between several."""
+    return Subquery(
+        CommuneConversion.objects.filter(old_commune_id=OuterRef(legacy))
+        .values("old_commune_id")
+        .annotate(_n=Count(target, distinct=True), _t=Min(target))
+        .filter(_n=1)
+        .values("_t")[:1],
+        output_field=CharField(),
+    )
+
+
+def _first_of(paths: tuple[str, ...], output: Any = None) -> Any:
+    """The first non-null of the paths (an id), or None when there are none."""
+    if not paths:
+        return None
+    if len(paths) == 1:
+        return F(paths[0])
+    return Coalesce(*[F(p) for p in paths], output_field=output or CharField())
+
+
+def _province_expr(src: Source) -> Any:
+    fallback = _first_of(tuple(f"{p}_id" for p in src.province))
+    default = fallback if fallback is not None else Value(None, output_field=CharField())
+    whens = [When(**{f"{c}__isnull": False}, then=F(f"{c}__province_id")) for c in src.communes]
+    for legacy in src.legacies:
+        mapped = _mapped(legacy, "new_commune__province_id")
+        value = Coalesce(mapped, default, output_field=CharField())
+        whens.append(When(**{f"{legacy}__isnull": False}, then=value))
+    if not whens:
+        return default
+    return Case(*whens, default=default, output_field=CharField())
+
+
+def _commune_expr(src: Source) -> Any:
+    if src.commune_m2m:
+        # A peer group is counted in every commune it serves (as the commune filter does).
+        return F(src.commune_m2m)
+    if not src.communes:
+        return None
+    whens = [When(**{f"{c}__isnull": False}, then=F(f"{c}_id")) for c in src.communes]
+    for legacy in src.legacies:
+        whens.append(When(**{f"{legacy}__isnull": False}, then=_mapped(legacy, "new_commune_id")))
+    return Case(*whens, default=Value(None, output_field=CharField()), output_field=CharField())
+
+
+def _model_expr(src: Source) -> Any:
+    paths = _paths(src.support_model)
+    if not paths:
+        return None
+    return _first_of(paths, IntegerField())
+
+
+def report_provinces(ctx: ReportContext) -> set[str] | None:
+    """The province(s) a report covers when it is a province report (its province
+    filter, or a provincial manager's or coordinator's own provinces); None otherwise
+    (a national, commune, peer-group or provider report)."""
+    if ctx.commune_code or ctx.peer_group_id or ctx.provider_id:
+        return None
+    if ctx.province_code:
+        return {ctx.province_code}
+    if ctx.scope.kind in ("provinces", "models"):
+        from .queries import scope_provinces
+
+        scope = ctx.scope
+        return ctx.cached(("report_provinces",), lambda: scope_provinces(scope) or None)
+    return None
+
+
+def _is_national(ctx: ReportContext) -> bool:
+    return (
+        ctx.scope.kind == "nation"
+        and not ctx.province_code
+        and not ctx.commune_code
+        and not ctx.support_model_id
+        and not ctx.peer_group_id
+        and not ctx.provider_id
+    )
+
+
+def _province_labels(ctx: ReportContext, extra: frozenset[Any]) -> dict[Any, Any]:
+    from geo.models import Province
+
+    return {p.pk: str(p) for p in Province.objects.order_by("name")}
+
+
+def _commune_labels(ctx: ReportContext, extra: frozenset[Any]) -> dict[Any, Any]:
+    from geo.models import Commune
+
+    provinces = report_provinces(ctx) or set()
+    rows = Commune.objects.filter(Q(province_id__in=provinces) | Q(pk__in=extra - {None}))
+    # Every commune of the province is a row, counted or not: a row that appeared only
+    # when something was counted would tell a hidden 1 to 4 from a true 0.
+    ordered = sorted(rows, key=lambda c: (c.province_id not in provinces, c.name))
+    return {c.pk: c.name if c.province_id in provinces else str(c) for c in ordered}
+
+
+def _model_labels(ctx: ReportContext, extra: frozenset[Any]) -> dict[Any, Any]:
+    from .queries import models_in_scope
+
+    provinces = report_provinces(ctx) or set()
+    models = models_in_scope(ctx.scope).filter(
+        Q(province_id__in=provinces) | Q(pk__in=extra - {None})
+    )
+    return {m.pk: m.name for m in models.order_by("name")}
+
+
+AREA_DIMENSIONS = ("province", "support_model", "commune")
+
+
 DIMENSIONS: dict[str, Dimension] = {
     d.key: d
     for d in [
@@ -944,6 +1071,33 @@ DIMENSIONS: dict[str, Dimension] = {
             _("Perpetrator"),
             _own_field("perpetrator_kind"),
             _field_labels("safety.Incident", "perpetrator_kind"),
+        ),
+        Dimension(
+            "province",
+            _("Province"),
+            _province_expr,
+            _month_labels,
+            applies=_is_national,
+            area_labels=_province_labels,
+            by_area=True,
+        ),
+        Dimension(
+            "support_model",
+            _("Support model"),
+            _model_expr,
+            _month_labels,
+            applies=lambda ctx: report_provinces(ctx) is not None and not ctx.support_model_id,
+            area_labels=_model_labels,
+            by_area=True,
+        ),
+        Dimension(
+            "commune",
+            _("Commune or ward"),
+            _commune_expr,
+            _month_labels,
+            applies=lambda ctx: report_provinces(ctx) is not None,
+            area_labels=_commune_labels,
+            by_area=True,
         ),
     ]
 }

@@ -259,7 +259,10 @@ def to_xlsx(report: Report) -> bytes:
 
     for dim in report.dimensions():
         d = DIMENSIONS[dim]
-        sheet = wb.create_sheet(str(d.label)[:31])
+        sheet = wb.create_sheet(sheet_title(str(d.label)))
+        if d.by_area:
+            _xlsx_area_sheet(report, dim, sheet, bold, box)
+            continue
         keys: list[tuple[Any, str]] = []
         for line in report.lines:
             for bc in line.breakdowns.get(dim, []):
@@ -302,7 +305,7 @@ def to_xlsx(report: Report) -> bytes:
                 sheet.cell(row=r, column=col, value=value).border = box
         sheet.column_dimensions["B"].width = 60
     if report.suppressed:
-        sheet = wb.create_sheet(_("Legend")[:31])
+        sheet = wb.create_sheet(sheet_title(_("Legend")))
         sheet["A1"] = disclosure_note()
         sheet["A1"].font = bold
         for r, (mark, meaning) in enumerate(legend(), start=3):
@@ -313,6 +316,81 @@ def to_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def area_rows(
+    report: Report, dim: str
+) -> tuple[list[Any], list[tuple[Any, str, list[Cell | None]]]]:
+    """An area table (by province, support model, commune): (its indicator lines,
+    [(key, area name, a cell per line)]), the parts as rows, the report's totals last
+    (key "total"). Cells are matched by key, never by position."""
+    lines = [line for line in report.lines if dim in line.breakdowns]
+    by_key = [{bc.key: bc.cell for bc in line.breakdowns[dim]} for line in lines]
+    keys: list[tuple[Any, str]] = []
+    for line in lines:
+        for bc in line.breakdowns[dim]:
+            if (bc.key, bc.label) not in keys:
+                keys.append((bc.key, bc.label))
+    rows: list[tuple[Any, str, list[Cell | None]]] = [
+        (key, label, [cells.get(key) for cells in by_key]) for key, label in keys
+    ]
+    rows.append(("total", _("Total"), [line.cell for line in lines]))
+    return lines, rows
+
+
+def _xlsx_area_sheet(report: Report, dim: str, sheet: Any, bold: Any, box: Any) -> None:
+    """The parts as rows, a number column and a mark column per headline indicator;
+    heading rows and the name column frozen, printed landscape with the heading on
+    every page."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    lines, rows = area_rows(report, dim)
+    r = 0
+    if report.suppressed:
+        r += 1
+        sheet.cell(row=r, column=1, value=disclosure_note())
+    r += 1
+    header = [str(DIMENSIONS[dim].label)]
+    for line in lines:
+        header += [
+            f"{line.indicator.number}. {line.indicator.label} ({line.indicator.unit_obj.label})",
+            _("Mark"),
+        ]
+    for col, title in enumerate(header, start=1):
+        c = sheet.cell(row=r, column=col, value=title)
+        c.font = bold
+        c.border = box
+        c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    head = r
+    for i, (_key, label, cells) in enumerate(rows):
+        r += 1
+        values: list[Any] = [label]
+        for cell in cells:
+            values += [0 if cell is None else _xl(cell.value), "" if cell is None else cell.mark]
+        for col, value in enumerate(values, start=1):
+            c = sheet.cell(row=r, column=col, value=value)
+            c.border = box
+            if i == len(rows) - 1:
+                c.font = bold
+    sheet.column_dimensions["A"].width = 36
+    for col in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = 14 if col % 2 == 0 else 6
+    sheet.freeze_panes = sheet.cell(row=head + 1, column=2)
+    sheet.print_title_rows = f"{head}:{head}"
+    sheet.print_area = f"A1:{get_column_letter(len(header))}{r}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def sheet_title(text: str) -> str:
+    """An Excel sheet name: at most 31 characters, none of \\ / ? * [ ] : ("Xã/phường")."""
+    for ch in "\\/?*[]:":
+        text = text.replace(ch, "-")
+    return text[:31]
 
 
 def _xl(value: Any) -> Any:
@@ -416,6 +494,9 @@ def to_pdf(report: Report, *, compress: bool = True) -> bytes:
         d = DIMENSIONS[dim]
         story.append(Spacer(1, 8))
         story.append(Paragraph(f"<b>{_esc(str(d.label))}</b>", base))
+        if d.by_area:
+            story.append(_pdf_area_table(report, dim, font))
+            continue
         rows: list[list[Any]] = [[_("No."), _("Indicator"), _("Group"), _("Quantity")]]
         for line in report.lines:
             for bc in line.breakdowns.get(dim, []):
@@ -441,6 +522,44 @@ def to_pdf(report: Report, *, compress: bool = True) -> bytes:
         story.append(t)
     doc.build(story)
     return out.getvalue()
+
+
+def _pdf_area_table(report: Report, dim: str, font: str) -> Any:
+    """The parts as rows and the headline indicators as columns (each named once, in
+    the heading row repeated on every page), the report's totals last."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    small = ParagraphStyle("area", fontName=font, fontSize=6.5, leading=7.5)
+    lines, rows = area_rows(report, dim)
+    data: list[list[Any]] = [
+        [
+            Paragraph(_esc(str(DIMENSIONS[dim].label)), small),
+            *[
+                Paragraph(_esc(f"{ln.indicator.number}. {ln.indicator.label}"), small)
+                for ln in lines
+            ],
+        ]
+    ]
+    for _key, label, cells in rows:
+        data.append([Paragraph(_esc(label), small), *["0" if c is None else str(c) for c in cells]])
+    width = (180 - 36) * mm / max(len(lines), 1)
+    t = Table(data, colWidths=[36 * mm, *[width] * len(lines)], repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 7),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f2ec")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    return t
 
 
 def _esc(text: str) -> str:

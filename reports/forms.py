@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -13,22 +14,80 @@ from geo.models import Commune, Province
 
 from . import queries
 from .engine import ReportScope
-from .periods import Period, PeriodError, default_period, parse_period, suggestions
+from .periods import ROMAN, Period, PeriodError, default_period, parse_period, suggestions
 
 
 class PeriodInput(forms.TextInput):
-    """A text box with the recent periods to pick from (a datalist: the browser offers
-    them as the user types or taps, and any other period can still be typed)."""
+    """The period text box, with a picker beside it: the kind (month, quarter, six
+    months, nine months, year, custom range) and its value from selects, or two dates
+    for a range (reports/static/reports/period-picker.js). The picker writes the period
+    into the text box as people say it ("Quý III/2026"), in the words the server parses
+    (reports.periods); without JavaScript the picker stays hidden and the text box (with
+    its datalist of recent periods) works alone. `custom=False` leaves the range out
+    (periodic reports are named periods)."""
 
     template_name = "reports/widgets/period.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None, *, custom: bool = True) -> None:
         super().__init__({"list": "period-suggestions", "autocomplete": "off", **(attrs or {})})
+        self.custom = custom
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["suggestions"] = [(p.title, p.dates) for p in suggestions()]
+        context["widget"]["picker"] = picker_context(value, custom=self.custom)
         return context
+
+
+def _period_of(value: Any) -> Period:
+    if isinstance(value, Period):
+        return value
+    try:
+        return parse_period(str(value)) if value and str(value).strip() else default_period()
+    except PeriodError:
+        return default_period()
+
+
+def picker_context(value: Any, *, custom: bool = True) -> dict[str, Any]:
+    """The picker's choices, preselected on the period in the box (or the default), and
+    the texts it writes: the same words as Period.title, so that what the picker writes
+    is what the server reads back."""
+    from django.utils.translation import gettext as _g
+
+    period = _period_of(value)
+    today = date.today()
+    kinds = [
+        ("month", _g("Month")),
+        ("quarter", _g("Quarter")),
+        ("half", _g("Six months")),
+        ("nine_months", _g("Nine months")),
+        ("year", _g("Year")),
+    ]
+    if custom:
+        kinds.append(("custom", _g("Custom range")))
+    kind = period.kind if period.kind in dict(kinds) else "year"
+    years = list(range(max(today.year, period.year), min(2015, period.year or 2015) - 1, -1))
+    return {
+        "kind": kind,
+        "kinds": kinds,
+        "year": period.year if kind != "custom" else today.year,
+        "years": years,
+        "number": period.number,
+        "months": [(m, _g("Month %(month)s") % {"month": m}) for m in range(1, 13)],
+        "quarters": [(q, r, _g("Quarter %(roman)s") % {"roman": r}) for q, r in ROMAN.items()],
+        "halves": [(1, _g("First six months")), (2, _g("Last six months"))],
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "formats": {
+            "month": _g("Month %(month)s/%(year)s") % {"month": "{n}", "year": "{y}"},
+            "quarter": _g("Quarter %(roman)s/%(year)s") % {"roman": "{r}", "year": "{y}"},
+            "half1": _g("First six months of %(year)s") % {"year": "{y}"},
+            "half2": _g("Last six months of %(year)s") % {"year": "{y}"},
+            "nine_months": _g("First nine months of %(year)s") % {"year": "{y}"},
+            "year": _g("Year %(year)s") % {"year": "{y}"},
+            "custom": "{start} - {end}",
+        },
+    }
 
 
 class ReportFilterForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from directory.taxonomy import SERVICE_TYPES
 from referrals import outcomes
 
-from .engine import DIMENSIONS, KEYED, Measure, ReportContext
+from .engine import AREA_DIMENSIONS, DIMENSIONS, KEYED, Measure, ReportContext
 
 
 @dataclass(frozen=True)
@@ -609,7 +609,30 @@ def _numbered(lines: list[Indicator]) -> list[Indicator]:
     return out
 
 
-CATALOGUE: list[Indicator] = _build()
+# The headline indicators: the columns of the tables by province, support model and
+# commune (reports.engine AREA_DIMENSIONS), and of the periodic reports' overview.
+HEADLINE = (
+    "pt_national",
+    "pt_education",
+    "pt_legal",
+    "pt_health",
+    "pt_psych",
+    "pt_protection",
+    "persons_supported",
+    "clients_reached",
+    "outreach_contacts",
+    "referrals_made",
+)
+
+
+def _with_area_tables(lines: list[Indicator]) -> list[Indicator]:
+    return [
+        replace(ind, breakdowns=ind.breakdowns + AREA_DIMENSIONS) if ind.code in HEADLINE else ind
+        for ind in lines
+    ]
+
+
+CATALOGUE: list[Indicator] = _with_area_tables(_build())
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
 KEYED.update(
     (i.measure.source, i.measure.key)

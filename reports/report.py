@@ -70,6 +70,9 @@ class BreakdownCell:
     key: Any
     label: str
     cell: Cell
+    # Not one of the dimension's standing rows (e.g. "not recorded", a commune outside
+    # the report's area): there only because something was counted.
+    counted_only: bool = False
 
 
 @dataclass
@@ -114,9 +117,23 @@ def _breakdown_cells(
     if dim == "month":
         keys: list[Any] = [f"{y}-{m:02d}" for y, m in ctx.period.months()]
         labels = {k: _month_label(k) for k in keys}
+    elif d.area_labels is not None:
+        # Every line of the table takes its rows from one lookup (keys counted outside
+        # the report's own area, such as a peer group serving a commune next door,
+        # are named too).
+        area_labels = d.area_labels
+        labels = ctx.cached(("labels", dim), lambda: area_labels(ctx, frozenset()))
+        standing = set(labels)
+        extra = frozenset(k for k in raw if k is not None and k not in labels)
+        if extra:
+            more = ctx.cached(("labels", dim, extra), lambda: area_labels(ctx, extra))
+            labels = {**labels, **{k: v for k, v in more.items() if k in extra}}
+        keys = list(labels)
     else:
         labels = ctx.cached(("labels", dim), d.labels)
         keys = list(labels)
+    if d.area_labels is None:
+        standing = set(keys)
     for key in raw:
         if key not in labels:
             keys.append(key)
@@ -131,7 +148,7 @@ def _breakdown_cells(
         cell = Cell(raw.get(key, 0))
         if keys_by is not None:
             cell.key = keys_by.get(key, 0)
-        out.append(BreakdownCell(key, label, cell))
+        out.append(BreakdownCell(key, label, cell, counted_only=key not in standing))
     return out
 
 
@@ -179,6 +196,8 @@ def build_report(
         wanted: list[str] = list(DIMENSIONS)
     else:
         wanted = list(with_breakdowns or [])
+    # Area tables only where the report has such parts (reports.engine.Dimension.applies).
+    wanted = [d for d in wanted if applies(ctx, d)]
     if wanted:
         ctx.planned_dimensions = tuple(wanted)
     if codes is not None and ctx.suppress:
@@ -208,11 +227,24 @@ def build_report(
                     line.breakdowns[dim] = _breakdown_cells(ctx, dim, raw, keys_by)
                     for bc in line.breakdowns[dim]:
                         _publish(bc.cell)
+                    # A row that is there only because something was counted would,
+                    # published as 0, tell a hidden 1 to 4 from a true 0: left out.
+                    line.breakdowns[dim] = [
+                        bc
+                        for bc in line.breakdowns[dim]
+                        if not (bc.counted_only and bc.cell.perturbed and bc.cell.value == 0)
+                    ]
         lines.append(line)
     report = Report(ctx, lines, timezone.now(), ctx.suppress)
     if ctx.suppress:
         _derived(report)
     return report
+
+
+def applies(ctx: ReportContext, dim: str) -> bool:
+    """Whether the report has the parts a breakdown splits it into (area tables)."""
+    rule = DIMENSIONS[dim].applies
+    return rule is None or rule(ctx)
 
 
 def _depends(code: str) -> tuple[str, ...]:

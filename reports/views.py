@@ -14,11 +14,20 @@ from core.replica import report_reads
 from . import queries
 from .dhis2 import ReportAreaError
 from .engine import DIMENSIONS
-from .exports import CONTENT_TYPES, EXTENSIONS, describe
+from .exports import CONTENT_TYPES, EXTENSIONS, area_rows, describe
 from .exports import render as render_export
 from .forms import ReportFilterForm
 from .periods import PeriodError
-from .report import Report, build_report, disclosure_note, legend, threshold
+from .report import (
+    BreakdownCell,
+    Cell,
+    Report,
+    applies,
+    build_report,
+    disclosure_note,
+    legend,
+    threshold,
+)
 from .services import report_export
 
 TREND_LINES = ("persons_supported", "pt_national", "outreach_contacts", "clients_reached")
@@ -37,6 +46,11 @@ BREAKDOWN_SECTIONS: dict[str, list[str]] = {
     "call_urgency": ["call_urgency"],
     "violence_type": ["violence_type"],
     "perpetrator": ["perpetrator"],
+    # Area tables (only where the report has such parts: reports.engine.Dimension.applies):
+    # by province in a national report, by support model and commune in a province one.
+    "province": ["province"],
+    "support_model": ["support_model"],
+    "commune": ["commune"],
 }
 ALL_PAGE_DIMENSIONS = PAGE_DIMENSIONS + [d for dims in BREAKDOWN_SECTIONS.values() for d in dims]
 
@@ -140,6 +154,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                     "tables": [tables[d] for d in dims if d in tables],
                 }
                 for key, dims in BREAKDOWN_SECTIONS.items()
+                if any(applies(ctx, d) for d in dims)
             ],
         )
     return render(request, "reports/report.html", context)
@@ -162,21 +177,50 @@ def report_breakdown(request: HttpRequest, section: str) -> HttpResponse:
     return render(request, "reports/_breakdown.html", {"form": form, "tables": tables})
 
 
+def _area_table(report: Report, dim: str) -> dict[str, Any]:
+    """An area table: the parts (provinces, models, communes) as rows, the headline
+    indicators as columns, the report's own totals as the last row."""
+    lines, rows = area_rows(report, dim)
+    return {
+        "dim": dim,
+        "by_area": True,
+        "label": DIMENSIONS[dim].label,
+        "lines": lines,
+        "area_rows": rows[:-1],
+        "totals": rows[-1][2],
+    }
+
+
 def _breakdown_tables(report: Report) -> list[dict[str, Any]]:
-    tables = []
+    tables: list[dict[str, Any]] = []
     for dim in report.dimensions():
         if dim == "month":
             continue
         lines = [line for line in report.lines if dim in line.breakdowns]
         if not lines:
             continue
-        columns = [bc.label for bc in lines[0].breakdowns[dim]]
+        if DIMENSIONS[dim].by_area:
+            tables.append(_area_table(report, dim))
+            continue
+        # Columns by key over every line (a line may have a "not recorded" cell that
+        # another has not): a cell is never shown under another column's heading.
+        keys: list[tuple[Any, str]] = []
+        for line in lines:
+            for bc in line.breakdowns[dim]:
+                if (bc.key, bc.label) not in keys:
+                    keys.append((bc.key, bc.label))
+        rows = []
+        for line in lines:
+            cells = {bc.key: bc for bc in line.breakdowns[dim]}
+            rows.append(
+                (line, [cells.get(k) or BreakdownCell(k, label, Cell(0)) for k, label in keys])
+            )
         tables.append(
             {
                 "dim": dim,
                 "label": DIMENSIONS[dim].label,
-                "columns": columns,
-                "rows": [(line, line.breakdowns[dim]) for line in lines],
+                "columns": [label for _k, label in keys],
+                "rows": rows,
             }
         )
     return tables

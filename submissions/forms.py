@@ -24,7 +24,7 @@ class PeriodForm(forms.Form):
     period = forms.CharField(
         label=pgettext_lazy("report", "Period"),
         max_length=60,
-        widget=PeriodInput(),
+        widget=PeriodInput(custom=False),  # named periods only
         help_text=_(
             "A month, a quarter (Quý III/2026), six months (6 tháng đầu năm 2026) or a year."
         ),

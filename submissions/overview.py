@@ -20,24 +20,12 @@ from accounts import scope
 from geo.models import Province
 from programs.models import SupportModel
 from reports import queries as report_queries
-from reports.indicators import CATALOGUE
+from reports.indicators import CATALOGUE, HEADLINE
 from reports.periods import Period
 from reports.report import Cell, build_report
 
 from .models import Level, PeriodicReport, ReportVersion, Status
 
-HEADLINE = (
-    "pt_national",
-    "pt_education",
-    "pt_legal",
-    "pt_health",
-    "pt_psych",
-    "pt_protection",
-    "persons_supported",
-    "clients_reached",
-    "outreach_contacts",
-    "referrals_made",
-)
 STATE_LABELS = {
     "not_started": _("Not started"),
     "draft": _("Being prepared"),
