@@ -61,18 +61,20 @@ class TooManyDuplicateChecks(ValidationError):
     so that registering cannot be used to probe who is registered)."""
 
 
-def _count_duplicate_check(actor: Any) -> None:
-    from django.core.cache import cache
+DUPLICATE_CHECK = "clients.duplicate_check"
 
-    limit = int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
-    key = f"caunoi:dupcheck:{actor.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=3600)
-        used = 1
-    if used > limit:
+
+def _duplicate_checks_per_hour() -> int:
+    return int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
+
+
+def _count_duplicate_check(actor: Any) -> None:
+    """Count one look-up in the database (core.ratelimit), in the registration's
+    transaction: the limit holds across every worker process and server."""
+    from core import ratelimit
+
+    limit = _duplicate_checks_per_hour()
+    if not ratelimit.spend(actor, DUPLICATE_CHECK, limit=limit):
         raise TooManyDuplicateChecks(
             _(
                 "You have registered or checked too many clients this hour (%(limit)s). Wait "
@@ -81,6 +83,15 @@ def _count_duplicate_check(actor: Any) -> None:
             % {"limit": limit},
             code="rate_limited",
         )
+
+
+def duplicate_check_recount(*, actor: Any) -> None:
+    """Count again the look-up of a registration refused with PossibleDuplicate: its
+    count rolled back with the registration. Called by the view once the refused
+    transaction has ended, so that this count is kept."""
+    from core import ratelimit
+
+    ratelimit.spend(actor, DUPLICATE_CHECK, limit=_duplicate_checks_per_hour())
 
 
 def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> None:

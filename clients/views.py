@@ -116,6 +116,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 )
             )
         except services.PossibleDuplicate as dup:
+            services.duplicate_check_recount(actor=request.user)
             # Only matches within the user's scope ever reach here (clients.services).
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
