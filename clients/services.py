@@ -134,6 +134,39 @@ def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> N
         tell(client, other_model)
 
 
+def refuse_identifying(*, client: Client, field: str, text: str) -> None:
+    """A note or reason about a client (a status note, a request's note and answer, an
+    unmask or erasure reason) is shown and kept in plain text, to people who may not see
+    the identity (a coordinator before a tap, the audit log after an erasure): it may not
+    hold the client's name, nickname, phone or code, any registered client's name, nor
+    anything shaped like a name or a phone number. Screened like a safety alert, through
+    the blind indexes (safety.screening); refused with what to remove, per field."""
+    from geo.text import fold
+    from safety.screening import screen_alert
+
+    if not text:
+        return
+    messages: list[str] = []
+    if client.short_code and fold(client.short_code) in fold(text):
+        messages.append(_("Remove the client's code: write the note without it."))
+    for finding in screen_alert(fields={field: text}, victim=client):
+        if finding.kind == "phone":
+            messages.append(
+                _("Remove “%(text)s”: a note never gives a phone number.")
+                % {"text": finding.fragment}
+            )
+        else:
+            messages.append(
+                _(
+                    "Remove “%(text)s”: it looks like a person's name. A note never names "
+                    "anyone; the identity is kept encrypted in its own fields."
+                )
+                % {"text": finding.fragment}
+            )
+    if messages:
+        raise ValidationError({field: messages})
+
+
 def new_short_code() -> str:
     for _attempt in range(50):
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
@@ -434,6 +467,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
     if len(reason) < 10:
         raise ValidationError({"reason": _("Write why you need to see this identity.")})
     client = _locked(client)
+    refuse_identifying(client=client, field="reason", text=reason)
     if not queries.can_unmask(actor, client):
         raise ValidationError(_("You cannot unmask this client."))
     minutes = int(str(settings.CAUNOI.get("UNMASK_MINUTES", 15)))
@@ -459,6 +493,8 @@ def client_status_change(
     client = _locked(client)
     if client.is_erased:
         note = ""  # free text about an erased client is not kept (see client_erase)
+    note = (note or "").strip()
+    refuse_identifying(client=client, field="note", text=note)
     if status == client.status:
         last = client.status_history.order_by("-id").first()
         if (
@@ -498,6 +534,8 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     # The lock makes an edit in flight wait for the erasure (and re-read it), and an
     # erasure wait for an edit in flight (and then destroy what it wrote).
     client = _locked(client)
+    # The reason outlives the identity (in the audit log): it may not hold it.
+    refuse_identifying(client=client, field="reason", text=reason)
     if client.is_erased:
         _refresh(caller, client)
         return caller
@@ -615,6 +653,8 @@ def request_record(
         raise ValidationError({"kind": _("Choose the kind of request.")})
     if _locked(client).is_erased:
         note = ""  # free text about an erased client is not kept (see client_erase)
+    note = (note or "").strip()
+    refuse_identifying(client=client, field="note", text=note)
     due = received_on + timedelta(days=DataSubjectRequest.DUE_DAYS[DataSubjectRequest.Kind(kind)])
     request = DataSubjectRequest.objects.create(
         client=client,
@@ -636,6 +676,8 @@ def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") ->
         return request
     if locked_client.is_erased:
         note = ""
+    note = (note or "").strip()
+    refuse_identifying(client=locked_client, field="note", text=note)
     request.closed_at = timezone.now()
     request.closed_by = actor
     if note:
