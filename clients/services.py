@@ -138,9 +138,9 @@ def refuse_identifying(*, client: Client, field: str, text: str) -> None:
     """A note or reason about a client (a status note, a request's note and answer, an
     unmask or erasure reason) is shown and kept in plain text, to people who may not see
     the identity (a coordinator before a tap, the audit log after an erasure): it may not
-    hold the client's name, nickname, phone or code, any registered client's name, nor
-    anything shaped like a name or a phone number. Screened like a safety alert, through
-    the blind indexes (safety.screening); refused with what to remove, per field."""
+    hold the client's name, nickname, phone or code, nor anything shaped like a name or a
+    phone number. Screened like a safety alert, through the client's own blind indexes
+    (safety.screening); refused with what to remove, per field."""
     from geo.text import fold
     from safety.screening import screen_alert
 
@@ -149,7 +149,9 @@ def refuse_identifying(*, client: Client, field: str, text: str) -> None:
     messages: list[str] = []
     if client.short_code and fold(client.short_code) in fold(text):
         messages.append(_("Remove the client's code: write the note without it."))
-    for finding in screen_alert(fields={field: text}, victim=client):
+    # The client's own identity and the patterns only: a refusal for another client's
+    # name would tell the author that this name is registered somewhere.
+    for finding in screen_alert(fields={field: text}, victim=client, everyone=False):
         if finding.kind == "phone":
             messages.append(
                 _("Remove “%(text)s”: a note never gives a phone number.")

@@ -294,3 +294,41 @@ def test_it_stores_no_identity_in_plaintext(world: Any) -> None:
     # ...yet it is all there, encrypted.
     opened = EncryptedIdentity.open(client.wrapped_key, client.identity_blob, client.crypto_context)
     assert opened["name"] == NAME and opened["phone"] == PHONE_DIGITS
+
+
+def test_a_note_refuses_the_clients_identity_but_never_tests_another_clients(
+    world: Any,
+) -> None:
+    """Issue 15: a status or request note is shown without a tap, so it may not hold the
+    client's name, nickname or phone; but it is compared with this client only: a note
+    naming another registered client in lowercase is not refused (a refusal would tell
+    the author that this name is registered somewhere)."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    client = register(world)
+    other = register(
+        world,
+        actor=world.peer_other_province,
+        peer_group=world.hue_group,
+        given_name="Bình",
+        name="Trần Văn Bình",
+        phone="0911 000 009",
+        nickname="",
+    )
+    assert other.pk
+    for note in (NAME, "bống", PHONE, client.short_code.lower()):
+        with pytest.raises(ValidationError) as refused:
+            services.request_record(
+                actor=world.peer, client=client, kind="view", received_on=date.today(), note=note
+            )
+        assert "note" in refused.value.message_dict
+    kept = services.request_record(
+        actor=world.peer,
+        client=client,
+        kind="view",
+        received_on=date.today(),
+        note="hỏi giùm văn bình",
+    )
+    assert kept.note == "hỏi giùm văn bình"
