@@ -296,11 +296,13 @@ def alert_text_screen(*, actor: Any, incident: Incident, headline: str, warning:
 
 def _free_text_errors(field: str, text: str, alert: SafetyAlert) -> None:
     """A reviewer's note or a withdrawal reason (shown to the author, kept in the audit
-    log) is screened like the alert: no name, no phone number."""
+    log) is screened like the alert: no name, no phone number. Compared with the
+    victim's identity and the patterns only (its refusals are not rate-limited: compared
+    with every client it would tell the reviewer whether a name is registered)."""
     from .screening import screen_alert
 
     victim = alert.incident.client if alert.incident is not None else None
-    findings = screen_alert(fields={field: text}, victim=victim)
+    findings = screen_alert(fields={field: text}, victim=victim, everyone=False)
     if victim is not None and text and fold(victim.short_code) in fold(text):
         raise ValidationError({field: _("Remove the client's code.")})
     if findings:

@@ -235,3 +235,18 @@ def test_a_registered_name_is_refused_in_the_words_of_a_pattern(world, victim, a
     assert index[0].message().replace("văn bình", "X") == pattern[0].message().replace(
         "Chị Na", "X"
     )
+
+
+def test_a_reviewers_note_cannot_test_whether_another_client_is_registered(world, as_user):
+    """The decline note's refusals are not rate-limited: it is compared with the victim
+    and the patterns only, so a lowercase name of another registered client passes (it
+    reaches only the author) instead of telling the reviewer that the name is registered."""
+    from .test_alerts import _alert
+
+    _with_identity(world, "OT3R9X", name="Trần Văn Bình", group=world.hue_group)
+    pending = _alert(world, approver=False)
+    decline = reverse("safety:alert_decline", args=[pending.public_id])
+    response = as_user(world.leader).post(decline, {"note": "hỏi lại văn bình"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == SafetyAlert.Status.DECLINED
