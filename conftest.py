@@ -323,8 +323,8 @@ def identifying(*values: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
-    """Per-user counters (duplicate-check rate limit) live in the cache: start each test
-    with none, as test users reuse ids."""
+    """Start each test with an empty cache (per-user rate counts are kept in the
+    database, core.ratelimit, and roll back with each test)."""
     from django.core.cache import cache
 
     cache.clear()

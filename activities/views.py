@@ -471,7 +471,7 @@ def _call_register_or_link(
     """An anonymous call: register the caller as a client on the call, or link the call to
     the client whose short code the caller gives. A possible duplicate is announced without
     showing any other client (not even a code): the hotline has no client pages."""
-    from clients.services import PossibleDuplicate
+    from clients.services import PossibleDuplicate, duplicate_check_recount
 
     groups = queries.caller_registration_groups(request.user, call)
     show_anyway = action == "register" and "dup_shown" in request.POST
@@ -509,6 +509,7 @@ def _call_register_or_link(
                 )
             )
         except PossibleDuplicate:
+            duplicate_check_recount(actor=request.user)
             register_form = CallerRegisterForm(
                 request.POST, groups=groups, show_register_anyway=True, prefix="caller"
             )

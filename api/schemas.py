@@ -5,10 +5,38 @@ client's name, nickname, phone or UIC, in or out."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+from .validation import NUL_ERROR
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class Input(Schema):
+    """Every input schema: a NUL character anywhere in a field's value (a string, or a
+    string inside a list or an object) is refused with the field named (422, in the
+    user's language) before anything looks it up or stores it: PostgreSQL refuses NUL in
+    text, and the request would otherwise end in a server error."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise PydanticCustomError(NUL_ERROR, "null character")
+        return value
 
 
 class Message(Schema):
@@ -84,7 +112,7 @@ class OutreachOptions(Schema):
     establishments: list[EstablishmentOut]
 
 
-class ItemIn(Schema):
+class ItemIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     item_kind: str = Field(description="condom, lubricant, needle_syringe or material")
@@ -92,7 +120,7 @@ class ItemIn(Schema):
     quantity: int
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     """One outreach contact: an anonymous head count, or one client named by its public id
     or short code. `client_uuid` is generated on the device: sending it again returns the
     contact already recorded instead of a second one."""

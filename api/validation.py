@@ -14,9 +14,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 ALL = "__all__"
+# The pydantic error type of a string holding a NUL character (api.schemas.Input).
+NUL_ERROR = "string_null_character"
 
 
 def _message(error_type: str) -> str:
+    if error_type == NUL_ERROR:
+        return _("Null characters are not allowed.")  # translated in core/form_strings.py
     if error_type == "missing":
         return _("This field is required.")
     if error_type.startswith(("int_", "float_")):

@@ -61,18 +61,20 @@ class TooManyDuplicateChecks(ValidationError):
     so that registering cannot be used to probe who is registered)."""
 
 
-def _count_duplicate_check(actor: Any) -> None:
-    from django.core.cache import cache
+DUPLICATE_CHECK = "clients.duplicate_check"
 
-    limit = int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
-    key = f"caunoi:dupcheck:{actor.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=3600)
-        used = 1
-    if used > limit:
+
+def _duplicate_checks_per_hour() -> int:
+    return int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
+
+
+def _count_duplicate_check(actor: Any) -> None:
+    """Count one look-up in the database (core.ratelimit), in the registration's
+    transaction: the limit holds across every worker process and server."""
+    from core import ratelimit
+
+    limit = _duplicate_checks_per_hour()
+    if not ratelimit.spend(actor, DUPLICATE_CHECK, limit=limit):
         raise TooManyDuplicateChecks(
             _(
                 "You have registered or checked too many clients this hour (%(limit)s). Wait "
@@ -81,6 +83,15 @@ def _count_duplicate_check(actor: Any) -> None:
             % {"limit": limit},
             code="rate_limited",
         )
+
+
+def duplicate_check_recount(*, actor: Any) -> None:
+    """Count again the look-up of a registration refused with PossibleDuplicate: its
+    count rolled back with the registration. Called by the view once the refused
+    transaction has ended, so that this count is kept."""
+    from core import ratelimit
+
+    ratelimit.spend(actor, DUPLICATE_CHECK, limit=_duplicate_checks_per_hour())
 
 
 def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> None:
@@ -121,6 +132,41 @@ def _notify_possible_duplicate(*, client: Client, others: Sequence[Client]) -> N
         other_model = other.peer_group.support_model
         tell(other, new_model)
         tell(client, other_model)
+
+
+def refuse_identifying(*, client: Client, field: str, text: str) -> None:
+    """A note or reason about a client (a status note, a request's note and answer, an
+    unmask or erasure reason) is shown and kept in plain text, to people who may not see
+    the identity (a coordinator before a tap, the audit log after an erasure): it may not
+    hold the client's name, nickname, phone or code, nor anything shaped like a name or a
+    phone number. Screened like a safety alert, through the client's own blind indexes
+    (safety.screening); refused with what to remove, per field."""
+    from geo.text import fold
+    from safety.screening import screen_alert
+
+    if not text:
+        return
+    messages: list[str] = []
+    if client.short_code and fold(client.short_code) in fold(text):
+        messages.append(_("Remove the client's code: write the note without it."))
+    # The client's own identity and the patterns only: a refusal for another client's
+    # name would tell the author that this name is registered somewhere.
+    for finding in screen_alert(fields={field: text}, victim=client, everyone=False):
+        if finding.kind == "phone":
+            messages.append(
+                _("Remove “%(text)s”: a note never gives a phone number.")
+                % {"text": finding.fragment}
+            )
+        else:
+            messages.append(
+                _(
+                    "Remove “%(text)s”: it looks like a person's name. A note never names "
+                    "anyone; the identity is kept encrypted in its own fields."
+                )
+                % {"text": finding.fragment}
+            )
+    if messages:
+        raise ValidationError({field: messages})
 
 
 def new_short_code() -> str:
@@ -423,6 +469,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
     if len(reason) < 10:
         raise ValidationError({"reason": _("Write why you need to see this identity.")})
     client = _locked(client)
+    refuse_identifying(client=client, field="reason", text=reason)
     if not queries.can_unmask(actor, client):
         raise ValidationError(_("You cannot unmask this client."))
     minutes = int(str(settings.CAUNOI.get("UNMASK_MINUTES", 15)))
@@ -448,6 +495,8 @@ def client_status_change(
     client = _locked(client)
     if client.is_erased:
         note = ""  # free text about an erased client is not kept (see client_erase)
+    note = (note or "").strip()
+    refuse_identifying(client=client, field="note", text=note)
     if status == client.status:
         last = client.status_history.order_by("-id").first()
         if (
@@ -487,6 +536,8 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
     # The lock makes an edit in flight wait for the erasure (and re-read it), and an
     # erasure wait for an edit in flight (and then destroy what it wrote).
     client = _locked(client)
+    # The reason outlives the identity (in the audit log): it may not hold it.
+    refuse_identifying(client=client, field="reason", text=reason)
     if client.is_erased:
         _refresh(caller, client)
         return caller
@@ -604,6 +655,8 @@ def request_record(
         raise ValidationError({"kind": _("Choose the kind of request.")})
     if _locked(client).is_erased:
         note = ""  # free text about an erased client is not kept (see client_erase)
+    note = (note or "").strip()
+    refuse_identifying(client=client, field="note", text=note)
     due = received_on + timedelta(days=DataSubjectRequest.DUE_DAYS[DataSubjectRequest.Kind(kind)])
     request = DataSubjectRequest.objects.create(
         client=client,
@@ -625,6 +678,8 @@ def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") ->
         return request
     if locked_client.is_erased:
         note = ""
+    note = (note or "").strip()
+    refuse_identifying(client=locked_client, field="note", text=note)
     request.closed_at = timezone.now()
     request.closed_by = actor
     if note:

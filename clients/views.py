@@ -116,6 +116,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 )
             )
         except services.PossibleDuplicate as dup:
+            services.duplicate_check_recount(actor=request.user)
             # Only matches within the user's scope ever reach here (clients.services).
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
@@ -385,11 +386,17 @@ def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RequestForm(request.POST or None)
     once = Once(request, form)
     if once.ready():
-        once.run(
-            lambda: services.request_record(actor=request.user, client=client, **form.cleaned_data)
-        )
-        messages.success(request, _("Request recorded."))
-        return redirect("clients:detail", public_id=client.public_id)
+        try:
+            once.run(
+                lambda: services.request_record(
+                    actor=request.user, client=client, **form.cleaned_data
+                )
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Request recorded."))
+            return redirect("clients:detail", public_id=client.public_id)
     return _form_page(
         request,
         form,
@@ -407,9 +414,13 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = CloseRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_close(actor=request.user, request=dsr, note=form.cleaned_data["note"])
-        messages.success(request, _("Request closed."))
-        return redirect("clients:detail", public_id=dsr.client.public_id)
+        try:
+            services.request_close(actor=request.user, request=dsr, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Request closed."))
+            return redirect("clients:detail", public_id=dsr.client.public_id)
     audit_view(actor=request.user, obj=dsr, page="clients:request_close")
     return _form_page(
         request,
@@ -441,9 +452,17 @@ def client_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.client_erase(actor=request.user, client=client, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Identity erased. The pseudonymous record and counts stay."))
-        return redirect("clients:detail", public_id=client.public_id)
+        try:
+            services.client_erase(
+                actor=request.user, client=client, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Identity erased. The pseudonymous record and counts stay.")
+            )
+            return redirect("clients:detail", public_id=client.public_id)
     return _form_page(
         request,
         form,

@@ -344,6 +344,8 @@ CAUNOI = {
     "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
     # Registrations checked for duplicates per user and hour (clients.services).
     "DUPLICATE_CHECKS_PER_HOUR": env_int("CAUNOI_DUPLICATE_CHECKS_PER_HOUR", 30),
+    # Alert submissions refused by the name and phone screening, per user and hour.
+    "REFUSED_ALERTS_PER_HOUR": env_int("CAUNOI_REFUSED_ALERTS_PER_HOUR", 10),
     "REFERRAL_REMIND_DAYS": env_int("CAUNOI_REFERRAL_REMIND_DAYS", 3),
     "REFERRAL_EXPIRE_DAYS": env_int("CAUNOI_REFERRAL_EXPIRE_DAYS", 30),
     # One-time keys of create forms are forgotten after this many days (core.tasks).

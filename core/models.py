@@ -60,3 +60,26 @@ class KeyCheck(models.Model):
 
     class Meta:
         verbose_name = "key check"
+
+
+class RateCount(models.Model):
+    """How often one user did one limited thing (a duplicate look-up, a refused alert) in
+    one window. Kept in the database, not in a process's memory, so that a limit holds
+    across every worker and server (core.ratelimit)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=40)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "rate count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "action", "window_start"], name="core_ratecount_once"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecount_window")]
+
+    def __str__(self) -> str:
+        return f"{self.action}:{self.count}"

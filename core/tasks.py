@@ -22,7 +22,10 @@ def idempotency_keys_purge() -> int:
     """Forget one-time keys older than CAUNOI["ONCE_KEY_DAYS"] (30 by default): nobody
     resends a form a month later, and a phone's outbox is sent within days. A contact
     keeps its phone's key as `device_uuid`, which the API still answers from. Safe to run
-    twice (it only deletes)."""
+    twice (it only deletes). Rate counters of windows long past go too (core.ratelimit)."""
+    from .ratelimit import forget_old
+
+    forget_old()
     configured: Any = settings.CAUNOI.get("ONCE_KEY_DAYS")
     days = int(configured or 30)
     cutoff = timezone.now() - timedelta(days=days)

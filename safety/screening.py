@@ -169,7 +169,9 @@ def is_vietnamese_phone(digits: str) -> bool:
     )
 
 
-def _phone_findings(field: str, text: str) -> list[Finding]:
+def _phone_findings(
+    field: str, text: str, victim: Any = None, everyone: bool = True
+) -> list[Finding]:
     from clients.models import Client
 
     findings: list[Finding] = []
@@ -182,11 +184,10 @@ def _phone_findings(field: str, text: str) -> list[Finding]:
             for variant in {digits, "0" + digits}:
                 candidates[blind_index("phone", variant)] = m.group().strip()
     candidates.pop("", None)
-    if candidates:
+    if candidates and (everyone or victim is not None):
+        clients = Client.objects.all() if everyone else Client.objects.filter(pk=victim.pk)
         hits = set(
-            Client.objects.filter(phone_index__in=list(candidates)).values_list(
-                "phone_index", flat=True
-            )
+            clients.filter(phone_index__in=list(candidates)).values_list("phone_index", flat=True)
         )
         findings += [Finding(field, candidates[h], "phone") for h in sorted(hits)]
     return findings
@@ -211,16 +212,21 @@ def _pattern_findings(field: str, text: str, words: list[tuple[str, int, int]]) 
     return findings
 
 
-def screen_alert(*, fields: dict[str, str], victim: Any = None) -> list[Finding]:
+def screen_alert(
+    *, fields: dict[str, str], victim: Any = None, everyone: bool = True
+) -> list[Finding]:
     """Findings in the alert's free-text fields ({field name: text}), at most one per
-    stretch. `victim` is the incident's client (or None)."""
+    stretch. `victim` is the incident's client (or None). `everyone=False` compares the
+    text with the victim's identity and the patterns only, never with other clients: for
+    a text whose refusal is not rate-limited (a note about one client), so that it cannot
+    be used to test whether somebody else is registered."""
     from clients.models import ClientIdentityToken
 
     findings: list[Finding] = []
     lookups: dict[str, list[tuple[str, str, int]]] = {}
     for field, text in fields.items():
         words = _words(text)
-        findings += _phone_findings(field, text)
+        findings += _phone_findings(field, text, victim, everyone)
         findings += _pattern_findings(field, text, words)
         for folded, typed, n in _grams(words, text):
             index = blind_index("name", folded)
@@ -228,9 +234,11 @@ def screen_alert(*, fields: dict[str, str], victim: Any = None) -> list[Finding]
                 lookups.setdefault(index, []).append((field, typed, n))
     if lookups:
         multi = [i for i, uses in lookups.items() if any(n > 1 for _f, _t, n in uses)]
-        hits = set(
-            ClientIdentityToken.objects.filter(index__in=multi).values_list("index", flat=True)
-        )
+        hits: set[str] = set()
+        if everyone:
+            hits = set(
+                ClientIdentityToken.objects.filter(index__in=multi).values_list("index", flat=True)
+            )
         if victim is not None:
             hits |= set(
                 ClientIdentityToken.objects.filter(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -261,13 +262,47 @@ def _alert_text_errors(
     return errors
 
 
+ALERT_REFUSAL = "safety.alert_refused"
+
+
+def _refused_alerts_per_hour() -> int:
+    return int(str(settings.CAUNOI.get("REFUSED_ALERTS_PER_HOUR", 10)))
+
+
+def alert_text_screen(*, actor: Any, incident: Incident, headline: str, warning: str) -> None:
+    """Screen an alert's text before it is submitted, counting each refusal (per user and
+    hour, in the database: core.ratelimit). A refusal tells whether a stretch is a
+    registered client's name, so past the limit nothing more is screened (nor submitted)
+    this hour. The page view calls it outside any transaction, before `alert_submit`, so
+    that the count of a refusal is kept while the refused submission rolls back."""
+    from core import ratelimit
+
+    limit = _refused_alerts_per_hour()
+    if ratelimit.used(actor, ALERT_REFUSAL) >= limit:
+        raise ValidationError(
+            _(
+                "Too many of your alerts were refused this hour (%(limit)s). Wait until the "
+                "next hour, or ask your coordinator. What you typed is kept."
+            )
+            % {"limit": limit},
+            code="rate_limited",
+        )
+    errors = _alert_text_errors(incident=incident, headline=headline, warning=warning)
+    if errors:
+        with transaction.atomic():
+            ratelimit.spend(actor, ALERT_REFUSAL, limit=limit)
+        raise ValidationError(errors)
+
+
 def _free_text_errors(field: str, text: str, alert: SafetyAlert) -> None:
     """A reviewer's note or a withdrawal reason (shown to the author, kept in the audit
-    log) is screened like the alert: no name, no phone number."""
+    log) is screened like the alert: no name, no phone number. Compared with the
+    victim's identity and the patterns only (its refusals are not rate-limited: compared
+    with every client it would tell the reviewer whether a name is registered)."""
     from .screening import screen_alert
 
     victim = alert.incident.client if alert.incident is not None else None
-    findings = screen_alert(fields={field: text}, victim=victim)
+    findings = screen_alert(fields={field: text}, victim=victim, everyone=False)
     if victim is not None and text and fold(victim.short_code) in fold(text):
         raise ValidationError({field: _("Remove the client's code.")})
     if findings:
@@ -326,9 +361,7 @@ def alert_submit(
         raise ValidationError({"expires_on": _("The expiry date must be after the alert date.")})
     if commune is not None and commune.province_id != province.pk:
         raise ValidationError({"commune": _("This commune is not in the chosen province.")})
-    errors = _alert_text_errors(incident=incident, headline=headline, warning=warning)
-    if errors:
-        raise ValidationError(errors)
+    alert_text_screen(actor=actor, incident=incident, headline=headline, warning=warning)
     reviewers = alert_approvers(incident, actor)
     if not reviewers:
         raise ValidationError(

@@ -250,6 +250,14 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     if once.ready():
         data = once.cleaned_data
         try:
+            if once.earlier is None:
+                # Outside the submission's transaction: a refusal is counted and kept.
+                services.alert_text_screen(
+                    actor=request.user,
+                    incident=incident,
+                    headline=data["headline"],
+                    warning=data["warning"],
+                )
             alert = once.run(
                 lambda: services.alert_submit(
                     actor=request.user,

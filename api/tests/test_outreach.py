@@ -488,3 +488,35 @@ def test_it_refuses_a_contact_without_its_one_time_key_in_vietnamese(
     ), errors
     assert not OutreachContact.objects.exists()
     assert qty(world.agency, "condom") == 100
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"client": "AB\x00CD"}, "client"),
+        ({"place_type": "street\x00"}, "place_type"),
+        ({"topics": ["hiv_sti\x00"]}, "topics"),
+        ({"commune": "\x00"}, "commune"),
+        ({"items": [{"item_kind": "con\x00dom", "quantity": 1}]}, "items"),
+        ({"head_count": None, "client": "\x00"}, "client"),
+    ],
+)
+def test_it_refuses_a_null_character_in_any_text_with_422_in_vietnamese(
+    world: Any, api_as: Any, stocked: Any, overrides: dict[str, Any], field: str
+) -> None:
+    """Issue 15 item 8: a NUL inside a JSON string reached PostgreSQL (a client code
+    looked up, a place type stored) and the user got a server error. It is refused like
+    every other bad value: 422, the field named, the message in Vietnamese."""
+    api = api_as(world.peer)
+    response = api.post(CONTACTS, head_count(**overrides))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Một số trường cần sửa lại."
+    assert body["errors"] == {
+        field: [
+            "Nội dung có ký tự không hợp lệ (ký tự null, thường do sao chép từ nơi khác). "
+            "Hãy xóa ký tự đó hoặc gõ lại rồi gửi lại."
+        ]
+    }
+    assert not OutreachContact.objects.exists()
+    assert qty(world.agency, "condom") == 100

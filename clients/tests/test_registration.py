@@ -188,6 +188,51 @@ def test_it_limits_duplicate_checks_per_user_and_hour(
     )
 
 
+def test_the_duplicate_check_limit_holds_across_worker_processes(
+    world: Any, as_user: Any, settings: Any
+) -> None:
+    """Issue 15 item 2: the count lived in each process's memory, so N workers (or
+    servers) allowed N times the limit. Each request here finds an empty cache, as a
+    request served by another worker does: the third look-up is still refused."""
+    from django.core.cache import cache
+
+    settings.CAUNOI = {**settings.CAUNOI, "DUPLICATE_CHECKS_PER_HOUR": 2}
+    http = as_user(world.peer)
+    for given, phone in (("An", "0911 000 001"), ("Bình", "0911 000 002")):
+        cache.clear()
+        response = http.post(
+            reverse("clients:register"), form_data(world, given_name=given, phone=phone)
+        )
+        assert response.status_code == 302
+    cache.clear()
+    response = http.post(
+        reverse("clients:register"), form_data(world, given_name="Chi", phone="0911 000 003")
+    )
+    assert response.status_code == 200 and "too many" in response.content.decode()
+    assert Client.objects.count() == 2
+
+
+def test_a_look_up_answered_with_an_own_duplicate_is_counted_too(
+    world: Any, as_user: Any, settings: Any
+) -> None:
+    """A look-up that found a record of the user's own scope (the form is shown again,
+    nothing registered) is a look-up all the same: it counts towards the limit."""
+    settings.CAUNOI = {**settings.CAUNOI, "DUPLICATE_CHECKS_PER_HOUR": 2}
+    http = as_user(world.peer)
+    first = http.post(reverse("clients:register"), form_data(world, phone="0911 000 001"))
+    assert first.status_code == 302
+    again = http.post(
+        reverse("clients:register"),
+        form_data(world, given_name="Bình", nickname="Bi", phone="0911 000 001"),
+    )
+    assert again.status_code == 200 and "dup_shown" in again.content.decode()
+    third = http.post(
+        reverse("clients:register"), form_data(world, given_name="Chi", phone="0911 000 003")
+    )
+    assert third.status_code == 200 and "too many" in third.content.decode()
+    assert Client.objects.count() == 1
+
+
 def test_it_does_not_flag_the_same_uic_in_another_province(world: Any) -> None:
     register(world, peer_group=world.hue_group, actor=world.peer_other_province, phone="")
     assert register(world, phone="").pk
@@ -249,3 +294,41 @@ def test_it_stores_no_identity_in_plaintext(world: Any) -> None:
     # ...yet it is all there, encrypted.
     opened = EncryptedIdentity.open(client.wrapped_key, client.identity_blob, client.crypto_context)
     assert opened["name"] == NAME and opened["phone"] == PHONE_DIGITS
+
+
+def test_a_note_refuses_the_clients_identity_but_never_tests_another_clients(
+    world: Any,
+) -> None:
+    """Issue 15: a status or request note is shown without a tap, so it may not hold the
+    client's name, nickname or phone; but it is compared with this client only: a note
+    naming another registered client in lowercase is not refused (a refusal would tell
+    the author that this name is registered somewhere)."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    client = register(world)
+    other = register(
+        world,
+        actor=world.peer_other_province,
+        peer_group=world.hue_group,
+        given_name="Bình",
+        name="Trần Văn Bình",
+        phone="0911 000 009",
+        nickname="",
+    )
+    assert other.pk
+    for note in (NAME, "bống", PHONE, client.short_code.lower()):
+        with pytest.raises(ValidationError) as refused:
+            services.request_record(
+                actor=world.peer, client=client, kind="view", received_on=date.today(), note=note
+            )
+        assert "note" in refused.value.message_dict
+    kept = services.request_record(
+        actor=world.peer,
+        client=client,
+        kind="view",
+        received_on=date.today(),
+        note="hỏi giùm văn bình",
+    )
+    assert kept.note == "hỏi giùm văn bình"

@@ -181,3 +181,72 @@ def test_it_screens_the_withdrawal_reason_and_the_reviewers_note(world, as_user,
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.status == SafetyAlert.Status.DECLINED and pending.headline == ""
+
+
+def _refused_post(http, incident, world, warning):
+    return http.post(
+        reverse("safety:alert_create", args=[incident.public_id]),
+        _form(world, warning=warning),
+    )
+
+
+def test_refused_alert_submissions_are_limited_per_user_across_workers(
+    world, as_user, victim, settings
+):
+    """Issue 15 item 1: refused submissions answer whether a stretch is somebody's name
+    (a lowercase "văn bình" is refused only when a client is so named), so each user may
+    be refused only so often an hour, counted in the database: each request here finds an
+    empty cache, as one served by another worker does."""
+    from django.core.cache import cache
+
+    settings.CAUNOI = {**settings.CAUNOI, "REFUSED_ALERTS_PER_HOUR": 2}
+    _with_identity(world, "OT3R9X", name="Trần Văn Bình", group=world.hue_group)
+    incident = _incident(world)
+    http = as_user(world.peer)
+    for warning in ("Hay đi cùng văn bình", "Chị Na bị đánh"):
+        cache.clear()
+        response = _refused_post(http, incident, world, warning)
+        assert response.status_code == 200 and "Bỏ “" in response.content.decode()
+    cache.clear()
+    response = _refused_post(http, incident, world, "Hay đi cùng văn bình, cao gầy")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Bỏ “" not in body and "văn bình" not in str(response.context["form"].errors)
+    assert "quá nhiều" in body
+    assert response.context["form"]["warning"].value() == "Hay đi cùng văn bình, cao gầy"
+    # Past the limit nothing is screened, so nothing goes out either, clean text included.
+    assert _refused_post(http, incident, world, "Không đi một mình.").status_code == 200
+    assert not SafetyAlert.objects.exists()
+    # Another user is not held back by this one's refusals.
+    leader_incident = _incident(world, actor=world.leader)
+    ok = as_user(world.leader).post(
+        reverse("safety:alert_create", args=[leader_incident.public_id]), _form(world)
+    )
+    assert ok.status_code == 302
+
+
+def test_a_registered_name_is_refused_in_the_words_of_a_pattern(world, victim, as_user):
+    """Issue 15 item 1: the refusal of a stretch that matched a registered client's name
+    reads exactly like that of a name-like pattern: only the stretch differs."""
+    _with_identity(world, "OT3R9X", name="Trần Văn Bình", group=world.hue_group)
+    index = screen_alert(fields={"warning": "Hay đi cùng văn bình"})
+    pattern = screen_alert(fields={"warning": "Hay đi cùng Chị Na"})
+    assert [f.kind for f in index] == [f.kind for f in pattern] == ["name"]
+    assert index[0].message().replace("văn bình", "X") == pattern[0].message().replace(
+        "Chị Na", "X"
+    )
+
+
+def test_a_reviewers_note_cannot_test_whether_another_client_is_registered(world, as_user):
+    """The decline note's refusals are not rate-limited: it is compared with the victim
+    and the patterns only, so a lowercase name of another registered client passes (it
+    reaches only the author) instead of telling the reviewer that the name is registered."""
+    from .test_alerts import _alert
+
+    _with_identity(world, "OT3R9X", name="Trần Văn Bình", group=world.hue_group)
+    pending = _alert(world, approver=False)
+    decline = reverse("safety:alert_decline", args=[pending.public_id])
+    response = as_user(world.leader).post(decline, {"note": "hỏi lại văn bình"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == SafetyAlert.Status.DECLINED
