@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 from core.offline import CACHE_HEADER, offline_page_paths
 
 # Static files every page needs (base.html), kept for use offline.
-SHELL_STATIC = ("css/app.css", "js/app.js", "vendor/htmx.min.js")
+SHELL_STATIC = ("css/app.css", "js/app.js", "vendor/htmx.min.js", "icon.svg")
 # How long a kept page waits for the network before the copy on the phone is shown.
 NETWORK_TIMEOUT_MS = 6000
 

@@ -121,3 +121,21 @@ def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_worl
     page.wait_for_url(f"**/clients/{client.public_id}/")
     contact = OutreachContact.objects.get(client=client)
     assert contact.place_type == "establishment" and contact.establishment == bar
+
+
+def test_a_list_row_reads_as_a_line_not_a_column(page: Any, browser_world: Any) -> None:
+    """A row of a list (a client, a referral, a call) keeps its code and its badge on one
+    line, the badge as wide as its word. The 44 px tap rule once made each row a flex
+    column: every piece on a line of its own and each badge stretched across the phone."""
+    from clients.tests.conftest import register
+
+    register(browser_world, birth_year=2010)  # a minor: the row carries a badge
+    browser_login(page, "peer")
+    page.goto("/clients/")
+    row = page.locator("[data-testid=clients] a.row", has=page.locator(".badge")).first
+    code, badge = row.locator(".code").bounding_box(), row.locator(".badge").first.bounding_box()
+    box = row.bounding_box()
+    assert code and badge and box
+    assert abs(code["y"] + code["height"] / 2 - (badge["y"] + badge["height"] / 2)) < 8
+    assert badge["width"] < box["width"] / 2
+    assert box["height"] >= 44

@@ -3,8 +3,11 @@ takes its port from PORT."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,69 @@ def test_the_development_server_refuses_a_port_that_is_not_a_number():
     )
     assert done.returncode == 2
     assert "PORT must be a number" in done.stderr
+
+
+# A stand-in for `manage.py`: the worker (qcluster) writes down every stop signal it
+# gets and takes a moment to stop, as django-q's does; a second signal during that
+# moment is what left the real worker hung for ever (django-q2 issue #346: its signal
+# handler is not re-entrant), so `make run` stopped with Ctrl-C left a live worker behind.
+FAKE_MANAGE = """\
+import os, signal, sys, time
+command = sys.argv[2]
+if command == "qcluster":
+    log = os.environ["FAKE_SIGNALS"]
+    def stop(signum, frame):
+        with open(log, "a") as f:
+            f.write(f"{signum}\\n")
+        time.sleep(0.5)
+        with open(log, "a") as f:
+            f.write("stopped\\n")
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with open(log, "a") as f:
+        f.write("ready\\n")
+    while True:
+        time.sleep(0.05)
+elif command == "runserver":
+    while True:
+        time.sleep(0.05)
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_the_development_server_stops_the_worker_with_one_signal(tmp_path, how):
+    import time
+
+    fake = tmp_path / "python"
+    fake.write_text(f"#!{sys.executable}\n{FAKE_MANAGE}")
+    fake.chmod(0o755)
+    log = tmp_path / "signals"
+    serve = subprocess.Popen(  # noqa: S603
+        [str(ROOT / "bin/serve")],
+        env={
+            "PATH": os.environ["PATH"],
+            "PORT": "8999",
+            "CAUNOI_PYTHON": str(fake),
+            "FAKE_SIGNALS": str(log),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            if log.exists() and "ready" in log.read_text():
+                break
+            time.sleep(0.05)
+        assert log.exists(), "the worker did not start"
+        # Ctrl-C in a terminal signals the whole foreground process group; so does a
+        # supervisor stopping `make run`.
+        os.killpg(serve.pid, how)
+        serve.wait(timeout=15)
+        lines = log.read_text().split()
+        assert lines[-1] == "stopped", lines  # the script waited for the worker to stop
+        assert len([x for x in lines if x.isdigit()]) == 1, lines
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(serve.pid, signal.SIGKILL)

@@ -71,6 +71,16 @@ def test_a_waiting_job_shows_its_progress_and_polls(world, as_user):
     )
 
 
+def test_a_finished_job_says_ready_once(world, as_user, django_capture_on_commit_callbacks):
+    """A finished job read "Sẵn sàng — Sẵn sàng": its state and its last step said the
+    same thing. The step is what is being done, so it shows only while the job runs."""
+    coord = as_user(world.coordinator)
+    _request(coord, capture=django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    status = coord.get(f"/submissions/exports/{job.public_id}/status/").content.decode()
+    assert status.count("Sẵn sàng") == 1, status
+
+
 def test_a_job_is_its_owners_only_and_expires(world, as_user, django_capture_on_commit_callbacks):
     coord = as_user(world.coordinator)
     _request(coord, fmt="pdf", capture=django_capture_on_commit_callbacks)

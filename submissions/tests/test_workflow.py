@@ -278,3 +278,23 @@ def test_the_recipients_are_checked_too(data, as_user):
     assert response.status_code == 400
     report.refresh_from_db()
     assert "0987" not in report.recipients
+
+
+def test_submitted_figures_are_written_like_the_live_ones(data, as_user):
+    """The frozen column of a submitted report groups thousands and writes decimals the
+    Vietnamese way (1.234 and 68,0), exactly as the live column beside it: found on the
+    page by a user, where the frozen 9606 stood beside the live 9.606."""
+    w = data
+    coord, prov = as_user(w.coordinator), as_user(w.prov_manager)
+    report = _start(coord, Level.MODEL, w.model.pk)
+    assert _submit(coord, report).status_code == 302
+    version = report.versions.get()
+    for item in version.figures["indicators"]:
+        if item["code"] == "pt_national":
+            item["value"] = 12345
+    version.save(update_fields=["figures"])
+
+    page = coord.get(f"/submissions/{report.public_id}/").content.decode()
+    assert re.search(r'data-col="submitted">12\.345<', page), page
+    overview = prov.get("/submissions/", {"period": PERIOD}).content.decode()
+    assert 'data-col="pt_national-submitted">12.345<' in overview
