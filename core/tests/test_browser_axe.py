@@ -41,6 +41,10 @@ def _violations(page: Any, url: str, name: str) -> list[str]:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
     page.wait_for_load_state("load")
+    return _check(page, url, name)
+
+
+def _check(page: Any, url: str, name: str) -> list[str]:
     page.screenshot(path=f"{ARTIFACTS}/axe-{name}-360.png", full_page=True)
     return [
         f"{url} {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
@@ -94,6 +98,14 @@ def test_the_key_pages_of_each_field_role_have_no_axe_violation(
         ("meeting-form", "/activities/new/?kind=meeting"),
     ):
         problems += _violations(page, url, name)
+    # A value shown on a tap; a form sent empty, its errors beside the fields.
+    page.goto(f"/clients/{client.public_id}/")
+    page.click("[data-testid=reveal-name] summary")
+    problems += _check(page, "client page, name shown", "client-revealed")
+    page.goto("/safety/incidents/new/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".has-error")
+    problems += _check(page, "incident form sent empty", "incident-errors")
     for user, pages in (
         ("hotline", (("hotline-home", "/"), ("call-form", "/activities/hotline/new/"))),
         ("provider", (("provider-inbox", "/referrals/inbox/"),)),
@@ -103,4 +115,9 @@ def test_the_key_pages_of_each_field_role_have_no_axe_violation(
         browser_login(page, user)
         for name, url in pages:
             problems += _violations(page, url, name)
+        if user == "hotline":
+            page.goto("/activities/hotline/new/")
+            page.click("main form button[type=submit]")
+            page.wait_for_selector(".has-error")
+            problems += _check(page, "call form sent empty", "call-errors")
     assert problems == [], "\n".join(problems)
