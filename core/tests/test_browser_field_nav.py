@@ -121,3 +121,50 @@ def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_worl
     page.wait_for_url(f"**/clients/{client.public_id}/")
     contact = OutreachContact.objects.get(client=client)
     assert contact.place_type == "establishment" and contact.establishment == bar
+
+
+# A link whose text is split over lines by its own display (a flex box lays each text run
+# and element out as a separate item, dropping the spaces between them) though nothing in
+# it asks for a line break.
+SPLIT_LINKS = """() => [...document.querySelectorAll('main a, header a, footer a')]
+  .filter(a => a.offsetWidth && !a.querySelector('br, div, p, ul, ol, table'))
+  .filter(a => a.innerText.trim().includes('\\n'))
+  .map(a => JSON.stringify(a.innerText))"""
+
+
+def test_links_keep_the_spaces_between_their_words(page: Any, browser_world: Any) -> None:
+    """'Khách hàng B2QD8Z', not 'Khách hàngB2QD8Z'; an inbox row reads 'code · service' on
+    one line (the 44 px tap targets made links flex boxes, which split their text)."""
+    from clients.tests.conftest import register
+    from referrals.services import referral_send
+    from referrals.tests.conftest import build_services
+
+    w = browser_world
+    services = build_services(w)
+    client = register(w)
+    referral_send(
+        actor=w.peer,
+        client=client,
+        service=services.gyn,
+        reason="Cần khám phụ khoa",
+        urgency="routine",
+        from_kind="peer",
+    )
+    consent = client.consents.first()
+    assert consent is not None
+    browser_login(page, "peer")
+    page.goto(f"/clients/{client.public_id}/consents/{consent.pk}/withdraw/")
+    back = page.locator(f"main a[href='/clients/{client.public_id}/']").first
+    assert back.inner_text() == f"Khách hàng {client.short_code}"
+    for url in ("/", "/clients/", f"/clients/{client.public_id}/", "/referrals/"):
+        page.goto(url)
+        assert page.evaluate(SPLIT_LINKS) == [], url
+        assert _small_targets(page) == [], url
+    page.context.clear_cookies()
+    browser_login(page, "provider")
+    page.goto("/referrals/inbox/")
+    row = page.locator(".list li a.row").first.inner_text()
+    assert f"{client.short_code} · Khám phụ khoa" in row.splitlines()[0], row
+    assert page.evaluate(SPLIT_LINKS) == []
+    assert _small_targets(page) == []
+    page.screenshot(path="/tmp/t2-inbox-360.png")
