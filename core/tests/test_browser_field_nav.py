@@ -126,7 +126,7 @@ def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_worl
 # A link whose text is split over lines by its own display (a flex box lays each text run
 # and element out as a separate item, dropping the spaces between them) though nothing in
 # it asks for a line break.
-SPLIT_LINKS = """() => [...document.querySelectorAll('main a, header a, footer a')]
+SPLIT_LINKS = """() => [...document.querySelectorAll('main a, header a, footer a, label, summary')]
   .filter(a => a.offsetWidth && !a.querySelector('br, div, p, ul, ol, table'))
   .filter(a => a.innerText.trim().includes('\\n'))
   .map(a => JSON.stringify(a.innerText))"""
@@ -156,7 +156,17 @@ def test_links_keep_the_spaces_between_their_words(page: Any, browser_world: Any
     page.goto(f"/clients/{client.public_id}/consents/{consent.pk}/withdraw/")
     back = page.locator(f"main a[href='/clients/{client.public_id}/']").first
     assert back.inner_text() == f"Khách hàng {client.short_code}"
-    for url in ("/", "/clients/", f"/clients/{client.public_id}/", "/referrals/"):
+    for url in (
+        "/",
+        "/clients/",
+        f"/clients/{client.public_id}/",
+        "/referrals/",
+        f"/referrals/client/{client.public_id}/new/",
+        f"/outreach/contacts/new/{client.public_id}/",
+        "/safety/incidents/new/",
+        "/activities/new/?kind=meeting",
+        "/clients/new/",
+    ):
         page.goto(url)
         assert page.evaluate(SPLIT_LINKS) == [], url
         assert _small_targets(page) == [], url
