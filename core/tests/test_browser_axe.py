@@ -7,7 +7,7 @@ the policy rightly refuses, while an init script is run by the browser itself.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,9 @@ def _check(page: Any, url: str, name: str) -> list[str]:
 def test_the_key_pages_of_each_field_role_have_no_axe_violation(
     page: Any, browser_world: Any
 ) -> None:
+    from django.utils import timezone
+
+    from activities.services import hotline_call_log
     from clients.tests.conftest import register
     from referrals.services import referral_send
     from referrals.tests.conftest import build_services
@@ -79,6 +82,15 @@ def test_the_key_pages_of_each_field_role_have_no_axe_violation(
         [(c, "hiv_test", w.clinic, date(2024, 1 + i % 6, 3)) for i, c in enumerate(clients)],
         recorded_by=w.provider,
     )
+    call = hotline_call_log(
+        actor=w.hotline,
+        organisation=w.hotline_org,
+        started_at=timezone.now() - timedelta(minutes=5),
+        topic="violence",
+        urgency="urgent",
+        action="counselled",
+    )
+    assert call.in_progress
     page.add_init_script(path=str(AXE))
     problems: list[str] = []
     browser_login(page, "peer")
@@ -107,7 +119,15 @@ def test_the_key_pages_of_each_field_role_have_no_axe_violation(
     page.wait_for_selector(".has-error")
     problems += _check(page, "incident form sent empty", "incident-errors")
     for user, pages in (
-        ("hotline", (("hotline-home", "/"), ("call-form", "/activities/hotline/new/"))),
+        (
+            "hotline",
+            (
+                ("hotline-home", "/"),
+                ("call-form", "/activities/hotline/new/"),
+                ("call-in-progress", f"/activities/hotline/{call.public_id}/"),
+                ("hotline-shift", "/activities/hotline/"),
+            ),
+        ),
         ("provider", (("provider-inbox", "/referrals/inbox/"),)),
         ("prov_manager", (("manager-report", "/reports/?period=2024"),)),
     ):
