@@ -142,7 +142,7 @@ def test_it_keeps_outreach_logged_offline_and_sends_it_once(page: Any, browser_w
     page.fill("#id_qty_condom", "5")
     page.click("[data-testid=contact-form] button[type=submit]")
     page.wait_for_url(lambda url: "/outreach/" not in url)
-    page.wait_for_function("localStorage.getItem('caunoi.outbox.v1') === '[]'")
+    page.wait_for_function("() => localStorage.getItem('caunoi.outbox.v1') === '[]'")
     assert OutreachContact.objects.count() == 2
     fixed = OutreachContact.objects.get(device_uuid=refused_key)
     assert fixed.head_count == 3 and stock_level(w.agency, "condom") == 75

@@ -67,7 +67,7 @@ def test_a_provincial_manager_sees_small_counts_adjusted_in_a_browser(page, brow
     from django.utils import timezone
 
     page.goto(f"/reports/?period={timezone.localdate().year}")
-    page.wait_for_function("Chart.instances && Object.keys(Chart.instances).length === 3")
+    page.wait_for_function("() => Chart.instances && Object.keys(Chart.instances).length === 3")
     labels = page.evaluate(
         "Object.values(Chart.instances).find(c => c.config.type === 'line').data.labels"
     )
