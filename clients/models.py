@@ -206,7 +206,7 @@ class Consent(models.Model):
     )
 
     class Meta:
-        ordering = ["-taken_at"]
+        ordering = ["-taken_at", "id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 

@@ -20,6 +20,19 @@ def test_it_exposes_consent_to_other_apps(world: Any) -> None:
     assert not queries.has_sharing_consent(client, world.legal)
 
 
+def test_consents_given_together_are_listed_in_the_order_they_were_asked(world: Any) -> None:
+    """At registration the consents share one moment: the client page lists them as the
+    form asks them (follow-up, phone, then each provider) on every database, not in
+    whatever order PostgreSQL's sort returns equal times."""
+    client = register(world)
+    purposes = [c.purpose for c in queries.consents_of(client)]
+    assert purposes == [
+        Consent.Purpose.FOLLOW_UP,
+        Consent.Purpose.PHONE_CONTACT,
+        Consent.Purpose.SHARE_PROVIDER,
+    ]
+
+
 def test_it_withdraws_follow_up_and_stops_contact(world: Any, as_user: Any) -> None:
     client = register(world)
     consent = client.consents.get(purpose=Consent.Purpose.FOLLOW_UP)

@@ -139,3 +139,60 @@ def test_a_list_row_reads_as_a_line_not_a_column(page: Any, browser_world: Any) 
     assert abs(code["y"] + code["height"] / 2 - (badge["y"] + badge["height"] / 2)) < 8
     assert badge["width"] < box["width"] / 2
     assert box["height"] >= 44
+
+
+# A link whose text is split over lines by its own display (a flex box lays each text run
+# and element out as a separate item, dropping the spaces between them) though nothing in
+# it asks for a line break.
+SPLIT_LINKS = """() => [...document.querySelectorAll('main a, header a, footer a, label, summary')]
+  .filter(a => a.offsetWidth && !a.querySelector('br, div, p, ul, ol, table'))
+  .filter(a => a.innerText.trim().includes('\\n'))
+  .map(a => JSON.stringify(a.innerText))"""
+
+
+def test_links_keep_the_spaces_between_their_words(page: Any, browser_world: Any) -> None:
+    """'Khách hàng B2QD8Z', not 'Khách hàngB2QD8Z'; an inbox row reads 'code · service' on
+    one line (the 44 px tap targets made links flex boxes, which split their text)."""
+    from clients.tests.conftest import register
+    from referrals.services import referral_send
+    from referrals.tests.conftest import build_services
+
+    w = browser_world
+    services = build_services(w)
+    client = register(w)
+    referral_send(
+        actor=w.peer,
+        client=client,
+        service=services.gyn,
+        reason="Cần khám phụ khoa",
+        urgency="routine",
+        from_kind="peer",
+    )
+    consent = client.consents.first()
+    assert consent is not None
+    browser_login(page, "peer")
+    page.goto(f"/clients/{client.public_id}/consents/{consent.pk}/withdraw/")
+    back = page.locator(f"main a[href='/clients/{client.public_id}/']").first
+    assert back.inner_text() == f"Khách hàng {client.short_code}"
+    for url in (
+        "/",
+        "/clients/",
+        f"/clients/{client.public_id}/",
+        "/referrals/",
+        f"/referrals/client/{client.public_id}/new/",
+        f"/outreach/contacts/new/{client.public_id}/",
+        "/safety/incidents/new/",
+        "/activities/new/?kind=meeting",
+        "/clients/new/",
+    ):
+        page.goto(url)
+        assert page.evaluate(SPLIT_LINKS) == [], url
+        assert _small_targets(page) == [], url
+    page.context.clear_cookies()
+    browser_login(page, "provider")
+    page.goto("/referrals/inbox/")
+    row = page.locator(".list li a.row").first.inner_text()
+    assert f"{client.short_code} · Khám phụ khoa" in row.splitlines()[0], row
+    assert page.evaluate(SPLIT_LINKS) == []
+    assert _small_targets(page) == []
+    page.screenshot(path="/tmp/t2-inbox-360.png")
