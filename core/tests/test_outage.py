@@ -163,6 +163,20 @@ def test_it_says_the_database_is_down(db, async_queue):
     assert client.get("/healthz").status_code == 200
 
 
+def test_it_names_what_is_down_to_a_request_that_carries_a_session(world, async_queue):
+    """A browser or a monitor that logged in once sends its session cookie: /healthz must
+    still answer its JSON (not the 503 page), since the session cannot be read."""
+    client = _client(world.peer)
+    with database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["database"].startswith("down")
+    assert client.get("/healthz").status_code in (200, 503)  # back: answered by the view
+
+
 def test_it_says_the_queue_is_down_when_no_worker_runs_the_heartbeat(db, async_queue):
     Schedule.objects.update_or_create(
         name=HEARTBEAT_SCHEDULE,
