@@ -293,6 +293,38 @@ def test_the_wsgi_server_refuses_to_start_with_a_bad_master_key(deployed: Any, d
         master.write_text(saved)
 
 
+def test_gunicorn_stops_with_a_bad_key_instead_of_restarting_workers(deployed: Any) -> None:
+    """Under gunicorn the WSGI module is loaded in each worker: a refusal must stop the
+    whole server (gunicorn halts on a worker that fails to boot), never leave the master
+    respawning workers that each refuse, forever, while the port stays open."""
+    import socket
+
+    base, env = deployed
+    master = base / "local" / "master.key"
+    saved = master.read_text()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    try:
+        master.write_text(f"1:{crypto.encode_key(secrets.token_bytes(32))}\n")
+        result = subprocess.run(  # noqa: S603  (the test's own fixed arguments)
+            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except subprocess.TimeoutExpired as exc:  # still respawning workers
+        pytest.fail(f"gunicorn kept running with a wrong key: {exc.stderr!r}"[:2000])
+    finally:
+        master.write_text(saved)
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and str(master) in result.stderr
+    assert result.stderr.count("Booting worker") <= 2  # no restart loop
+
+
 def test_it_warns_in_production_that_a_master_key_in_the_environment_cannot_rotate(
     world: Any, key_files: Any, settings: Any, monkeypatch: Any
 ) -> None:
