@@ -86,6 +86,20 @@ def test_it_answers_the_api_with_json_and_retry_after(world):
         assert "tạm thời" in body["detail"].lower()
 
 
+def test_the_login_page_says_the_outage_before_anyone_types_a_password(db):
+    """An anonymous visit needs no database until the password is sent: the login page
+    must not be offered (200) when no login can succeed."""
+    client = _client()
+    with database_down():
+        response = client.get("/accounts/login/")
+        redirected = client.get("/", follow=True)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Tạm thời không truy cập được" in response.content.decode()
+    assert redirected.status_code == 503
+    assert client.get("/accounts/login/").status_code == 200  # back without a restart
+
+
 def test_an_outage_logs_one_line_per_request_not_a_traceback(world, caplog):
     client = _client(world.peer)
     with database_down():
