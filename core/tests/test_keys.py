@@ -122,6 +122,37 @@ def test_it_creates_keys_only_by_keys_init_on_an_empty_database(
     crypto.forget_keys()
 
 
+def test_keys_init_creates_no_key_while_the_database_cannot_be_read(
+    world: Any, tmp_path: Path, settings: Any
+) -> None:
+    """Whether the database holds encrypted data cannot be known while it is down: a new
+    key then could be one for a database full of data (the real key must be restored)."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    register(world)
+    settings.MASTER_KEY_FILE = tmp_path / "k" / "master.key"
+    settings.BLIND_INDEX_KEY_FILE = tmp_path / "k" / "blind_index.key"
+    crypto.forget_keys()
+    down = OperationalError("connection to server failed")
+    try:
+        with (
+            mock.patch.object(CursorWrapper, "execute", side_effect=down),
+            mock.patch(
+                "django.db.backends.base.introspection.BaseDatabaseIntrospection.table_names",
+                side_effect=down,
+            ),
+            pytest.raises(CommandError, match="database"),
+        ):
+            call_command("keys_init")
+        assert not settings.MASTER_KEY_FILE.exists()
+        assert not settings.BLIND_INDEX_KEY_FILE.exists()
+    finally:
+        crypto.forget_keys()
+
+
 def test_it_refuses_production_without_explicit_key_locations(settings: Any, db: Any) -> None:
     settings.PRODUCTION = True
     settings.KEY_LOCATIONS_EXPLICIT = False
