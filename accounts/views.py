@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.errors import database_unavailable
+from core.health import check_database
 from core.idempotency import Once
 
 from . import queries, scope, services
@@ -39,6 +41,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # Showing the form needs no database, sending it does: during an outage say so
+        # now (the 503 page), not after the password was typed.
+        if not check_database().ok:
+            return database_unavailable(request)
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)

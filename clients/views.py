@@ -238,11 +238,19 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         province_codes=provinces,
         erased=client.is_erased,
     )
+    # A form opened before the identity was erased still carries what was typed in its
+    # identity fields; the erased form has none, so that would be dropped in silence while
+    # the sender is told "saved". Send it on: the service refuses it, saying why.
+    typed_identity = {
+        k: request.POST.get(form.add_prefix(k), "").strip() for k in services.IDENTITY_FIELDS
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         identity = None
         if not client.is_erased:
             identity = {k: data[k] for k in services.IDENTITY_FIELDS}
+        elif any(typed_identity.values()):
+            identity = typed_identity
         try:
             services.client_update(
                 actor=request.user,

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz is answered here, before anything reads the session from the database.
+    "core.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,4 +1,5 @@
 import os
+import sys
 
 from django.core.wsgi import get_wsgi_application
 
@@ -9,4 +10,12 @@ application = get_wsgi_application()
 # wrong key (or, in production, without explicit key locations) here.
 from core.keys import refuse_to_start  # noqa: E402
 
-refuse_to_start()
+# Exit status 3 is gunicorn's "worker failed to boot": the master stops the whole server
+# (status 3 too) instead of restarting, forever, workers that each refuse.
+WORKER_BOOT_ERROR = 3
+
+try:
+    refuse_to_start()
+except SystemExit as refusal:
+    print(refusal, file=sys.stderr, flush=True)
+    raise SystemExit(WORKER_BOOT_ERROR) from None

@@ -248,8 +248,14 @@ def init_keys() -> InitReport:
     try:
         has_data = database_holds_encrypted_data()
         check = _key_check()
-    except DatabaseError:
-        has_data, check = False, None
+    except DatabaseError as exc:
+        # Whether it holds encrypted data cannot be known: a new key now could be one for
+        # a database full of data, whose real key must be restored instead.
+        raise KeyUnavailable(
+            f"the database cannot be read ({type(exc).__name__}): keys are created or "
+            "verified only against a database that answers (check DATABASE_URL and that "
+            "PostgreSQL is running)"
+        ) from exc
     if not os.environ.get("CAUNOI_SECRET_KEY") and not Path(settings.SECRET_KEY_FILE).exists():
         _write_new(Path(settings.SECRET_KEY_FILE), secrets.token_urlsafe(50))
         report.created.append(str(settings.SECRET_KEY_FILE))

@@ -95,3 +95,23 @@ class RejectNullCharactersMiddleware:
             )
             return HttpResponseBadRequest(html)
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answers `/healthz` before the session is read (placed before SessionMiddleware).
+
+    A monitor or a browser that once logged in sends its session cookie; further down,
+    reading that session needs the database, so during an outage the request would end
+    in the generic 503 page instead of the health check's JSON saying what is down."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.urls import reverse
+
+        from .views import healthz
+
+        if request.path_info == reverse("core:healthz"):
+            return healthz(request)
+        return self.get_response(request)

@@ -149,3 +149,38 @@ def test_it_makes_an_erasure_wait_for_an_edit_in_flight(world: Any) -> None:
     eraser.join(10)
     assert not edit_errors and not erase_errors
     _assert_erased(client)
+
+
+def test_a_name_typed_on_a_form_opened_before_the_erasure_is_refused_not_saved(
+    world: Any, as_user: Any
+) -> None:
+    """Over the page: the edit form was opened, the leader erased, then the form was sent
+    with a name typed. The erased page has no identity fields, so the name would be dropped
+    while the peer is told "saved": it must be refused, saying why, and nothing written."""
+    from django.urls import reverse
+
+    client = register(world)
+    http = as_user(world.peer)
+    url = reverse("clients:edit", args=[client.public_id])
+    page = http.get(url).context["form"]
+    data = {
+        "birth_year": "1990",
+        "sex": client.sex,
+        "gender_identity": client.gender_identity,
+        "population_groups": [g.pk for g in client.population_groups.all()],
+        "commune": client.commune_id,
+        "name": "Tên mới gõ vào",
+        "phone": "0987 654 321",
+    }
+    assert "name" in page.fields  # the form opened before the erasure asks for the name
+    services.client_erase(actor=world.leader, client=client, reason="Client asked")
+    response = http.post(url, data)
+    assert response.status_code == 200  # the form again, not the "saved" redirect
+    from django.utils.html import escape
+    from django.utils.translation import gettext
+
+    message = gettext("This client's identity was erased and cannot be re-entered.")
+    assert message in response.context["form"].non_field_errors()
+    assert escape(message) in response.content.decode()
+    _assert_erased(client)
+    assert client.birth_year != 1990  # nothing of that send was written

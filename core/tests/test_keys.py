@@ -122,6 +122,37 @@ def test_it_creates_keys_only_by_keys_init_on_an_empty_database(
     crypto.forget_keys()
 
 
+def test_keys_init_creates_no_key_while_the_database_cannot_be_read(
+    world: Any, tmp_path: Path, settings: Any
+) -> None:
+    """Whether the database holds encrypted data cannot be known while it is down: a new
+    key then could be one for a database full of data (the real key must be restored)."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    register(world)
+    settings.MASTER_KEY_FILE = tmp_path / "k" / "master.key"
+    settings.BLIND_INDEX_KEY_FILE = tmp_path / "k" / "blind_index.key"
+    crypto.forget_keys()
+    down = OperationalError("connection to server failed")
+    try:
+        with (
+            mock.patch.object(CursorWrapper, "execute", side_effect=down),
+            mock.patch(
+                "django.db.backends.base.introspection.BaseDatabaseIntrospection.table_names",
+                side_effect=down,
+            ),
+            pytest.raises(CommandError, match="database"),
+        ):
+            call_command("keys_init")
+        assert not settings.MASTER_KEY_FILE.exists()
+        assert not settings.BLIND_INDEX_KEY_FILE.exists()
+    finally:
+        crypto.forget_keys()
+
+
 def test_it_refuses_production_without_explicit_key_locations(settings: Any, db: Any) -> None:
     settings.PRODUCTION = True
     settings.KEY_LOCATIONS_EXPLICIT = False
@@ -291,6 +322,38 @@ def test_the_wsgi_server_refuses_to_start_with_a_bad_master_key(deployed: Any, d
         assert again.returncode != 0 and not master.exists()  # no new key, ever
     finally:
         master.write_text(saved)
+
+
+def test_gunicorn_stops_with_a_bad_key_instead_of_restarting_workers(deployed: Any) -> None:
+    """Under gunicorn the WSGI module is loaded in each worker: a refusal must stop the
+    whole server (gunicorn halts on a worker that fails to boot), never leave the master
+    respawning workers that each refuse, forever, while the port stays open."""
+    import socket
+
+    base, env = deployed
+    master = base / "local" / "master.key"
+    saved = master.read_text()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    try:
+        master.write_text(f"1:{crypto.encode_key(secrets.token_bytes(32))}\n")
+        result = subprocess.run(  # noqa: S603  (the test's own fixed arguments)
+            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except subprocess.TimeoutExpired as exc:  # still respawning workers
+        pytest.fail(f"gunicorn kept running with a wrong key: {exc.stderr!r}"[:2000])
+    finally:
+        master.write_text(saved)
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and str(master) in result.stderr
+    assert result.stderr.count("Booting worker") <= 2  # no restart loop
 
 
 def test_it_warns_in_production_that_a_master_key_in_the_environment_cannot_rotate(

@@ -86,6 +86,20 @@ def test_it_answers_the_api_with_json_and_retry_after(world):
         assert "tạm thời" in body["detail"].lower()
 
 
+def test_the_login_page_says_the_outage_before_anyone_types_a_password(db):
+    """An anonymous visit needs no database until the password is sent: the login page
+    must not be offered (200) when no login can succeed."""
+    client = _client()
+    with database_down():
+        response = client.get("/accounts/login/")
+        redirected = client.get("/", follow=True)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Tạm thời không truy cập được" in response.content.decode()
+    assert redirected.status_code == 503
+    assert client.get("/accounts/login/").status_code == 200  # back without a restart
+
+
 def test_an_outage_logs_one_line_per_request_not_a_traceback(world, caplog):
     client = _client(world.peer)
     with database_down():
@@ -161,6 +175,20 @@ def test_it_says_the_database_is_down(db, async_queue):
     assert body["queue"].startswith("down")
     assert "127.0.0.1" not in json.dumps(body)  # says what is down, not where it lives
     assert client.get("/healthz").status_code == 200
+
+
+def test_it_names_what_is_down_to_a_request_that_carries_a_session(world, async_queue):
+    """A browser or a monitor that logged in once sends its session cookie: /healthz must
+    still answer its JSON (not the 503 page), since the session cannot be read."""
+    client = _client(world.peer)
+    with database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["database"].startswith("down")
+    assert client.get("/healthz").status_code in (200, 503)  # back: answered by the view
 
 
 def test_it_says_the_queue_is_down_when_no_worker_runs_the_heartbeat(db, async_queue):
