@@ -381,8 +381,8 @@ def _name(req: dict[str, Any]) -> tuple[str, str | None, int | None]:
 
 
 # Known weakness, found by this very test in CI on PostgreSQL (2026-12-01): the record keys
-# come from the deployment secret and the records' ids, and for some combinations (about one
-# run in six here) bounds propagation over the ~180 reports pins some true values of 1–4
+# come from the deployment secret and the records' ids, and for some combinations (once in
+# about a dozen runs so far) bounds propagation over the ~180 reports pins some true values of 1–4
 # (16 cells in the failing run) — the hard edges of the perturbation table ("0 means 0–4",
 # "6 or more means at least 5") combine across linked tables. Until the table or the set of
 # requestable reports is changed, the test cannot be a gate; it runs and reports (xfail, not
