@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from . import scope
-from .models import TWO_FACTOR_ROLES
+from .roles import SUPERVISORS
 
 # Pages reachable before two-factor is passed. Only the login steps themselves: the
 # user administration pages under /accounts/users/ must stay behind two-factor.
@@ -86,7 +86,7 @@ class RequireTwoFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and scope.roles(user) & set(TWO_FACTOR_ROLES)
+            and scope.has_role(user, *SUPERVISORS)
             and not user.is_verified()  # type: ignore[attr-defined,union-attr]
         ):
             if request.path.startswith(API_PREFIX):

@@ -11,16 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    PEER_EDUCATOR = "peer", _("Peer educator")
-    GROUP_LEADER = "leader", _("Group leader")
-    HOTLINE = "hotline", _("Hotline counsellor")
-    PROVIDER = "provider", _("Service provider staff")
-    COORDINATOR = "coordinator", _("Model coordinator")
-    PROVINCIAL_MANAGER = "prov_manager", _("Provincial manager")
-    NATIONAL_MANAGER = "nat_manager", _("National manager")
-    ADMINISTRATOR = "admin", _("Administrator")
+from .roles import SUPERVISORS, Role
 
 
 class ScopeKind(models.TextChoices):
@@ -43,14 +34,6 @@ ROLE_SCOPE: dict[str, str] = {
     Role.ADMINISTRATOR: ScopeKind.NATION,
 }
 
-# Roles that must use two-factor authentication.
-TWO_FACTOR_ROLES = {
-    Role.COORDINATOR,
-    Role.PROVINCIAL_MANAGER,
-    Role.NATIONAL_MANAGER,
-    Role.ADMINISTRATOR,
-}
-
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -58,6 +41,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
+    # The user's active grants, read once per request by accounts.scope.
+    _grants_cache: list[Grant]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -75,7 +60,8 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return bool(self.roles & TWO_FACTOR_ROLES)
+        # Supervisors (coordinators, managers, administrators) reach many people's records.
+        return bool(self.roles & SUPERVISORS)
 
 
 class Grant(models.Model):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from geo.models import Province
 
 from . import scope
 from .models import Grant, User
@@ -37,3 +40,31 @@ def grants_of(user: User) -> QuerySet[Grant]:
 def get_grant(actor: Any, user_pk: int, pk: int) -> Grant:
     user = get_user(actor, user_pk)
     return get_object_or_404(Grant.objects.select_related("user"), user=user, pk=pk)
+
+
+def own_grants(user: User | AnonymousUser) -> list[Grant]:
+    """The user's own active grants (what their home page says they may do)."""
+    return scope._grants(user)
+
+
+def granted_provinces(user: User | AnonymousUser) -> list[Province]:
+    """The provinces the user's own grants name (a provincial manager's)."""
+    return [g.province for g in scope._grants(user) if g.province is not None]
+
+
+def user_counts(actor: User | AnonymousUser) -> dict[str, int]:
+    """Active and inactive users and the active ones without a role, for administrators."""
+    if not scope.is_admin(actor):
+        return {}
+    users = User.objects.aggregate(
+        active=Count("pk", filter=Q(is_active=True)),
+        inactive=Count("pk", filter=Q(is_active=False)),
+    )
+    without_role = (
+        User.objects.filter(is_active=True).exclude(grants__active=True).distinct().count()
+    )
+    return {
+        "active_users": users["active"],
+        "inactive_users": users["inactive"],
+        "without_role": without_role,
+    }

@@ -1,15 +1,25 @@
 """What a user's grants reach. Every app's queries.py builds on these helpers;
-nothing else decides scope. Results are cached on the user object per request."""
+nothing else decides scope. Results are cached on the user object per request.
+
+`require_role` is the one role check of views: 404 (as for a record that does not exist)
+unless the user holds a role of the given sets (accounts.roles)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
-from .models import Grant, Role
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from .models import Grant, Role, User
+from .roles import ORGANISATION_STAFF, PEERS, RoleSet
+
+# Who a scope is asked about: the request's user, signed in or not.
+UserOrAnonymous: TypeAlias = User | AnonymousUser
 
 
-def _grants(user: Any) -> list[Grant]:
-    if not getattr(user, "is_authenticated", False):
+def _grants(user: UserOrAnonymous) -> list[Grant]:
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_grants_cache", None)
     if cached is None:
@@ -22,56 +32,62 @@ def _grants(user: Any) -> list[Grant]:
     return cached
 
 
-def roles(user: Any) -> set[str]:
+def roles(user: UserOrAnonymous) -> set[str]:
     return {g.role for g in _grants(user)}
 
 
-def has_role(user: Any, *wanted: str) -> bool:
+def has_role(user: UserOrAnonymous, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def peer_group_ids(user: Any, *wanted: str) -> set[int]:
-    wanted_roles = set(wanted) or {Role.PEER_EDUCATOR, Role.GROUP_LEADER}
+def require_role(user: UserOrAnonymous, *sets: RoleSet) -> None:
+    """Refuse (404) a user who holds no role of `sets`."""
+    if not roles(user) & frozenset[str]().union(*sets):
+        raise Http404
+
+
+def peer_group_ids(user: UserOrAnonymous, *wanted: str) -> set[int]:
+    wanted_roles = set(wanted) or PEERS
     return {g.peer_group_id for g in _grants(user) if g.role in wanted_roles and g.peer_group_id}
 
 
-def organisation_ids(user: Any, *wanted: str) -> set[int]:
-    wanted_roles = set(wanted) or {Role.PROVIDER, Role.HOTLINE}
+def organisation_ids(user: UserOrAnonymous, *wanted: str) -> set[int]:
+    wanted_roles = set(wanted) or ORGANISATION_STAFF
     return {
         g.organisation_id for g in _grants(user) if g.role in wanted_roles and g.organisation_id
     }
 
 
-def support_model_ids(user: Any, *wanted: str) -> set[int]:
+def support_model_ids(user: UserOrAnonymous, *wanted: str) -> set[int]:
     wanted_roles = set(wanted) or {Role.COORDINATOR}
     return {
         g.support_model_id for g in _grants(user) if g.role in wanted_roles and g.support_model_id
     }
 
 
-def province_codes(user: Any, *wanted: str) -> set[str]:
+def province_codes(user: UserOrAnonymous, *wanted: str) -> set[str]:
     wanted_roles = set(wanted) or {Role.PROVINCIAL_MANAGER}
     return {g.province_id for g in _grants(user) if g.role in wanted_roles and g.province_id}
 
 
-def is_national(user: Any) -> bool:
+def is_national(user: UserOrAnonymous) -> bool:
     return has_role(user, Role.NATIONAL_MANAGER)
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: UserOrAnonymous) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 
 
-def peer_group_provinces(user: Any) -> set[str]:
+def peer_group_provinces(user: UserOrAnonymous) -> set[str]:
     """Provinces of the peer groups a peer educator or leader belongs to."""
     return {
         g.peer_group.support_model.province_id
         for g in _grants(user)
-        if g.role in {Role.PEER_EDUCATOR, Role.GROUP_LEADER} and g.peer_group is not None
+        if g.role in PEERS and g.peer_group is not None
     }
 
 
-def clear_cache(user: Any) -> None:
+def clear_cache(user: UserOrAnonymous) -> None:
     for attr in ("_grants_cache", "_roles_cache"):
         if hasattr(user, attr):
             delattr(user, attr)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from core.errors import database_unavailable
 from core.health import check_database
 from core.idempotency import Once
 
-from . import queries, scope, services
+from . import queries, roles, scope, services
 from .client_ip import client_ip
 from .forms import (
     EnrolmentCodeForm,
@@ -83,7 +83,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if _token_accepted(form, device):
             otp_login(request, device)
             services.login_record(user=user, step="two_factor", ip=client_ip(request))
-            return redirect("core:home")
+            return redirect("portal:home")
     return render(request, "accounts/two_factor.html", {"form": form, "setting_up": False})
 
 
@@ -142,7 +142,7 @@ def _two_factor_enrol(request: HttpRequest, user: User) -> HttpResponse:
             request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             services.login_record(user=user, step="two_factor", ip=client_ip(request))
-            return redirect("core:home")
+            return redirect("portal:home")
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         return redirect("accounts:two_factor")
     qr = segno.make(device.config_url, micro=False)
@@ -194,7 +194,7 @@ def language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse("core:home")
+        next_url = reverse("portal:home")
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, samesite="Lax")
     messages.success(request, translation.gettext("Language changed."))
@@ -204,20 +204,15 @@ def language(request: HttpRequest) -> HttpResponse:
 # --- User administration (administrators only; everyone else gets 404) -------------
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not scope.is_admin(request.user):
-        raise Http404
-
-
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     return render(request, "accounts/user_list.html", {"users": queries.users_for(request.user)})
 
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     issued = request.session.get(ISSUED_CODE_SESSION_KEY)
     issued_code = None
@@ -245,7 +240,7 @@ def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     form = UserCreateForm(request.POST or None)
     once = Once(request, form)
     if once.ready():
@@ -284,7 +279,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     active = request.POST.get("active") == "1"
     try:
@@ -301,7 +296,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = PasswordResetForm(target, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +320,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
     once = Once(request, form)
@@ -359,7 +354,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     grant = queries.get_grant(request.user, pk, grant_pk)
     services.grant_revoke(actor=request.user, grant=grant)
     messages.success(request, _("Role revoked."))
@@ -369,7 +364,7 @@ def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     reset = services.two_factor_reset(actor=request.user, user=target)
     _show_code_once(request, target, reset.enrolment_code)
@@ -386,7 +381,7 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     code = services.enrolment_code_issue(actor=request.user, user=target)
     _show_code_once(request, target, code)

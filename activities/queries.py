@@ -33,10 +33,6 @@ from .models import (
     ParticipantKind,
 )
 
-ACTIVITY_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-ESTABLISHMENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-
-
 # --- Activities ----------------------------------------------------------------------
 
 

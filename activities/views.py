@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
-from accounts.models import Role
+from accounts import roles, scope
 from audit.services import audit_view
 from clients.models import Client
 from core import idempotency
@@ -38,18 +37,12 @@ from .forms import (
 )
 from .models import ActivityKind, HotlineCall, ParticipantKind, Topic
 
-
-def _require(user: Any, *roles: str) -> None:
-    if not scope.has_role(user, *roles):
-        raise Http404
-
-
 # --- Activities ----------------------------------------------------------------------
 
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     qs = queries.activities_for(request.user)
     kind = request.GET.get("kind", "")
     if kind in ActivityKind.values:
@@ -69,7 +62,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     initial = {}
     if request.GET.get("kind") in ActivityKind.values:
         initial["kind"] = request.GET["kind"]
@@ -112,7 +105,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     activity = queries.get_activity(request.user, public_id)
     distribute_form = DistributionForm(user=request.user, activity=activity, prefix="dist")
     Once(request, distribute_form)
@@ -189,7 +182,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def establishment_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     page_obj = paginate(request, queries.establishments_for(request.user))
     return render(
         request,
@@ -200,7 +193,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def establishment_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     form = EstablishmentForm(request.POST or None, user=request.user)
     once = Once(request, form)
     if once.ready():
@@ -227,7 +220,7 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.ESTABLISHMENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     establishment = queries.get_establishment(request.user, public_id)
     reveal_form = RevealReasonForm(prefix="reveal")
     contact_form = OwnerContactForm(prefix="contact")
@@ -292,7 +285,7 @@ def establishment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def hotline_shift(request: HttpRequest) -> HttpResponse:
     """The shift view: open follow-ups first, then the latest calls."""
-    _require(request.user, Role.HOTLINE)
+    scope.require_role(request.user, roles.HOTLINE)
     return render(
         request,
         "activities/hotline_shift.html",
@@ -305,7 +298,7 @@ def hotline_shift(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, Role.HOTLINE)
+    scope.require_role(request.user, roles.HOTLINE)
     orgs = list(queries.hotline_orgs(request.user))
     form = HotlineCallForm(request.POST or None, user=request.user)
     once = Once(request, form)
@@ -351,7 +344,7 @@ def _referral_services(user: Any, call: HotlineCall) -> Any:
 
 @login_required
 def call_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.HOTLINE)
+    scope.require_role(request.user, roles.HOTLINE)
     call = queries.get_call(request.user, public_id)
     action = request.POST.get("action", "refer") if request.method == "POST" else ""
     context: dict[str, Any] = {
@@ -557,7 +550,7 @@ def _caller_registered(request: HttpRequest, call: HotlineCall, client: Any) -> 
 @login_required
 @require_POST
 def call_follow_up_done(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.HOTLINE)
+    scope.require_role(request.user, roles.HOTLINE)
     call = queries.get_call(request.user, public_id)
     try:
         services.hotline_follow_up_done(actor=request.user, call=call)

@@ -16,9 +16,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
-from accounts import scope
+from accounts import roles, scope
 from accounts.models import Grant
-from outreach.queries import LOG_ROLES
 
 from .outreach import router as outreach_router
 from .schemas import GrantOut, MeOut
@@ -73,7 +72,7 @@ def me(request: HttpRequest) -> Any:
         "username": user.username,
         "language": user.language,
         "two_factor_required": user.needs_two_factor,
-        "can_log_outreach": scope.has_role(user, *LOG_ROLES),
+        "can_log_outreach": scope.has_role(user, *roles.PEERS),
         "grants": [
             GrantOut(
                 role=g.role,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from accounts import scope
+from accounts import roles, scope
 from core import idempotency
 from outreach import queries, services
 from outreach.forms import COMMODITIES, ContactForm, contact_form_for
@@ -36,7 +36,7 @@ MAX_CONTACTS = 500
 def _logging_user(request: HttpRequest) -> Any:
     """Only peer educators and group leaders log contacts; anyone else gets 404."""
     user: Any = request.auth  # type: ignore[attr-defined]
-    if not scope.has_role(user, *queries.LOG_ROLES):
+    if not scope.has_role(user, *roles.PEERS):
         raise Http404
     return user
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role
+from accounts import roles
 from core.registry import home_panel, nav_item, task_item
 from directory.taxonomy import CHILD_PROTECTION
 
@@ -20,12 +20,10 @@ task_item(
     10,
     pgettext_lazy("task bar", "Clients"),
     "clients:list",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER},
+    roles.PEERS,
 )
 
-nav_item(
-    20, _("Clients"), "clients:list", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
-)
+nav_item(20, _("Clients"), "clients:list", roles.CASEWORK)
 
 
 @home_panel(30, "clients/_home_requests.html")

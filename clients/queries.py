@@ -29,11 +29,6 @@ from directory.taxonomy import CHILD_PROTECTION
 from . import uic as uic_module
 from .models import Client, ClientStatus, Consent, DataSubjectRequest, UnmaskGrant
 
-IDENTITY_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER)
-CLIENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-# Who may erase a client's identity and close data-subject requests.
-ERASE_ROLES = (Role.GROUP_LEADER, Role.COORDINATOR)
-
 
 def _scope_q(user: Any) -> Q | None:
     groups = scope.peer_group_ids(user)

@@ -141,7 +141,7 @@ def refuse_identifying(*, client: Client, field: str, text: str) -> None:
     hold the client's name, nickname, phone or code, nor anything shaped like a name or a
     phone number. Screened like a safety alert, through the client's own blind indexes
     (safety.screening); refused with what to remove, per field."""
-    from geo.text import fold
+    from core.text import fold
     from safety.screening import screen_alert
 
     if not text:

@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 
 from core.crypto import blind_index
-from geo.text import fold
+from core.text import fold
 
 _NAME_PART = re.compile(r"^(given|mother|family)(\d)$")
 PAD = "X"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import scope
+from accounts import roles, scope
 from audit.services import audit_view
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -37,13 +37,8 @@ from .forms import (
 from .models import Client, Consent
 
 
-def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
-    if not scope.has_role(request.user, *roles):
-        raise Http404
-
-
 def _client(request: HttpRequest, public_id: UUID) -> Client:
-    _require(request, queries.CLIENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     return queries.get_client(request.user, public_id)
 
 
@@ -64,7 +59,7 @@ def _form_page(
 
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.CLIENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     page_obj = paginate(request, queries.client_list(request.user))
     return render(
         request,
@@ -157,7 +152,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
 @require_POST
 def client_find(request: HttpRequest) -> HttpResponse:
     """Look a client up by short code or UIC (POSTed, never in a URL)."""
-    _require(request, queries.CLIENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     form = FindForm(request.POST)
     results: list[Client] = []
     if form.is_valid():
@@ -416,7 +411,7 @@ def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_close(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.ERASE_ROLES)
+    scope.require_role(request.user, roles.LEADERS)
     dsr = queries.get_request(request.user, pk)
     if not queries.can_erase(request.user, dsr.client):
         raise Http404

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "notifications",
     "submissions",
     "api",
+    "portal",  # last: the home page and menu, above every other app
 ]
 
 MIDDLEWARE = [
@@ -153,7 +154,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -218,7 +219,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # The client's address: REMOTE_ADDR unless the request comes from one of these proxies,

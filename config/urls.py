@@ -16,7 +16,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("submissions/", include("submissions.urls")),
     path("", include("api.urls")),  # /api/v1/, /sw.js, /offline/
-    path("", include("core.urls")),
+    path("", include("geo.urls")),  # /areas/…
+    path("", include("core.urls")),  # /healthz
+    path("", include("portal.urls")),  # / (the home page)
 ]
 
 handler404 = "core.errors.not_found"

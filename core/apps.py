@@ -8,10 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import (
-            checks,  # noqa: F401  (registers the key check)
-            home,  # noqa: F401  (registers the managers' panel and a menu entry)
-        )
+        from . import checks  # noqa: F401  (registers the key check)
         from .keys import record_key_check_after_migrate
 
         post_migrate.connect(record_key_check_after_migrate, sender=self)

@@ -37,7 +37,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-from geo.text import fold
+from core.text import fold
 
 _NONCE = 12
 _WRAPPED_LEN = _NONCE + 32 + 16  # nonce, data key, tag

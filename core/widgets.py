@@ -1,5 +1,5 @@
 """Searchable area pickers: the select holds only the chosen options; typing in the
-search box (with or without diacritics) fetches matches from core:area_search."""
+search box (with or without diacritics) fetches matches from geo:area_search."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class _AreaMixin:
         attrs = dict(attrs or {})
         attrs.setdefault("data-area-picker", self.kind)
         # Stays lazy: forms are declared at import time, before the URLconf is loaded.
-        attrs.setdefault("data-search-url", reverse_lazy("core:area_search"))
+        attrs.setdefault("data-search-url", reverse_lazy("geo:area_search"))
         if province_field:
             attrs["data-province-field"] = province_field
         attrs.setdefault("data-empty-label", EMPTY_LABEL)

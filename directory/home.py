@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts import roles
 from core.registry import nav_item
 
 nav_item(
     45,
     _("Services"),
     "directory:search",
-    {
-        Role.PEER_EDUCATOR,
-        Role.GROUP_LEADER,
-        Role.HOTLINE,
-        Role.PROVIDER,
-        Role.COORDINATOR,
-        Role.PROVINCIAL_MANAGER,
-        Role.NATIONAL_MANAGER,
-        Role.ADMINISTRATOR,
-    },
+    roles.ANY_ROLE,
 )
 nav_item(
     46,
     _("Agreements"),
     "directory:agreements",
-    {
-        Role.PROVIDER,
-        Role.COORDINATOR,
-        Role.PROVINCIAL_MANAGER,
-        Role.NATIONAL_MANAGER,
-        Role.ADMINISTRATOR,
-    },
+    roles.AGREEMENT_READERS,
 )

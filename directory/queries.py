@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts import scope
+from accounts import roles, scope
 from accounts.models import Role
 from programs.models import Organisation, SupportModel
 
@@ -132,7 +132,7 @@ def location_province(location: Location) -> str | None:
 def can_see_address(user: Any, location: Location) -> bool:
     if not location.confidential:
         return True
-    if location.organisation_id in scope.organisation_ids(user, Role.PROVIDER, Role.HOTLINE):
+    if location.organisation_id in scope.organisation_ids(user, *roles.ORGANISATION_STAFF):
         return True
     return location_province(location) in address_visible_provinces(user)
 

@@ -11,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts import scope
-from accounts.models import Role
+from accounts import roles, scope
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
@@ -22,23 +21,10 @@ from . import forms, queries, services
 from .models import Location, Service
 from .taxonomy import CATEGORIES, SERVICE_TYPES
 
-AGREEMENT_ROLES = (
-    Role.PROVIDER,
-    Role.COORDINATOR,
-    Role.PROVINCIAL_MANAGER,
-    Role.NATIONAL_MANAGER,
-    Role.ADMINISTRATOR,
-)
-
-
-def _require_role(request: HttpRequest) -> None:
-    if not scope.roles(request.user):
-        raise Http404
-
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
+    scope.require_role(request.user, roles.ANY_ROLE)
     form = forms.ServiceSearchForm(request.GET or None)
     results: Any = []
     if form.is_valid():
@@ -73,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require_role(request)
+    scope.require_role(request.user, roles.ANY_ROLE)
     service = queries.get_service(request.user, public_id)
     return render(
         request,
@@ -92,8 +78,7 @@ def service_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, *AGREEMENT_ROLES):
-        raise Http404
+    scope.require_role(request.user, roles.AGREEMENT_READERS)
     page_obj = paginate(request, queries.agreements_for(request.user))
     rows = [{"agreement": a, "usage": queries.agreement_usage(a)} for a in page_obj.object_list]
     return render(

@@ -12,8 +12,9 @@ from typing import Any
 import vietnam_provinces as vp
 from django.db import transaction
 
+from core.text import fold
+
 from .models import Commune, CommuneConversion, LegacyCommune, Province
-from .text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGACY_CSV = DATA_DIR / "communes-before-2025-07-01.csv"

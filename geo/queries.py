@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
+from core.text import fold
+
 from .models import Commune, CommuneConversion, LegacyCommune, Province
-from .text import fold
 
 # How a commune's name starts (its division type), folded: "Phường Uông Bí" is "Uông Bí".
 DIVISION_PREFIXES = ("phuong", "xa", "dac khu", "thi tran")

@@ -9,24 +9,21 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts import scope
-from accounts.models import Role
+from accounts import roles, scope
 from core.offline import offline_page
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
 
-task_item(20, pgettext_lazy("task bar", "Outreach"), "outreach:contact_new", set(queries.LOG_ROLES))
+task_item(20, pgettext_lazy("task bar", "Outreach"), "outreach:contact_new", roles.PEERS)
 
 nav_item(
     25,
     _("Outreach"),
     "outreach:contact_list",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
+    roles.CASEWORK,
 )
-nav_item(
-    26, _("Stock"), "outreach:stock", {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR}
-)
+nav_item(26, _("Stock"), "outreach:stock", roles.CASEWORK)
 
 # The head-count form works without a connection (saved on the phone, sent later).
 offline_page("outreach:contact_new")
@@ -35,7 +32,7 @@ offline_page("outreach:contact_new")
 @home_panel(15, "outreach/_home_peer.html")
 def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    if not scope.has_role(user, *queries.LOG_ROLES):
+    if not scope.has_role(user, *roles.PEERS):
         return None
     days = int(str(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30)))
     not_contacted = queries.not_contacted(user, days)

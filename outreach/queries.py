@@ -28,11 +28,6 @@ from programs.models import Organisation, PeerGroup
 
 from .models import Distribution, Material, MaterialStock, OutreachContact, StockReceipt
 
-LOG_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER)
-VIEW_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-STOCK_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-CATALOGUE_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
-
 
 def stock_holder(peer_group: PeerGroup) -> Organisation | None:
     """The organisation whose stock a peer group hands out: its model's lead organisation."""

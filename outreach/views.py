@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import scope
+from accounts import roles, scope
 from clients import queries as client_queries
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -25,11 +25,6 @@ from core.paging import paginate
 from . import queries, services
 from .forms import MaterialForm, StockReceiveForm, contact_form_for
 from .models import PlaceType, Topic
-
-
-def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
-    if not scope.has_role(request.user, *roles):
-        raise Http404
 
 
 def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> HttpResponse:
@@ -81,14 +76,14 @@ def _contact_saved(request: HttpRequest, client: Any) -> HttpResponse:
     messages.success(request, _("Contact saved."))
     if client is not None:
         return redirect("clients:detail", public_id=client.public_id)
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Log a contact with one client: prefilled, so it is "Log contact" → Save."""
-    _require(request, queries.LOG_ROLES)
+    scope.require_role(request.user, roles.PEERS)
     client = client_queries.get_client(request.user, public_id)
     groups = list(queries.logging_groups(request.user))
     if client.peer_group_id not in {g.pk for g in groups}:
@@ -101,7 +96,7 @@ def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @offline_cacheable
 def contact_new(request: HttpRequest) -> HttpResponse:
     """Anonymous group outreach at a venue: a head count."""
-    _require(request, queries.LOG_ROLES)
+    scope.require_role(request.user, roles.PEERS)
     groups = list(queries.logging_groups(request.user))
     if not groups:
         raise Http404
@@ -110,7 +105,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.VIEW_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     page_obj = paginate(request, queries.contact_list(request.user))
     return render(
         request,
@@ -118,14 +113,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         {
             "contacts": page_obj.object_list,
             "page_obj": page_obj,
-            "can_log": scope.has_role(request.user, *queries.LOG_ROLES),
+            "can_log": scope.has_role(request.user, *roles.PEERS),
         },
     )
 
 
 @login_required
 def stock_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.STOCK_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     organisations = queries.stock_organisations(request.user)
     receiving = queries.receiving_organisations(request.user)
     since = timezone.localdate().replace(month=1, day=1)
@@ -176,13 +171,13 @@ def stock_receive(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def material_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.CATALOGUE_ROLES + queries.LOG_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS, roles.PEERS)
     return render(
         request,
         "outreach/material_list.html",
         {
             "materials": list(queries.materials_for(request.user)),
-            "can_add": scope.has_role(request.user, *queries.CATALOGUE_ROLES),
+            "can_add": scope.has_role(request.user, *roles.PROGRAMME_ADMINS),
         },
     )
 
@@ -190,7 +185,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def material_new(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.CATALOGUE_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     form = MaterialForm(request.POST or None)
     once = Once(request, form)
     if once.ready():

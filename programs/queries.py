@@ -18,18 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import Role, User
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
-
-# Roles that reach the management pages at all (anyone else gets 404).
-MODEL_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
-GROUP_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR, Role.GROUP_LEADER)
-ORGANISATION_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def support_models_for(user: Any) -> QuerySet[SupportModel]:
@@ -152,3 +148,46 @@ def members_of(group: PeerGroup) -> QuerySet[Membership]:
     return group.memberships.select_related("user").order_by(
         F("left_on").desc(nulls_first=True), "role", "alias"
     )
+
+
+# --- Home panels ---------------------------------------------------------------------
+
+
+def own_peer_groups(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
+    """The groups the user is a member (peer educator, group leader) of, with member counts."""
+    ids = scope.peer_group_ids(user)
+    return with_member_counts(
+        PeerGroup.objects.filter(pk__in=ids).select_related("support_model__province")
+    )
+
+
+def own_organisations(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The organisations the user works for (provider staff, hotline counsellors)."""
+    ids = scope.organisation_ids(user)
+    return Organisation.objects.filter(pk__in=ids).select_related("commune")
+
+
+def coordinated_models(
+    user: User | AnonymousUser,
+) -> list[tuple[SupportModel, list[PeerGroup]]]:
+    """A coordinator's support models, each with its groups (member counts, by name)."""
+    ids = scope.support_model_ids(user)
+    if not ids:
+        return []
+    models = list(SupportModel.objects.filter(pk__in=ids).select_related("province"))
+    groups = with_member_counts(PeerGroup.objects.filter(support_model_id__in=ids)).order_by("name")
+    by_model: dict[int, list[PeerGroup]] = {}
+    for group in groups:
+        by_model.setdefault(group.support_model_id, []).append(group)
+    return [(m, by_model.get(m.pk, [])) for m in models]
+
+
+def programme_counts(actor: User | AnonymousUser) -> dict[str, int]:
+    """Active organisations and groups and all support models, for administrators."""
+    if not scope.is_admin(actor):
+        return {}
+    return {
+        "organisations": Organisation.objects.filter(active=True).count(),
+        "models": SupportModel.objects.count(),
+        "groups": PeerGroup.objects.filter(active=True).count(),
+    }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import scope
+from accounts import roles, scope
 from core.idempotency import Once
 
 from . import queries, services
@@ -25,11 +25,6 @@ from .forms import (
     PeerGroupForm,
     SupportModelForm,
 )
-
-
-def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
-    if not scope.has_role(request.user, *roles):
-        raise Http404
 
 
 def _form_page(
@@ -47,7 +42,7 @@ def _form_page(
 
 @login_required
 def model_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     models = queries.support_models_for(request.user).prefetch_related("peer_groups")
     editable = set(queries.editable_support_models(request.user).values_list("pk", flat=True))
     return render(
@@ -63,7 +58,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     model = queries.get_support_model(request.user, pk)
     groups = queries.with_member_counts(model.peer_groups.all())
     can_edit = queries.editable_support_models(request.user).filter(pk=model.pk).exists()
@@ -82,7 +77,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def model_create(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     if not queries.can_create_support_model(request.user):
         raise Http404
     form = SupportModelForm(
@@ -106,7 +101,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     model = queries.get_support_model(request.user, pk, for_update=True)
     form = SupportModelForm(
         request.POST or None,
@@ -135,7 +130,7 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.GROUP_ROLES)
+    scope.require_role(request.user, roles.GROUP_ADMINS)
     groups = queries.with_member_counts(queries.peer_groups_for(request.user)).order_by(
         "support_model__province__name", "support_model__name", "name"
     )
@@ -151,7 +146,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.GROUP_ROLES)
+    scope.require_role(request.user, roles.GROUP_ADMINS)
     group = queries.get_peer_group(request.user, pk)
     members = list(queries.members_of(group))
     return render(
@@ -174,7 +169,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     models = queries.editable_support_models(request.user)
     if not models.exists():
         raise Http404
@@ -197,7 +192,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.MODEL_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_update=True)
     form = PeerGroupForm(
         request.POST or None,
@@ -220,7 +215,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.GROUP_ROLES)
+    scope.require_role(request.user, roles.GROUP_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
     once = Once(request, form)
@@ -243,7 +238,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    _require(request, queries.GROUP_ROLES)
+    scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -262,7 +257,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    _require(request, queries.GROUP_ROLES)
+    scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MemberLeaveForm(
         request.POST or None,
@@ -294,7 +289,7 @@ def _org_form_provinces(user: Any) -> set[str] | None:
 
 @login_required
 def org_list(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.ORGANISATION_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     organisations = queries.organisations_for(request.user).order_by("province__name", "name")
     editable = set(queries.editable_organisations(request.user).values_list("pk", flat=True))
     return render(
@@ -311,7 +306,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_create(request: HttpRequest) -> HttpResponse:
-    _require(request, queries.ORGANISATION_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
@@ -328,7 +323,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, queries.ORGANISATION_ROLES)
+    scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     org = queries.get_organisation(request.user, pk, for_update=True)
     form = OrganisationForm(
         request.POST or None, instance=org, provinces=_org_form_provinces(request.user)

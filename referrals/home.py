@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Q, Value, When
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scope
-from accounts.models import Role
+from accounts import roles, scope
 from core.registry import home_panel, nav_item
 
 from . import queries
@@ -19,30 +17,26 @@ nav_item(
     40,
     _("Referrals"),
     "referrals:list",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR, Role.HOTLINE},
+    roles.CASEWORK_AND_HOTLINE,
 )
-nav_item(41, _("Referral inbox"), "referrals:inbox", {Role.PROVIDER})
+nav_item(41, _("Referral inbox"), "referrals:inbox", roles.PROVIDERS)
 
 
 @home_panel(20, "referrals/_home_sent.html")
 def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Status changes of the referrals the user follows: open emergencies first (they come
     first in every list), then the newest change."""
-    if not scope.has_role(request.user, *queries.SENDER_ROLES, Role.HOTLINE):
+    if not scope.has_role(request.user, *roles.CASEWORK_AND_HOTLINE):
         return None
-    qs = queries.sent_referrals_for(request.user)
-    open_emergency = Q(status__in=Referral.OPEN_STATUSES, urgency=Referral.Urgency.EMERGENCY)
-    recent = list(
-        qs.annotate(first=Case(When(open_emergency, then=Value(0)), default=Value(1))).order_by(
-            "first", "-updated_at"
-        )[:6]
-    )
+    recent = list(queries.latest_changes(request.user)[:6])
     if not recent:
         return None
     return {
         "recent": recent,
-        "open_count": qs.filter(status__in=Referral.OPEN_STATUSES).count(),
-        "follow_up": scope.has_role(request.user, *queries.SENDER_ROLES),
+        "open_count": queries.sent_referrals_for(request.user)
+        .filter(status__in=Referral.OPEN_STATUSES)
+        .count(),
+        "follow_up": scope.has_role(request.user, *roles.CASEWORK),
     }
 
 

@@ -17,23 +17,31 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import scope
-from accounts.models import Role
+from accounts import roles, scope
+from accounts.models import Role, User
 from clients.models import Client, Consent
 from clients.queries import clients_for
 from programs.models import Organisation
 
 from . import outcomes
 from .models import Referral, ServiceDelivery, normalise_code
-
-SENDER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
-
 
 # --- Services a client may be referred to -------------------------------------------------
 
@@ -79,7 +87,7 @@ def referral_services(user: Any, client: Client | None, *, everywhere: bool = Fa
 def referable_clients(user: Any) -> QuerySet[Client]:
     """Clients this user may open a referral for from the client's page (peers, leaders,
     coordinators). Hotline counsellors find clients by code instead (client_by_code)."""
-    if not scope.has_role(user, *SENDER_ROLES):
+    if not scope.has_role(user, *roles.CASEWORK):
         return Client.objects.none()
     return clients_for(user)
 
@@ -128,7 +136,7 @@ def code_lookup_clients(user: Any) -> QuerySet[Client]:
     - provider staff: clients known to their organisation (client_by_code's rules)."""
     cond = Q(pk__in=[])
     reachable = False
-    if scope.has_role(user, *SENDER_ROLES):
+    if scope.has_role(user, *roles.CASEWORK):
         cond |= Q(pk__in=referable_clients(user).values("pk"))
         reachable = True
     hotline_provinces = _hotline_provinces(user)
@@ -364,3 +372,14 @@ def follow_up_for(user: Any, period: Any = None) -> dict[str, Any]:
         "by_provider": [_summarise(k, v) for k, v in sorted(by_provider.items())],
         "by_type": [_summarise(k, v) for k, v in sorted(by_type.items())],
     }
+
+
+def latest_changes(user: User | AnonymousUser) -> QuerySet[Referral]:
+    """The referrals the user follows, open emergencies first (they come first in every
+    list), then by their newest status change (the home page's panel)."""
+    open_emergency = Q(status__in=Referral.OPEN_STATUSES, urgency=Referral.Urgency.EMERGENCY)
+    return (
+        sent_referrals_for(user)
+        .annotate(first=Case(When(open_emergency, then=Value(0)), default=Value(1)))
+        .order_by("first", "-updated_at")
+    )

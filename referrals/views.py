@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
+from accounts import roles, scope
 from accounts.models import Role
 from audit.services import audit_view
 from core.forms import apply_errors
@@ -39,14 +39,9 @@ def _scan_url(request: HttpRequest, referral: Referral) -> str:
 # --- Sending side ------------------------------------------------------------------------
 
 
-def _require_sender(request: HttpRequest) -> None:
-    if not scope.has_role(request.user, *queries.SENDER_ROLES, Role.HOTLINE):
-        raise Http404
-
-
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    _require_sender(request)
+    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     status = request.GET.get("status", "open")
     qs = queries.sent_referrals_for(request.user)
     if status == "open":
@@ -62,7 +57,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "status": status,
             "statuses": Referral.Status.choices,
-            "can_follow_up": scope.has_role(request.user, *queries.SENDER_ROLES),
+            "can_follow_up": scope.has_role(request.user, *roles.CASEWORK),
         },
     )
 
@@ -144,8 +139,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
 
 @login_required
 def hotline_referral_new(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, Role.HOTLINE):
-        raise Http404
+    scope.require_role(request.user, roles.HOTLINE)
     form = forms.HotlineReferralForm(
         request.POST or None,
         services=directory_queries.services_for(request.user),
@@ -483,8 +477,7 @@ def provider_deliveries(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follow_up(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, *queries.SENDER_ROLES):
-        raise Http404
+    scope.require_role(request.user, roles.CASEWORK)
     from reports.periods import PeriodError, parse_period
 
     text = request.GET.get("period", "").strip()

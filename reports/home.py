@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from core.registry import nav_item
 
-from .queries import REPORT_ROLES
-
-nav_item(70, _("Reports"), "reports:report", set(REPORT_ROLES))
+nav_item(70, _("Reports"), "reports:report", roles.REPORT_READERS)

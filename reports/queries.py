@@ -26,16 +26,6 @@ from programs.models import Organisation, PeerGroup, SupportModel
 from .engine import NATION, ReportContext, ReportScope
 from .periods import Period
 
-REPORT_ROLES = {
-    Role.PEER_EDUCATOR,
-    Role.GROUP_LEADER,
-    Role.COORDINATOR,
-    Role.PROVINCIAL_MANAGER,
-    Role.NATIONAL_MANAGER,
-    Role.PROVIDER,
-}
-MANAGER_ROLES = {Role.PROVINCIAL_MANAGER, Role.NATIONAL_MANAGER}
-
 
 def report_scope(user: Any) -> ReportScope | None:
     """The broadest report scope the user's grants give, or None (no reports)."""

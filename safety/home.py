@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role
+from accounts import roles
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -17,27 +17,20 @@ task_item(
     30,
     pgettext_lazy("task bar", "Report violence"),
     "safety:incident_create",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE},
+    roles.FIELD,
 )
 
 nav_item(
     30,
     _("Safety"),
     "safety:alert_list",
-    {
-        Role.PEER_EDUCATOR,
-        Role.GROUP_LEADER,
-        Role.HOTLINE,
-        Role.COORDINATOR,
-        Role.PROVINCIAL_MANAGER,
-        Role.NATIONAL_MANAGER,
-    },
+    roles.ALERT_READERS,
 )
 nav_item(
     32,
     _("Incidents"),
     "safety:incident_list",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR},
+    roles.CASEWORK_AND_HOTLINE,
 )
 
 

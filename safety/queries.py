@@ -17,15 +17,12 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts import scope
+from accounts import roles, scope
 from accounts.models import Role
 from geo.models import Commune, Province
 from programs.models import Organisation, SupportModel
 
 from .models import Incident, IncidentProtection, SafetyAlert
-
-INCIDENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
-PUBLISH_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
 
 
 def incidents_for(user: Any) -> QuerySet[Incident]:
@@ -66,7 +63,7 @@ def alertable_incidents(user: Any) -> QuerySet[Incident]:
     """Incidents the user may publish an alert from: consent given, a publishing role,
     the incident is the user's group's or in a model the user coordinates, and it lies
     in a province the user works in."""
-    if not scope.has_role(user, *PUBLISH_ROLES):
+    if not scope.has_role(user, *roles.CASEWORK):
         return Incident.objects.none()
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user, Role.COORDINATOR)
@@ -149,7 +146,7 @@ def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
 
 def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
     """Alerts waiting for this user's approval (not their own)."""
-    if not scope.has_role(user, Role.GROUP_LEADER, Role.COORDINATOR):
+    if not scope.has_role(user, *roles.LEADERS):
         return SafetyAlert.objects.none()
     return (
         SafetyAlert.objects.filter(_reviewer_q(user), status=SafetyAlert.Status.PENDING)
@@ -237,7 +234,7 @@ def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
     while the province is still theirs; the reviewers of the incident."""
     if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
         return False
-    if not scope.has_role(user, *PUBLISH_ROLES):
+    if not scope.has_role(user, *roles.CASEWORK):
         return False
     if alert.province_id in _area_coordinator_provinces(user):
         return True
@@ -327,15 +324,13 @@ def alerts_issued(
 
 # --- Protection referrals from an incident -----------------------------------------
 
-REFER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
-
 
 def can_refer(user: Any, incident: Incident) -> bool:
     """May the user send protection referrals for this (visible) incident's client?
     Peers, leaders and coordinators for a client they may refer; the recording hotline."""
     from referrals.queries import referable_clients
 
-    if incident.client_id is None or not scope.has_role(user, *REFER_ROLES):
+    if incident.client_id is None or not scope.has_role(user, *roles.CASEWORK_AND_HOTLINE):
         return False
     if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
         return True

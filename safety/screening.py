@@ -28,7 +28,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.crypto import blind_index, normalise_phone
-from geo.text import fold
+from core.text import fold
 
 MAX_GRAM = 5
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record, audit_view
 from core.crypto import EncryptedIdentity
+from core.text import fold
 from directory.taxonomy import SERVICE_TYPES
-from geo.text import fold
 from programs.models import Organisation, PeerGroup
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts import roles
 from accounts.models import Grant, Role, User
 from notifications.live import live_renderer, ref_for
 from notifications.services import notify_once
@@ -31,7 +32,7 @@ def alert_recipients(alert: SafetyAlert) -> list[User]:
         Grant.objects.filter(active=True, user__is_active=True)
         .filter(
             Q(
-                role__in=[Role.PEER_EDUCATOR, Role.GROUP_LEADER],
+                role__in=roles.PEERS,
                 peer_group__support_model__province_id=alert.province_id,
             )
             | Q(role=Role.COORDINATOR, support_model__province_id=alert.province_id)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
+from accounts import roles, scope
 from accounts.models import Role
 from core import idempotency
 from core.forms import apply_errors
@@ -32,28 +32,12 @@ from .forms import (
 )
 from .models import Incident, IncidentProtection, SafetyAlert
 
-RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
-ALERT_READERS = (
-    Role.PEER_EDUCATOR,
-    Role.GROUP_LEADER,
-    Role.HOTLINE,
-    Role.COORDINATOR,
-    Role.PROVINCIAL_MANAGER,
-    Role.NATIONAL_MANAGER,
-)
-
-
-def _require(user: Any, *roles: str) -> None:
-    if not scope.has_role(user, *roles):
-        raise Http404
-
-
 # --- Incidents -----------------------------------------------------------------------
 
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.INCIDENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     page_obj = paginate(request, queries.incidents_for(request.user))
     return render(
         request,
@@ -61,7 +45,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "incidents": page_obj.object_list,
             "page_obj": page_obj,
-            "can_record": scope.has_role(request.user, *RECORD_ROLES),
+            "can_record": scope.has_role(request.user, *roles.FIELD),
         },
     )
 
@@ -91,7 +75,7 @@ def _recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[An
 
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *RECORD_ROLES)
+    scope.require_role(request.user, roles.FIELD)
     group, hotline, via = _recorder(request.user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
@@ -136,12 +120,12 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.INCIDENT_ROLES)
+    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     incident = queries.get_incident(request.user, public_id)
     details = services.incident_view(
         actor=request.user, incident=incident, page="safety:incident_detail"
     )
-    can_alert = incident.consent_alert and scope.has_role(request.user, *queries.PUBLISH_ROLES)
+    can_alert = incident.consent_alert and scope.has_role(request.user, *roles.CASEWORK)
     if can_alert:
         try:
             queries.alertable_incident(request.user, incident.public_id)
@@ -178,7 +162,7 @@ def _referral_from_kind(user: Any, incident: Incident) -> str:
 @login_required
 def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
-    _require(request.user, *queries.REFER_ROLES)
+    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
     if sent is not None:
         # A resend of the referral just sent: this protection is no longer open to refer,
@@ -287,7 +271,7 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *ALERT_READERS)
+    scope.require_role(request.user, roles.ALERT_READERS)
     alerts = queries.alerts_for(request.user)
     active = queries.active(alerts).order_by("-issued_on", "-id")
     inactive_ids = alerts.exclude(pk__in=active.values("pk"))
@@ -312,7 +296,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *ALERT_READERS)
+    scope.require_role(request.user, roles.ALERT_READERS)
     alert = queries.get_alert(request.user, public_id)
     return _alert_page(request, alert)
 
@@ -340,7 +324,7 @@ def _alert_page(
 @login_required
 @require_POST
 def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
+    scope.require_role(request.user, roles.LEADERS)
     alert = queries.get_alert(request.user, public_id)
     if not (queries.can_approve(request.user, alert) or queries.approved_by(request.user, alert)):
         raise Http404
@@ -357,7 +341,7 @@ def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
+    scope.require_role(request.user, roles.LEADERS)
     alert = queries.get_alert(request.user, public_id)
     if not (queries.can_approve(request.user, alert) or queries.declined_by(request.user, alert)):
         raise Http404
@@ -376,7 +360,7 @@ def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.PUBLISH_ROLES)
+    scope.require_role(request.user, roles.CASEWORK)
     alert = queries.get_alert(request.user, public_id)
     if not (queries.can_withdraw(request.user, alert) or queries.withdrawn_by(request.user, alert)):
         raise Http404

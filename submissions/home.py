@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from core.registry import nav_item
 
-from .queries import SUBMISSION_ROLES
-
-nav_item(72, _("Periodic reports"), "submissions:overview", set(SUBMISSION_ROLES))
+nav_item(72, _("Periodic reports"), "submissions:overview", roles.SUBMITTERS)

@@ -29,6 +29,20 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+# The fields of a report its preparers write (the rest is counted or decided).
+NARRATIVE_FIELDS = ("results", "difficulties", "recommendations")
+DOCUMENT_FIELDS = (
+    "parent_agency",
+    "issuing_agency",
+    "doc_number",
+    "place",
+    "recipients",
+    "signer_position",
+    "signer_name",
+)
+DRAFT_FIELDS = NARRATIVE_FIELDS + DOCUMENT_FIELDS
+
+
 class PeriodicReport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)

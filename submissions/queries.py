@@ -25,9 +25,8 @@ from reports import queries as report_queries
 from reports.engine import NATION, ReportContext, ReportScope
 from reports.periods import Period, PeriodError, parse_period
 
-from .models import Level, PeriodicReport, ReportingDeadline, Status
+from .models import DRAFT_FIELDS, Level, PeriodicReport, ReportingDeadline, Status
 
-SUBMISSION_ROLES = {Role.COORDINATOR, Role.PROVINCIAL_MANAGER, Role.NATIONAL_MANAGER}
 # The periods reports are submitted for (a custom range is for looking, not reporting).
 REPORTING_KINDS = {"month", "quarter", "half", "nine_months", "year"}
 
@@ -49,10 +48,6 @@ def period_of(report: PeriodicReport) -> Period:
     return dataclasses.replace(
         parse_period(report.period_code), start=report.period_start, end=report.period_end
     )
-
-
-def can_use(user: Any) -> bool:
-    return scope.has_role(user, *SUBMISSION_ROLES)
 
 
 def visible_reports(user: Any) -> QuerySet[PeriodicReport]:
@@ -92,8 +87,6 @@ def resent_submission(user: Any, report: PeriodicReport, narrative: dict[str, An
     submission (a double tap, the browser's resend): the report is still waiting for
     review and the text sent is the text submitted. None otherwise (other text, someone
     else's submission, a report decided since): the usual "can no longer be changed"."""
-    from .services import DRAFT_FIELDS
-
     if report.status != Status.SUBMITTED:
         return None
     version = report.versions.order_by("-number").first()

@@ -22,20 +22,18 @@ from reports.periods import Period
 from reports.report import build_report
 
 from . import queries
-from .models import Dhis2Push, Level, PeriodicReport, ReportingDeadline, ReportVersion, Status
-from .narrative import check_narrative
-
-NARRATIVE_FIELDS = ("results", "difficulties", "recommendations")
-DOCUMENT_FIELDS = (
-    "parent_agency",
-    "issuing_agency",
-    "doc_number",
-    "place",
-    "recipients",
-    "signer_position",
-    "signer_name",
+from .models import (
+    DOCUMENT_FIELDS,
+    DRAFT_FIELDS,
+    NARRATIVE_FIELDS,
+    Dhis2Push,
+    Level,
+    PeriodicReport,
+    ReportingDeadline,
+    ReportVersion,
+    Status,
 )
-DRAFT_FIELDS = NARRATIVE_FIELDS + DOCUMENT_FIELDS
+from .narrative import check_narrative
 
 
 def _unit_fields(level: str, unit: Any) -> dict[str, Any]:

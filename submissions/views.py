@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import scope
+from accounts import roles, scope
 from geo.models import Province
 from reports.periods import default_period
 from reports.report import build_report
@@ -23,11 +23,6 @@ from . import official, queries, services
 from . import overview as ov
 from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
 from .models import Dhis2Push, Level, PeriodicReport, Status
-
-
-def _require_use(request: HttpRequest) -> None:
-    if not queries.can_use(request.user):
-        raise Http404
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -42,7 +37,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     user = request.user
     form = PeriodForm(request.GET or {"period": default_period().code})
     context: dict[str, Any] = {"form": form}
@@ -80,7 +75,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
@@ -111,7 +106,7 @@ def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(request.user, public_id)
     may_prepare = queries.can_prepare(request.user, report)
     narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.DRAFT_FIELDS})
@@ -176,7 +171,7 @@ def _reviewable(request: HttpRequest, report: PeriodicReport) -> bool:
 @login_required
 @require_POST
 def review(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(request.user, public_id)
     if not queries.can_review(request.user, report):
         raise Http404
@@ -235,7 +230,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str) -> HttpResponse:
     """A submitted version as an official document (PDF, Word, Excel)."""
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     if fmt not in official.FORMATS:
         raise Http404
     report = queries.get_report(request.user, public_id)
@@ -253,7 +248,7 @@ def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str
 @login_required
 @require_POST
 def dhis2_push(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(request.user, public_id)
     if not queries.can_push(request.user, report):
         raise Http404
@@ -299,7 +294,7 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
     from . import tables
 
-    _require_use(request)
+    scope.require_role(request.user, roles.SUBMITTERS)
     if fmt not in TABLE_TYPES or kind not in {"provinces", "models"}:
         raise Http404
     form = PeriodForm(request.GET)

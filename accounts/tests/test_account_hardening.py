@@ -63,7 +63,7 @@ def test_it_shows_no_secret_to_a_password_holder_without_an_enrolment_code(world
     # A TOTP code posted straight away is not a way round it.
     client.post(reverse("accounts:two_factor"), {"token": "123456"})
     assert not TOTPDevice.objects.filter(user=world.coordinator, confirmed=True).exists()
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:two_factor")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("accounts:two_factor")
 
 
 def test_it_refuses_a_wrong_enrolment_code_in_vietnamese_and_keeps_no_secret_shown(world):
@@ -80,7 +80,7 @@ def test_it_enrols_with_the_code_once_and_the_code_cannot_be_used_again(world):
     code = enrolment_code_issue(actor=world.admin, user=world.coordinator)
     client = _logged_in_awaiting_two_factor()
     assert _enrol(client, code).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     stored = EnrolmentCode.objects.get(user=world.coordinator)
     assert stored.used_at is not None
     assert code.replace("-", "") not in stored.code_hash  # only a hash is kept
@@ -191,11 +191,11 @@ def test_it_ends_a_busy_session_at_its_time_limit(world, settings):
     session["session_started"] = int(time.time()) - settings.SESSION_MAX_AGE_SECONDS - 5
     session["last_seen"] = int(time.time())  # active a second ago
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response["Location"] == reverse("accounts:login")
     page = client.get(reverse("accounts:login"))
     assert "Phiên làm việc đã hết thời hạn" in page.content.decode()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_it_keeps_a_session_inside_its_time_limit(world, settings):
@@ -204,7 +204,7 @@ def test_it_keeps_a_session_inside_its_time_limit(world, settings):
     session = client.session
     session["session_started"] = int(time.time()) - settings.SESSION_MAX_AGE_SECONDS + 60
     session.save()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_it_reads_the_session_limit_from_the_environment(monkeypatch):

@@ -13,21 +13,21 @@ def test_it_serves_the_login_page_in_vietnamese(client, db):
 
 
 def test_it_redirects_anonymous_users_to_login(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
 
 def test_it_requires_two_factor_for_coordinators(client, world):
     client.post(reverse("accounts:login"), {"username": "coordinator", "password": PASSWORD})
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:two_factor")
 
 
 def test_it_lets_a_peer_in_without_two_factor(client, world):
     client.post(reverse("accounts:login"), {"username": "peer", "password": PASSWORD})
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 200
 
 

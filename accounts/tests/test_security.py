@@ -53,7 +53,7 @@ def test_it_sets_up_totp_with_a_qr_code_then_asks_for_a_code_at_each_login(world
     code = enrolment_code_issue(actor=world.admin, user=world.coordinator)
     client = HttpClient()
     assert _post_login(client, "coordinator", PASSWORD).status_code == 302
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:two_factor")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("accounts:two_factor")
     ask_code = client.get(reverse("accounts:two_factor"))
     assert ask_code.context["needs_code"]
     assert "<svg" not in ask_code.content.decode()
@@ -69,12 +69,12 @@ def test_it_sets_up_totp_with_a_qr_code_then_asks_for_a_code_at_each_login(world
     assert ok.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     # Next login: a code is asked, no new QR code.
     client.post(reverse("accounts:logout"))
     fresh = HttpClient()
     _post_login(fresh, "coordinator", PASSWORD)
-    assert fresh.get(reverse("core:home")).status_code == 302
+    assert fresh.get(reverse("portal:home")).status_code == 302
     ask = fresh.get(reverse("accounts:two_factor"))
     assert not ask.context["setting_up"]
     assert "<svg" not in ask.content.decode()
@@ -84,31 +84,31 @@ def test_it_requires_two_factor_for_managers_and_administrators(world):
     for username in ("prov_manager", "nat_manager", "admin"):
         client = HttpClient()
         _post_login(client, username, PASSWORD)
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("portal:home"))
         assert response["Location"] == reverse("accounts:two_factor"), username
 
 
 def test_it_ends_a_session_after_inactivity(world, as_user, settings):
     client = as_user(world.peer)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     session = client.session
     session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT_SECONDS - 5
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
     login_page = client.get(reverse("accounts:login"))
     assert login_page.context["ended_after_inactivity"]
 
 
 def test_it_keeps_an_active_session(world, as_user, settings):
     client = as_user(world.peer)
-    client.get(reverse("core:home"))
+    client.get(reverse("portal:home"))
     session = client.session
     session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT_SECONDS + 60
     session.save()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def _production_env() -> dict[str, str]:

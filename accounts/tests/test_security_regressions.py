@@ -31,7 +31,7 @@ def test_it_does_not_redirect_off_site_after_changing_language(as_user, world):
         reverse("accounts:language"), {"language": "en", "next": "https://evil.example/x"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_it_does_not_change_language_on_get(as_user, world):

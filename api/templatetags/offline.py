@@ -13,9 +13,8 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import scope
+from accounts import roles, scope
 from outreach.forms import ContactForm
-from outreach.queries import LOG_ROLES
 
 register = template.Library()
 
@@ -61,7 +60,7 @@ def outbox(context: Any, device_only: bool = False) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
-    logs = not device_only and signed_in and scope.has_role(user, *LOG_ROLES)
+    logs = not device_only and user is not None and signed_in and scope.has_role(user, *roles.PEERS)
     return {
         "device_only": device_only,
         "signed_out": not device_only and not signed_in,

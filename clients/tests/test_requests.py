@@ -41,7 +41,7 @@ def test_it_shows_open_requests_to_the_coordinator_until_closed(world: Any, as_u
     )
     request_record(actor=world.peer, client=client, kind="erase", received_on=date.today())
     http = as_user(world.coordinator)
-    home = http.get(reverse("core:home")).content.decode()
+    home = http.get(reverse("portal:home")).content.decode()
     assert 'data-testid="dsr-panel"' in home
     assert home.count('data-testid="overdue"') == 1
     assert client.short_code in home
@@ -49,7 +49,7 @@ def test_it_shows_open_requests_to_the_coordinator_until_closed(world: Any, as_u
     assert http.post(close, {"note": "sent the export"}).status_code == 302
     late.refresh_from_db()
     assert late.closed_at and late.closed_by == world.coordinator
-    home = http.get(reverse("core:home")).content.decode()
+    home = http.get(reverse("portal:home")).content.decode()
     assert 'data-testid="overdue"' not in home
 
 
@@ -60,7 +60,7 @@ def test_it_hides_the_requests_panel_and_closing_from_others(
     client = register(world)
     request = request_record(actor=world.peer, client=client, kind="view", received_on=date.today())
     http = as_user(getattr(world, who))
-    assert 'data-testid="dsr-panel"' not in http.get(reverse("core:home")).content.decode()
+    assert 'data-testid="dsr-panel"' not in http.get(reverse("portal:home")).content.decode()
     assert http.post(reverse("clients:request_close", args=[request.pk])).status_code == 404
     request.refresh_from_db()
     assert request.closed_at is None

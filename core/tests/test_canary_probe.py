@@ -49,7 +49,7 @@ def _text(response: Any) -> str:
 
 
 def _leaked(text: str) -> list[str]:
-    from geo.text import fold
+    from core.text import fold
 
     folded = fold(text)
     return [c for c in CANARY if c in text or fold(c) in folded]

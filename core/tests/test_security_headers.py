@@ -32,7 +32,7 @@ def _policy(response) -> dict[str, list[str]]:
 def test_it_sends_a_policy_without_inline_scripts_on_every_page(world, as_user, client):
     pages = [
         (client, reverse("accounts:login")),
-        (as_user(world.peer), reverse("core:home")),
+        (as_user(world.peer), reverse("portal:home")),
         (as_user(world.peer), reverse("clients:list")),
         (as_user(world.coordinator), reverse("referrals:list")),
         (as_user(world.admin), reverse("accounts:user_list")),
@@ -81,7 +81,7 @@ def test_no_template_has_an_inline_script_or_event_handler(template):
 
 def test_it_tells_browsers_and_proxies_to_keep_no_signed_in_page(world, as_user):
     peer = as_user(world.peer)
-    for url in (reverse("core:home"), reverse("clients:list"), "/api/v1/me"):
+    for url in (reverse("portal:home"), reverse("clients:list"), "/api/v1/me"):
         cache = peer.get(url)["Cache-Control"]
         assert "no-store" in cache and "private" in cache, url
 

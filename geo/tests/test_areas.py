@@ -61,7 +61,7 @@ def test_it_finds_ha_long_with_or_without_accents(world, typed):
 
 
 def test_it_serves_the_area_search_as_json(world, as_user):
-    response = as_user(world.peer).get(reverse("core:area_search"), {"q": "cam pha"})
+    response = as_user(world.peer).get(reverse("geo:area_search"), {"q": "cam pha"})
     assert response.json()["results"] == [
         {"id": "06793", "text": "Phường Cẩm Phả, Tỉnh Quảng Ninh"}
     ]
@@ -72,7 +72,7 @@ LOOKUP_ALLOWED |= {"nat_manager", "admin"}
 
 
 def test_it_shows_the_old_commune_page_to_coordinators_and_managers_only(world, as_user):
-    url = reverse("core:legacy_commune")
+    url = reverse("geo:legacy_commune")
     for username in (
         "peer", "leader", "hotline", "provider", "coordinator", "prov_manager", "nat_manager",
         "admin", "peer_other_group", "coordinator_other", "prov_manager_other", "nobody",
@@ -84,12 +84,12 @@ def test_it_shows_the_old_commune_page_to_coordinators_and_managers_only(world, 
 def test_it_looks_up_an_old_code_by_post(areas, as_user):
     # `world` would clash with the real areas: a national manager needs no scope.
     client = as_user(make_user("quanly", Role.NATIONAL_MANAGER))
-    response = client.post(reverse("core:legacy_commune"), {"term": "00016"})
+    response = client.post(reverse("geo:legacy_commune"), {"term": "00016"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Phường Ngọc Hà" in html
     assert "Phường Ba Đình" in html
-    bad = client.post(reverse("core:legacy_commune"), {"term": "1234567"})
+    bad = client.post(reverse("geo:legacy_commune"), {"term": "1234567"})
     assert "term" in bad.context["form"].errors
 
 
@@ -123,7 +123,7 @@ HIDDEN_BY_BARE_NAME = {
 def test_every_commune_is_found_by_its_bare_name(areas):
     """Typed without its division type ("Tân Thạnh", not "Xã Tân Thạnh"), each of these is
     on the first page of the picker, ahead of names that merely hold the words."""
-    from geo.text import fold
+    from core.text import fold
 
     for code, bare in HIDDEN_BY_BARE_NAME.items():
         commune = Commune.objects.get(code=code)

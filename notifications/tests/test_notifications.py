@@ -51,10 +51,10 @@ def test_it_does_not_redirect_off_site(world: Any, as_user: Any) -> None:
 def test_it_shows_unread_on_the_home_page_and_marks_all_read(world: Any, as_user: Any) -> None:
     notify(user=world.peer, kind="k", title="Thông báo mới")
     c = as_user(world.peer)
-    assert "Thông báo mới" in c.get(reverse("core:home")).content.decode()
+    assert "Thông báo mới" in c.get(reverse("portal:home")).content.decode()
     c.post(reverse("notifications:read_all"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
-    assert 'data-testid="notifications-panel"' not in c.get(reverse("core:home")).content.decode()
+    assert 'data-testid="notifications-panel"' not in c.get(reverse("portal:home")).content.decode()
 
 
 def test_it_requires_login(client: Any) -> None:

@@ -95,7 +95,7 @@ def test_it_rejects_the_whole_contact_when_stock_is_short(
 
 def test_it_logs_an_anonymous_head_count(world: Any, as_user: Any, stocked: Any) -> None:
     http = as_user(world.leader)
-    home = http.get(reverse("core:home")).content.decode()
+    home = http.get(reverse("portal:home")).content.decode()
     assert reverse("outreach:contact_new") in home
     response = http.post(
         reverse("outreach:contact_new"),
@@ -113,7 +113,7 @@ def test_it_logs_an_anonymous_head_count(world: Any, as_user: Any, stocked: Any)
     contact = OutreachContact.objects.get()
     assert contact.client is None and contact.head_count == 14
     assert qty(world.agency, "condom") == 58
-    home = http.get(reverse("core:home")).content.decode()
+    home = http.get(reverse("portal:home")).content.decode()
     assert "14" in home
 
 
@@ -294,7 +294,7 @@ def test_it_shows_the_peer_home_panel(world: Any, as_user: Any, stocked: Any) ->
         place_type="street",
         client=stocked.client,
     )
-    body = as_user(world.peer).get(reverse("core:home")).content.decode()
+    body = as_user(world.peer).get(reverse("portal:home")).content.decode()
     panel = body[body.index('data-testid="peer-panel"') :]
     not_contacted = panel[
         panel.index('data-testid="not-contacted"') : panel.index('data-testid="today"')
@@ -303,13 +303,13 @@ def test_it_shows_the_peer_home_panel(world: Any, as_user: Any, stocked: Any) ->
     today = panel[panel.index('data-testid="today"') :]
     assert stocked.client.short_code in today
     assert reverse("clients:find") in panel
-    other = as_user(world.peer_other_group).get(reverse("core:home")).content.decode()
+    other = as_user(world.peer_other_group).get(reverse("portal:home")).content.decode()
     assert old.short_code not in other
 
 
 def test_it_hides_the_peer_panel_from_others(world: Any, as_user: Any) -> None:
     for who in ("coordinator", "provider", "prov_manager", "admin"):
-        body = as_user(getattr(world, who)).get(reverse("core:home")).content.decode()
+        body = as_user(getattr(world, who)).get(reverse("portal:home")).content.decode()
         assert 'data-testid="peer-panel"' not in body
 
 

@@ -61,7 +61,7 @@ def _refer_url(client: Any) -> str:
 
 
 def _home(as_user: Any, user: Any) -> str:
-    response = as_user(user).get(reverse("core:home"))
+    response = as_user(user).get(reverse("portal:home"))
     assert response.status_code == 200
     return response.content.decode()
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _panel(http: Any) -> list[int]:
     """The referrals, in order, of the "Referrals I follow" panel on the home page."""
-    panels = http.get(reverse("core:home")).context["panels"]
+    panels = http.get(reverse("portal:home")).context["panels"]
     panel = next(p for p in panels if p["template"] == "referrals/_home_sent.html")
     return [r.pk for r in panel["context"]["recent"]]
 

@@ -35,7 +35,7 @@ def _provider_pages(rworld: Any, as_user: Any, referral: Referral) -> list[str]:
     return [
         c.get(reverse("referrals:inbox")).content.decode(),
         c.get(reverse("referrals:inbox_detail", args=[referral.public_id])).content.decode(),
-        c.get(reverse("core:home")).content.decode(),
+        c.get(reverse("portal:home")).content.decode(),
     ]
 
 

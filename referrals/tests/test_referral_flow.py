@@ -128,7 +128,7 @@ def test_it_runs_the_status_flow_and_notifies_the_sender(rworld: Any, as_user: A
     assert c.post(action("no-show")).status_code == 302
     assert Referral.objects.get().status == "completed"
     # The sender's home page shows the status change.
-    home = as_user(rworld.w.peer).get(reverse("core:home")).content.decode()
+    home = as_user(rworld.w.peer).get(reverse("portal:home")).content.decode()
     assert 'data-status="completed"' in home and referral.code in home
 
 

@@ -164,14 +164,14 @@ def test_it_shows_alerts_to_the_province_only_and_never_the_victim(world, as_use
         world.coordinator,
         world.prov_manager,
     ):
-        home = as_user(user).get(reverse("core:home")).content.decode()
+        home = as_user(user).get(reverse("portal:home")).content.decode()
         assert alert.headline in home, user
         page = as_user(user).get(detail).content.decode()
         assert alert.warning in page
         for fragment in ("Hằng", "gãy tay", "Hoa Biển"):
             assert fragment not in page and fragment not in home
     for user in (world.peer_other_province, world.coordinator_other, world.prov_manager_other):
-        assert alert.headline not in as_user(user).get(reverse("core:home")).content.decode()
+        assert alert.headline not in as_user(user).get(reverse("portal:home")).content.decode()
         assert as_user(user).get(detail).status_code == 404
     for user in (world.nobody, world.provider, world.admin):
         assert as_user(user).get(detail).status_code == 404
@@ -180,7 +180,7 @@ def test_it_shows_alerts_to_the_province_only_and_never_the_victim(world, as_use
 
 def test_it_puts_alerts_first_on_the_home_page(world, as_user):
     alert = _alert(world)
-    home = as_user(world.peer).get(reverse("core:home"))
+    home = as_user(world.peer).get(reverse("portal:home"))
     panels = [p["template"] for p in home.context["panels"]]
     assert panels[0] == "safety/_home_alerts.html"
     assert alert.headline in home.content.decode()

@@ -6,8 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from accounts import scope
-
-from .registry import MAX_TASKS, NAV_ITEMS, TASK_ITEMS
+from core.registry import MAX_TASKS, NAV_ITEMS, TASK_ITEMS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -20,7 +20,7 @@ ALL_PANELS = set(PANELS.values())
 
 def test_it_gives_every_role_its_own_home_panel(world, as_user):
     for username, panel in PANELS.items():
-        response = as_user(getattr(world, username)).get(reverse("core:home"))
+        response = as_user(getattr(world, username)).get(reverse("portal:home"))
         html = response.content.decode()
         assert response.status_code == 200, username
         assert f'data-testid="{panel}"' in html, username
@@ -29,7 +29,7 @@ def test_it_gives_every_role_its_own_home_panel(world, as_user):
 
 
 def test_it_shows_a_coordinator_their_groups_with_member_counts(world, as_user):
-    response = as_user(world.coordinator).get(reverse("core:home"))
+    response = as_user(world.coordinator).get(reverse("portal:home"))
     models = response.context["panels"][0]["context"]["models"]
     assert [(m, [(g.name, g.active_members) for g in groups]) for m, groups in models] == [
         (world.model, [("Nhóm Hoa Hồng", 1)])
@@ -37,19 +37,19 @@ def test_it_shows_a_coordinator_their_groups_with_member_counts(world, as_user):
 
 
 def test_it_links_managers_to_the_reports(world, as_user):
-    html = as_user(world.prov_manager).get(reverse("core:home")).content.decode()
+    html = as_user(world.prov_manager).get(reverse("portal:home")).content.decode()
     assert 'href="/reports/' in html
     assert "Tỉnh Quảng Ninh" in html
 
 
 def test_it_shows_each_role_its_menu(world, as_user):
     def menu(user):
-        response = as_user(user).get(reverse("core:home"))
+        response = as_user(user).get(reverse("portal:home"))
         return {item["url"] for item in response.context["nav_items"]}
 
     programmes, groups = reverse("programs:model_list"), reverse("programs:group_list")
     users, orgs = reverse("accounts:user_list"), reverse("programs:org_list")
-    lookup = reverse("core:legacy_commune")
+    lookup = reverse("geo:legacy_commune")
     assert {programmes, groups, users, orgs, lookup} <= menu(world.admin)
     assert {programmes, groups, orgs, lookup} <= menu(world.coordinator)
     assert users not in menu(world.coordinator)
@@ -61,14 +61,14 @@ def test_it_shows_each_role_its_menu(world, as_user):
 
 def test_it_speaks_vietnamese_by_default_and_english_on_request(world, as_user):
     client = as_user(world.peer)
-    home = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
+    home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert home["Content-Language"] == "vi"
     assert "Đăng xuất" in home.content.decode()
     switched = client.post(reverse("accounts:language"), {"language": "en", "next": "/"})
     assert switched.status_code == 302
     world.peer.refresh_from_db()
     assert world.peer.language == "en"
-    english = client.get(reverse("core:home"))
+    english = client.get(reverse("portal:home"))
     assert english["Content-Language"] == "en"
     assert "Log out" in english.content.decode()
 

@@ -23,7 +23,7 @@ from audit.models import AuditEntry
 from clients.models import Client
 from clients.tests.conftest import register
 from conftest import build_world
-from core.backup import MANIFEST, key_check_value
+from portal.backup import MANIFEST, key_check_value
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.backup import BackupError, restore_check
+from portal.backup import BackupError, restore_check
 
 
 class Command(BaseCommand):

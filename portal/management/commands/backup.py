@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.backup import BackupError, backup
+from portal.backup import BackupError, backup
 
 
 class Command(BaseCommand):
