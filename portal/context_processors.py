@@ -1,9 +1,14 @@
+"""The menu and the task bar of every page, from what the apps registered in core.registry.
+
+An entry names a page by its URL name; one that does not resolve is a defect and fails
+every page (and portal/tests/test_menu.py), rather than vanishing from the menu."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts import scope
 from core.registry import MAX_TASKS, NAV_ITEMS, TASK_ITEMS
@@ -14,30 +19,23 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     user_roles = scope.roles(user)
-    items = []
-    for item in NAV_ITEMS:
-        if item.roles and not item.roles & user_roles:
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            # An app may register its menu entry before its page exists: skip it
-            # rather than break every page.
-            continue
-        items.append({"label": item.label, "url": url})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name)}
+        for item in NAV_ITEMS
+        if not item.roles or item.roles & user_roles
+    ]
     return {"nav_items": items, "user_roles": user_roles, "task_items": _tasks(user_roles)}
 
 
 def _tasks(user_roles: set[str]) -> list[dict[str, Any]]:
     """The bottom bar of a field role: its main tasks (see core.registry.task_item)."""
-    tasks: list[dict[str, Any]] = []
-    for task in TASK_ITEMS:
-        if not task.roles & user_roles:
-            continue
-        try:
-            url = reverse(task.url_name)
-        except NoReverseMatch:
-            continue
-        tasks.append({"label": task.label, "url": url + (f"?{task.query}" if task.query else "")})
+    tasks = [
+        {
+            "label": task.label,
+            "url": reverse(task.url_name) + (f"?{task.query}" if task.query else ""),
+        }
+        for task in TASK_ITEMS
+        if task.roles & user_roles
+    ]
     # A home-only bar is no bar: only users with tasks of their own get one.
     return tasks[:MAX_TASKS] if len(tasks) > 1 else []
