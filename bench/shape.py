@@ -4,6 +4,7 @@ migrations (a script, not a test: the targets are for people to read, not a gate
 
     .venv/bin/python bench/shape.py            # the tree this file is in
     .venv/bin/python bench/shape.py --most 40  # list more duplicate pairs
+    .venv/bin/python bench/shape.py --python   # duplicates in Python modules only
 
 `duplicates` (see its README) takes a folder, not a list of files: the files it should
 read are copied into a temporary folder first, under their own paths."""
@@ -73,14 +74,16 @@ def long_modules(root: Path, files: list[Path]) -> list[tuple[int, str]]:
     return sorted(found, key=lambda item: (-item[0], item[1]))
 
 
-def duplicates(root: Path, files: list[Path], most: int) -> str:
-    """The output of `duplicates` over a copy of the files it should read."""
+def duplicates(root: Path, files: list[Path], most: int, python_only: bool = False) -> str:
+    """The output of `duplicates` over a copy of the files it should read (with
+    `python_only`, the Python modules alone, not the templates, scripts and styles)."""
     command = shutil.which("duplicates")
     if command is None:
         return "duplicates: not on PATH (see /work/.library/duplicates/README.md)"
     with tempfile.TemporaryDirectory(prefix="caunoi-shape-") as tmp:
         for path in files:
-            if path.suffix == ".py" or path.suffix in OTHER_SOURCES or path.name == "Makefile":
+            other = path.suffix in OTHER_SOURCES or path.name == "Makefile"
+            if path.suffix == ".py" or (other and not python_only):
                 target = Path(tmp) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / path, target)
@@ -95,6 +98,9 @@ def duplicates(root: Path, files: list[Path], most: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--most", type=int, default=8, help="duplicate pairs to list")
+    parser.add_argument(
+        "--python", action="store_true", help="duplicates in Python modules only, no templates"
+    )
     opts = parser.parse_args()
     files = tracked_files(ROOT)
     functions = long_functions(ROOT, files)
@@ -105,8 +111,9 @@ def main() -> None:
     print(f"Modules over {MODULE_LINES} lines: {len(modules)}")
     for lines, where in modules:
         print(f"  {lines:4d}  {where}")
-    print("Duplicates (without tests and migrations):")
-    for line in duplicates(ROOT, files, opts.most).splitlines():
+    what = "Python modules" if opts.python else "Python, templates, scripts and styles"
+    print(f"Duplicates ({what}; without tests and migrations):")
+    for line in duplicates(ROOT, files, opts.most, opts.python).splitlines():
         print(f"  {line}")
     sys.stdout.flush()
 
