@@ -87,7 +87,7 @@ class RequireTwoFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and scope.has_role(user, *SUPERVISORS)
-            and not user.is_verified()  # type: ignore[attr-defined,union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
         ):
             if request.path.startswith(API_PREFIX):
                 return _api_unauthorised(_("Two-factor authentication is required first."))

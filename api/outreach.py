@@ -107,7 +107,7 @@ def contact_out(contact: OutreachContact) -> dict[str, Any]:
                 "label": str(d.material.name if d.material else d.get_item_kind_display()),
                 "quantity": d.quantity,
             }
-            for d in contact.distributions.all()  # type: ignore[attr-defined]
+            for d in contact.distributions.all()
         ],
         "created_at": contact.created_at,
     }

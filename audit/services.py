@@ -3,25 +3,32 @@ describes: if the change rolls back, so does its audit entry."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
+
 from .models import AuditEntry, AuditHead
+
+# Who did it: a user, the anonymous visitor of a public page, or None for the system.
+Actor = User | AnonymousUser | None
 
 GENESIS = "0" * 64
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
-    changes: dict[str, Any] | None = None,
+    changes: Mapping[str, object] | None = None,
     reason: str = "",
 ) -> AuditEntry:
     if obj is not None:
@@ -33,7 +40,7 @@ def audit_record(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(7301)")
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+        actor_obj = actor if isinstance(actor, User) and actor.is_authenticated else None
         entry = AuditEntry(
             at=timezone.now(),
             actor=actor_obj,
@@ -41,7 +48,7 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            changes=changes or {},
+            changes=dict(changes or {}),
             reason=reason,
             prev_hash=head.last_hash,
         )
@@ -55,10 +62,10 @@ def audit_record(
 
 def audit_view(
     *,
-    actor: Any,
+    actor: Actor,
     obj: Model,
     page: str,
-    changes: dict[str, Any] | None = None,
+    changes: Mapping[str, object] | None = None,
     reason: str = "",
 ) -> AuditEntry:
     """One "view" entry for one page that shows a client-level record: who opened which

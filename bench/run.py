@@ -659,6 +659,12 @@ def main() -> None:
             ["demo_data", "--scale", str(opts.scale)], env
         )
         print(f"  {fmt_s(load['demo_s'])}, peak RSS {mib(load['demo_rss'])}")
+        # The demo data's own checks (they were a test that took minutes of the suite):
+        # no phone number in plaintext anywhere, and loading it again changes nothing.
+        run_child(["scan_plaintext"], env)
+        _s, _rss, again = run_child(["demo_data"], env)
+        if "already loaded: nothing changed" not in again:
+            raise SystemExit("demo_data run twice loaded something the second time")
         counts = [
             line.split(":", 1)[1].strip()
             for line in out.splitlines()

@@ -105,7 +105,7 @@ class _PseudonymousFields(forms.Form):
 
 class ClientRegisterForm(_PseudonymousFields):
     peer_group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         label=_("Peer group"),
     )
     given_name = forms.CharField(

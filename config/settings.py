@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -383,7 +384,7 @@ CAUNOI = {
 # Logs go to stderr (journald under systemd). Request lines are JSON with the route name,
 # never the path or query string (core/request_log.py); Django's own request records are
 # rewritten the same way. Nothing here may name a client.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

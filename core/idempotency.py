@@ -30,22 +30,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .models import IdempotencyKey
 
+if TYPE_CHECKING:
+    from accounts.models import User  # settings.AUTH_USER_MODEL
+
 FIELD = "once_key"
 M = TypeVar("M")
+R = TypeVar("R", bound=models.Model)  # a record earlier() looks for
 
 
 class KeyTaken(ValidationError):
@@ -62,7 +67,7 @@ class _Refused(Exception):
     """`create` refused (returned None): roll the key back with everything else."""
 
 
-def parse_key(value: Any) -> UUID | None:
+def parse_key(value: object) -> UUID | None:
     try:
         return UUID(str(value)) if value else None
     except ValueError:
@@ -73,10 +78,11 @@ def lookup(key: UUID) -> IdempotencyKey | None:
     return IdempotencyKey.objects.select_related("content_type").filter(key=key).first()
 
 
-def earlier_record(row: IdempotencyKey, user: Any, fingerprint: str = "") -> Any:
+def earlier_record(row: IdempotencyKey, user: User, fingerprint: str = "") -> Any:
     """The record made under a key already consumed, when the same user sent the same
     content; KeyTaken otherwise. One read answers both questions, so a retry racing the
-    first send can never be told "someone else's key"."""
+    first send can never be told "someone else's key". Any: the record of whichever model
+    the key's `create` made (api/outreach.py relies on it being a contact)."""
     if row.user_id != user.pk or (fingerprint and row.fingerprint != fingerprint):
         raise KeyTaken
     record = row.stored()
@@ -86,7 +92,7 @@ def earlier_record(row: IdempotencyKey, user: Any, fingerprint: str = "") -> Any
 
 
 def run_once(
-    *, user: Any, key: UUID | None, create: Callable[[], M | None], fingerprint: str = ""
+    *, user: User, key: UUID | None, create: Callable[[], M | None], fingerprint: str = ""
 ) -> tuple[M | None, bool]:
     """Run `create` under a one-time key. (record, True): made now; (record, False): made
     earlier under this key (a retry, or the winner of a race); (None, False): `create`
@@ -139,14 +145,14 @@ def keyless_window() -> timedelta:
     return timedelta(minutes=max(1, int(minutes or 10)))
 
 
-def _derived(user: Any, scope: str, fp: str, bucket: int) -> UUID:
+def _derived(user: User, scope: str, fp: str, bucket: int) -> UUID:
     digest = salted_hmac(
         "caunoi.once.keyless", f"{user.pk}|{scope}|{fp}|{bucket}", algorithm="sha256"
     ).digest()
     return UUID(bytes=digest[:16], version=4)
 
 
-def keyless(user: Any, scope: str, fp: str) -> tuple[UUID, IdempotencyKey | None]:
+def keyless(user: User, scope: str, fp: str) -> tuple[UUID, IdempotencyKey | None]:
     """The key of a send that carried none, and the key row of the same user's send of
     the same content (`fp`) to the same form (`scope`) within the window, if any.
 
@@ -165,14 +171,21 @@ def keyless(user: Any, scope: str, fp: str) -> tuple[UUID, IdempotencyKey | None
     return current, None
 
 
-def _scope(request: Any, name: str) -> str:
+def _user(request: HttpRequest) -> User:
+    """The user sending a create form (every such page is behind login_required)."""
+    return cast("User", request.user)
+
+
+def _scope(request: HttpRequest, name: str) -> str:
     """Which form a keyless send went to: the path with its query (the record's id and
     any choice made in the address included) and the key field's name (two forms on one
     page have two prefixes). Only ever hashed, never stored."""
     return f"{request.get_full_path()}|{name}"
 
 
-def earlier(request: Any, model: type, *, prefix: str = "", field: str = FIELD) -> Any:
+def earlier(
+    request: HttpRequest, model: type[R], *, prefix: str = "", field: str = FIELD
+) -> R | None:
     """The `model` record an earlier send of this very POST made (same key, same user,
     same content; without a key, the same content within the keyless window), or None:
     for a page that no longer shows the form that was sent."""
@@ -180,13 +193,13 @@ def earlier(request: Any, model: type, *, prefix: str = "", field: str = FIELD) 
     fp = fingerprint(request.POST, field=name)
     key = parse_key(request.POST.get(name))
     if key is None:
-        _key, row = keyless(request.user, _scope(request, name), fp)
+        _key, row = keyless(_user(request), _scope(request, name), fp)
     else:
         row = lookup(key)
     if row is None:
         return None
     try:
-        record = earlier_record(row, request.user, fp)
+        record = earlier_record(row, _user(request), fp)
     except KeyTaken:
         return None
     return record if isinstance(record, model) else None
@@ -198,10 +211,12 @@ class Once:
     with errors), finds the record of an earlier send (`earlier`), and runs the create
     under the key (`run`)."""
 
-    def __init__(self, request: Any, form: Any, *, field: str = FIELD, active: bool = True) -> None:
+    def __init__(
+        self, request: HttpRequest, form: Any, *, field: str = FIELD, active: bool = True
+    ) -> None:
         """`active=False` for a page that edits as well as creates, when it edits (saving
         the same edit twice changes nothing): no key, `run` simply runs."""
-        self.user = request.user
+        self.user = _user(request)
         self.form = form
         self.field = field
         self.key: UUID | None = None
@@ -257,7 +272,7 @@ class Once:
         """`create` under the key (after `ready`): the record it made, or the record an
         earlier send of the same key made; None when it refused."""
         if self.earlier is not None:
-            return self.earlier  # type: ignore[no-any-return]
+            return self.earlier
         cleaned = getattr(self.form, "cleaned_data", None)
         if cleaned is not None:
             cleaned.pop(self.field, None)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +29,9 @@ from django.utils import timezone
 
 from . import crypto
 from .crypto import DecryptionError, KeyRing, KeyUnavailable
+
+if TYPE_CHECKING:
+    from .models import KeyCheck
 
 CHECK_VALUE = b"Cau Noi key check value, v1....."  # 32 bytes, wrapped like a data key
 BLIND_CHECK_KIND = "keycheck"
@@ -49,7 +52,7 @@ def _tables() -> set[str]:
     return set(connection.introspection.table_names())
 
 
-def _key_check() -> Any:
+def _key_check() -> KeyCheck | None:
     from .models import KeyCheck
 
     if KeyCheck._meta.db_table not in _tables():
@@ -90,9 +93,17 @@ def _variables(what: str) -> str:
     return f"{crypto.BLIND_ENV} or {crypto.BLIND_FILE_ENV}"
 
 
+# The problem that says a key cannot be loaded at all (nothing encrypted can be opened).
+KEY_UNLOADABLE = "caunoi.E002"
+
+
 def key_problems() -> list[Problem]:
     """What stops this deployment from serving its database safely. Empty when the keys
     are there, well-formed and open the database's key check value."""
+    return _setting_problems() + database_key_problems()
+
+
+def _setting_problems() -> list[Problem]:
     problems: list[Problem] = []
     if settings.PRODUCTION and not settings.KEY_LOCATIONS_EXPLICIT:
         problems.append(
@@ -113,6 +124,14 @@ def key_problems() -> list[Problem]:
                 id="caunoi.E006" if settings.PRODUCTION else "caunoi.W002",
             )
         )
+    return problems
+
+
+def database_key_problems() -> list[Problem]:
+    """Whether the keys provided are the ones the connected database was written with:
+    they load, and open its key check value (core.models.KeyCheck). A restored backup is
+    checked this way too (portal.backup): its KeyCheck row came with the dump."""
+    problems: list[Problem] = []
     try:
         has_data = database_holds_encrypted_data()
         check = _key_check()
@@ -129,7 +148,7 @@ def key_problems() -> list[Problem]:
                     f"The database holds encrypted data but its key cannot be loaded: {error}.",
                     f"Restore the key from its backup ({_variables(what)}). A new key would "
                     "not open the data: never generate one for this database.",
-                    id="caunoi.E002",
+                    id=KEY_UNLOADABLE,
                 )
             )
         else:
@@ -177,6 +196,12 @@ def key_problems() -> list[Problem]:
                 )
             )
         return problems
+    return problems + _check_row_problems(ring, check)
+
+
+def _check_row_problems(ring: KeyRing, check: KeyCheck) -> list[Problem]:
+    """The keys loaded against the database's key check row."""
+    problems: list[Problem] = []
     try:
         opened = crypto.unwrap_key(bytes(check.wrapped_key), check.crypto_context, ring=ring)
     except DecryptionError:
@@ -314,7 +339,7 @@ def _verify_against_data(ring: KeyRing) -> None:
         )
 
 
-def record_key_check(ring: KeyRing | None = None) -> Any:
+def record_key_check(ring: KeyRing | None = None) -> KeyCheck:
     from .models import KeyCheck
 
     ring = ring or crypto.key_ring()

@@ -15,13 +15,16 @@ safety.services.alert_text_screen)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .models import RateCount
+
+if TYPE_CHECKING:
+    from accounts.models import User  # settings.AUTH_USER_MODEL
 
 # Counters of windows older than this are deleted by `forget_old` (a daily task).
 KEEP = timedelta(days=2)
@@ -33,7 +36,7 @@ def window_start(seconds: int, now: datetime | None = None) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
-def used(user: Any, action: str, *, window: int = 3600) -> int:
+def used(user: User, action: str, *, window: int = 3600) -> int:
     """Uses counted so far in the current window."""
     row = RateCount.objects.filter(
         user=user, action=action, window_start=window_start(window)
@@ -41,7 +44,7 @@ def used(user: Any, action: str, *, window: int = 3600) -> int:
     return row.count if row else 0
 
 
-def spend(user: Any, action: str, *, limit: int, window: int = 3600) -> bool:
+def spend(user: User, action: str, *, limit: int, window: int = 3600) -> bool:
     """Count one use; True while the uses of this window (this one included) are within
     `limit`."""
     start = window_start(window)

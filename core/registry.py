@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from core.demo import DemoContext
+
+DemoLoad = Callable[["DemoContext"], None]
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class NavItem:
 class DemoLoader:
     order: int
     name: str
-    load: Callable[[Any], None]
+    load: Callable[[DemoContext], None]
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,8 @@ def task_item(
         TASK_ITEMS.sort(key=lambda t: t.order)
 
 
-def demo_loader(order: int, name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
-    def decorator(func: Callable[[Any], None]) -> Callable[[Any], None]:
+def demo_loader(order: int, name: str) -> Callable[[DemoLoad], DemoLoad]:
+    def decorator(func: DemoLoad) -> DemoLoad:
         if not any(d.name == name for d in DEMO_LOADERS):
             DEMO_LOADERS.append(DemoLoader(order, name, func))
             DEMO_LOADERS.sort(key=lambda d: d.order)

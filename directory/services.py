@@ -45,7 +45,7 @@ def service_save(*, actor: Any, form: Any) -> Service:
     _require_editable_organisation(actor, service.organisation_id)
     _save(actor, service, list(form.changed_data))
     form.save_m2m()
-    return service  # type: ignore[no-any-return]
+    return service
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def location_save(*, actor: Any, form: Any) -> Location:
             actor, Location.objects.filter(pk=location.pk).values("organisation_id")[:1]
         )
     _require_editable_organisation(actor, location.organisation_id)
-    return _save(actor, location, list(form.changed_data))  # type: ignore[no-any-return]
+    return _save(actor, location, list(form.changed_data))
 
 
 @transaction.atomic
@@ -85,4 +85,4 @@ def agreement_save(*, actor: Any, form: Any, lines: Any) -> Agreement:
         obj=agreement,
         changes={"lines": agreement.lines.count()},
     )
-    return agreement  # type: ignore[no-any-return]
+    return agreement

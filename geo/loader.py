@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import vietnam_provinces as vp
 from django.db import transaction
@@ -30,8 +30,8 @@ class LoadResult:
     conversions: int
 
 
-def _code(value: Any, width: int) -> str:
-    return str(int(getattr(value, "value", value))).zfill(width)
+def _code(value: int | str, width: int) -> str:
+    return str(int(value)).zfill(width)
 
 
 @transaction.atomic
@@ -114,7 +114,7 @@ def _load_conversions() -> None:
     for legacy in old_by_code.values():
         old_by_name.setdefault((legacy.district_code, _norm(legacy.name)), []).append(legacy.code)
 
-    def pick(candidates: list[str], printed: str, known: dict[str, Any]) -> str | None:
+    def pick(candidates: list[str], printed: str, known: Mapping[str, object]) -> str | None:
         if len(candidates) == 1:
             return candidates[0]
         if printed in candidates or (not candidates and printed in known):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
@@ -78,7 +76,9 @@ def legacy_to_new_map() -> dict[str, list[str]]:
     return mapping
 
 
-def legacy_commune_lookup(term: str, *, limit: int = 20) -> list[tuple[LegacyCommune, list[Any]]]:
+def legacy_commune_lookup(
+    term: str, *, limit: int = 20
+) -> list[tuple[LegacyCommune, list[CommuneConversion]]]:
     """Old communes matching a code or a name (every word, accents optional), each with
     the new commune(s) it became and the note (merged whole / split)."""
     term = term.strip()

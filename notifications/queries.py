@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
-    if not getattr(user, "is_authenticated", False):
+    from accounts.models import User
+
+
+def notifications_for(user: User | AnonymousUser) -> QuerySet[Notification]:
+    if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
 
 
-def unread_for(user: Any) -> QuerySet[Notification]:
+def unread_for(user: User | AnonymousUser) -> QuerySet[Notification]:
     return notifications_for(user).filter(read_at__isnull=True)
 
 
-def get_notification(user: Any, pk: int) -> Notification:
+def get_notification(user: User | AnonymousUser, pk: int) -> Notification:
     return get_object_or_404(notifications_for(user), pk=pk)

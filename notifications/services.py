@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,21 +11,26 @@ from django.utils import timezone
 from . import channels
 from .models import Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger("caunoi.notifications")
 
 
+class Message(TypedDict, total=False):
+    """What a notification says: `kind` and `title` always, the rest when needed."""
+
+    kind: Required[str]
+    title: Required[str]
+    body: str
+    url: str
+    key: str
+    params: dict[str, Any] | None  # JSON-safe values for the message_key's text
+    ref: str
+
+
 @transaction.atomic
-def notify(
-    *,
-    user: Any,
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    key: str = "",
-    params: dict[str, Any] | None = None,
-    ref: str = "",
-) -> Notification:
+def notify(*, user: User, **message: Unpack[Message]) -> Notification:
     """Notify one user in-app, then through every configured channel.
 
     With `ref` (notifications.live.ref_for), the text is not stored: `title` is a generic
@@ -35,33 +40,13 @@ def notify(
     Notifications never carry client codes (short code, UIC) or any other client-identifying
     data: they can leave the app through channels (SMS, Zalo, e-mail) and show on lock
     screens. Use a referral code or an opaque link instead."""
-    notification = Notification.objects.create(
-        user=user,
-        kind=kind,
-        title=str(title)[:200],
-        body=str(body),
-        url=url[:300],
-        message_key=key,
-        message_params=params or {},
-        ref=ref,
-    )
+    notification = _record(user, message)
     _deliver(notification)
     return notification
 
 
 @transaction.atomic
-def notify_once(
-    *,
-    once_key: str,
-    user: Any,
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    ref: str = "",
-    key: str = "",
-    params: dict[str, Any] | None = None,
-) -> Notification | None:
+def notify_once(*, once_key: str, user: User, **message: Unpack[Message]) -> Notification | None:
     """`notify`, at most once per `once_key` (for background tasks, which may run twice).
     None when a notification under this key was already recorded: the unique key decides,
     so two workers running the same task at once send one (the second waits on the key
@@ -70,21 +55,25 @@ def notify_once(
     twice in-app."""
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user,
-                kind=kind,
-                title=str(title)[:200],
-                body=str(body),
-                url=url[:300],
-                ref=ref,
-                message_key=key,
-                message_params=params or {},
-                once_key=once_key[:120],
-            )
+            notification = _record(user, message, once_key=once_key[:120])
     except IntegrityError:
         return None
     _deliver(notification)
     return notification
+
+
+def _record(user: User, message: Message, once_key: str | None = None) -> Notification:
+    return Notification.objects.create(
+        user=user,
+        kind=message["kind"],
+        title=str(message["title"])[:200],
+        body=str(message.get("body", "")),
+        url=message.get("url", "")[:300],
+        message_key=message.get("key", ""),
+        message_params=message.get("params") or {},
+        ref=message.get("ref", ""),
+        once_key=once_key,
+    )
 
 
 def _deliver(notification: Notification) -> None:
@@ -97,7 +86,7 @@ def _deliver(notification: Notification) -> None:
 
 
 @transaction.atomic
-def notification_mark_read(*, user: Any, notification: Notification | None = None) -> int:
+def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
     """Mark one (or, without `notification`, all) of the user's notifications read."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification is not None:

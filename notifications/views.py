@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.paging import paginate
 
 from . import live, queries, services
@@ -22,7 +25,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = queries.get_notification(request.user, pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    services.notification_mark_read(user=cast(User, request.user), notification=notification)
     url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
@@ -32,5 +35,5 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notification_mark_read(user=request.user)
+    services.notification_mark_read(user=cast(User, request.user))
     return redirect("notifications:list")

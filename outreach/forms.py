@@ -42,7 +42,7 @@ def _qty(label: Any) -> forms.IntegerField:
 
 class ContactForm(forms.Form):
     peer_group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         label=_("Peer group"),
     )
     contact_date = forms.DateField(label=_("Date"), widget=DateInput())
@@ -205,7 +205,7 @@ def contact_form_for(
 
 class StockReceiveForm(forms.Form):
     organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         label=_("Organisation holding the stock"),
     )
     item_kind = forms.ChoiceField(label=_("Item"), choices=ItemKind.choices)

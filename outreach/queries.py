@@ -114,7 +114,7 @@ def client_to_log(user: Any, reference: str) -> Client:
 
 def contacts_of_client(client: Client) -> QuerySet[OutreachContact]:
     return (
-        client.contacts.select_related("peer_educator")  # type: ignore[attr-defined]
+        client.contacts.select_related("peer_educator")
         .prefetch_related("distributions__material")
         .order_by("-contact_date", "-id")
     )

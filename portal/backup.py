@@ -7,16 +7,15 @@ A backup directory holds the database dump and `manifest.json`:
 - SQLite: `database.sqlite3`, a copy made with SQLite's online backup API; the manifest is
   read from the copy.
 
-The manifest holds row counts per table, the audit chain's head, the applied migrations
-and a check value per key: HMAC-SHA256 of a fixed label under the key. A check value
-says whether a key is the right one; it reveals nothing about the key. The keys
+The manifest holds row counts per table, the audit chain's head and the applied
+migrations. Whether the keys are the right ones is told by the database's own key check
+row (core.keys, core.models.KeyCheck), which the dump holds like any other row. The keys
 themselves are never written into a backup: they are kept apart (docs/deploy.md, "Keys").
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -30,12 +29,15 @@ from typing import Any
 from django.db import connection, transaction
 
 from audit.models import AuditHead
+from core.keys import KEY_UNLOADABLE, Problem, database_key_problems
 
 MANIFEST = "manifest.json"
 PG_DUMP_FILE = "database.dump"
 SQLITE_FILE = "database.sqlite3"
-FORMAT_VERSION = 1
-CHECK_LABEL = b"caunoi key check value v1"
+# 2: the keys are checked against the dump's own key check row (core.keys), not against
+# check values of the manifest; a format 1 backup still restores and checks the same way.
+FORMAT_VERSION = 2
+READABLE_FORMATS = {1, 2}
 # How many stored encrypted values restore_check opens per kind of record.
 SAMPLE = 20
 
@@ -47,36 +49,11 @@ class BackupError(Exception):
 # --- Keys ---------------------------------------------------------------------------
 
 
-def key_check_value(key: bytes) -> str:
-    return hmac.new(key, CHECK_LABEL, hashlib.sha256).hexdigest()
-
-
-def key_check_values() -> dict[str, str]:
-    """Check values of the keys as the running configuration provides them (never creates
-    one). The master key is a ring of versions (core.crypto.KeyRing): the backup names the
-    version that wrapped its newest data keys, "<version>:<check value>"."""
-    from core.crypto import KeyUnavailable, blind_index_key, key_ring
-
-    try:
-        ring = key_ring(reload=True)
-        blind = blind_index_key()
-    except KeyUnavailable as exc:
-        raise BackupError(f"A key is not usable: {exc}.") from exc
-    return {
-        "master": f"{ring.current}:{key_check_value(ring.keys[ring.current])}",
-        "blind_index": key_check_value(blind),
-    }
-
-
-def _master_matches(expected: str) -> bool:
-    """The ring provided holds the master key version the backup was made with."""
-    from core.crypto import key_ring
-
-    version, _, value = expected.partition(":")
-    if not version.isdigit():
-        return False
-    key = key_ring(reload=True).keys.get(int(version))
-    return key is not None and hmac.compare_digest(key_check_value(key), value)
+def _key_problems() -> list[Problem]:
+    """The keys configured against the connected database's key check value (core.keys):
+    when backing up, the live database; when checking a restore, the restored one, whose
+    KeyCheck row came with the dump, so the keys must be the backup's."""
+    return [p for p in database_key_problems() if p.fatal]
 
 
 # --- Reading the state of a database -----------------------------------------------
@@ -218,7 +195,9 @@ def _backup_sqlite(target: Path) -> tuple[str, dict[str, Any]]:
 
 def backup(target: Path) -> dict[str, Any]:
     """Write the dump and the manifest into `target` (a new or empty directory)."""
-    checks = key_check_values()  # before the dump: a backup without its keys is no backup
+    problems = _key_problems()  # before the dump: a backup without its keys is no backup
+    if problems:
+        raise BackupError(" ".join(p.message for p in problems))
     _prepare_dir(target)
     vendor = connection.vendor
     if vendor == "postgresql":
@@ -232,7 +211,6 @@ def backup(target: Path) -> dict[str, Any]:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "engine": vendor,
         "dump": {"file": dump_name, "sha256": _sha256(target / dump_name)},
-        "key_check_values": checks,
         **state,
     }
     manifest_path = target / MANIFEST
@@ -259,7 +237,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
     if not path.exists():
         raise BackupError(f"{path} is missing: this is not a Cầu Nối backup directory.")
     manifest: dict[str, Any] = json.loads(path.read_text())
-    if manifest.get("format") != FORMAT_VERSION:
+    if manifest.get("format") not in READABLE_FORMATS:
         raise BackupError(f"{path}: unknown manifest format {manifest.get('format')!r}.")
     return manifest
 
@@ -332,17 +310,10 @@ def restore_check(source: Path) -> RestoreReport:
     else:
         report.notes.append(f"audit log intact: {result.checked} entries, head as in the backup.")
 
-    try:
-        provided = key_check_values()
-    except BackupError as exc:
-        report.problems.append(str(exc))
+    problems = _key_problems()
+    report.problems += [f"the keys provided are not this backup's: {p.message}" for p in problems]
+    if any(p.id == KEY_UNLOADABLE for p in problems):
         return report
-    for name, value in manifest["key_check_values"].items():
-        matches = _master_matches(value) if name == "master" else provided.get(name) == value
-        if not matches:
-            report.problems.append(
-                f"the {name} key provided is not the key this backup was made with."
-            )
     samples = _encrypted_samples()
     failed: dict[str, int] = {}
     for kind, open_value in samples:
@@ -355,5 +326,5 @@ def restore_check(source: Path) -> RestoreReport:
     if samples and not failed:
         report.notes.append(f"{len(samples)} stored encrypted values open with the keys provided.")
     elif not samples:
-        report.notes.append("no encrypted values stored yet: only the key check values compared.")
+        report.notes.append("no encrypted values stored yet: only the key check value compared.")
     return report

@@ -101,6 +101,6 @@ def outcome(referrals: Iterable[Referral]) -> Outcome:
 
 def _first_delivery(referral: Referral) -> date | None:
     try:
-        return referral.first_delivery  # type: ignore[attr-defined,no-any-return]
+        return referral.first_delivery  # type: ignore[attr-defined]
     except AttributeError:
         raise ValueError("load the referrals through with_first_delivery()") from None

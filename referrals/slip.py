@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.utils.translation import gettext as _
 
 from .models import Referral
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -28,7 +31,7 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def _font(size: int):  # type: ignore[no-untyped-def]
+def _font(size: int) -> FreeTypeFont | ImageFont:
     from PIL import ImageFont
 
     for path in FONT_CANDIDATES:

@@ -59,7 +59,7 @@ def _coefficients(secret: str, salt: str) -> tuple[int, int, int, int]:
 
 
 def _secret() -> str:
-    return str(settings.CAUNOI.get("CELL_KEY_SECRET") or settings.SECRET_KEY)  # type: ignore[attr-defined]
+    return str(settings.CAUNOI.get("CELL_KEY_SECRET") or settings.SECRET_KEY)
 
 
 def key_of(salt: str, record_id: int) -> int:

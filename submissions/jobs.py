@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
 from core.replica import report_reads
 from reports import queries as report_queries
 from reports.exports import CONTENT_TYPES, EXTENSIONS
@@ -39,7 +41,7 @@ def keep_for() -> timedelta:
 
 
 @transaction.atomic
-def export_request(*, actor: Any, fmt: str, filters: dict[str, Any]) -> ExportJob:
+def export_request(*, actor: User, fmt: str, filters: dict[str, Any]) -> ExportJob:
     """Queue a background export of the report the user asked for (checked now, so an
     out-of-scope request is refused before anything is queued)."""
     if fmt not in BACKGROUND_FORMATS:
@@ -116,7 +118,7 @@ def exports_cleanup() -> int:
     return deleted
 
 
-def job_for(user: Any, public_id: Any) -> ExportJob:
+def job_for(user: User, public_id: UUID) -> ExportJob:
     job = ExportJob.objects.filter(
         public_id=public_id, user=user, expires_at__gt=timezone.now()
     ).first()

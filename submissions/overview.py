@@ -8,6 +8,7 @@ be larger than the live national count of distinct persons; the page says so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from accounts.models import User
 from geo.models import Province
 from programs.models import SupportModel
 from reports import queries as report_queries
-from reports.indicators import CATALOGUE, HEADLINE
+from reports.indicators import CATALOGUE, HEADLINE, Indicator
 from reports.periods import Period
 from reports.report import Cell, build_report
 
@@ -117,12 +119,12 @@ def _codes() -> list[str]:
     return [ind.code for ind in headline_indicators()]
 
 
-def headline_indicators() -> list[Any]:
+def headline_indicators() -> list[Indicator]:
     return [ind for ind in CATALOGUE if ind.code in HEADLINE]
 
 
 def _live(
-    user: Any, period: Period, province: str | None, support_model: int | None = None
+    user: User, period: Period, province: str | None, support_model: int | None = None
 ) -> dict[str, Cell]:
     """Headline cells of the user's own live report for one area: exactly what the user
     gets by asking the report page for it (same scope check, same suppression)."""
@@ -133,14 +135,14 @@ def _live(
     return {line.indicator.code: line.cell for line in report.lines}
 
 
-def national_table(user: Any, period: Period) -> dict[str, Any]:
+def national_table(user: User, period: Period) -> dict[str, Any]:
     """Each province's status and headline figures (latest submitted version, and live
     as this user may see them), the sum of the approved ones and the live national."""
     statuses = province_statuses(period, expected_provinces())
     return _table(user, period, statuses, lambda s: _live(user, period, s.unit.pk), None)
 
 
-def province_table(user: Any, province: Province, period: Period) -> dict[str, Any]:
+def province_table(user: User, province: Province, period: Period) -> dict[str, Any]:
     """The same for the support models of a province: each model's status, submitted
     beside live, the sum of the approved model reports beside the live province."""
     statuses = model_statuses(province, period)
@@ -154,10 +156,10 @@ def province_table(user: Any, province: Province, period: Period) -> dict[str, A
 
 
 def _table(
-    user: Any,
+    user: User,
     period: Period,
     statuses: list[UnitStatus],
-    live_of: Any,
+    live_of: Callable[[UnitStatus], dict[str, Cell]],
     total_area: str | None,
 ) -> dict[str, Any]:
     rows = []
@@ -183,5 +185,5 @@ def _table(
     }
 
 
-def can_see_national(user: Any) -> bool:
+def can_see_national(user: User) -> bool:
     return scope.is_national(user)

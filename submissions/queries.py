@@ -25,8 +25,18 @@ from reports import queries as report_queries
 from reports.engine import NATION, ReportContext, ReportScope
 from reports.periods import Period, PeriodError, parse_period
 
-from .models import DRAFT_FIELDS, Level, PeriodicReport, ReportingDeadline, Status
+from .models import (
+    DRAFT_FIELDS,
+    Dhis2Push,
+    Level,
+    PeriodicReport,
+    ReportingDeadline,
+    ReportVersion,
+    Status,
+)
 
+# What a report is for: a support model, a province, or the nation (None).
+Unit = SupportModel | Province | None
 # The periods reports are submitted for (a custom range is for looking, not reporting).
 REPORTING_KINDS = {"month", "quarter", "half", "nine_months", "year"}
 
@@ -50,7 +60,7 @@ def period_of(report: PeriodicReport) -> Period:
     )
 
 
-def visible_reports(user: Any) -> QuerySet[PeriodicReport]:
+def visible_reports(user: User) -> QuerySet[PeriodicReport]:
     """A report is seen by the unit that prepares it and the level it goes to. A model's
     exact totals go to its province, not to the ministry: national managers see province
     and national reports (and the province figures hold the models')."""
@@ -67,14 +77,42 @@ def visible_reports(user: Any) -> QuerySet[PeriodicReport]:
     return qs.filter(visible)
 
 
-def get_report(user: Any, public_id: UUID) -> PeriodicReport:
+def get_report(user: User, public_id: UUID) -> PeriodicReport:
     report = visible_reports(user).filter(public_id=public_id).first()
     if report is None:
         raise Http404
     return report
 
 
-def can_prepare(user: Any, report: PeriodicReport) -> bool:
+def national_report(user: User, period_code: str) -> PeriodicReport | None:
+    return visible_reports(user).filter(level=Level.NATION, period_code=period_code).first()
+
+
+def versions_of(report: PeriodicReport) -> QuerySet[ReportVersion]:
+    """A report's versions, newest first (the report is one `get_report` returned)."""
+    return report.versions.select_related("submitted_by", "decided_by")
+
+
+def get_version(user: User, public_id: UUID, number: int) -> ReportVersion:
+    version = versions_of(get_report(user, public_id)).filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def pushes_of(report: PeriodicReport) -> QuerySet[Dhis2Push]:
+    """The last DHIS2 pushes of a report's versions, newest first."""
+    return Dhis2Push.objects.filter(version__report=report).select_related("version", "pushed_by")[
+        :20
+    ]
+
+
+def provinces_of(user: User) -> QuerySet[Province]:
+    """The provinces the user's grants cover, by name."""
+    return Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name")
+
+
+def can_prepare(user: User, report: PeriodicReport) -> bool:
     if report.level == Level.MODEL:
         return report.support_model_id in scope.support_model_ids(user)
     if report.level == Level.PROVINCE:
@@ -82,7 +120,9 @@ def can_prepare(user: Any, report: PeriodicReport) -> bool:
     return scope.is_national(user)
 
 
-def resent_submission(user: Any, report: PeriodicReport, narrative: dict[str, Any]) -> Any:
+def resent_submission(
+    user: User, report: PeriodicReport, narrative: dict[str, Any]
+) -> ReportVersion | None:
     """The version this user submitted, when this POST is a resend of that very
     submission (a double tap, the browser's resend): the report is still waiting for
     review and the text sent is the text submitted. None otherwise (other text, someone
@@ -97,7 +137,7 @@ def resent_submission(user: Any, report: PeriodicReport, narrative: dict[str, An
     return version
 
 
-def can_review(user: Any, report: PeriodicReport) -> bool:
+def can_review(user: User, report: PeriodicReport) -> bool:
     if report.level == Level.MODEL and report.support_model is not None:
         return report.support_model.province_id in scope.province_codes(user)
     if report.level == Level.PROVINCE:
@@ -105,19 +145,19 @@ def can_review(user: Any, report: PeriodicReport) -> bool:
     return False
 
 
-def preparable_units(user: Any) -> list[tuple[str, Any]]:
+def preparable_units(user: User) -> list[tuple[str, Unit]]:
     """(level, unit) the user prepares reports for: their models, provinces, the nation."""
-    units: list[tuple[str, Any]] = []
+    units: list[tuple[str, Unit]] = []
     if scope.is_national(user):
         units.append((Level.NATION, None))
-    for province in Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name"):
+    for province in provinces_of(user):
         units.append((Level.PROVINCE, province))
     models = SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).order_by("name")
     units += [(Level.MODEL, m) for m in models]
     return units
 
 
-def unit_for(user: Any, level: str, unit_id: str) -> Any:
+def unit_for(user: User, level: str, unit_id: str) -> Unit:
     """The unit named by a form, if the user prepares its reports; else 404."""
     for unit_level, unit in preparable_units(user):
         if unit_level != level:
@@ -171,7 +211,7 @@ def unit_context(report: PeriodicReport) -> ReportContext:
     return report_queries.context_for_scope(NATION, period=period)
 
 
-def live_context(user: Any, report: PeriodicReport) -> ReportContext:
+def live_context(user: User, report: PeriodicReport) -> ReportContext:
     """Today's figures for the report's unit, as this user may see them (suppressed for
     managers, like every live report)."""
     period = period_of(report)
@@ -192,7 +232,7 @@ def deadlines() -> QuerySet[ReportingDeadline]:
     return ReportingDeadline.objects.select_related("set_by")
 
 
-def can_push(user: Any, report: PeriodicReport) -> bool:
+def can_push(user: User, report: PeriodicReport) -> bool:
     """National managers send approved province and national reports to DHIS2 (a model's
     figures are inside its province's and are not sent on their own)."""
     return scope.is_national(user) and report.level in {Level.PROVINCE, Level.NATION}

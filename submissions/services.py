@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
 from audit.services import audit_record
+from geo.models import Province
 from notifications.services import notify
+from programs.models import SupportModel
 from reports.exports import as_dict
 from reports.periods import Period
 from reports.report import build_report
@@ -34,9 +37,10 @@ from .models import (
     Status,
 )
 from .narrative import check_narrative
+from .queries import Unit
 
 
-def _unit_fields(level: str, unit: Any) -> dict[str, Any]:
+def _unit_fields(level: str, unit: Unit) -> dict[str, Unit]:
     if level == Level.MODEL:
         return {"support_model": unit}
     if level == Level.PROVINCE:
@@ -54,7 +58,7 @@ def _title(report: PeriodicReport) -> str:
 
 
 @transaction.atomic
-def report_prepare(*, actor: Any, level: str, unit: Any, period: Period) -> PeriodicReport:
+def report_prepare(*, actor: User, level: str, unit: Unit, period: Period) -> PeriodicReport:
     """The unit's report for the period: the one already begun, or a new draft."""
     fields = _unit_fields(level, unit)
     report = (
@@ -91,12 +95,13 @@ def _require_editable(report: PeriodicReport) -> None:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))
 
 
-def _document_defaults(level: str, unit: Any) -> dict[str, str]:
+def _document_defaults(level: str, unit: Unit) -> dict[str, str]:
     """A first heading for the document, from the unit: its lead agency and place."""
-    if level == Level.MODEL and unit is not None:
+    province: Province | None
+    if level == Level.MODEL and isinstance(unit, SupportModel):
         agency = unit.lead_organisation.name if unit.lead_organisation else unit.name
         province = unit.province
-    elif level == Level.PROVINCE:
+    elif level == Level.PROVINCE and isinstance(unit, Province):
         agency, province = "", unit
     else:
         agency, province = "", None
@@ -113,7 +118,7 @@ def _document_defaults(level: str, unit: Any) -> dict[str, str]:
 @transaction.atomic
 def report_save_narrative(
     *,
-    actor: Any,
+    actor: User,
     report: PeriodicReport,
     results: str,
     difficulties: str,
@@ -149,7 +154,7 @@ def figures_snapshot(report: PeriodicReport) -> dict[str, Any]:
 
 @transaction.atomic
 def report_submit(
-    *, actor: Any, report: PeriodicReport, today: date | None = None
+    *, actor: User, report: PeriodicReport, today: date | None = None
 ) -> ReportVersion:
     """Freeze the figures and the narrative as the next version and send it up."""
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
@@ -193,7 +198,7 @@ def report_submit(
     return version
 
 
-def _decided(actor: Any, report: PeriodicReport, status: str) -> ReportVersion | None:
+def _decided(actor: User, report: PeriodicReport, status: str) -> ReportVersion | None:
     """The version `actor` already decided so (`status`): a resend of the same decision,
     answered as the first one was; None otherwise."""
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
@@ -203,7 +208,7 @@ def _decided(actor: Any, report: PeriodicReport, status: str) -> ReportVersion |
     return None
 
 
-def _decide(actor: Any, report: PeriodicReport) -> tuple[PeriodicReport, ReportVersion]:
+def _decide(actor: User, report: PeriodicReport) -> tuple[PeriodicReport, ReportVersion]:
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
     if report.status != Status.SUBMITTED or report.level == Level.NATION:
         raise ValidationError(_("Only a submitted report waiting for review can be decided."))
@@ -213,7 +218,7 @@ def _decide(actor: Any, report: PeriodicReport) -> tuple[PeriodicReport, ReportV
 
 
 @transaction.atomic
-def report_approve(*, actor: Any, report: PeriodicReport) -> ReportVersion:
+def report_approve(*, actor: User, report: PeriodicReport) -> ReportVersion:
     done = _decided(actor, report, Status.APPROVED)
     if done is not None:
         return done
@@ -238,7 +243,7 @@ def report_approve(*, actor: Any, report: PeriodicReport) -> ReportVersion:
 
 
 @transaction.atomic
-def report_return(*, actor: Any, report: PeriodicReport, reason: str) -> ReportVersion:
+def report_return(*, actor: User, report: PeriodicReport, reason: str) -> ReportVersion:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned.")})
@@ -274,7 +279,7 @@ def report_return(*, actor: Any, report: PeriodicReport, reason: str) -> ReportV
 
 
 @transaction.atomic
-def deadline_set(*, actor: Any, period: Period, level: str, due_on: date) -> ReportingDeadline:
+def deadline_set(*, actor: User, period: Period, level: str, due_on: date) -> ReportingDeadline:
     deadline, created = ReportingDeadline.objects.update_or_create(
         period_code=period.code, level=level, defaults={"due_on": due_on, "set_by": actor}
     )
@@ -288,7 +293,7 @@ def deadline_set(*, actor: Any, period: Period, level: str, due_on: date) -> Rep
 
 
 @transaction.atomic
-def version_export(*, actor: Any, version: ReportVersion, fmt: str) -> None:
+def version_export(*, actor: User, version: ReportVersion, fmt: str) -> None:
     """Record that an official document of a submitted version left the system."""
     audit_record(
         actor=actor,
@@ -298,7 +303,7 @@ def version_export(*, actor: Any, version: ReportVersion, fmt: str) -> None:
     )
 
 
-def report_dhis2_push(*, actor: Any, report: PeriodicReport, dry_run: bool) -> Dhis2Push:
+def report_dhis2_push(*, actor: User, report: PeriodicReport, dry_run: bool) -> Dhis2Push:
     """Send the approved version's frozen figures to DHIS2 (a trial first: a real send
     needs a trial of the same version that DHIS2 accepted without conflicts). The
     network call is made outside any transaction; its answer is stored and audited."""
@@ -362,7 +367,7 @@ def report_dhis2_push(*, actor: Any, report: PeriodicReport, dry_run: bool) -> D
 
 
 @transaction.atomic
-def table_export(*, actor: Any, kind: str, fmt: str, period: str, area: str) -> None:
+def table_export(*, actor: User, kind: str, fmt: str, period: str, area: str) -> None:
     audit_record(
         actor=actor,
         action="export",

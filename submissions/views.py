@@ -3,7 +3,8 @@ yours), writes through services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles, scope
-from geo.models import Province
+from accounts.models import User
 from reports.periods import default_period
 from reports.report import build_report
 
@@ -22,7 +23,15 @@ from . import dhis2_push as dhis2_push_module
 from . import official, queries, services
 from . import overview as ov
 from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
-from .models import Dhis2Push, Level, PeriodicReport, Status
+from .models import Level, PeriodicReport, ReportVersion, Status
+
+
+def _require_use(request: HttpRequest) -> User:
+    """The user (the views are behind login_required), if they work with periodic
+    reports; else 404."""
+    user = cast(User, request.user)
+    scope.require_role(user, roles.SUBMITTERS)
+    return user
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -37,8 +46,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.SUBMITTERS)
-    user = request.user
+    user = _require_use(request)
     form = PeriodForm(request.GET or {"period": default_period().code})
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
@@ -46,11 +54,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         mine = []
         for level, unit in queries.preparable_units(user):
             if level == Level.NATION:
-                report = PeriodicReport.objects.filter(level=level, period_code=period.code).first()
+                report = queries.national_report(user, period.code)
                 mine.append(ov.UnitStatus(level, None, report))
             else:
                 mine.extend(ov._statuses(period, level, [unit]))
-        provinces = Province.objects.filter(pk__in=scope.province_codes(user)).order_by("name")
+        provinces = queries.provinces_of(user)
         by_province = [(p, ov.province_table(user, p, period)) for p in provinces]
         national = ov.national_table(user, period) if scope.is_national(user) else None
         late = [s for s in mine if s.late]
@@ -75,21 +83,23 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.SUBMITTERS)
+    user = _require_use(request)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("submissions:overview")
     level = form.cleaned_data["level"]
-    unit = queries.unit_for(request.user, level, form.cleaned_data["unit"])
+    unit = queries.unit_for(user, level, form.cleaned_data["unit"])
     report = services.report_prepare(
-        actor=request.user, level=level, unit=unit, period=form.cleaned_data["period"]
+        actor=user, level=level, unit=unit, period=form.cleaned_data["period"]
     )
     return redirect("submissions:detail", public_id=report.public_id)
 
 
-def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list[dict[str, Any]]:
-    live = build_report(queries.live_context(request.user, report), with_breakdowns=False)
+def _figures(
+    user: User, report: PeriodicReport, version: ReportVersion | None
+) -> list[dict[str, Any]]:
+    live = build_report(queries.live_context(user, report), with_breakdowns=False)
     frozen = version.values() if version else {}
     return [
         {
@@ -105,17 +115,17 @@ def _figures(request: HttpRequest, report: PeriodicReport, version: Any) -> list
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.SUBMITTERS)
-    report = queries.get_report(request.user, public_id)
-    may_prepare = queries.can_prepare(request.user, report)
+def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require_use(request)
+    report = queries.get_report(user, public_id)
+    may_prepare = queries.can_prepare(user, report)
     narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.DRAFT_FIELDS})
     if request.method == "POST":
         if not may_prepare:
             raise Http404
         narrative = NarrativeForm(request.POST)
         resent = (
-            queries.resent_submission(request.user, report, narrative.cleaned_data)
+            queries.resent_submission(user, report, narrative.cleaned_data)
             if request.POST.get("action") == "submit" and narrative.is_valid()
             else None
         )
@@ -126,11 +136,9 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             return redirect("submissions:detail", public_id=report.public_id)
         if narrative.is_valid():
             try:
-                services.report_save_narrative(
-                    actor=request.user, report=report, **narrative.cleaned_data
-                )
+                services.report_save_narrative(actor=user, report=report, **narrative.cleaned_data)
                 if request.POST.get("action") == "submit":
-                    version = services.report_submit(actor=request.user, report=report)
+                    version = services.report_submit(actor=user, report=report)
                     messages.success(
                         request, _("Version %(number)s submitted.") % {"number": version.number}
                     )
@@ -140,7 +148,7 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             except ValidationError as exc:
                 _apply_errors(narrative, exc)
         report.refresh_from_db()
-    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    versions = list(queries.versions_of(report))
     latest = versions[0] if versions else None
     return render(
         request,
@@ -150,47 +158,43 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "period": queries.period_of(report),
             "versions": versions,
             "latest": latest,
-            "figures": _figures(request, report, latest),
+            "figures": _figures(user, report, latest),
             "narrative": narrative if may_prepare and report.editable else None,
-            "review": ReturnForm() if _reviewable(request, report) else None,
+            "review": ReturnForm() if _reviewable(user, report) else None,
             "deadline": queries.deadline_for(report.period_code, report.level),
-            "can_push": queries.can_push(request.user, report) and report.status == Status.APPROVED,
+            "can_push": queries.can_push(user, report) and report.status == Status.APPROVED,
             "dhis2_configured": bool(dhis2_push_module.configured_url()),
-            "pushes": Dhis2Push.objects.filter(version__report=report).select_related(
-                "version", "pushed_by"
-            )[:20],
+            "pushes": queries.pushes_of(report),
         },
         status=400 if narrative.errors else 200,
     )
 
 
-def _reviewable(request: HttpRequest, report: PeriodicReport) -> bool:
-    return report.status == Status.SUBMITTED and queries.can_review(request.user, report)
+def _reviewable(user: User, report: PeriodicReport) -> bool:
+    return report.status == Status.SUBMITTED and queries.can_review(user, report)
 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.SUBMITTERS)
-    report = queries.get_report(request.user, public_id)
-    if not queries.can_review(request.user, report):
+def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require_use(request)
+    report = queries.get_report(user, public_id)
+    if not queries.can_review(user, report):
         raise Http404
     try:
         if request.POST.get("action") == "approve":
-            services.report_approve(actor=request.user, report=report)
+            services.report_approve(actor=user, report=report)
             messages.success(request, _("Report approved."))
             return redirect("submissions:detail", public_id=report.public_id)
         form = ReturnForm(request.POST)
         if form.is_valid():
-            services.report_return(
-                actor=request.user, report=report, reason=form.cleaned_data["reason"]
-            )
+            services.report_return(actor=user, report=report, reason=form.cleaned_data["reason"])
             messages.success(request, _("Report returned for correction."))
             return redirect("submissions:detail", public_id=report.public_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("submissions:detail", public_id=report.public_id)
-    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    versions = list(queries.versions_of(report))
     return render(
         request,
         "submissions/detail.html",
@@ -199,7 +203,7 @@ def review(request: HttpRequest, public_id: Any) -> HttpResponse:
             "period": queries.period_of(report),
             "versions": versions,
             "latest": versions[0] if versions else None,
-            "figures": _figures(request, report, versions[0] if versions else None),
+            "figures": _figures(user, report, versions[0] if versions else None),
             "narrative": None,
             "review": form,
             "deadline": queries.deadline_for(report.period_code, report.level),
@@ -211,11 +215,12 @@ def review(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deadlines(request: HttpRequest) -> HttpResponse:
-    if not scope.is_national(request.user):
+    user = cast(User, request.user)
+    if not scope.is_national(user):
         raise Http404
     form = DeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.deadline_set(actor=request.user, **form.cleaned_data)
+        services.deadline_set(actor=user, **form.cleaned_data)
         messages.success(request, _("Deadline saved."))
         return redirect("submissions:deadlines")
     return render(
@@ -228,17 +233,14 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str) -> HttpResponse:
+def version_document(request: HttpRequest, public_id: UUID, number: int, fmt: str) -> HttpResponse:
     """A submitted version as an official document (PDF, Word, Excel)."""
-    scope.require_role(request.user, roles.SUBMITTERS)
+    user = _require_use(request)
     if fmt not in official.FORMATS:
         raise Http404
-    report = queries.get_report(request.user, public_id)
-    version = report.versions.filter(number=number).first()
-    if version is None:
-        raise Http404
+    version = queries.get_version(user, public_id, number)
     body = official.render(version, fmt)
-    services.version_export(actor=request.user, version=version, fmt=fmt)
+    services.version_export(actor=user, version=version, fmt=fmt)
     response = HttpResponse(body, content_type=official.FORMATS[fmt])
     name = official.file_stem(version)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -247,14 +249,14 @@ def version_document(request: HttpRequest, public_id: Any, number: int, fmt: str
 
 @login_required
 @require_POST
-def dhis2_push(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.SUBMITTERS)
-    report = queries.get_report(request.user, public_id)
-    if not queries.can_push(request.user, report):
+def dhis2_push(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require_use(request)
+    report = queries.get_report(user, public_id)
+    if not queries.can_push(user, report):
         raise Http404
     try:
         push = services.report_dhis2_push(
-            actor=request.user, report=report, dry_run=request.POST.get("action") != "push"
+            actor=user, report=report, dry_run=request.POST.get("action") != "push"
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -294,14 +296,13 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
     from . import tables
 
-    scope.require_role(request.user, roles.SUBMITTERS)
+    user = _require_use(request)
     if fmt not in TABLE_TYPES or kind not in {"provinces", "models"}:
         raise Http404
     form = PeriodForm(request.GET)
     if not form.is_valid():
         raise Http404
     period = form.cleaned_data["period"]
-    user = request.user
     if kind == "provinces":
         if not scope.is_national(user):
             raise Http404
@@ -310,9 +311,7 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         code = request.GET.get("province", "")
         # The models' submitted figures go to their province only (queries.visible_reports).
-        if code not in scope.province_codes(user):
-            raise Http404
-        province = Province.objects.filter(pk=code).first()
+        province = queries.provinces_of(user).filter(pk=code).first()
         if province is None:
             raise Http404
         table = ov.province_table(user, province, period)
@@ -345,37 +344,38 @@ def export_new(request: HttpRequest, fmt: str) -> HttpResponse:
 
     if fmt not in jobs.BACKGROUND_FORMATS:
         raise Http404
-    rs = report_queries.report_scope(request.user)
+    user = cast(User, request.user)
+    rs = report_queries.report_scope(user)
     if rs is None:
         raise Http404
     form = ReportFilterForm(request.GET, scope=rs)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    job = jobs.export_request(actor=request.user, fmt=fmt, filters=form.filters())
+    job = jobs.export_request(actor=user, fmt=fmt, filters=form.filters())
     return redirect("submissions:export_job", public_id=job.public_id)
 
 
 @login_required
-def export_job(request: HttpRequest, public_id: Any) -> HttpResponse:
+def export_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from . import jobs
 
-    job = jobs.job_for(request.user, public_id)
+    job = jobs.job_for(cast(User, request.user), public_id)
     return render(request, "submissions/export_job.html", {"job": job})
 
 
 @login_required
-def export_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+def export_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from . import jobs
 
-    job = jobs.job_for(request.user, public_id)
+    job = jobs.job_for(cast(User, request.user), public_id)
     return render(request, "submissions/_export_status.html", {"job": job})
 
 
 @login_required
-def export_download(request: HttpRequest, public_id: Any) -> HttpResponse:
+def export_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from . import jobs
 
-    job = jobs.job_for(request.user, public_id)
+    job = jobs.job_for(cast(User, request.user), public_id)
     if job.state != job.State.DONE or job.content is None:
         raise Http404
     response = HttpResponse(bytes(job.content), content_type=job.content_type)

@@ -48,6 +48,7 @@ def test_it_answers_404_on_every_client_page_for_outsiders(
         == 404
     )
     consent = client_of_group.consents.first()
+    assert consent
     assert (
         http.post(
             reverse("clients:consent_withdraw", args=[client_of_group.public_id, consent.pk])

@@ -19,6 +19,7 @@ from .conftest import NAME, register
 
 def test_it_erases_identity_for_good_and_keeps_the_counts(world: Any, as_user: Any) -> None:
     client = register(world)
+    assert client.wrapped_key and client.identity_blob
     old_key, old_blob = bytes(client.wrapped_key), bytes(client.identity_blob)
     for _ in range(3):
         contact_log(

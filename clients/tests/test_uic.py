@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.test import override_settings
 
 from clients.uic import build_uic, needs, normalise
@@ -31,7 +33,7 @@ def test_it_normalises_typed_codes() -> None:
     assert normalise(" laho 95f ") == "LAHO95F"
 
 
-def test_the_migration_replaces_stored_uics_by_their_keyed_hash(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_migration_replaces_stored_uics_by_their_keyed_hash(world: SimpleNamespace) -> None:
     import importlib
 
     from django.apps import apps

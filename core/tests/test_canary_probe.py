@@ -169,13 +169,13 @@ def _type_canary(world: Any, as_user: Any) -> dict[str, Any]:
     assert peer.post(reverse("safety:incident_create"), incident_form).status_code == 302
     incident = Incident.objects.get()
     alert_url = reverse("safety:alert_create", args=[incident.public_id])
-    today = timezone.localdate()
+    issued = timezone.localdate()
     alert_form = {
         "subject": "person",
         "province": world.qn.pk,
         "commune": world.ha_long.pk,
-        "issued_on": today.isoformat(),
-        "expires_on": (today + timedelta(days=14)).isoformat(),
+        "issued_on": issued.isoformat(),
+        "expires_on": (issued + timedelta(days=14)).isoformat(),
     }
     for headline, warning in (
         (NAME, "Không đi một mình."),

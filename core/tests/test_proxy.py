@@ -3,6 +3,8 @@ lockout and the audit log see the user's address, and believe the header only fr
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -16,7 +18,7 @@ def _behind_nginx(settings):
 
 
 def _request(remote: str, real_ip: str | None = None):
-    headers = {"HTTP_X_REAL_IP": real_ip} if real_ip is not None else {}
+    headers: dict[str, Any] = {"HTTP_X_REAL_IP": real_ip} if real_ip is not None else {}
     return RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
 
 

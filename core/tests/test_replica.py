@@ -139,7 +139,7 @@ def _settings_with(env: dict[str, str]) -> dict[str, Any]:
         check=True,
         cwd=django_settings.BASE_DIR,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_the_replica_is_configured_by_one_variable_and_off_by_default() -> None:

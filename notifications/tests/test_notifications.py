@@ -83,3 +83,29 @@ def test_it_renders_referenced_text_live_and_says_when_it_is_gone(db: Any) -> No
         assert ref.body == "" and gone.body == ""
     finally:
         del live.RENDERERS["test.thing"]
+
+
+def test_it_records_a_once_notification_as_any_other_and_only_once(
+    world: Any, settings: Any, caplog: Any
+) -> None:
+    from notifications.services import notify_once
+
+    settings.CAUNOI = {**settings.CAUNOI, "NOTIFICATION_CHANNELS": ["inapp", "log"]}
+    message: dict[str, Any] = {
+        "kind": "referral.expired",
+        "title": "T" * 250,
+        "body": "Nội dung",
+        "url": "/referrals/" + "x" * 400,
+        "key": "referral.expired",
+        "params": {"code": "R-1"},
+    }
+    always = notify(user=world.peer, **message)
+    with caplog.at_level(logging.INFO, logger="caunoi.notifications"):
+        once = notify_once(once_key="k" * 130, user=world.peer, **message)
+        again = notify_once(once_key="k" * 130, user=world.peer, **message)
+    assert once is not None and again is None
+    fields = ["user", "kind", "title", "body", "url", "message_key", "message_params", "ref"]
+    assert [getattr(once, f) for f in fields] == [getattr(always, f) for f in fields]
+    assert len(once.title) == 200 and len(once.url) == 300
+    assert once.once_key == "k" * 120 and always.once_key is None
+    assert caplog.text.count(f"id={once.pk}") == 1  # the second call delivered nothing

@@ -31,8 +31,8 @@ CODES = [
 ]
 
 
-def _at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=HCM)
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=HCM)
 
 
 def _referral(rw: Any, client: Any, service: Any, sent_at: datetime, status: str, **kw: Any) -> Any:

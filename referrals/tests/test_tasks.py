@@ -97,7 +97,8 @@ def test_it_expires_open_referrals_after_the_configured_time(rworld: Any, settin
     assert statuses[old_accepted.pk] == "expired"
     assert statuses[recent.pk] == "sent"
     assert statuses[done.pk] == "completed"
-    assert Referral.objects.get(pk=old_sent.pk).events.last().status == "expired"
+    last_event = Referral.objects.get(pk=old_sent.pk).events.last()
+    assert last_event and last_event.status == "expired"
     settings.CAUNOI = {**settings.CAUNOI, "REFERRAL_EXPIRE_DAYS": 5}
     async_task("referrals.tasks.referrals_housekeeping")
     assert Referral.objects.get(pk=recent.pk).status == "expired"

@@ -5,6 +5,7 @@ recorded under a unique key and not sent again, also when two workers run it at 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +25,7 @@ from .conftest import send
 
 
 @pytest.fixture
-def channel_calls(settings: Any) -> list[int]:
+def channel_calls(settings: Any) -> Iterator[list[int]]:
     """Count what leaves through a channel (SMS, Zalo, e-mail would go this way)."""
     calls: list[int] = []
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -36,7 +38,9 @@ def test_it_draws_the_report_for_the_coordinator(page, browser_world):
 
 
 @pytest.mark.browser
-def test_a_provincial_manager_sees_small_counts_adjusted_in_a_browser(page, browser_world):
+def test_a_provincial_manager_sees_small_counts_adjusted_in_a_browser(
+    page: Any, browser_world: SimpleNamespace
+) -> None:
     """3 HIV tests and 20 legal advices: health shows 0 or 5 (never 3, never "<5"),
     legal and the national line a number within 2 of the truth, with the note."""
     w = browser_world

@@ -159,9 +159,13 @@ def test_it_labels_the_columns_in_vietnamese_and_english(records):
 
 def _table(html: str, dim: str, code: str) -> dict[str, str]:
     """{column header: cell} of one indicator's row in a breakdown table of the page."""
-    table = re.search(rf'<table data-breakdown="{dim}">.*?</table>', html, re.S).group(0)
+    found = re.search(rf'<table data-breakdown="{dim}">.*?</table>', html, re.S)
+    assert found, dim
+    table = found.group(0)
     headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)[2:]
-    row = re.search(rf'<tr data-code="{code}">.*?</tr>', table, re.S).group(0)
+    found = re.search(rf'<tr data-code="{code}">.*?</tr>', table, re.S)
+    assert found, code
+    row = found.group(0)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     return dict(zip(headers, cells, strict=True))
 

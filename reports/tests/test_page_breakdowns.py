@@ -40,7 +40,9 @@ def mixed(world):
 
 
 def _row(html: str, code: str) -> str:
-    return re.search(rf'<tr data-code="{code}">.*?</tr>', html, re.S).group(0)
+    found = re.search(rf'<tr data-code="{code}">.*?</tr>', html, re.S)
+    assert found, code
+    return found.group(0)
 
 
 def test_it_loads_breakdowns_on_demand(mixed, as_user, django_assert_max_num_queries):

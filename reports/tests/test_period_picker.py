@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -76,7 +78,9 @@ def test_the_periodic_reports_page_offers_named_periods_only(world, as_user):
 
 
 @pytest.mark.browser
-def test_a_manager_picks_a_quarter_and_a_range_without_typing_at_360_px(page, browser_world):
+def test_a_manager_picks_a_quarter_and_a_range_without_typing_at_360_px(
+    page: Any, browser_world: SimpleNamespace
+) -> None:
     from conftest import browser_login
 
     w = browser_world

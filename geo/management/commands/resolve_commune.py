@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from geo.queries import resolve_legacy_commune
 
@@ -6,7 +6,7 @@ from geo.queries import resolve_legacy_commune
 class Command(BaseCommand):
     help = "Show the new commune(s) a pre-1 July 2025 commune code became."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code")
 
     def handle(self, *args: object, **options: object) -> None:
