@@ -1,5 +1,4 @@
-"""Every read of activities, establishments and hotline calls, always with the acting user,
-plus plain count helpers for reports (at the end of the file).
+"""Every read of activities, establishments and hotline calls, always with the acting user.
 
 Visibility:
 - activities: peer educators and leaders see their group's activities; coordinators see
@@ -11,17 +10,16 @@ Managers and administrators see none of these rows: they read aggregates in repo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
 from clients.models import Client
-from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from programs.models import Establishment, Organisation, PeerGroup, SupportModel
 
 from .models import (
     Activity,
@@ -82,13 +80,6 @@ def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
     return PeerGroup.objects.filter(
         Q(pk__in=groups) | Q(support_model_id__in=models)
     ).select_related("support_model")
-
-
-def group_members(group: PeerGroup, on: date | None = None) -> QuerySet[Membership]:
-    qs = group.memberships.order_by("alias")
-    if on is not None:
-        qs = qs.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
-    return qs
 
 
 def clients_by_codes(user: Any, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
@@ -297,86 +288,3 @@ def caller_link_clients(user: Any, call: HotlineCall) -> QuerySet[Client]:
 
 def open_follow_ups(user: Any) -> QuerySet[HotlineCall]:
     return calls_for(user).filter(follow_up_needed=True, follow_up_done_at__isnull=True)
-
-
-# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
-
-
-def activities_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-    support_model_ids: set[int] | None = None,
-) -> QuerySet[Activity]:
-    """Activities held in the period (by activity date, not entry date)."""
-    qs = Activity.objects.all()
-    if start:
-        qs = qs.filter(held_on__gte=start)
-    if end:
-        qs = qs.filter(held_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(support_model__province_id__in=province_codes)
-    if support_model_ids is not None:
-        qs = qs.filter(support_model_id__in=support_model_ids)
-    return qs
-
-
-def activity_counts_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
-    """{activity kind: number of activities}."""
-    rows = activities.values("kind").annotate(n=Count("id")).order_by("kind")
-    return {r["kind"]: r["n"] for r in rows}
-
-
-def participants_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
-    """{participant kind: person-times (lượt)} over the activities."""
-    rows = (
-        ActivityParticipants.objects.filter(activity__in=activities)
-        .values("kind")
-        .annotate(n=Sum("count"))
-        .order_by("kind")
-    )
-    return {r["kind"]: r["n"] or 0 for r in rows}
-
-
-def participants_by_activity_kind(activities: QuerySet[Activity]) -> dict[tuple[str, str], int]:
-    """{(activity kind, participant kind): person-times}."""
-    rows = (
-        ActivityParticipants.objects.filter(activity__in=activities)
-        .values("activity__kind", "kind")
-        .annotate(n=Sum("count"))
-        .order_by("activity__kind", "kind")
-    )
-    return {(r["activity__kind"], r["kind"]): r["n"] or 0 for r in rows}
-
-
-def activity_counts_by_kind_and_audience(
-    activities: QuerySet[Activity],
-) -> dict[tuple[str, str], int]:
-    """{(activity kind, audience): number} — tells owner workshops from group workshops."""
-    rows = activities.values("kind", "audience").annotate(n=Count("id")).order_by("kind")
-    return {(r["kind"], r["audience"]): r["n"] for r in rows}
-
-
-def calls_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    organisation_ids: set[int] | None = None,
-    province_codes: set[str] | None = None,
-) -> QuerySet[HotlineCall]:
-    qs = HotlineCall.objects.all()
-    if start:
-        qs = qs.filter(started_at__date__gte=start)
-    if end:
-        qs = qs.filter(started_at__date__lte=end)
-    if organisation_ids is not None:
-        qs = qs.filter(organisation_id__in=organisation_ids)
-    if province_codes is not None:
-        qs = qs.filter(organisation__province_id__in=province_codes)
-    return qs
-
-
-def calls_by_topic_and_urgency(calls: QuerySet[HotlineCall]) -> dict[tuple[str, str], int]:
-    rows = calls.values("topic", "urgency").annotate(n=Count("id")).order_by("topic")
-    return {(r["topic"], r["urgency"]): r["n"] for r in rows}

@@ -1,5 +1,5 @@
-"""Every read of incidents and alerts, always with the acting user, plus plain count
-helpers for reports (at the end of the file).
+"""Every read of incidents and alerts, always with the acting user (reports count them in
+`reports/`, never here).
 
 - Incidents are client-level: only the recording peer group, the recording hotline and
   the coordinators of the support model see them. Nobody else, managers included.
@@ -13,16 +13,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
 from geo.models import Commune, Province
-from programs.models import Organisation, SupportModel
+from programs.models import Organisation, PeerGroup, SupportModel
 
-from .models import Incident, IncidentProtection, SafetyAlert
+from .models import PROTECTION_SERVICE_TYPES, Incident, IncidentProtection, SafetyAlert
 
 INCIDENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
 PUBLISH_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
@@ -48,6 +49,30 @@ def get_incident(user: Any, public_id: Any) -> Incident:
         incidents_for(user).prefetch_related("alerts", "protections__referral__provider"),
         public_id=public_id,
     )
+
+
+def incident_recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
+    """Who records an incident for the user, and the "reported via" choices that go with
+    it: the user's (first) peer group, else their hotline; 404 for anyone else."""
+    groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
+    if groups:
+        via = [
+            (Incident.ReportedVia.PEER, Incident.ReportedVia.PEER.label),
+            (Incident.ReportedVia.PEER_FOR_CLIENT, Incident.ReportedVia.PEER_FOR_CLIENT.label),
+        ]
+        return groups[0], None, via
+    hotlines = list(
+        Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE)).order_by(
+            "pk"
+        )
+    )
+    if hotlines:
+        return (
+            None,
+            hotlines[0],
+            [(Incident.ReportedVia.HOTLINE, Incident.ReportedVia.HOTLINE.label)],
+        )
+    raise Http404
 
 
 def publish_provinces(user: Any) -> set[str]:
@@ -232,6 +257,27 @@ def get_alert(user: Any, public_id: Any) -> SafetyAlert:
     return get_object_or_404(alerts_for(user), public_id=public_id)
 
 
+def alert_lists(user: Any) -> dict[str, Any]:
+    """The alert page's lists: active alerts, past ones (published or withdrawn), those
+    waiting for the user's review, and the user's own still pending or declined."""
+    alerts = alerts_for(user)
+    current = active(alerts).order_by("-issued_on", "-id")
+    inactive = alerts.exclude(pk__in=current.values("pk"))
+    waiting = pending_for_review(user)
+    own = alerts.filter(
+        published_by_id=user.pk,
+        status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
+    ).order_by("-created_at")
+    return {
+        "active": current[:100],
+        "past": inactive.filter(
+            status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN]
+        ).order_by("-issued_on", "-id")[:30],
+        "to_review": waiting[:50],
+        "own": own.exclude(pk__in=waiting.values("pk"))[:30],
+    }
+
+
 def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
     """The area's coordinators (any model in the alert's province) always; the author
     while the province is still theirs; the reviewers of the incident."""
@@ -244,85 +290,6 @@ def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
     if alert.published_by_id == user.pk and alert.province_id in publish_provinces(user):
         return True
     return SafetyAlert.objects.filter(_reviewer_q(user), pk=alert.pk).exists()
-
-
-# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
-
-
-def incidents_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-    support_model_ids: set[int] | None = None,
-) -> QuerySet[Incident]:
-    """Incidents that occurred in the period (by incident date)."""
-    qs = Incident.objects.all()
-    if start:
-        qs = qs.filter(occurred_on__gte=start)
-    if end:
-        qs = qs.filter(occurred_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(province_id__in=province_codes)
-    if support_model_ids is not None:
-        qs = qs.filter(support_model_id__in=support_model_ids)
-    return qs
-
-
-def incidents_by_violence_type(incidents: QuerySet[Incident]) -> dict[str, int]:
-    """{violence type code: incidents} (an incident of several types counts in each)."""
-    rows = (
-        Incident.violence_types.through.objects.filter(incident__in=incidents)
-        .values("violencetype_id")
-        .annotate(n=Count("incident_id", distinct=True))
-        .order_by("violencetype_id")
-    )
-    return {r["violencetype_id"]: r["n"] for r in rows}
-
-
-def incidents_by_perpetrator(incidents: QuerySet[Incident]) -> dict[str, int]:
-    rows = incidents.values("perpetrator_kind").annotate(n=Count("id")).order_by()
-    return {r["perpetrator_kind"]: r["n"] for r in rows}
-
-
-def protection_referral_share(incidents: QuerySet[Incident]) -> tuple[int, int]:
-    """(incidents with at least one protection referral, all incidents)."""
-    total = incidents.count()
-    with_referral = (
-        IncidentProtection.objects.filter(incident__in=incidents)
-        .values("incident_id")
-        .distinct()
-        .count()
-    )
-    return with_referral, total
-
-
-def protections_by_kind(incidents: QuerySet[Incident]) -> dict[str, int]:
-    rows = (
-        IncidentProtection.objects.filter(incident__in=incidents)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("kind")
-    )
-    return {r["kind"]: r["n"] for r in rows}
-
-
-def alerts_issued(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-) -> QuerySet[SafetyAlert]:
-    """Alerts issued in the period: approved ones (withdrawn ones included: they went
-    out); never one still waiting, declined or withdrawn before approval."""
-    qs = SafetyAlert.objects.filter(approved_at__isnull=False)
-    if start:
-        qs = qs.filter(issued_on__gte=start)
-    if end:
-        qs = qs.filter(issued_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(province_id__in=province_codes)
-    return qs
 
 
 # --- Protection referrals from an incident -----------------------------------------
@@ -342,12 +309,28 @@ def can_refer(user: Any, incident: Incident) -> bool:
     return referable_clients(user).filter(pk=incident.client_id).exists()
 
 
+def referral_from_kind(user: Any, incident: Incident) -> str:
+    """Who the protection referral comes from, as the referrals app records it: the
+    client's peer, the model's coordinator or the hotline that recorded the incident."""
+    from referrals.models import Referral
+
+    client = incident.client
+    if client is not None and client.peer_group_id in scope.peer_group_ids(user):
+        return Referral.FromKind.PEER
+    if scope.has_role(user, Role.COORDINATOR) and incident.support_model_id in (
+        scope.support_model_ids(user)
+    ):
+        return Referral.FromKind.COORDINATOR
+    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
+        return Referral.FromKind.HOTLINE
+    return Referral.FromKind.COORDINATOR
+
+
 def referable_protection(
     user: Any, public_id: Any, kind: str
 ) -> tuple[Incident, IncidentProtection]:
     """The incident and its ticked protection of this kind, still without a referral,
     that the user may refer; 404 otherwise."""
-    from django.http import Http404
 
     incident = get_incident(user, public_id)
     protection = next((p for p in incident.protections.all() if p.kind == kind), None)
@@ -363,8 +346,6 @@ def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[An
 
     from directory.queries import services_for
 
-    from .services import PROTECTION_SERVICE_TYPES
-
     return (
         services_for(user)
         .filter(service_type__in=PROTECTION_SERVICE_TYPES.get(kind, ()))
@@ -377,8 +358,3 @@ def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[An
         )
         .order_by("elsewhere", "service_type", "organisation__name", "name")
     )
-
-
-def protections_referred(incidents: QuerySet[Incident]) -> int:
-    """Protection referrals actually sent through the referrals app for these incidents."""
-    return IncidentProtection.objects.filter(incident__in=incidents, referral__isnull=False).count()

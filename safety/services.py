@@ -20,11 +20,24 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record, audit_view
 from core.crypto import EncryptedIdentity
-from directory.taxonomy import SERVICE_TYPES
 from geo.text import fold
 from programs.models import Organisation, PeerGroup
 
-from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
+from .models import (
+    PROTECTION_SERVICE_TYPES,
+    Incident,
+    IncidentProtection,
+    SafetyAlert,
+    ViolenceType,
+)
+from .queries import (
+    alert_approvers,
+    alertable_incidents,
+    approved_by,
+    can_approve,
+    declined_by,
+    withdrawn_by,
+)
 
 
 def _check_recorder_scope(
@@ -146,21 +159,6 @@ def incident_view(*, actor: Any, incident: Incident, page: str) -> str:
         ).get("details", "")
     audit_view(actor=actor, obj=incident, page=page, changes={"details": bool(details)})
     return details
-
-
-# Service types that answer each protection kind (directory.taxonomy codes).
-PROTECTION_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
-    IncidentProtection.Kind.SHELTER: ("emergency_shelter", "safety_planning"),
-    IncidentProtection.Kind.LEGAL_AID: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "legal"
-    ),
-    IncidentProtection.Kind.HEALTH: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "health"
-    ),
-    IncidentProtection.Kind.COUNSELLING: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "psych"
-    ),
-}
 
 
 @transaction.atomic
@@ -347,7 +345,6 @@ def alert_submit(
     for a second person's approval (alert_approve) before anyone else sees it. The text
     is the author's own: it may not repeat the private account, name anyone or give a
     phone number (errors per field, saying what to remove)."""
-    from .queries import alert_approvers, alertable_incidents
 
     if not incident.consent_alert:
         raise ValidationError(_("The person who reported this incident did not agree to an alert."))
@@ -402,7 +399,6 @@ def alert_approve(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
     """A second person (a leader of the incident's group or a coordinator of its model,
     never the author) approves a pending alert: it is published and the province is
     told. The text is screened again (a client may have been registered since)."""
-    from .queries import approved_by, can_approve
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if approved_by(actor, alert):
@@ -445,7 +441,6 @@ def _remove_text(alert: SafetyAlert) -> None:
 def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAlert:
     """A reviewer declines a pending alert: its text is removed (it may name someone) and
     the author is told, with the reviewer's note."""
-    from .queries import can_approve, declined_by
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if declined_by(actor, alert):
@@ -477,7 +472,6 @@ def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAl
 def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
     """Withdraw a published (or still pending) alert. Its text is removed from the alert
     and so from every notification, which render it live."""
-    from .queries import withdrawn_by
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if withdrawn_by(actor, alert):

@@ -18,7 +18,6 @@ from core import idempotency
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
-from programs.models import Organisation, PeerGroup
 from referrals.models import Referral
 from referrals.services import ConsentMissing
 
@@ -30,7 +29,7 @@ from .forms import (
     IncidentForm,
     protection_referral_form,
 )
-from .models import Incident, IncidentProtection, SafetyAlert
+from .models import IncidentProtection
 
 RECORD_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE)
 ALERT_READERS = (
@@ -66,33 +65,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
-    """Who records: the user's (first) peer group, else their hotline."""
-    groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
-    if groups:
-        via = [
-            (Incident.ReportedVia.PEER, Incident.ReportedVia.PEER.label),
-            (Incident.ReportedVia.PEER_FOR_CLIENT, Incident.ReportedVia.PEER_FOR_CLIENT.label),
-        ]
-        return groups[0], None, via
-    hotlines = list(
-        Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE)).order_by(
-            "pk"
-        )
-    )
-    if hotlines:
-        return (
-            None,
-            hotlines[0],
-            [(Incident.ReportedVia.HOTLINE, Incident.ReportedVia.HOTLINE.label)],
-        )
-    raise Http404
-
-
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
     _require(request.user, *RECORD_ROLES)
-    group, hotline, via = _recorder(request.user)
+    group, hotline, via = queries.incident_recorder(request.user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
         request.POST or None,
@@ -160,21 +136,6 @@ def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _referral_from_kind(user: Any, incident: Incident) -> str:
-    from referrals.models import Referral
-
-    client = incident.client
-    if client is not None and client.peer_group_id in scope.peer_group_ids(user):
-        return Referral.FromKind.PEER
-    if scope.has_role(user, Role.COORDINATOR) and incident.support_model_id in (
-        scope.support_model_ids(user)
-    ):
-        return Referral.FromKind.COORDINATOR
-    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
-        return Referral.FromKind.HOTLINE
-    return Referral.FromKind.COORDINATOR
-
-
 @login_required
 def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
@@ -205,7 +166,7 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
                     reason=data["reason"],
                     urgency=data["urgency"],
                     note=data["note"],
-                    from_kind=_referral_from_kind(request.user, incident),
+                    from_kind=queries.referral_from_kind(request.user, incident),
                     override_reason=data.get("override_reason", ""),
                     consent_now=data.get("consent_now", False),
                 )
@@ -288,25 +249,11 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, *ALERT_READERS)
-    alerts = queries.alerts_for(request.user)
-    active = queries.active(alerts).order_by("-issued_on", "-id")
-    inactive_ids = alerts.exclude(pk__in=active.values("pk"))
-    waiting = queries.pending_for_review(request.user)
-    own = alerts.filter(
-        published_by_id=request.user.pk,
-        status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
-    ).order_by("-created_at")
+    lists = queries.alert_lists(request.user)
     return render(
         request,
         "safety/alert_list.html",
-        {
-            "active": active[:100],
-            "past": inactive_ids.filter(
-                status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN]
-            ).order_by("-issued_on", "-id")[:30],
-            "to_review": waiting[:50],
-            "own": own.exclude(pk__in=waiting.values("pk"))[:30],
-        },
+        lists,
     )
 
 

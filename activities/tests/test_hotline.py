@@ -200,14 +200,6 @@ def test_a_refused_referral_does_not_keep_the_consent_ticked_on_the_call(world, 
     assert not Consent.objects.filter(client=client_a, purpose="share_provider").exists()
 
 
-def test_it_counts_calls_by_topic_and_urgency(world):
-    _call(world, topic="violence", urgency="emergency")
-    _call(world, topic="violence", urgency="emergency")
-    _call(world, topic="health", urgency="routine")
-    counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
-    assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}
-
-
 def test_the_topic_and_the_action_of_a_call_start_empty(world, as_user):
     """What the call was about is the counsellor's to choose: no default records it."""
     http = as_user(world.hotline)
