@@ -14,8 +14,6 @@ from core.registry import home_panel, nav_item, task_item
 
 from . import queries
 
-task_item(12, pgettext_lazy("task bar", "Log a call"), "activities:call_create", {Role.HOTLINE})
-task_item(14, pgettext_lazy("task bar", "Shift"), "activities:hotline_shift", {Role.HOTLINE})
 task_item(
     40,
     pgettext_lazy("task bar", "Meeting"),
@@ -30,21 +28,6 @@ nav_item(
     "activities:activity_list",
     {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
 )
-nav_item(
-    45,
-    _("Establishments"),
-    "activities:establishment_list",
-    {Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR},
-)
-nav_item(20, _("Hotline"), "activities:hotline_shift", {Role.HOTLINE})
-
-
-@home_panel(12, "activities/_home_hotline.html")
-def hotline_panel(request: HttpRequest) -> dict[str, Any] | None:
-    if not scope.has_role(request.user, Role.HOTLINE):
-        return None
-    follow_ups = queries.open_follow_ups(request.user)
-    return {"follow_ups": follow_ups.order_by("started_at")[:5], "count": follow_ups.count()}
 
 
 @home_panel(40, "activities/_home_activities.html")

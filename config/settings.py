@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "directory",
     "referrals",
     "activities",
+    "hotline",
     "safety",
     "reports",
     "notifications",

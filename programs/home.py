@@ -14,12 +14,19 @@ from accounts.models import Role
 from core.registry import home_panel, nav_item
 
 from . import queries
+from .establishments import queries as establishment_queries
 from .models import Organisation, PeerGroup, SupportModel
 
 nav_item(5, _("Home"), "core:home", set())
 nav_item(80, _("Programmes"), "programs:model_list", set(queries.MODEL_ROLES))
 nav_item(81, _("Peer groups"), "programs:group_list", set(queries.GROUP_ROLES))
 nav_item(82, _("Organisations"), "programs:org_list", set(queries.ORGANISATION_ROLES))
+nav_item(
+    45,
+    _("Establishments"),
+    "establishments:establishment_list",
+    set(establishment_queries.ESTABLISHMENT_ROLES),
+)
 
 
 @home_panel(20, "programs/_home_group.html")

@@ -152,3 +152,11 @@ def members_of(group: PeerGroup) -> QuerySet[Membership]:
     return group.memberships.select_related("user").order_by(
         F("left_on").desc(nulls_first=True), "role", "alias"
     )
+
+
+def working_models(user: Any) -> QuerySet[SupportModel]:
+    """Support models the user works in: those they coordinate and those of their peer
+    groups (where they record activities and register establishments)."""
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    return SupportModel.objects.filter(Q(pk__in=models) | Q(peer_groups__in=groups)).distinct()
