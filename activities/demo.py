@@ -96,8 +96,9 @@ def load(ctx: DemoContext) -> None:
         province = model.province_id
         kw.setdefault("commune", _commune(ctx, kw.pop("commune_code", ""), province))
         kw.setdefault("organiser", model.lead_organisation)
+        actor = kw.pop("actor", coordinator)
         return services.activity_record(
-            actor=kw.pop("actor", coordinator), support_model=model, **kw
+            actor=actor, record=services.ActivityRecord(support_model=model, **kw)
         )
 
     # --- Quảng Ninh 2019 (seed 002) ---
@@ -285,20 +286,22 @@ def load(ctx: DemoContext) -> None:
             visitors = rng.sample(group_clients, min(len(group_clients), rng.randrange(0, 4)))
             services.activity_record(
                 actor=actors.get(group.pk) or coordinator,
-                kind="meeting",
-                audience="members",
-                title=f"Sinh hoạt nhóm tháng {held.month}/{held.year}",
-                held_on=held,
-                support_model=group.support_model,
-                peer_group=group,
-                commune=commune,
-                venue_type="group_place",
-                topics=rng.sample(
-                    ["srh", "hiv_sti", "safer_sex", "violence", "legal", "livelihood"], 2
+                record=services.ActivityRecord(
+                    kind="meeting",
+                    audience="members",
+                    title=f"Sinh hoạt nhóm tháng {held.month}/{held.year}",
+                    held_on=held,
+                    support_model=group.support_model,
+                    peer_group=group,
+                    commune=commune,
+                    venue_type="group_place",
+                    topics=rng.sample(
+                        ["srh", "hiv_sti", "safer_sex", "violence", "legal", "livelihood"], 2
+                    ),
+                    participants={},
+                    members=present or members[:3],
+                    clients=visitors,
                 ),
-                participants={},
-                members=present or members[:3],
-                clients=visitors,
             )
 
     _routine_programme(ctx, record, establishments)

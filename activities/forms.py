@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.forms import NO_NAMES, must_choose
 from geo.forms import commune_field
 from geo.models import Commune
@@ -25,6 +26,7 @@ from .models import (
     Topic,
     VenueType,
 )
+from .services import ActivityRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,7 +91,7 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"] = commune_field()
         self.user = user
@@ -129,6 +131,26 @@ class ActivityForm(forms.Form):
             for kind in ParticipantKind.values
         }
 
+    def record(self) -> ActivityRecord:
+        """The typed input of `activity_record`, from the cleaned form."""
+        data = self.cleaned_data
+        return ActivityRecord(
+            kind=data["kind"],
+            audience=data["audience"],
+            title=data["title"],
+            held_on=data["held_on"],
+            support_model=data["support_model"],
+            peer_group=data["peer_group"],
+            commune=data["commune"],
+            venue_type=data["venue_type"],
+            organiser=data["organiser"],
+            topics=list(data["topics"]),
+            participants=self.participant_counts(),
+            members=list(data["members"]),
+            clients=list(data["clients"]),
+            establishments=list(data.get("establishments") or []),
+        )
+
     def clean_held_on(self) -> Any:
         held_on = self.cleaned_data["held_on"]
         if held_on > timezone.localdate():
@@ -167,7 +189,7 @@ class ActivityForm(forms.Form):
         return data
 
 
-def user_is_coordinator(user: Any) -> bool:
+def user_is_coordinator(user: User) -> bool:
     from accounts import scope
     from accounts.models import Role
 
@@ -186,7 +208,7 @@ class DistributionForm(forms.Form):
         label=_("From the stock of"), queryset=Organisation.objects.none()
     )
 
-    def __init__(self, *args: Any, user: Any, activity: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, activity: Any, **kwargs: Any) -> None:
         from outreach.models import ItemKind, Material
 
         super().__init__(*args, **kwargs)
@@ -219,7 +241,7 @@ class HealthDayDeliveryForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=[])
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.none())
 
-    def __init__(self, *args: Any, user: Any, activity: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, activity: Any, **kwargs: Any) -> None:
         from directory.taxonomy import SERVICE_TYPES
 
         super().__init__(*args, **kwargs)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import Role, User
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -34,4 +34,4 @@ nav_item(
 def activities_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(request.user, *queries.ACTIVITY_ROLES):
         return None
-    return {"activities": list(queries.activities_for(request.user)[:5])}
+    return {"activities": list(queries.activities_for(cast(User, request.user))[:5])}

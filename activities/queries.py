@@ -7,7 +7,7 @@ Managers and administrators see none of these rows: they read aggregates in repo
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,7 +29,7 @@ ACTIVITY_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
 # --- Activities ----------------------------------------------------------------------
 
 
-def activities_for(user: Any) -> QuerySet[Activity]:
+def activities_for(user: User) -> QuerySet[Activity]:
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user)
     if not groups and not models:
@@ -41,7 +41,7 @@ def activities_for(user: Any) -> QuerySet[Activity]:
     )
 
 
-def get_activity(user: Any, public_id: Any) -> Activity:
+def get_activity(user: User, public_id: UUID) -> Activity:
     qs = (
         activities_for(user)
         .select_related("support_model", "recorded_by")
@@ -63,7 +63,7 @@ def recordable_models(user: User) -> QuerySet[SupportModel]:
     return working_models(user)
 
 
-def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
+def recordable_groups(user: User) -> QuerySet[PeerGroup]:
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user)
     return PeerGroup.objects.filter(
@@ -71,7 +71,7 @@ def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
     ).select_related("support_model")
 
 
-def clients_by_codes(user: Any, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
+def clients_by_codes(user: User, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
     """Clients of the group (or of the user's groups/models) with these short codes."""
     wanted = {c.strip().upper() for c in codes if c.strip()}
     if not wanted:
@@ -96,7 +96,7 @@ ORGANISER_KINDS = (
 )
 
 
-def organisers_for(user: Any) -> QuerySet[Organisation]:
+def organisers_for(user: User) -> QuerySet[Organisation]:
     """Active agencies, mass organisations, community groups and providers in the
     provinces of the models the user records for."""
     provinces = set(recordable_models(user).values_list("province_id", flat=True))

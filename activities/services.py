@@ -7,16 +7,21 @@ entry inside it. `changes` holds field names and counts, never identifying value
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record
+from clients.models import Client
+from geo.models import Commune, LegacyCommune
+from outreach.models import Distribution, Material
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.models import ServiceDelivery
 
 from .models import (
     Activity,
@@ -30,41 +35,41 @@ from .models import (
 # --- Activities ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def activity_record(
-    *,
-    actor: Any,
-    kind: str,
-    held_on: date,
-    support_model: SupportModel,
-    venue_type: str,
-    participants: Mapping[str, int],
-    commune: Any = None,
-    legacy_commune: Any = None,
-    organiser: Organisation | None = None,
-    peer_group: PeerGroup | None = None,
-    audience: str = "",
-    title: str = "",
-    topics: Sequence[str] = (),
-    members: Iterable[Membership] = (),
-    clients: Iterable[Any] = (),
-    establishments: Iterable[Establishment] = (),
-) -> Activity:
-    """Record an activity. Counts are per participant kind; an attendance list (group
-    members and/or clients) raises the member/client counts to at least its length."""
-    if kind not in ActivityKind.values:
-        raise ValidationError({"kind": _("Unknown activity kind.")})
-    if commune is None and legacy_commune is None:
+@dataclass(frozen=True)
+class ActivityRecord:
+    """What an activity record holds: when, where and for which model, who took part
+    (counts per participant kind, and an attendance list of group members and clients),
+    and the establishments it was held with."""
+
+    kind: str
+    held_on: date
+    support_model: SupportModel
+    venue_type: str
+    participants: Mapping[str, int]
+    commune: Commune | None = None
+    legacy_commune: LegacyCommune | None = None
+    organiser: Organisation | None = None
+    peer_group: PeerGroup | None = None
+    audience: str = ""
+    title: str = ""
+    topics: Sequence[str] = ()
+    members: Sequence[Membership] = ()
+    clients: Sequence[Client] = ()
+    establishments: Sequence[Establishment] = ()
+
+
+def _check_place(record: ActivityRecord) -> None:
+    """The commune (or pre-2025 commune) and the group belong to the model's province."""
+    model, commune, legacy = record.support_model, record.commune, record.legacy_commune
+    if commune is None and legacy is None:
         raise ValidationError({"commune": _("Choose the commune where the activity took place.")})
-    if commune is not None and commune.province_id != support_model.province_id:
+    if commune is not None and commune.province_id != model.province_id:
         raise ValidationError(
             {"commune": _("This commune is not in the province of the support model.")}
         )
     if (
-        legacy_commune is not None
-        and not legacy_commune.conversions.filter(
-            new_commune__province_id=support_model.province_id
-        ).exists()
+        legacy is not None
+        and not legacy.conversions.filter(new_commune__province_id=model.province_id).exists()
     ):
         raise ValidationError(
             {
@@ -73,71 +78,90 @@ def activity_record(
                 )
             }
         )
-    if peer_group is not None and peer_group.support_model_id != support_model.pk:
+    if record.peer_group is not None and record.peer_group.support_model_id != model.pk:
         raise ValidationError({"peer_group": _("This group does not belong to the model.")})
-    unknown = set(topics) - set(Topic.values)
-    if unknown:
-        raise ValidationError({"topics": _("Unknown topic.")})
-    members = list(members)
-    clients = list(clients)
-    if peer_group is not None:
-        if any(m.peer_group_id != peer_group.pk for m in members):
-            raise ValidationError({"members": _("Only members of this group can be listed.")})
-    counts = {k: int(v) for k, v in participants.items() if k in ParticipantKind.values}
+
+
+def _participant_counts(record: ActivityRecord) -> dict[str, int]:
+    """Counts per participant kind; the attendance list raises the member and client
+    counts to at least its length."""
+    group = record.peer_group
+    if group is not None and any(m.peer_group_id != group.pk for m in record.members):
+        raise ValidationError({"members": _("Only members of this group can be listed.")})
+    counts = {k: int(v) for k, v in record.participants.items() if k in ParticipantKind.values}
     if any(v < 0 for v in counts.values()):
         raise ValidationError(_("Participant counts cannot be negative."))
-    counts[ParticipantKind.MEMBER] = max(counts.get(ParticipantKind.MEMBER, 0), len(members))
-    counts[ParticipantKind.CLIENT] = max(counts.get(ParticipantKind.CLIENT, 0), len(clients))
+    member, client = ParticipantKind.MEMBER, ParticipantKind.CLIENT
+    counts[member] = max(counts.get(member, 0), len(record.members))
+    counts[client] = max(counts.get(client, 0), len(record.clients))
     if sum(counts.values()) == 0:
         raise ValidationError(_("Enter how many people took part."))
-    if organiser is not None:
-        from .queries import organisers_for_model
+    return counts
 
-        if not organisers_for_model(support_model).filter(pk=organiser.pk).exists():
-            raise ValidationError(
-                {
-                    "organiser": _(
-                        "Choose an agency, mass organisation, community group or provider "
-                        "in the model's province."
-                    )
-                }
-            )
-    else:
-        organiser = support_model.lead_organisation
+
+def _organiser(record: ActivityRecord) -> Organisation | None:
+    """The organiser chosen (an organisation that may organise in the model's province),
+    else the model's lead organisation."""
+    from .queries import organisers_for_model
+
+    organiser = record.organiser
+    if organiser is None:
+        return record.support_model.lead_organisation
+    if not organisers_for_model(record.support_model).filter(pk=organiser.pk).exists():
+        raise ValidationError(
+            {
+                "organiser": _(
+                    "Choose an agency, mass organisation, community group or provider "
+                    "in the model's province."
+                )
+            }
+        )
+    return organiser
+
+
+@transaction.atomic
+def activity_record(*, actor: User, record: ActivityRecord) -> Activity:
+    """Record an activity. Counts are per participant kind; an attendance list (group
+    members and/or clients) raises the member/client counts to at least its length."""
+    if record.kind not in ActivityKind.values:
+        raise ValidationError({"kind": _("Unknown activity kind.")})
+    _check_place(record)
+    if set(record.topics) - set(Topic.values):
+        raise ValidationError({"topics": _("Unknown topic.")})
+    counts = _participant_counts(record)
     activity = Activity.objects.create(
-        kind=kind,
-        audience=audience,
-        title=title,
-        held_on=held_on,
-        commune=commune,
-        legacy_commune=legacy_commune,
-        venue_type=venue_type,
-        organiser=organiser,
-        support_model=support_model,
-        peer_group=peer_group,
-        topics=list(topics),
+        kind=record.kind,
+        audience=record.audience,
+        title=record.title,
+        held_on=record.held_on,
+        commune=record.commune,
+        legacy_commune=record.legacy_commune,
+        venue_type=record.venue_type,
+        organiser=_organiser(record),
+        support_model=record.support_model,
+        peer_group=record.peer_group,
+        topics=list(record.topics),
         recorded_by=actor,
     )
     ActivityParticipants.objects.bulk_create(
         [ActivityParticipants(activity=activity, kind=k, count=v) for k, v in counts.items() if v]
     )
     ActivityAttendance.objects.bulk_create(
-        [ActivityAttendance(activity=activity, member=m) for m in members]
-        + [ActivityAttendance(activity=activity, client=c) for c in clients]
+        [ActivityAttendance(activity=activity, member=m) for m in record.members]
+        + [ActivityAttendance(activity=activity, client=c) for c in record.clients]
     )
-    establishments = list(establishments)
-    if establishments:
-        activity.establishments.set(establishments)
+    if record.establishments:
+        activity.establishments.set(record.establishments)
     audit_record(
         actor=actor,
         action="activity.record",
         obj=activity,
         changes={
-            "kind": kind,
+            "kind": record.kind,
             "participants": sum(counts.values()),
-            "attendance_members": len(members),
-            "attendance_clients": len(clients),
-            "establishments": len(establishments),
+            "attendance_members": len(record.members),
+            "attendance_clients": len(record.clients),
+            "establishments": len(record.establishments),
         },
     )
     return activity
@@ -146,13 +170,13 @@ def activity_record(
 @transaction.atomic
 def activity_distribute(
     *,
-    actor: Any,
+    actor: User,
     activity: Activity,
     item_kind: str,
     quantity: int,
     organisation: Organisation,
-    material: Any = None,
-) -> Any:
+    material: Material | None = None,
+) -> Distribution:
     """Materials or commodities handed out at an activity: lowers the stock through
     outreach's distribution service and links the distribution to the activity here, so
     that outreach does not depend on activities. Raises InsufficientStock when short."""
@@ -192,12 +216,12 @@ def activity_distribute(
 @transaction.atomic
 def health_day_delivery_record(
     *,
-    actor: Any,
+    actor: User,
     activity: Activity,
-    client: Any,
+    client: Client,
     service_type: str,
     provider: Organisation,
-) -> Any:
+) -> ServiceDelivery:
     """A service delivered at a mobile health-check day counts as a service delivery
     (source "mobile_day"), linked back to the activity."""
     from referrals.services import delivery_record

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import scope
+from accounts.models import User
 from audit.services import audit_view
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -26,9 +28,11 @@ from .forms import (
 from .models import ActivityKind, ParticipantKind, Topic
 
 
-def _require(user: Any, *roles: str) -> None:
-    if not scope.has_role(user, *roles):
+def _require(request: HttpRequest, *roles: str) -> User:
+    """The signed-in user when they hold one of the roles; 404 for anyone else."""
+    if not scope.has_role(request.user, *roles):
         raise Http404
+    return cast(User, request.user)
 
 
 # --- Activities ----------------------------------------------------------------------
@@ -36,8 +40,8 @@ def _require(user: Any, *roles: str) -> None:
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
-    qs = queries.activities_for(request.user)
+    user = _require(request, *queries.ACTIVITY_ROLES)
+    qs = queries.activities_for(user)
     kind = request.GET.get("kind", "")
     if kind in ActivityKind.values:
         qs = qs.filter(kind=kind)
@@ -56,34 +60,15 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
+    user = _require(request, *queries.ACTIVITY_ROLES)
     initial = {}
     if request.GET.get("kind") in ActivityKind.values:
         initial["kind"] = request.GET["kind"]
-    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
+    form = ActivityForm(request.POST or None, user=user, initial=initial)
     once = Once(request, form)
     if once.ready():
-        data = once.cleaned_data
         try:
-            activity = once.run(
-                lambda: services.activity_record(
-                    actor=request.user,
-                    kind=data["kind"],
-                    audience=data["audience"],
-                    title=data["title"],
-                    held_on=data["held_on"],
-                    support_model=data["support_model"],
-                    peer_group=data["peer_group"],
-                    commune=data["commune"],
-                    venue_type=data["venue_type"],
-                    organiser=data["organiser"],
-                    topics=data["topics"],
-                    participants=form.participant_counts(),
-                    members=data["members"],
-                    clients=data["clients"],
-                    establishments=data.get("establishments") or [],
-                )
-            )
+            activity = once.run(lambda: services.activity_record(actor=user, record=form.record()))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -98,28 +83,33 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.ACTIVITY_ROLES)
-    activity = queries.get_activity(request.user, public_id)
-    distribute_form = DistributionForm(user=request.user, activity=activity, prefix="dist")
+def activity_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, *queries.ACTIVITY_ROLES)
+    activity = queries.get_activity(user, public_id)
+    distribute_form = DistributionForm(user=user, activity=activity, prefix="dist")
     Once(request, distribute_form)
     deliver_form = None
     if activity.kind == ActivityKind.HEALTH_DAY:
-        deliver_form = HealthDayDeliveryForm(user=request.user, activity=activity, prefix="deliver")
+        deliver_form = HealthDayDeliveryForm(user=user, activity=activity, prefix="deliver")
         Once(request, deliver_form)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "distribute":
             distribute_form = DistributionForm(
-                request.POST, user=request.user, activity=activity, prefix="dist"
+                request.POST, user=user, activity=activity, prefix="dist"
             )
             once = Once(request, distribute_form)
             if once.ready():
-                form = distribute_form
+                items = once.cleaned_data
                 try:
                     once.run(
                         lambda: services.activity_distribute(
-                            actor=request.user, activity=activity, **form.cleaned_data
+                            actor=user,
+                            activity=activity,
+                            item_kind=items["item_kind"],
+                            quantity=items["quantity"],
+                            organisation=items["organisation"],
+                            material=items.get("material"),
                         )
                     )
                 except ValidationError as exc:
@@ -129,7 +119,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                     return redirect("activities:activity_detail", public_id=public_id)
         elif action == "deliver" and deliver_form is not None:
             deliver_form = HealthDayDeliveryForm(
-                request.POST, user=request.user, activity=activity, prefix="deliver"
+                request.POST, user=user, activity=activity, prefix="deliver"
             )
             once = Once(request, deliver_form)
             if once.ready():
@@ -137,7 +127,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                 try:
                     once.run(
                         lambda: services.health_day_delivery_record(
-                            actor=request.user,
+                            actor=user,
                             activity=activity,
                             client=data["client_code"],
                             service_type=data["service_type"],
@@ -152,7 +142,7 @@ def activity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     attendance = list(activity.attendance.all())
     if any(a.client_id for a in attendance):
         # The attendance list names clients by code: a client-level record.
-        audit_view(actor=request.user, obj=activity, page="activities:activity_detail")
+        audit_view(actor=user, obj=activity, page="activities:activity_detail")
     return render(
         request,
         "activities/activity_detail.html",

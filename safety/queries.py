@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import Role, User
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup, SupportModel
 
@@ -29,7 +30,7 @@ INCIDENT_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COOR
 PUBLISH_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.COORDINATOR)
 
 
-def incidents_for(user: Any) -> QuerySet[Incident]:
+def incidents_for(user: User) -> QuerySet[Incident]:
     groups = scope.peer_group_ids(user)
     hotlines = scope.organisation_ids(user, Role.HOTLINE)
     models = scope.support_model_ids(user)
@@ -44,14 +45,14 @@ def incidents_for(user: Any) -> QuerySet[Incident]:
     )
 
 
-def get_incident(user: Any, public_id: Any) -> Incident:
+def get_incident(user: User, public_id: UUID) -> Incident:
     return get_object_or_404(
         incidents_for(user).prefetch_related("alerts", "protections__referral__provider"),
         public_id=public_id,
     )
 
 
-def incident_recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
+def incident_recorder(user: User) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
     """Who records an incident for the user, and the "reported via" choices that go with
     it: the user's (first) peer group, else their hotline; 404 for anyone else."""
     groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
@@ -75,7 +76,7 @@ def incident_recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None,
     raise Http404
 
 
-def publish_provinces(user: Any) -> set[str]:
+def publish_provinces(user: User) -> set[str]:
     """Provinces the user works in, where they may record incidents and write alerts:
     those of their peer groups' models and of the models they coordinate."""
     provinces = set(scope.peer_group_provinces(user))
@@ -87,7 +88,7 @@ def publish_provinces(user: Any) -> set[str]:
     return provinces
 
 
-def alertable_incidents(user: Any) -> QuerySet[Incident]:
+def alertable_incidents(user: User) -> QuerySet[Incident]:
     """Incidents the user may publish an alert from: consent given, a publishing role,
     the incident is the user's group's or in a model the user coordinates, and it lies
     in a province the user works in."""
@@ -102,12 +103,12 @@ def alertable_incidents(user: Any) -> QuerySet[Incident]:
     )
 
 
-def alertable_incident(user: Any, public_id: Any) -> Incident:
+def alertable_incident(user: User, public_id: UUID) -> Incident:
     """An incident the user may publish an alert from (consent given; right role)."""
     return get_object_or_404(alertable_incidents(user), public_id=public_id)
 
 
-def alert_provinces_for(user: Any, incident: Incident) -> QuerySet[Province]:
+def alert_provinces_for(user: User, incident: Incident) -> QuerySet[Province]:
     """Provinces the user may publish an alert from this incident in: the incident's own
     province, and only when the user may publish from the incident at all."""
     if not alertable_incidents(user).filter(pk=incident.pk).exists():
@@ -115,14 +116,14 @@ def alert_provinces_for(user: Any, incident: Incident) -> QuerySet[Province]:
     return Province.objects.filter(pk=incident.province_id)
 
 
-def alert_communes_for(user: Any, incident: Incident) -> QuerySet[Commune]:
+def alert_communes_for(user: User, incident: Incident) -> QuerySet[Commune]:
     """Communes an alert from this incident may name: those of its allowed provinces."""
     return Commune.objects.filter(province__in=alert_provinces_for(user, incident)).select_related(
         "province"
     )
 
 
-def alert_provinces(user: Any) -> set[str] | None:
+def alert_provinces(user: User) -> set[str] | None:
     """Provinces whose alerts the user sees; None means every province."""
     if scope.is_national(user):
         return None
@@ -141,7 +142,7 @@ def alert_provinces(user: Any) -> set[str] | None:
     return provinces
 
 
-def _area_coordinator_provinces(user: Any) -> set[str]:
+def _area_coordinator_provinces(user: User) -> set[str]:
     return set(
         SupportModel.objects.filter(
             pk__in=scope.support_model_ids(user, Role.COORDINATOR)
@@ -149,7 +150,7 @@ def _area_coordinator_provinces(user: Any) -> set[str]:
     )
 
 
-def _reviewer_q(user: Any) -> Q:
+def _reviewer_q(user: User) -> Q:
     """Alerts the user reviews: from incidents of a group they lead or of a model they
     coordinate."""
     return Q(incident__peer_group_id__in=scope.peer_group_ids(user, Role.GROUP_LEADER)) | Q(
@@ -157,7 +158,7 @@ def _reviewer_q(user: Any) -> Q:
     )
 
 
-def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+def alerts_for(user: User) -> QuerySet[SafetyAlert]:
     """Published (and withdrawn) alerts of the user's provinces; alerts waiting for
     approval or declined only for their author, their reviewers and the area's
     coordinators. The author always finds their own alert (never a 404)."""
@@ -172,7 +173,7 @@ def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
     return qs.filter(shown)
 
 
-def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
+def pending_for_review(user: User) -> QuerySet[SafetyAlert]:
     """Alerts waiting for this user's approval (not their own)."""
     if not scope.has_role(user, Role.GROUP_LEADER, Role.COORDINATOR):
         return SafetyAlert.objects.none()
@@ -184,7 +185,7 @@ def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
     )
 
 
-def alert_approvers(incident: Incident | None, author: Any) -> list[Any]:
+def alert_approvers(incident: Incident | None, author: User) -> list[Any]:
     """Who may approve an alert from this incident: the leaders of its peer group and
     the coordinators of its support model (active grants), never the author."""
     from accounts.models import Grant
@@ -206,7 +207,7 @@ def alert_approvers(incident: Incident | None, author: Any) -> list[Any]:
     return list(users.values())
 
 
-def can_approve(user: Any, alert: SafetyAlert) -> bool:
+def can_approve(user: User, alert: SafetyAlert) -> bool:
     """A leader of the incident's group or a coordinator of its model, not the author."""
     if alert.status != SafetyAlert.Status.PENDING or alert.published_by_id == user.pk:
         return False
@@ -219,11 +220,11 @@ def can_approve(user: Any, alert: SafetyAlert) -> bool:
 # is answered with the same success, never "no longer waiting" or a 404.
 
 
-def approved_by(user: Any, alert: SafetyAlert) -> bool:
+def approved_by(user: User, alert: SafetyAlert) -> bool:
     return alert.status == SafetyAlert.Status.PUBLISHED and alert.approved_by_id == user.pk
 
 
-def declined_by(user: Any, alert: SafetyAlert) -> bool:
+def declined_by(user: User, alert: SafetyAlert) -> bool:
     """The decline itself is kept in the audit log only."""
     from audit.models import AuditEntry
 
@@ -238,7 +239,7 @@ def declined_by(user: Any, alert: SafetyAlert) -> bool:
     )
 
 
-def withdrawn_by(user: Any, alert: SafetyAlert) -> bool:
+def withdrawn_by(user: User, alert: SafetyAlert) -> bool:
     return alert.status == SafetyAlert.Status.WITHDRAWN and alert.withdrawn_by_id == user.pk
 
 
@@ -249,15 +250,15 @@ def active(qs: QuerySet[SafetyAlert], today: date | None = None) -> QuerySet[Saf
     )
 
 
-def active_alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+def active_alerts_for(user: User) -> QuerySet[SafetyAlert]:
     return active(alerts_for(user)).order_by("-issued_on", "-id")
 
 
-def get_alert(user: Any, public_id: Any) -> SafetyAlert:
+def get_alert(user: User, public_id: UUID) -> SafetyAlert:
     return get_object_or_404(alerts_for(user), public_id=public_id)
 
 
-def alert_lists(user: Any) -> dict[str, Any]:
+def alert_lists(user: User) -> dict[str, Any]:
     """The alert page's lists: active alerts, past ones (published or withdrawn), those
     waiting for the user's review, and the user's own still pending or declined."""
     alerts = alerts_for(user)
@@ -278,7 +279,7 @@ def alert_lists(user: Any) -> dict[str, Any]:
     }
 
 
-def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
+def can_withdraw(user: User, alert: SafetyAlert) -> bool:
     """The area's coordinators (any model in the alert's province) always; the author
     while the province is still theirs; the reviewers of the incident."""
     if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
@@ -297,7 +298,7 @@ def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
 REFER_ROLES = (Role.PEER_EDUCATOR, Role.GROUP_LEADER, Role.HOTLINE, Role.COORDINATOR)
 
 
-def can_refer(user: Any, incident: Incident) -> bool:
+def can_refer(user: User, incident: Incident) -> bool:
     """May the user send protection referrals for this (visible) incident's client?
     Peers, leaders and coordinators for a client they may refer; the recording hotline."""
     from referrals.queries import referable_clients
@@ -309,7 +310,7 @@ def can_refer(user: Any, incident: Incident) -> bool:
     return referable_clients(user).filter(pk=incident.client_id).exists()
 
 
-def referral_from_kind(user: Any, incident: Incident) -> str:
+def referral_from_kind(user: User, incident: Incident) -> str:
     """Who the protection referral comes from, as the referrals app records it: the
     client's peer, the model's coordinator or the hotline that recorded the incident."""
     from referrals.models import Referral
@@ -327,7 +328,7 @@ def referral_from_kind(user: Any, incident: Incident) -> str:
 
 
 def referable_protection(
-    user: Any, public_id: Any, kind: str
+    user: User, public_id: UUID, kind: str
 ) -> tuple[Incident, IncidentProtection]:
     """The incident and its ticked protection of this kind, still without a referral,
     that the user may refer; 404 otherwise."""
@@ -339,7 +340,7 @@ def referable_protection(
     return incident, protection
 
 
-def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[Any]:
+def protection_services(user: User, incident: Incident, kind: str) -> QuerySet[Any]:
     """Active services that answer this protection kind, those in the incident's province
     first."""
     from django.db.models import Case, IntegerField, Value, When

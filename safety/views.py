@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import Role, User
 from core import idempotency
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -42,9 +43,11 @@ ALERT_READERS = (
 )
 
 
-def _require(user: Any, *roles: str) -> None:
-    if not scope.has_role(user, *roles):
+def _require(request: HttpRequest, *roles: str) -> User:
+    """The signed-in user when they hold one of the roles; 404 for anyone else."""
+    if not scope.has_role(request.user, *roles):
         raise Http404
+    return cast(User, request.user)
 
 
 # --- Incidents -----------------------------------------------------------------------
@@ -52,54 +55,37 @@ def _require(user: Any, *roles: str) -> None:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *queries.INCIDENT_ROLES)
-    page_obj = paginate(request, queries.incidents_for(request.user))
+    user = _require(request, *queries.INCIDENT_ROLES)
+    page_obj = paginate(request, queries.incidents_for(user))
     return render(
         request,
         "safety/incident_list.html",
         {
             "incidents": page_obj.object_list,
             "page_obj": page_obj,
-            "can_record": scope.has_role(request.user, *RECORD_ROLES),
+            "can_record": scope.has_role(user, *RECORD_ROLES),
         },
     )
 
 
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *RECORD_ROLES)
-    group, hotline, via = queries.incident_recorder(request.user)
+    user = _require(request, *RECORD_ROLES)
+    group, hotline, via = queries.incident_recorder(user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
         request.POST or None,
-        user=request.user,
+        user=user,
         reported_via_choices=via,
         provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
     once = Once(request, form)
     if once.ready():
-        data = once.cleaned_data
         try:
             incident = once.run(
                 lambda: services.incident_record(
-                    actor=request.user,
-                    occurred_on=data["occurred_on"],
-                    place_type=data["place_type"],
-                    province=data["province"],
-                    commune=data["commune"],
-                    violence_types=[t.code for t in data["violence_types"]],
-                    perpetrator_kind=data["perpetrator_kind"],
-                    client=data["client_code"],
-                    reported_via=data["reported_via"],
-                    peer_group=group,
-                    hotline=hotline,
-                    consent_report=data["consent_report"],
-                    consent_share=data["consent_share"],
-                    consent_alert=data["consent_alert"],
-                    action_taken=data["action_taken"],
-                    protections=data["protections"],
-                    details=data["details"],
+                    actor=user, report=form.report(peer_group=group, hotline=hotline)
                 )
             )
         except ValidationError as exc:
@@ -111,16 +97,14 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.INCIDENT_ROLES)
-    incident = queries.get_incident(request.user, public_id)
-    details = services.incident_view(
-        actor=request.user, incident=incident, page="safety:incident_detail"
-    )
-    can_alert = incident.consent_alert and scope.has_role(request.user, *queries.PUBLISH_ROLES)
+def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, *queries.INCIDENT_ROLES)
+    incident = queries.get_incident(user, public_id)
+    details = services.incident_view(actor=user, incident=incident, page="safety:incident_detail")
+    can_alert = incident.consent_alert and scope.has_role(user, *queries.PUBLISH_ROLES)
     if can_alert:
         try:
-            queries.alertable_incident(request.user, incident.public_id)
+            queries.alertable_incident(user, incident.public_id)
         except Http404:
             can_alert = False
     return render(
@@ -130,26 +114,26 @@ def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "incident": incident,
             "details": details,
             "can_alert": can_alert,
-            "can_refer": queries.can_refer(request.user, incident),
+            "can_refer": queries.can_refer(user, incident),
             "alerts": list(incident.alerts.all()),
         },
     )
 
 
 @login_required
-def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
+def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
-    _require(request.user, *queries.REFER_ROLES)
+    user = _require(request, *queries.REFER_ROLES)
     sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
     if sent is not None:
         # A resend of the referral just sent: this protection is no longer open to refer,
         # so answer as the first send did.
         return _protection_referred(request, public_id, sent)
-    incident, protection = queries.referable_protection(request.user, public_id, kind)
-    allow_override = scope.has_role(request.user, Role.COORDINATOR)
+    incident, protection = queries.referable_protection(user, public_id, kind)
+    allow_override = scope.has_role(user, Role.COORDINATOR)
     form = protection_referral_form(
         request.POST or None,
-        services=queries.protection_services(request.user, incident, kind),
+        services=queries.protection_services(user, incident, kind),
         kind=kind,
         allow_override=allow_override,
     )
@@ -159,14 +143,14 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
         try:
             referral = once.run(
                 lambda: services.incident_protection_refer(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     kind=kind,
                     service=data["service"],
                     reason=data["reason"],
                     urgency=data["urgency"],
                     note=data["note"],
-                    from_kind=queries.referral_from_kind(request.user, incident),
+                    from_kind=queries.referral_from_kind(user, incident),
                     override_reason=data.get("override_reason", ""),
                     consent_now=data.get("consent_now", False),
                 )
@@ -190,7 +174,7 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
     )
 
 
-def _protection_referred(request: HttpRequest, public_id: Any, referral: Any) -> HttpResponse:
+def _protection_referred(request: HttpRequest, public_id: UUID, referral: Any) -> HttpResponse:
     messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
     return redirect("safety:incident_detail", public_id=public_id)
 
@@ -199,11 +183,12 @@ def _protection_referred(request: HttpRequest, public_id: Any, referral: Any) ->
 
 
 @login_required
-def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    incident = queries.alertable_incident(request.user, public_id)
+def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = cast(User, request.user)
+    incident = queries.alertable_incident(user, public_id)
     form = AlertForm(
         request.POST or None,
-        user=request.user,
+        user=user,
         incident=incident,
         initial={"province": incident.province_id, "commune": incident.commune_id},
     )
@@ -214,14 +199,14 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
             if once.earlier is None:
                 # Outside the submission's transaction: a refusal is counted and kept.
                 services.alert_text_screen(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     headline=data["headline"],
                     warning=data["warning"],
                 )
             alert = once.run(
                 lambda: services.alert_submit(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     subject=data["subject"],
                     headline=data["headline"],
@@ -248,8 +233,8 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, *ALERT_READERS)
-    lists = queries.alert_lists(request.user)
+    user = _require(request, *ALERT_READERS)
+    lists = queries.alert_lists(user)
     return render(
         request,
         "safety/alert_list.html",
@@ -258,9 +243,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *ALERT_READERS)
-    alert = queries.get_alert(request.user, public_id)
+def alert_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, *ALERT_READERS)
+    alert = queries.get_alert(user, public_id)
     return _alert_page(request, alert)
 
 
@@ -270,14 +255,15 @@ def _alert_page(
     decline_form: AlertDeclineForm | None = None,
     withdraw_form: AlertWithdrawForm | None = None,
 ) -> HttpResponse:
+    user = cast(User, request.user)
     return render(
         request,
         "safety/alert_detail.html",
         {
             "alert": alert,
             "is_active": alert.is_active(),
-            "can_withdraw": queries.can_withdraw(request.user, alert),
-            "can_approve": queries.can_approve(request.user, alert),
+            "can_withdraw": queries.can_withdraw(user, alert),
+            "can_approve": queries.can_approve(user, alert),
             "withdraw_form": withdraw_form or AlertWithdrawForm(),
             "decline_form": decline_form or AlertDeclineForm(),
         },
@@ -286,13 +272,13 @@ def _alert_page(
 
 @login_required
 @require_POST
-def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_approve(request.user, alert) or queries.approved_by(request.user, alert)):
+def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, Role.GROUP_LEADER, Role.COORDINATOR)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
         raise Http404
     try:
-        services.alert_approve(actor=request.user, alert=alert)
+        services.alert_approve(actor=user, alert=alert)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -303,16 +289,16 @@ def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, Role.GROUP_LEADER, Role.COORDINATOR)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_approve(request.user, alert) or queries.declined_by(request.user, alert)):
+def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, Role.GROUP_LEADER, Role.COORDINATOR)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
         raise Http404
     form = AlertDeclineForm(request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, decline_form=form)
     try:
-        services.alert_decline(actor=request.user, alert=alert, note=form.cleaned_data["note"])
+        services.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
     except ValidationError as exc:
         apply_errors(form, exc)
         return _alert_page(request, alert, decline_form=form)
@@ -322,16 +308,16 @@ def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
-    _require(request.user, *queries.PUBLISH_ROLES)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_withdraw(request.user, alert) or queries.withdrawn_by(request.user, alert)):
+def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, *queries.PUBLISH_ROLES)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
         raise Http404
     form = AlertWithdrawForm(request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, withdraw_form=form)
     try:
-        services.alert_withdraw(actor=request.user, alert=alert, reason=form.cleaned_data["reason"])
+        services.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             for message in exc.messages:

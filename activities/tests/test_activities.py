@@ -28,7 +28,8 @@ def _activity(world, **kw):
         participants={"member": 3},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 # --- Access ------------------------------------------------------------------------
@@ -74,14 +75,16 @@ def test_it_lists_only_the_groups_activities(world, as_user, django_assert_max_n
     assert PeerGroup.objects.count() == 3
     services.activity_record(
         actor=world.peer_other_group,
-        kind="meeting",
-        held_on=date(2024, 3, 1),
-        support_model=world.other_model,
-        peer_group=world.other_group,
-        commune=world.cam_pha,
-        venue_type="group_place",
-        participants={"member": 4},
-        title="Other group's meeting",
+        record=services.ActivityRecord(
+            kind="meeting",
+            held_on=date(2024, 3, 1),
+            support_model=world.other_model,
+            peer_group=world.other_group,
+            commune=world.cam_pha,
+            venue_type="group_place",
+            participants={"member": 4},
+            title="Other group's meeting",
+        ),
     )
     http = as_user(world.peer)
     with django_assert_max_num_queries(12):

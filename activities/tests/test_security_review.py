@@ -37,7 +37,8 @@ def _activity(world, **kw):
         participants={"member": 3},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 @pytest.fixture

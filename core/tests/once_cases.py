@@ -136,7 +136,8 @@ def _activity(w: Any, **kw: Any) -> Any:
         participants={"worker": 5},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 def _distribute(w: Any) -> SimpleNamespace:
@@ -214,7 +215,8 @@ def _incident(w: Any, **kw: Any) -> Any:
         details="",
     )
     defaults.update(kw)
-    return services.incident_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.incident_record(actor=actor, report=services.IncidentReport(**defaults))
 
 
 def _incident_to_refer(w: Any) -> SimpleNamespace:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from activities.services import activity_record
+from activities.services import ActivityRecord, activity_record
 from audit.models import AuditEntry
 from programs.establishments import queries, services
 from programs.models import Establishment, EstablishmentAgreement
@@ -118,14 +118,16 @@ def test_it_records_agreements_and_counts_owner_workshops_and_workers(world, as_
     est = _establishment(world)
     activity_record(
         actor=world.coordinator,
-        kind="workshop",
-        audience="owners",
-        held_on=date(2019, 9, 1),
-        support_model=world.model,
-        commune=world.ha_long,
-        venue_type="establishment",
-        participants={"owner": 5, "worker": 18},
-        establishments=[est],
+        record=ActivityRecord(
+            kind="workshop",
+            audience="owners",
+            held_on=date(2019, 9, 1),
+            support_model=world.model,
+            commune=world.ha_long,
+            venue_type="establishment",
+            participants={"owner": 5, "worker": 18},
+            establishments=[est],
+        ),
     )
     url = reverse("establishments:establishment_detail", args=[est.public_id])
     response = as_user(world.peer).post(
@@ -173,14 +175,16 @@ def test_it_counts_workers_as_persons_and_as_contacts_at_an_establishment(world)
     OutreachContact.objects.create(contact_date=date(2024, 3, 4), head_count=12, **common)
     activity_record(  # a workshop for the group, no owner there: not an owner one
         actor=world.coordinator,
-        kind="workshop",
-        audience="groups",
-        held_on=date(2024, 3, 9),
-        support_model=world.model,
-        commune=world.ha_long,
-        venue_type="establishment",
-        participants={"member": 6},
-        establishments=[est],
+        record=ActivityRecord(
+            kind="workshop",
+            audience="groups",
+            held_on=date(2024, 3, 9),
+            support_model=world.model,
+            commune=world.ha_long,
+            venue_type="establishment",
+            participants={"member": 6},
+            establishments=[est],
+        ),
     )
     summary = queries.establishment_summary(est)
     assert summary["workers_reached"] == 1

@@ -31,7 +31,8 @@ def _incident(world, consent_alert=True, **kw):
         details=SECRET,
     )
     defaults.update(kw)
-    return services.incident_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.incident_record(actor=actor, report=services.IncidentReport(**defaults))
 
 
 def _alert(world, incident=None, **kw):

@@ -31,7 +31,8 @@ def _incident(world, **kw):
         details=SECRET,
     )
     defaults.update(kw)
-    return services.incident_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.incident_record(actor=actor, report=services.IncidentReport(**defaults))
 
 
 def test_it_hides_incident_pages_from_outsiders_and_wrong_roles(world, as_user):

@@ -43,19 +43,21 @@ def incident(world):
     client = make_client(world, "HH2K7Q")
     return services.incident_record(
         actor=world.peer,
-        occurred_on=date(2024, 5, 1),
-        place_type="establishment",
-        province=world.qn,
-        commune=world.ha_long,
-        violence_types=["physical", "papers"],
-        perpetrator_kind="owner",
-        reported_via="peer",
-        action_taken="referred",
-        peer_group=world.group,
-        client=client,
-        consent_share=True,
-        protections=["shelter", "legal_aid"],
-        details=SECRET,
+        report=services.IncidentReport(
+            occurred_on=date(2024, 5, 1),
+            place_type="establishment",
+            province=world.qn,
+            commune=world.ha_long,
+            violence_types=["physical", "papers"],
+            perpetrator_kind="owner",
+            reported_via="peer",
+            action_taken="referred",
+            peer_group=world.group,
+            client=client,
+            consent_share=True,
+            protections=["shelter", "legal_aid"],
+            details=SECRET,
+        ),
     )
 
 
@@ -183,15 +185,17 @@ def test_it_refuses_a_service_of_another_kind(world, incident, shelter, legal_ai
 def test_it_offers_no_refer_action_without_a_registered_client(world, as_user):
     incident = services.incident_record(
         actor=world.peer,
-        occurred_on=date(2024, 5, 1),
-        place_type="street",
-        province=world.qn,
-        violence_types=["threats"],
-        perpetrator_kind="other",
-        reported_via="peer",
-        action_taken="referred",
-        peer_group=world.group,
-        protections=["counselling"],
+        report=services.IncidentReport(
+            occurred_on=date(2024, 5, 1),
+            place_type="street",
+            province=world.qn,
+            violence_types=["threats"],
+            perpetrator_kind="other",
+            reported_via="peer",
+            action_taken="referred",
+            peer_group=world.group,
+            protections=["counselling"],
+        ),
     )
     html = (
         as_user(world.peer)
