@@ -1,4 +1,4 @@
-"""Demo activities, establishments and hotline calls, after the seeds:
+"""Demo activities and establishments, after the seeds:
 
 - Quảng Ninh 2019 (seed 002): a training for 46 core and network members, a training on
   building the model for 90, 1 workshop with providers for 60, 6 community communication
@@ -9,25 +9,24 @@
 - monthly group meetings of every group, with an attendance list;
 - Quảng Bình/Quảng Trị (seed 000): 90 materials on 3 themes handed out at group meetings
   (only when outreach's materials and stock exist);
-- establishments of the workers' rights model with encrypted owner contacts, agreements;
-- hotline calls of the last months, a few follow-ups still open."""
+- establishments of the workers' rights model with encrypted owner contacts, agreements."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import Grant
 from core.demo import DemoContext
 from core.registry import demo_loader
 from geo.models import Commune
+from programs.establishments.services import establishment_agreement_record, establishment_register
 from programs.models import Membership, Organisation
 
 from . import services
-from .models import Activity, HotlineCall
+from .models import Activity
 
 DEMO_OWNERS = [
     ("Karaoke Hoàng Gia", "karaoke", "06688", "Chủ cơ sở A", "0900000001"),
@@ -70,7 +69,7 @@ def load(ctx: DemoContext) -> None:
     establishments = []
     for name, kind, code, owner, phone in DEMO_OWNERS:
         commune = _commune(ctx, code, "22")
-        est = services.establishment_register(
+        est = establishment_register(
             actor=coordinator,
             name=name,
             kind=kind,
@@ -83,7 +82,7 @@ def load(ctx: DemoContext) -> None:
     for est, when in zip(
         establishments[:3], [date(2019, 11, 5), date(2019, 11, 20), date(2020, 3, 2)]
     ):
-        services.establishment_agreement_record(
+        establishment_agreement_record(
             actor=coordinator,
             establishment=est,
             signed_on=when,
@@ -97,8 +96,9 @@ def load(ctx: DemoContext) -> None:
         province = model.province_id
         kw.setdefault("commune", _commune(ctx, kw.pop("commune_code", ""), province))
         kw.setdefault("organiser", model.lead_organisation)
+        actor = kw.pop("actor", coordinator)
         return services.activity_record(
-            actor=kw.pop("actor", coordinator), support_model=model, **kw
+            actor=actor, record=services.ActivityRecord(support_model=model, **kw)
         )
 
     # --- Quảng Ninh 2019 (seed 002) ---
@@ -286,28 +286,29 @@ def load(ctx: DemoContext) -> None:
             visitors = rng.sample(group_clients, min(len(group_clients), rng.randrange(0, 4)))
             services.activity_record(
                 actor=actors.get(group.pk) or coordinator,
-                kind="meeting",
-                audience="members",
-                title=f"Sinh hoạt nhóm tháng {held.month}/{held.year}",
-                held_on=held,
-                support_model=group.support_model,
-                peer_group=group,
-                commune=commune,
-                venue_type="group_place",
-                topics=rng.sample(
-                    ["srh", "hiv_sti", "safer_sex", "violence", "legal", "livelihood"], 2
+                record=services.ActivityRecord(
+                    kind="meeting",
+                    audience="members",
+                    title=f"Sinh hoạt nhóm tháng {held.month}/{held.year}",
+                    held_on=held,
+                    support_model=group.support_model,
+                    peer_group=group,
+                    commune=commune,
+                    venue_type="group_place",
+                    topics=rng.sample(
+                        ["srh", "hiv_sti", "safer_sex", "violence", "legal", "livelihood"], 2
+                    ),
+                    participants={},
+                    members=present or members[:3],
+                    clients=visitors,
                 ),
-                participants={},
-                members=present or members[:3],
-                clients=visitors,
             )
 
     _routine_programme(ctx, record, establishments)
     _materials(ctx)
-    _hotline(ctx)
     ctx.log.append(
         f"activities: {Activity.objects.count() - n_before} activities, "
-        f"{len(establishments)} establishments, {HotlineCall.objects.count()} hotline calls"
+        f"{len(establishments)} establishments"
     )
 
 
@@ -462,57 +463,3 @@ def _materials(ctx: DemoContext) -> None:
             ctx.log.append(f"activities: distribution stopped ({type(exc).__name__})")
             break
     ctx.log.append(f"activities: {handed} materials handed out at Quảng Trị meetings")
-
-
-def _hotline(ctx: DemoContext) -> None:
-    counsellor = ctx.users.get("duongdaynong")
-    hotline = ctx.organisations.get("hotline")
-    if counsellor is None or hotline is None:
-        return
-    rng = ctx.rng
-    clients = [c for c in ctx.extra.get("clients", []) or [] if c.province_id == "22"]
-    now = timezone.now()
-    topics = [t for t, _ in HotlineCall.Topic.choices]
-    # About 60 calls in the last four months, and some 10 a month since 2022.
-    first = timezone.make_aware(datetime(2022, 1, 1, 8, 0))
-    days_back = [rng.randrange(0, 120) for _ in range(60)] + [
-        rng.randrange(120, max((now - first).days, 121))
-        for _ in range(max((now - first).days - 120, 0) // 3)
-    ]
-    for days in days_back:
-        started = now - timedelta(
-            days=days, hours=rng.randrange(0, 24), minutes=rng.randrange(5, 60)
-        )
-        urgency = rng.choices(["routine", "urgent", "emergency"], [75, 18, 7])[0]
-        topic = "violence" if urgency == "emergency" else rng.choice(topics)
-        action = (
-            "emergency_protection"
-            if urgency == "emergency"
-            else rng.choices(["counselled", "referred", "follow_up"], [70, 15, 15])[0]
-        )
-        known = [c for c in clients if c.registered_on <= timezone.localtime(started).date()]
-        client = rng.choice(known) if known and rng.random() < 0.4 else None
-        call = services.hotline_call_log(
-            actor=counsellor,
-            organisation=hotline,
-            started_at=started,
-            duration_minutes=rng.randrange(2, 40),
-            topic=topic,
-            urgency=urgency,
-            action=action,
-            client=client,
-        )
-        if call.follow_up_needed and (now - started).days > 14:
-            services.hotline_follow_up_done(actor=counsellor, call=call)
-    # A night call from yesterday still waiting for its follow-up (the 24/7 shift).
-    services.hotline_call_log(
-        actor=counsellor,
-        organisation=hotline,
-        started_at=timezone.make_aware(
-            datetime.combine(ctx.today - timedelta(days=1), time(2, 15))
-        ),
-        duration_minutes=25,
-        topic="violence",
-        urgency="urgent",
-        action="follow_up",
-    )

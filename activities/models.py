@@ -1,6 +1,6 @@
 """Group activities (meetings, trainings, workshops, communication sessions, dialogues,
-mobile health-check days), the hotline call log, and what the workers' rights model
-records about establishments (agreements).
+mobile health-check days) and what was handed out or delivered at them. Establishments
+and their agreements are `programs`'; the hotline call log is the `hotline` app's.
 
 Every figure the seeds report must be countable: participants are one row per kind
 (`ActivityParticipants`), not free text; topics are codes."""
@@ -182,129 +182,6 @@ class ActivityAttendance(models.Model):
             models.UniqueConstraint(fields=["activity", "member"], name="uniq_attendance_member"),
             models.UniqueConstraint(fields=["activity", "client"], name="uniq_attendance_client"),
         ]
-
-
-class HotlineCall(models.Model):
-    class CallerKind(models.TextChoices):
-        ANONYMOUS = "anonymous", _("Anonymous")
-        CLIENT = "client", _("Registered client")
-
-    class Topic(models.TextChoices):
-        VIOLENCE = "violence", _("Violence or threat")
-        HEALTH = "health", _("Health")
-        HIV_STI = "hiv_sti", _("HIV/STI")
-        LEGAL = "legal", _("Legal problem or papers")
-        PSYCH = "psych", _("Emotional support")
-        LIVELIHOOD = "livelihood", _("Livelihood, job or loan")
-        DRUGS = "drugs", _("Drug use")
-        INFO = "info", _("Information about services")
-        OTHER = "other", _("Other")
-
-    class Urgency(models.TextChoices):
-        ROUTINE = "routine", _("Routine")
-        URGENT = "urgent", _("Urgent")
-        EMERGENCY = "emergency", _("Emergency")
-
-    class Action(models.TextChoices):
-        COUNSELLED = "counselled", _("Counselled")
-        REFERRED = "referred", _("Referred")
-        EMERGENCY_PROTECTION = "emergency_protection", _("Emergency protection")
-        FOLLOW_UP = "follow_up", _("Follow-up needed")
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("hotline"),
-    )
-    started_at = models.DateTimeField(_("start time"))
-    # Empty while the call is in progress: it is saved at once and ended later.
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("end time"), null=True, blank=True)
-    caller_kind = models.CharField(_("caller"), max_length=12, choices=CallerKind.choices)
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("client"),
-    )
-    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices)
-    action = models.CharField(_("action taken"), max_length=25, choices=Action.choices)
-    counsellor = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("counsellor"),
-    )
-    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
-    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
-    follow_up_done_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-started_at", "-id"]
-        verbose_name = _("hotline call")
-        verbose_name_plural = _("hotline calls")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(caller_kind="anonymous", client__isnull=True)
-                | models.Q(caller_kind="client", client__isnull=False),
-                name="hotline_call_caller_matches_client",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_topic_display()} {self.started_at:%d/%m/%Y %H:%M}"
-
-    @property
-    def follow_up_open(self) -> bool:
-        return self.follow_up_needed and self.follow_up_done_at is None
-
-    @property
-    def in_progress(self) -> bool:
-        return self.duration_minutes is None
-
-
-class EstablishmentAgreement(models.Model):
-    """A cooperation agreement with an establishment (workers' rights model)."""
-
-    class SignedBy(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        MANAGER = "manager", _("Manager")
-        OWNER_AND_AGENCY = "owner_agency", _("Owner and state agency")
-        OTHER = "other", _("Other")
-
-    establishment = models.ForeignKey(
-        "programs.Establishment",
-        on_delete=models.CASCADE,
-        related_name="agreements",
-        verbose_name=_("establishment"),
-    )
-    signed_on = models.DateField(_("date"))
-    summary = models.CharField(_("summary"), max_length=300)
-    signed_by = models.CharField(_("signed by"), max_length=20, choices=SignedBy.choices)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-signed_on", "-id"]
-        verbose_name = _("establishment agreement")
-        verbose_name_plural = _("establishment agreements")
-
-
-class HotlineCallReferral(models.Model):
-    """A referral opened from a hotline call (the link lives here, not in referrals)."""
-
-    call = models.ForeignKey(HotlineCall, on_delete=models.CASCADE, related_name="referral_links")
-    referral = models.OneToOneField(
-        "referrals.Referral", on_delete=models.CASCADE, related_name="hotline_call_link"
-    )
 
 
 class HealthDayDelivery(models.Model):

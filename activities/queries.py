@@ -1,42 +1,32 @@
-"""Every read of activities, establishments and hotline calls, always with the acting user,
-plus plain count helpers for reports (at the end of the file).
+"""Every read of activities, establishments and hotline calls, always with the acting user.
 
 Visibility:
 - activities: peer educators and leaders see their group's activities; coordinators see
   their support models' activities. Attendance lists are client-level: same rule.
-- establishments: coordinators of the establishment's model, peers of that model's groups;
-  the owner's contact only for the model's coordinators and its groups' leaders.
-- hotline calls: counsellors of the hotline organisation that took the call.
 Managers and administrators see none of these rows: they read aggregates in reports."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import User
 from clients.models import Client
-from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from programs.models import Organisation, PeerGroup, SupportModel
+from programs.queries import working_models
 
 from .models import (
     Activity,
     ActivityAttendance,
-    ActivityKind,
-    ActivityParticipants,
-    Audience,
-    HotlineCall,
-    ParticipantKind,
 )
 
 # --- Activities ----------------------------------------------------------------------
 
 
-def activities_for(user: Any) -> QuerySet[Activity]:
+def activities_for(user: User) -> QuerySet[Activity]:
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user)
     if not groups and not models:
@@ -48,7 +38,7 @@ def activities_for(user: Any) -> QuerySet[Activity]:
     )
 
 
-def get_activity(user: Any, public_id: Any) -> Activity:
+def get_activity(user: User, public_id: UUID) -> Activity:
     qs = (
         activities_for(user)
         .select_related("support_model", "recorded_by")
@@ -65,14 +55,12 @@ def get_activity(user: Any, public_id: Any) -> Activity:
     return get_object_or_404(qs, public_id=public_id)
 
 
-def recordable_models(user: Any) -> QuerySet[SupportModel]:
-    """Support models the user may record activities for."""
-    groups = scope.peer_group_ids(user)
-    models = scope.support_model_ids(user)
-    return SupportModel.objects.filter(Q(pk__in=models) | Q(peer_groups__in=groups)).distinct()
+def recordable_models(user: User) -> QuerySet[SupportModel]:
+    """Support models the user may record activities for: those they work in."""
+    return working_models(user)
 
 
-def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
+def recordable_groups(user: User) -> QuerySet[PeerGroup]:
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user)
     return PeerGroup.objects.filter(
@@ -80,14 +68,7 @@ def recordable_groups(user: Any) -> QuerySet[PeerGroup]:
     ).select_related("support_model")
 
 
-def group_members(group: PeerGroup, on: date | None = None) -> QuerySet[Membership]:
-    qs = group.memberships.order_by("alias")
-    if on is not None:
-        qs = qs.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
-    return qs
-
-
-def clients_by_codes(user: Any, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
+def clients_by_codes(user: User, group: PeerGroup | None, codes: list[str]) -> dict[str, Client]:
     """Clients of the group (or of the user's groups/models) with these short codes."""
     wanted = {c.strip().upper() for c in codes if c.strip()}
     if not wanted:
@@ -112,7 +93,7 @@ ORGANISER_KINDS = (
 )
 
 
-def organisers_for(user: Any) -> QuerySet[Organisation]:
+def organisers_for(user: User) -> QuerySet[Organisation]:
     """Active agencies, mass organisations, community groups and providers in the
     provinces of the models the user records for."""
     provinces = set(recordable_models(user).values_list("province_id", flat=True))
@@ -154,225 +135,3 @@ def stock_holders(activity: Activity) -> QuerySet[Organisation]:
         .exclude(kind=Organisation.Kind.ESTABLISHMENT)
         .order_by("name")
     )
-
-
-# --- Establishments ------------------------------------------------------------------
-
-
-def establishments_for(user: Any) -> QuerySet[Establishment]:
-    models = scope.support_model_ids(user)
-    group_models = set(
-        PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).values_list(
-            "support_model_id", flat=True
-        )
-    )
-    ids = models | group_models
-    if not ids:
-        return Establishment.objects.none()
-    return Establishment.objects.filter(support_model_id__in=ids).select_related(
-        "commune__province", "support_model"
-    )
-
-
-def get_establishment(user: Any, public_id: Any) -> Establishment:
-    return get_object_or_404(establishments_for(user), public_id=public_id)
-
-
-def owner_contact_model_ids(user: Any) -> set[int]:
-    """Models whose establishments' owner contact the user may reveal or change:
-    models the user coordinates, and models of the groups the user leads. Peer educators
-    see the establishment but never the owner's contact."""
-    led = scope.peer_group_ids(user, Role.GROUP_LEADER)
-    led_models = set(
-        PeerGroup.objects.filter(pk__in=led).values_list("support_model_id", flat=True)
-    )
-    return scope.support_model_ids(user, Role.COORDINATOR) | led_models
-
-
-def can_manage_owner_contact(user: Any, establishment: Establishment) -> bool:
-    return (
-        establishment.support_model_id is not None
-        and establishment.support_model_id in owner_contact_model_ids(user)
-    )
-
-
-def establishment_models(user: Any) -> QuerySet[SupportModel]:
-    """Models under which the user may register establishments."""
-    return recordable_models(user)
-
-
-def establishment_summary(establishment: Establishment) -> dict[str, Any]:
-    """What the programme achieved at one establishment:
-
-    - workers reached (người): distinct registered clients contacted there;
-    - worker contacts (lượt): outreach head counts there plus workers taking part in
-      activities held with the establishment (the same worker may count several times);
-    - owner workshops: workshops with the establishment in which owners or managers took
-      part; agreements signed."""
-    from outreach.models import OutreachContact
-
-    activities = establishment.activities.all()
-    contacts = OutreachContact.objects.filter(establishment=establishment)
-    workers_at_activities = (
-        ActivityParticipants.objects.filter(
-            activity__in=activities, kind=ParticipantKind.WORKER
-        ).aggregate(n=Sum("count"))["n"]
-        or 0
-    )
-    workers_by_outreach = contacts.aggregate(n=Sum("head_count"))["n"] or 0
-    return {
-        "workers_reached": contacts.filter(client__isnull=False)
-        .values("client_id")
-        .distinct()
-        .count(),
-        "worker_contacts": workers_at_activities + workers_by_outreach,
-        "workers_at_activities": workers_at_activities,
-        "workers_by_outreach": workers_by_outreach,
-        "owner_workshops": activities.filter(kind=ActivityKind.WORKSHOP)
-        .filter(
-            Q(audience=Audience.OWNERS)
-            | Q(participants__kind=ParticipantKind.OWNER, participants__count__gt=0)
-        )
-        .distinct()
-        .count(),
-        "activities": activities.select_related("commune").prefetch_related("participants"),
-        "agreements": establishment.agreements.all(),
-    }
-
-
-# --- Hotline -------------------------------------------------------------------------
-
-
-def hotline_orgs(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE))
-
-
-def calls_for(user: Any) -> QuerySet[HotlineCall]:
-    orgs = scope.organisation_ids(user, Role.HOTLINE)
-    if not orgs:
-        return HotlineCall.objects.none()
-    return HotlineCall.objects.filter(organisation_id__in=orgs).select_related(
-        "client", "counsellor", "organisation"
-    )
-
-
-def get_call(user: Any, public_id: Any) -> HotlineCall:
-    return get_object_or_404(
-        calls_for(user).prefetch_related("referral_links__referral__provider"),
-        public_id=public_id,
-    )
-
-
-def caller_registration_groups(user: Any, call: HotlineCall) -> QuerySet[PeerGroup]:
-    """Peer groups a hotline counsellor may register an anonymous caller in, to be followed
-    up by them: active groups of running support models in the province of the hotline
-    that took the call. Nothing when the call is not the user's hotline's."""
-    province = call.organisation.province_id
-    if not province or call.organisation_id not in scope.organisation_ids(user, Role.HOTLINE):
-        return PeerGroup.objects.none()
-    today = timezone.localdate()
-    return (
-        PeerGroup.objects.filter(active=True, support_model__province_id=province)
-        .filter(Q(support_model__end_date__isnull=True) | Q(support_model__end_date__gte=today))
-        .select_related("support_model__province")
-        .prefetch_related("communes")
-        .order_by("name")
-    )
-
-
-def caller_link_clients(user: Any, call: HotlineCall) -> QuerySet[Client]:
-    """Clients an anonymous call may be linked to by the short code the caller tells: those
-    the counsellor may find by code (referrals' code_lookup_clients), in the province of the
-    hotline that took the call."""
-    from referrals.queries import code_lookup_clients
-
-    if call.organisation_id not in scope.organisation_ids(user, Role.HOTLINE):
-        return Client.objects.none()
-    return code_lookup_clients(user).filter(province_id=call.organisation.province_id)
-
-
-def open_follow_ups(user: Any) -> QuerySet[HotlineCall]:
-    return calls_for(user).filter(follow_up_needed=True, follow_up_done_at__isnull=True)
-
-
-# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
-
-
-def activities_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-    support_model_ids: set[int] | None = None,
-) -> QuerySet[Activity]:
-    """Activities held in the period (by activity date, not entry date)."""
-    qs = Activity.objects.all()
-    if start:
-        qs = qs.filter(held_on__gte=start)
-    if end:
-        qs = qs.filter(held_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(support_model__province_id__in=province_codes)
-    if support_model_ids is not None:
-        qs = qs.filter(support_model_id__in=support_model_ids)
-    return qs
-
-
-def activity_counts_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
-    """{activity kind: number of activities}."""
-    rows = activities.values("kind").annotate(n=Count("id")).order_by("kind")
-    return {r["kind"]: r["n"] for r in rows}
-
-
-def participants_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
-    """{participant kind: person-times (lượt)} over the activities."""
-    rows = (
-        ActivityParticipants.objects.filter(activity__in=activities)
-        .values("kind")
-        .annotate(n=Sum("count"))
-        .order_by("kind")
-    )
-    return {r["kind"]: r["n"] or 0 for r in rows}
-
-
-def participants_by_activity_kind(activities: QuerySet[Activity]) -> dict[tuple[str, str], int]:
-    """{(activity kind, participant kind): person-times}."""
-    rows = (
-        ActivityParticipants.objects.filter(activity__in=activities)
-        .values("activity__kind", "kind")
-        .annotate(n=Sum("count"))
-        .order_by("activity__kind", "kind")
-    )
-    return {(r["activity__kind"], r["kind"]): r["n"] or 0 for r in rows}
-
-
-def activity_counts_by_kind_and_audience(
-    activities: QuerySet[Activity],
-) -> dict[tuple[str, str], int]:
-    """{(activity kind, audience): number} — tells owner workshops from group workshops."""
-    rows = activities.values("kind", "audience").annotate(n=Count("id")).order_by("kind")
-    return {(r["kind"], r["audience"]): r["n"] for r in rows}
-
-
-def calls_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    organisation_ids: set[int] | None = None,
-    province_codes: set[str] | None = None,
-) -> QuerySet[HotlineCall]:
-    qs = HotlineCall.objects.all()
-    if start:
-        qs = qs.filter(started_at__date__gte=start)
-    if end:
-        qs = qs.filter(started_at__date__lte=end)
-    if organisation_ids is not None:
-        qs = qs.filter(organisation_id__in=organisation_ids)
-    if province_codes is not None:
-        qs = qs.filter(organisation__province_id__in=province_codes)
-    return qs
-
-
-def calls_by_topic_and_urgency(calls: QuerySet[HotlineCall]) -> dict[tuple[str, str], int]:
-    rows = calls.values("topic", "urgency").annotate(n=Count("id")).order_by("topic")
-    return {(r["topic"], r["urgency"]): r["n"] for r in rows}

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "directory",
     "referrals",
     "activities",
+    "hotline",
     "safety",
     "reports",
     "notifications",

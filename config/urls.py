@@ -10,6 +10,9 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("directory/", include("directory.urls")),
     path("referrals/", include("referrals.urls")),
+    # The hotline and establishments moved out of activities and kept their addresses.
+    path("activities/hotline/", include("hotline.urls")),
+    path("activities/establishments/", include("programs.establishments.urls")),
     path("activities/", include("activities.urls")),
     path("safety/", include("safety.urls")),
     path("reports/", include("reports.urls")),

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 # The empty option of every drop-down ("— Chọn —"), instead of Django's "---------".
 EMPTY_LABEL = _("— Choose —")
 
+# Help text of free text that may reach the audit log's reason or outlive a client's erasure.
+NO_NAMES = _("Do not write names or phone numbers here.")
+
 
 PHONE_DIGITS = (9, 11)
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import CommuneSelect
+
+from .models import Commune
+
 
 class LegacyCommuneLookupForm(forms.Form):
     term = forms.CharField(
@@ -21,3 +25,14 @@ class LegacyCommuneLookupForm(forms.Form):
         if not term.isdigit() and len(term) < 2:
             raise forms.ValidationError(_("Type at least 2 letters of the name."))
         return term
+
+
+def commune_field(required: bool = True) -> forms.ModelChoiceField:
+    # Built per form instance: the widget reverses a URL, which must not run at import.
+    return forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.select_related("province"),
+        widget=CommuneSelect(),
+        required=required,
+        error_messages={"required": _("Choose the commune or ward where it took place.")},
+    )

@@ -18,6 +18,7 @@ from . import queries
 nav_item(80, _("Programmes"), "programs:model_list", roles.PROGRAMME_ADMINS)
 nav_item(81, _("Peer groups"), "programs:group_list", roles.GROUP_ADMINS)
 nav_item(82, _("Organisations"), "programs:org_list", roles.PROGRAMME_ADMINS)
+nav_item(45, _("Establishments"), "establishments:establishment_list", roles.CASEWORK)
 
 
 @home_panel(20, "programs/_home_group.html")

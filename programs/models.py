@@ -202,3 +202,31 @@ class Establishment(models.Model):
     @property
     def crypto_context(self) -> str:
         return f"establishment:{self.public_id}"
+
+
+class EstablishmentAgreement(models.Model):
+    """A cooperation agreement with an establishment (workers' rights model)."""
+
+    class SignedBy(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MANAGER = "manager", _("Manager")
+        OWNER_AND_AGENCY = "owner_agency", _("Owner and state agency")
+        OTHER = "other", _("Other")
+
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("establishment"),
+    )
+    signed_on = models.DateField(_("date"))
+    summary = models.CharField(_("summary"), max_length=300)
+    signed_by = models.CharField(_("signed by"), max_length=20, choices=SignedBy.choices)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "activities_establishmentagreement"  # moved here, no row copied
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("establishment agreement")
+        verbose_name_plural = _("establishment agreements")

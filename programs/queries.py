@@ -191,3 +191,11 @@ def programme_counts(actor: User | AnonymousUser) -> dict[str, int]:
         "models": SupportModel.objects.count(),
         "groups": PeerGroup.objects.filter(active=True).count(),
     }
+
+
+def working_models(user: Any) -> QuerySet[SupportModel]:
+    """Support models the user works in: those they coordinate and those of their peer
+    groups (where they record activities and register establishments)."""
+    groups = scope.peer_group_ids(user)
+    models = scope.support_model_ids(user)
+    return SupportModel.objects.filter(Q(pk__in=models) | Q(peer_groups__in=groups)).distinct()

@@ -186,7 +186,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             "hotline",
-            "activities.HotlineCall",
+            "hotline.HotlineCall",
             "started_at",
             is_datetime=True,
             commune="client__commune",
@@ -1050,13 +1050,13 @@ DIMENSIONS: dict[str, Dimension] = {
             "call_topic",
             _("Call topic"),
             _own_field("topic"),
-            _field_labels("activities.HotlineCall", "topic"),
+            _field_labels("hotline.HotlineCall", "topic"),
         ),
         Dimension(
             "call_urgency",
             _("Call urgency"),
             _own_field("urgency"),
-            _field_labels("activities.HotlineCall", "urgency"),
+            _field_labels("hotline.HotlineCall", "urgency"),
         ),
         # Several per incident: an incident of two types counts under each, so these
         # columns may add up to more than the total (like population groups).

@@ -59,22 +59,26 @@ def load(ctx: DemoContext) -> None:
         )
         incident = services.incident_record(
             actor=users["duongdaynong"] if via_hotline else actor,
-            occurred_on=today - timedelta(days=rng.randrange(1, 900)),
-            place_type=rng.choice(PLACES),
-            province=province,
-            commune=commune,
-            violence_types=rng.sample(TYPES, rng.choice([1, 1, 2, 3])),
-            perpetrator_kind=rng.choice(PERPETRATORS),
-            reported_via="hotline" if via_hotline else rng.choice(["peer", "peer_for_client"]),
-            action_taken="referred" if protections else rng.choice(["counselled", "accompanied"]),
-            client=client,
-            peer_group=None if via_hotline else group,
-            hotline=ctx.organisations["hotline"] if via_hotline else None,
-            consent_report=rng.random() < 0.3,
-            consent_share=rng.random() < 0.6,
-            consent_alert=rng.random() < 0.4,
-            protections=protections,
-            details=rng.choice(ACCOUNTS),
+            report=services.IncidentReport(
+                occurred_on=today - timedelta(days=rng.randrange(1, 900)),
+                place_type=rng.choice(PLACES),
+                province=province,
+                commune=commune,
+                violence_types=rng.sample(TYPES, rng.choice([1, 1, 2, 3])),
+                perpetrator_kind=rng.choice(PERPETRATORS),
+                reported_via="hotline" if via_hotline else rng.choice(["peer", "peer_for_client"]),
+                action_taken="referred"
+                if protections
+                else rng.choice(["counselled", "accompanied"]),
+                client=client,
+                peer_group=None if via_hotline else group,
+                hotline=ctx.organisations["hotline"] if via_hotline else None,
+                consent_report=rng.random() < 0.3,
+                consent_share=rng.random() < 0.6,
+                consent_alert=rng.random() < 0.4,
+                protections=protections,
+                details=rng.choice(ACCOUNTS),
+            ),
         )
         incidents.append(incident)
 
@@ -82,19 +86,21 @@ def load(ctx: DemoContext) -> None:
     halong = ctx.groups["qn_halong"]
     recent = services.incident_record(
         actor=users["dongdang"],
-        occurred_on=today - timedelta(days=3),
-        place_type="vehicle",
-        province=halong.support_model.province,
-        commune=halong.communes.first(),
-        violence_types=["physical", "threats"],
-        perpetrator_kind="client",
-        reported_via="peer_for_client",
-        action_taken="referred",
-        peer_group=halong,
-        consent_share=True,
-        consent_alert=True,
-        protections=["health", "counselling"],
-        details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
+        report=services.IncidentReport(
+            occurred_on=today - timedelta(days=3),
+            place_type="vehicle",
+            province=halong.support_model.province,
+            commune=halong.communes.first(),
+            violence_types=["physical", "threats"],
+            perpetrator_kind="client",
+            reported_via="peer_for_client",
+            action_taken="referred",
+            peer_group=halong,
+            consent_share=True,
+            consent_alert=True,
+            protections=["health", "counselling"],
+            details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
+        ),
     )
     first = services.alert_submit(
         actor=users["dongdang"],

@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.forms import must_choose
 from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
+from programs.models import Organisation, PeerGroup
 from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
+from .services import IncidentReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,7 +108,7 @@ class IncidentForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        user: Any,
+        user: User,
         reported_via_choices: list[Any],
         provinces: list[str] | None = None,
         **kwargs: Any,
@@ -147,6 +150,30 @@ class IncidentForm(forms.Form):
             self.add_error("commune", _("This commune is not in the chosen province."))
         return data
 
+    def report(
+        self, *, peer_group: PeerGroup | None, hotline: Organisation | None
+    ) -> IncidentReport:
+        """The typed input of `incident_record` for this recorder, from the cleaned form."""
+        data = self.cleaned_data
+        return IncidentReport(
+            occurred_on=data["occurred_on"],
+            place_type=data["place_type"],
+            province=data["province"],
+            commune=data["commune"],
+            violence_types=[t.code for t in data["violence_types"]],
+            perpetrator_kind=data["perpetrator_kind"],
+            client=data["client_code"],
+            reported_via=data["reported_via"],
+            peer_group=peer_group,
+            hotline=hotline,
+            consent_report=data["consent_report"],
+            consent_share=data["consent_share"],
+            consent_alert=data["consent_alert"],
+            action_taken=data["action_taken"],
+            protections=list(data["protections"]),
+            details=data["details"],
+        )
+
 
 class AlertForm(forms.ModelForm):
     class Meta:
@@ -173,7 +200,7 @@ class AlertForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, user: Any, incident: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, incident: Any, **kwargs: Any) -> None:
         from .queries import alert_communes_for, alert_provinces_for
 
         super().__init__(*args, **kwargs)

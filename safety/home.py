@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import roles
+from accounts.models import User
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -36,8 +37,9 @@ nav_item(
 
 @home_panel(5, "safety/_home_alerts.html")
 def alerts_panel(request: HttpRequest) -> dict[str, Any] | None:
-    alerts = list(queries.active_alerts_for(request.user)[:5])
-    to_review = list(queries.pending_for_review(request.user)[:5])
+    user = cast(User, request.user)
+    alerts = list(queries.active_alerts_for(user)[:5])
+    to_review = list(queries.pending_for_review(user)[:5])
     if not alerts and not to_review:
         return None
     return {"alerts": alerts, "to_review": to_review}

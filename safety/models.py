@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from directory.taxonomy import SERVICE_TYPES
+
 
 class ViolenceType(models.Model):
     """Lookup table (rows created by a data migration)."""
@@ -284,3 +286,18 @@ class SafetyAlert(models.Model):
     @property
     def text_removed(self) -> bool:
         return self.status in (self.Status.WITHDRAWN, self.Status.DECLINED)
+
+
+# Service types that answer each protection kind (directory.taxonomy codes).
+PROTECTION_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
+    IncidentProtection.Kind.SHELTER: ("emergency_shelter", "safety_planning"),
+    IncidentProtection.Kind.LEGAL_AID: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "legal"
+    ),
+    IncidentProtection.Kind.HEALTH: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "health"
+    ),
+    IncidentProtection.Kind.COUNSELLING: tuple(
+        t.code for t in SERVICE_TYPES.values() if t.category == "psych"
+    ),
+}

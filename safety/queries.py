@@ -1,5 +1,5 @@
-"""Every read of incidents and alerts, always with the acting user, plus plain count
-helpers for reports (at the end of the file).
+"""Every read of incidents and alerts, always with the acting user (reports count them in
+`reports/`, never here).
 
 - Incidents are client-level: only the recording peer group, the recording hotline and
   the coordinators of the support model see them. Nobody else, managers included.
@@ -12,20 +12,22 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import roles, scope
-from accounts.models import Role
+from accounts.models import Role, User
 from geo.models import Commune, Province
-from programs.models import Organisation, SupportModel
+from programs.models import Organisation, PeerGroup, SupportModel
 
-from .models import Incident, IncidentProtection, SafetyAlert
+from .models import PROTECTION_SERVICE_TYPES, Incident, IncidentProtection, SafetyAlert
 
 
-def incidents_for(user: Any) -> QuerySet[Incident]:
+def incidents_for(user: User) -> QuerySet[Incident]:
     groups = scope.peer_group_ids(user)
     hotlines = scope.organisation_ids(user, Role.HOTLINE)
     models = scope.support_model_ids(user)
@@ -40,14 +42,38 @@ def incidents_for(user: Any) -> QuerySet[Incident]:
     )
 
 
-def get_incident(user: Any, public_id: Any) -> Incident:
+def get_incident(user: User, public_id: UUID) -> Incident:
     return get_object_or_404(
         incidents_for(user).prefetch_related("alerts", "protections__referral__provider"),
         public_id=public_id,
     )
 
 
-def publish_provinces(user: Any) -> set[str]:
+def incident_recorder(user: User) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
+    """Who records an incident for the user, and the "reported via" choices that go with
+    it: the user's (first) peer group, else their hotline; 404 for anyone else."""
+    groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
+    if groups:
+        via = [
+            (Incident.ReportedVia.PEER, Incident.ReportedVia.PEER.label),
+            (Incident.ReportedVia.PEER_FOR_CLIENT, Incident.ReportedVia.PEER_FOR_CLIENT.label),
+        ]
+        return groups[0], None, via
+    hotlines = list(
+        Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE)).order_by(
+            "pk"
+        )
+    )
+    if hotlines:
+        return (
+            None,
+            hotlines[0],
+            [(Incident.ReportedVia.HOTLINE, Incident.ReportedVia.HOTLINE.label)],
+        )
+    raise Http404
+
+
+def publish_provinces(user: User) -> set[str]:
     """Provinces the user works in, where they may record incidents and write alerts:
     those of their peer groups' models and of the models they coordinate."""
     provinces = set(scope.peer_group_provinces(user))
@@ -59,7 +85,7 @@ def publish_provinces(user: Any) -> set[str]:
     return provinces
 
 
-def alertable_incidents(user: Any) -> QuerySet[Incident]:
+def alertable_incidents(user: User) -> QuerySet[Incident]:
     """Incidents the user may publish an alert from: consent given, a publishing role,
     the incident is the user's group's or in a model the user coordinates, and it lies
     in a province the user works in."""
@@ -74,12 +100,12 @@ def alertable_incidents(user: Any) -> QuerySet[Incident]:
     )
 
 
-def alertable_incident(user: Any, public_id: Any) -> Incident:
+def alertable_incident(user: User, public_id: UUID) -> Incident:
     """An incident the user may publish an alert from (consent given; right role)."""
     return get_object_or_404(alertable_incidents(user), public_id=public_id)
 
 
-def alert_provinces_for(user: Any, incident: Incident) -> QuerySet[Province]:
+def alert_provinces_for(user: User, incident: Incident) -> QuerySet[Province]:
     """Provinces the user may publish an alert from this incident in: the incident's own
     province, and only when the user may publish from the incident at all."""
     if not alertable_incidents(user).filter(pk=incident.pk).exists():
@@ -87,14 +113,14 @@ def alert_provinces_for(user: Any, incident: Incident) -> QuerySet[Province]:
     return Province.objects.filter(pk=incident.province_id)
 
 
-def alert_communes_for(user: Any, incident: Incident) -> QuerySet[Commune]:
+def alert_communes_for(user: User, incident: Incident) -> QuerySet[Commune]:
     """Communes an alert from this incident may name: those of its allowed provinces."""
     return Commune.objects.filter(province__in=alert_provinces_for(user, incident)).select_related(
         "province"
     )
 
 
-def alert_provinces(user: Any) -> set[str] | None:
+def alert_provinces(user: User) -> set[str] | None:
     """Provinces whose alerts the user sees; None means every province."""
     if scope.is_national(user):
         return None
@@ -113,7 +139,7 @@ def alert_provinces(user: Any) -> set[str] | None:
     return provinces
 
 
-def _area_coordinator_provinces(user: Any) -> set[str]:
+def _area_coordinator_provinces(user: User) -> set[str]:
     return set(
         SupportModel.objects.filter(
             pk__in=scope.support_model_ids(user, Role.COORDINATOR)
@@ -121,7 +147,7 @@ def _area_coordinator_provinces(user: Any) -> set[str]:
     )
 
 
-def _reviewer_q(user: Any) -> Q:
+def _reviewer_q(user: User) -> Q:
     """Alerts the user reviews: from incidents of a group they lead or of a model they
     coordinate."""
     return Q(incident__peer_group_id__in=scope.peer_group_ids(user, Role.GROUP_LEADER)) | Q(
@@ -129,7 +155,7 @@ def _reviewer_q(user: Any) -> Q:
     )
 
 
-def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+def alerts_for(user: User) -> QuerySet[SafetyAlert]:
     """Published (and withdrawn) alerts of the user's provinces; alerts waiting for
     approval or declined only for their author, their reviewers and the area's
     coordinators. The author always finds their own alert (never a 404)."""
@@ -144,7 +170,7 @@ def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
     return qs.filter(shown)
 
 
-def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
+def pending_for_review(user: User) -> QuerySet[SafetyAlert]:
     """Alerts waiting for this user's approval (not their own)."""
     if not scope.has_role(user, *roles.LEADERS):
         return SafetyAlert.objects.none()
@@ -156,7 +182,7 @@ def pending_for_review(user: Any) -> QuerySet[SafetyAlert]:
     )
 
 
-def alert_approvers(incident: Incident | None, author: Any) -> list[Any]:
+def alert_approvers(incident: Incident | None, author: User) -> list[Any]:
     """Who may approve an alert from this incident: the leaders of its peer group and
     the coordinators of its support model (active grants), never the author."""
     from accounts.models import Grant
@@ -178,7 +204,7 @@ def alert_approvers(incident: Incident | None, author: Any) -> list[Any]:
     return list(users.values())
 
 
-def can_approve(user: Any, alert: SafetyAlert) -> bool:
+def can_approve(user: User, alert: SafetyAlert) -> bool:
     """A leader of the incident's group or a coordinator of its model, not the author."""
     if alert.status != SafetyAlert.Status.PENDING or alert.published_by_id == user.pk:
         return False
@@ -191,11 +217,11 @@ def can_approve(user: Any, alert: SafetyAlert) -> bool:
 # is answered with the same success, never "no longer waiting" or a 404.
 
 
-def approved_by(user: Any, alert: SafetyAlert) -> bool:
+def approved_by(user: User, alert: SafetyAlert) -> bool:
     return alert.status == SafetyAlert.Status.PUBLISHED and alert.approved_by_id == user.pk
 
 
-def declined_by(user: Any, alert: SafetyAlert) -> bool:
+def declined_by(user: User, alert: SafetyAlert) -> bool:
     """The decline itself is kept in the audit log only."""
     from audit.models import AuditEntry
 
@@ -210,7 +236,7 @@ def declined_by(user: Any, alert: SafetyAlert) -> bool:
     )
 
 
-def withdrawn_by(user: Any, alert: SafetyAlert) -> bool:
+def withdrawn_by(user: User, alert: SafetyAlert) -> bool:
     return alert.status == SafetyAlert.Status.WITHDRAWN and alert.withdrawn_by_id == user.pk
 
 
@@ -221,15 +247,36 @@ def active(qs: QuerySet[SafetyAlert], today: date | None = None) -> QuerySet[Saf
     )
 
 
-def active_alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+def active_alerts_for(user: User) -> QuerySet[SafetyAlert]:
     return active(alerts_for(user)).order_by("-issued_on", "-id")
 
 
-def get_alert(user: Any, public_id: Any) -> SafetyAlert:
+def get_alert(user: User, public_id: UUID) -> SafetyAlert:
     return get_object_or_404(alerts_for(user), public_id=public_id)
 
 
-def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
+def alert_lists(user: User) -> dict[str, Any]:
+    """The alert page's lists: active alerts, past ones (published or withdrawn), those
+    waiting for the user's review, and the user's own still pending or declined."""
+    alerts = alerts_for(user)
+    current = active(alerts).order_by("-issued_on", "-id")
+    inactive = alerts.exclude(pk__in=current.values("pk"))
+    waiting = pending_for_review(user)
+    own = alerts.filter(
+        published_by_id=user.pk,
+        status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
+    ).order_by("-created_at")
+    return {
+        "active": current[:100],
+        "past": inactive.filter(
+            status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN]
+        ).order_by("-issued_on", "-id")[:30],
+        "to_review": waiting[:50],
+        "own": own.exclude(pk__in=waiting.values("pk"))[:30],
+    }
+
+
+def can_withdraw(user: User, alert: SafetyAlert) -> bool:
     """The area's coordinators (any model in the alert's province) always; the author
     while the province is still theirs; the reviewers of the incident."""
     if alert.status not in (SafetyAlert.Status.PENDING, SafetyAlert.Status.PUBLISHED):
@@ -243,89 +290,10 @@ def can_withdraw(user: Any, alert: SafetyAlert) -> bool:
     return SafetyAlert.objects.filter(_reviewer_q(user), pk=alert.pk).exists()
 
 
-# --- Counts for reports (plain helpers; the caller decides scope and suppression) ----
-
-
-def incidents_in(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-    support_model_ids: set[int] | None = None,
-) -> QuerySet[Incident]:
-    """Incidents that occurred in the period (by incident date)."""
-    qs = Incident.objects.all()
-    if start:
-        qs = qs.filter(occurred_on__gte=start)
-    if end:
-        qs = qs.filter(occurred_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(province_id__in=province_codes)
-    if support_model_ids is not None:
-        qs = qs.filter(support_model_id__in=support_model_ids)
-    return qs
-
-
-def incidents_by_violence_type(incidents: QuerySet[Incident]) -> dict[str, int]:
-    """{violence type code: incidents} (an incident of several types counts in each)."""
-    rows = (
-        Incident.violence_types.through.objects.filter(incident__in=incidents)
-        .values("violencetype_id")
-        .annotate(n=Count("incident_id", distinct=True))
-        .order_by("violencetype_id")
-    )
-    return {r["violencetype_id"]: r["n"] for r in rows}
-
-
-def incidents_by_perpetrator(incidents: QuerySet[Incident]) -> dict[str, int]:
-    rows = incidents.values("perpetrator_kind").annotate(n=Count("id")).order_by()
-    return {r["perpetrator_kind"]: r["n"] for r in rows}
-
-
-def protection_referral_share(incidents: QuerySet[Incident]) -> tuple[int, int]:
-    """(incidents with at least one protection referral, all incidents)."""
-    total = incidents.count()
-    with_referral = (
-        IncidentProtection.objects.filter(incident__in=incidents)
-        .values("incident_id")
-        .distinct()
-        .count()
-    )
-    return with_referral, total
-
-
-def protections_by_kind(incidents: QuerySet[Incident]) -> dict[str, int]:
-    rows = (
-        IncidentProtection.objects.filter(incident__in=incidents)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("kind")
-    )
-    return {r["kind"]: r["n"] for r in rows}
-
-
-def alerts_issued(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    province_codes: set[str] | None = None,
-) -> QuerySet[SafetyAlert]:
-    """Alerts issued in the period: approved ones (withdrawn ones included: they went
-    out); never one still waiting, declined or withdrawn before approval."""
-    qs = SafetyAlert.objects.filter(approved_at__isnull=False)
-    if start:
-        qs = qs.filter(issued_on__gte=start)
-    if end:
-        qs = qs.filter(issued_on__lte=end)
-    if province_codes is not None:
-        qs = qs.filter(province_id__in=province_codes)
-    return qs
-
-
 # --- Protection referrals from an incident -----------------------------------------
 
 
-def can_refer(user: Any, incident: Incident) -> bool:
+def can_refer(user: User, incident: Incident) -> bool:
     """May the user send protection referrals for this (visible) incident's client?
     Peers, leaders and coordinators for a client they may refer; the recording hotline."""
     from referrals.queries import referable_clients
@@ -337,12 +305,28 @@ def can_refer(user: Any, incident: Incident) -> bool:
     return referable_clients(user).filter(pk=incident.client_id).exists()
 
 
+def referral_from_kind(user: User, incident: Incident) -> str:
+    """Who the protection referral comes from, as the referrals app records it: the
+    client's peer, the model's coordinator or the hotline that recorded the incident."""
+    from referrals.models import Referral
+
+    client = incident.client
+    if client is not None and client.peer_group_id in scope.peer_group_ids(user):
+        return Referral.FromKind.PEER
+    if scope.has_role(user, Role.COORDINATOR) and incident.support_model_id in (
+        scope.support_model_ids(user)
+    ):
+        return Referral.FromKind.COORDINATOR
+    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
+        return Referral.FromKind.HOTLINE
+    return Referral.FromKind.COORDINATOR
+
+
 def referable_protection(
-    user: Any, public_id: Any, kind: str
+    user: User, public_id: UUID, kind: str
 ) -> tuple[Incident, IncidentProtection]:
     """The incident and its ticked protection of this kind, still without a referral,
     that the user may refer; 404 otherwise."""
-    from django.http import Http404
 
     incident = get_incident(user, public_id)
     protection = next((p for p in incident.protections.all() if p.kind == kind), None)
@@ -351,14 +335,12 @@ def referable_protection(
     return incident, protection
 
 
-def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[Any]:
+def protection_services(user: User, incident: Incident, kind: str) -> QuerySet[Any]:
     """Active services that answer this protection kind, those in the incident's province
     first."""
     from django.db.models import Case, IntegerField, Value, When
 
     from directory.queries import services_for
-
-    from .services import PROTECTION_SERVICE_TYPES
 
     return (
         services_for(user)
@@ -372,8 +354,3 @@ def protection_services(user: Any, incident: Incident, kind: str) -> QuerySet[An
         )
         .order_by("elsewhere", "service_type", "organisation__name", "name")
     )
-
-
-def protections_referred(incidents: QuerySet[Incident]) -> int:
-    """Protection referrals actually sent through the referrals app for these incidents."""
-    return IncidentProtection.objects.filter(incident__in=incidents, referral__isnull=False).count()

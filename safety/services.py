@@ -6,7 +6,8 @@ One keyword-only function per use case, in a transaction, audited inside. Audit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,17 +19,35 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from audit.services import audit_record, audit_view
+from clients.models import Client
 from core.crypto import EncryptedIdentity
 from core.text import fold
-from directory.taxonomy import SERVICE_TYPES
+from directory.models import Service
+from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
+from referrals.models import Referral
 
-from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
+from .models import (
+    PROTECTION_SERVICE_TYPES,
+    Incident,
+    IncidentProtection,
+    SafetyAlert,
+    ViolenceType,
+)
+from .queries import (
+    alert_approvers,
+    alertable_incidents,
+    approved_by,
+    can_approve,
+    declined_by,
+    withdrawn_by,
+)
 
 
 def _check_recorder_scope(
-    *, actor: Any, peer_group: PeerGroup | None, hotline: Organisation | None, province: Any
+    *, actor: User, peer_group: PeerGroup | None, hotline: Organisation | None, province: Province
 ) -> None:
     """An incident is recorded within the recorder's own area: a peer group records in
     its model's province, a hotline in its province (any province for a national one)."""
@@ -51,41 +70,52 @@ def _check_recorder_scope(
             )
 
 
+@dataclass(frozen=True)
+class IncidentReport:
+    """What is recorded about a violence incident: when, where, what kind, by whom, who
+    records it (a peer group or a hotline), the consents given, the protections ticked and
+    the account of what happened (stored only encrypted)."""
+
+    occurred_on: date
+    place_type: str
+    province: Province
+    violence_types: Sequence[str]
+    perpetrator_kind: str
+    reported_via: str
+    action_taken: str
+    commune: Commune | None = None
+    client: Client | None = None
+    peer_group: PeerGroup | None = None
+    hotline: Organisation | None = None
+    consent_report: bool = False
+    consent_share: bool = False
+    consent_alert: bool = False
+    protections: Sequence[str] = ()
+    details: str = ""
+
+
 @transaction.atomic
-def incident_record(
-    *,
-    actor: Any,
-    occurred_on: date,
-    place_type: str,
-    province: Any,
-    violence_types: Iterable[str],
-    perpetrator_kind: str,
-    reported_via: str,
-    action_taken: str,
-    commune: Any = None,
-    client: Any = None,
-    peer_group: PeerGroup | None = None,
-    hotline: Organisation | None = None,
-    consent_report: bool = False,
-    consent_share: bool = False,
-    consent_alert: bool = False,
-    protections: Iterable[str] = (),
-    details: str = "",
-) -> Incident:
+def incident_record(*, actor: User, report: IncidentReport) -> Incident:
     """Record a violence incident for the recording peer group or hotline. The support
     model (whose coordinators may see it) follows the group, else the client's group."""
+    peer_group, hotline, province, client = (
+        report.peer_group,
+        report.hotline,
+        report.province,
+        report.client,
+    )
     if peer_group is None and hotline is None:
         raise ValidationError(_("An incident is recorded by a peer group or by a hotline."))
     _check_recorder_scope(actor=actor, peer_group=peer_group, hotline=hotline, province=province)
-    codes = sorted(set(violence_types))
+    codes = sorted(set(report.violence_types))
     types = list(ViolenceType.objects.filter(code__in=codes))
     if not types or len(types) != len(codes):
         raise ValidationError({"violence_types": _("Choose at least one type of violence.")})
-    if occurred_on > timezone.localdate():
+    if report.occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
-    if commune is not None and commune.province_id != province.pk:
+    if report.commune is not None and report.commune.province_id != province.pk:
         raise ValidationError({"commune": _("This commune is not in the chosen province.")})
-    kinds = sorted(set(protections))
+    kinds = sorted(set(report.protections))
     if set(kinds) - set(IncidentProtection.Kind.values):
         raise ValidationError({"protections": _("Unknown protection referral.")})
     support_model = None
@@ -94,25 +124,26 @@ def incident_record(
     elif client is not None:
         support_model = client.peer_group.support_model
     incident = Incident(
-        occurred_on=occurred_on,
-        place_type=place_type,
+        occurred_on=report.occurred_on,
+        place_type=report.place_type,
         province=province,
-        commune=commune,
-        perpetrator_kind=perpetrator_kind,
+        commune=report.commune,
+        perpetrator_kind=report.perpetrator_kind,
         client=client,
-        reported_via=reported_via,
+        reported_via=report.reported_via,
         peer_group=peer_group,
         hotline=hotline,
         support_model=support_model,
-        consent_report=consent_report,
-        consent_share=consent_share,
-        consent_alert=consent_alert,
-        action_taken=action_taken,
+        consent_report=report.consent_report,
+        consent_share=report.consent_share,
+        consent_alert=report.consent_alert,
+        action_taken=report.action_taken,
         recorded_by=actor,
     )
-    if details.strip():
+    details = report.details.strip()
+    if details:
         incident.wrapped_key, incident.details_blob = EncryptedIdentity.seal(
-            {"details": details.strip()}, incident.crypto_context
+            {"details": details}, incident.crypto_context
         )
     incident.save()
     incident.violence_types.set(types)
@@ -125,17 +156,17 @@ def incident_record(
         obj=incident,
         changes={
             "violence_types": codes,
-            "perpetrator_kind": perpetrator_kind,
+            "perpetrator_kind": report.perpetrator_kind,
             "protections": kinds,
-            "consent_alert": consent_alert,
-            "has_details": bool(details.strip()),
+            "consent_alert": report.consent_alert,
+            "has_details": bool(details),
             "has_client": client is not None,
         },
     )
     return incident
 
 
-def incident_view(*, actor: Any, incident: Incident, page: str) -> str:
+def incident_view(*, actor: User, incident: Incident, page: str) -> str:
     """Record one opening of a page that shows this incident ("view", one entry per page
     view) and return the decrypted account of what happened ("" when there is none, or
     after erasure). The entry says whether the account was shown, never what it says."""
@@ -148,35 +179,20 @@ def incident_view(*, actor: Any, incident: Incident, page: str) -> str:
     return details
 
 
-# Service types that answer each protection kind (directory.taxonomy codes).
-PROTECTION_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
-    IncidentProtection.Kind.SHELTER: ("emergency_shelter", "safety_planning"),
-    IncidentProtection.Kind.LEGAL_AID: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "legal"
-    ),
-    IncidentProtection.Kind.HEALTH: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "health"
-    ),
-    IncidentProtection.Kind.COUNSELLING: tuple(
-        t.code for t in SERVICE_TYPES.values() if t.category == "psych"
-    ),
-}
-
-
 @transaction.atomic
 def incident_protection_refer(
     *,
-    actor: Any,
+    actor: User,
     incident: Incident,
     kind: str,
-    service: Any,
+    service: Service,
     reason: str,
     from_kind: str,
     urgency: str = "urgent",
     note: str = "",
     override_reason: str = "",
     consent_now: bool = False,
-) -> Any:
+) -> Referral:
     """Send the protection referral through the referrals app and link it to the incident.
     `consent_now`: the sharing consent the client gives aloud now (see referral_send).
 
@@ -269,7 +285,7 @@ def _refused_alerts_per_hour() -> int:
     return int(str(settings.CAUNOI.get("REFUSED_ALERTS_PER_HOUR", 10)))
 
 
-def alert_text_screen(*, actor: Any, incident: Incident, headline: str, warning: str) -> None:
+def alert_text_screen(*, actor: User, incident: Incident, headline: str, warning: str) -> None:
     """Screen an alert's text before it is submitted, counting each refusal (per user and
     hour, in the database: core.ratelimit). A refusal tells whether a stretch is a
     registered client's name, so past the limit nothing more is screened (nor submitted)
@@ -333,21 +349,20 @@ def _notify_alert(alert: SafetyAlert, users: Iterable[Any], *, kind: str, title:
 @transaction.atomic
 def alert_submit(
     *,
-    actor: Any,
+    actor: User,
     incident: Incident,
     subject: str,
     headline: str,
     warning: str,
-    province: Any,
+    province: Province,
     issued_on: date,
     expires_on: date,
-    commune: Any = None,
+    commune: Commune | None = None,
 ) -> SafetyAlert:
     """Write a warning from an incident whose reporter consented to an alert. It waits
     for a second person's approval (alert_approve) before anyone else sees it. The text
     is the author's own: it may not repeat the private account, name anyone or give a
     phone number (errors per field, saying what to remove)."""
-    from .queries import alert_approvers, alertable_incidents
 
     if not incident.consent_alert:
         raise ValidationError(_("The person who reported this incident did not agree to an alert."))
@@ -398,11 +413,10 @@ def alert_submit(
 
 
 @transaction.atomic
-def alert_approve(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+def alert_approve(*, actor: User, alert: SafetyAlert) -> SafetyAlert:
     """A second person (a leader of the incident's group or a coordinator of its model,
     never the author) approves a pending alert: it is published and the province is
     told. The text is screened again (a client may have been registered since)."""
-    from .queries import approved_by, can_approve
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if approved_by(actor, alert):
@@ -442,10 +456,9 @@ def _remove_text(alert: SafetyAlert) -> None:
 
 
 @transaction.atomic
-def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAlert:
+def alert_decline(*, actor: User, alert: SafetyAlert, note: str = "") -> SafetyAlert:
     """A reviewer declines a pending alert: its text is removed (it may name someone) and
     the author is told, with the reviewer's note."""
-    from .queries import can_approve, declined_by
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if declined_by(actor, alert):
@@ -474,10 +487,9 @@ def alert_decline(*, actor: Any, alert: SafetyAlert, note: str = "") -> SafetyAl
 
 
 @transaction.atomic
-def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
+def alert_withdraw(*, actor: User, alert: SafetyAlert, reason: str = "") -> SafetyAlert:
     """Withdraw a published (or still pending) alert. Its text is removed from the alert
     and so from every notification, which render it live."""
-    from .queries import withdrawn_by
 
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if withdrawn_by(actor, alert):
@@ -494,7 +506,7 @@ def alert_withdraw(*, actor: Any, alert: SafetyAlert, reason: str = "") -> Safet
     return alert
 
 
-def alerts_erase_for_client(client: Any) -> int:
+def alerts_erase_for_client(client: Client) -> int:
     """On the victim's identity erasure (an erasure hook, inside client_erase): the
     alerts written from their incidents lose their text and stop being shown."""
     alerts = SafetyAlert.objects.filter(incident__client=client)

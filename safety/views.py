@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles, scope
-from accounts.models import Role
+from accounts.models import Role, User
 from core import idempotency
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
-from programs.models import Organisation, PeerGroup
 from referrals.models import Referral
 from referrals.services import ConsentMissing
 
@@ -30,84 +30,51 @@ from .forms import (
     IncidentForm,
     protection_referral_form,
 )
-from .models import Incident, IncidentProtection, SafetyAlert
+from .models import IncidentProtection
+
+
+def _require(request: HttpRequest, *sets: roles.RoleSet) -> User:
+    """The signed-in user when they hold a role of `sets`; 404 for anyone else."""
+    scope.require_role(request.user, *sets)
+    return cast(User, request.user)
+
 
 # --- Incidents -----------------------------------------------------------------------
 
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
-    page_obj = paginate(request, queries.incidents_for(request.user))
+    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    page_obj = paginate(request, queries.incidents_for(user))
     return render(
         request,
         "safety/incident_list.html",
         {
             "incidents": page_obj.object_list,
             "page_obj": page_obj,
-            "can_record": scope.has_role(request.user, *roles.FIELD),
+            "can_record": scope.has_role(user, *roles.FIELD),
         },
     )
 
 
-def _recorder(user: Any) -> tuple[PeerGroup | None, Organisation | None, list[Any]]:
-    """Who records: the user's (first) peer group, else their hotline."""
-    groups = list(PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).order_by("pk"))
-    if groups:
-        via = [
-            (Incident.ReportedVia.PEER, Incident.ReportedVia.PEER.label),
-            (Incident.ReportedVia.PEER_FOR_CLIENT, Incident.ReportedVia.PEER_FOR_CLIENT.label),
-        ]
-        return groups[0], None, via
-    hotlines = list(
-        Organisation.objects.filter(pk__in=scope.organisation_ids(user, Role.HOTLINE)).order_by(
-            "pk"
-        )
-    )
-    if hotlines:
-        return (
-            None,
-            hotlines[0],
-            [(Incident.ReportedVia.HOTLINE, Incident.ReportedVia.HOTLINE.label)],
-        )
-    raise Http404
-
-
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.FIELD)
-    group, hotline, via = _recorder(request.user)
+    user = _require(request, roles.FIELD)
+    group, hotline, via = queries.incident_recorder(user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
         request.POST or None,
-        user=request.user,
+        user=user,
         reported_via_choices=via,
         provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
     once = Once(request, form)
     if once.ready():
-        data = once.cleaned_data
         try:
             incident = once.run(
                 lambda: services.incident_record(
-                    actor=request.user,
-                    occurred_on=data["occurred_on"],
-                    place_type=data["place_type"],
-                    province=data["province"],
-                    commune=data["commune"],
-                    violence_types=[t.code for t in data["violence_types"]],
-                    perpetrator_kind=data["perpetrator_kind"],
-                    client=data["client_code"],
-                    reported_via=data["reported_via"],
-                    peer_group=group,
-                    hotline=hotline,
-                    consent_report=data["consent_report"],
-                    consent_share=data["consent_share"],
-                    consent_alert=data["consent_alert"],
-                    action_taken=data["action_taken"],
-                    protections=data["protections"],
-                    details=data["details"],
+                    actor=user, report=form.report(peer_group=group, hotline=hotline)
                 )
             )
         except ValidationError as exc:
@@ -119,16 +86,14 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
-    incident = queries.get_incident(request.user, public_id)
-    details = services.incident_view(
-        actor=request.user, incident=incident, page="safety:incident_detail"
-    )
-    can_alert = incident.consent_alert and scope.has_role(request.user, *roles.CASEWORK)
+def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    incident = queries.get_incident(user, public_id)
+    details = services.incident_view(actor=user, incident=incident, page="safety:incident_detail")
+    can_alert = incident.consent_alert and scope.has_role(user, *roles.CASEWORK)
     if can_alert:
         try:
-            queries.alertable_incident(request.user, incident.public_id)
+            queries.alertable_incident(user, incident.public_id)
         except Http404:
             can_alert = False
     return render(
@@ -138,41 +103,26 @@ def incident_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "incident": incident,
             "details": details,
             "can_alert": can_alert,
-            "can_refer": queries.can_refer(request.user, incident),
+            "can_refer": queries.can_refer(user, incident),
             "alerts": list(incident.alerts.all()),
         },
     )
 
 
-def _referral_from_kind(user: Any, incident: Incident) -> str:
-    from referrals.models import Referral
-
-    client = incident.client
-    if client is not None and client.peer_group_id in scope.peer_group_ids(user):
-        return Referral.FromKind.PEER
-    if scope.has_role(user, Role.COORDINATOR) and incident.support_model_id in (
-        scope.support_model_ids(user)
-    ):
-        return Referral.FromKind.COORDINATOR
-    if incident.hotline_id and incident.hotline_id in scope.organisation_ids(user, Role.HOTLINE):
-        return Referral.FromKind.HOTLINE
-    return Referral.FromKind.COORDINATOR
-
-
 @login_required
-def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
+def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
-    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
+    user = _require(request, roles.CASEWORK_AND_HOTLINE)
     sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
     if sent is not None:
         # A resend of the referral just sent: this protection is no longer open to refer,
         # so answer as the first send did.
         return _protection_referred(request, public_id, sent)
-    incident, protection = queries.referable_protection(request.user, public_id, kind)
-    allow_override = scope.has_role(request.user, Role.COORDINATOR)
+    incident, protection = queries.referable_protection(user, public_id, kind)
+    allow_override = scope.has_role(user, Role.COORDINATOR)
     form = protection_referral_form(
         request.POST or None,
-        services=queries.protection_services(request.user, incident, kind),
+        services=queries.protection_services(user, incident, kind),
         kind=kind,
         allow_override=allow_override,
     )
@@ -182,14 +132,14 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
         try:
             referral = once.run(
                 lambda: services.incident_protection_refer(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     kind=kind,
                     service=data["service"],
                     reason=data["reason"],
                     urgency=data["urgency"],
                     note=data["note"],
-                    from_kind=_referral_from_kind(request.user, incident),
+                    from_kind=queries.referral_from_kind(user, incident),
                     override_reason=data.get("override_reason", ""),
                     consent_now=data.get("consent_now", False),
                 )
@@ -213,7 +163,7 @@ def incident_refer(request: HttpRequest, public_id: Any, kind: str) -> HttpRespo
     )
 
 
-def _protection_referred(request: HttpRequest, public_id: Any, referral: Any) -> HttpResponse:
+def _protection_referred(request: HttpRequest, public_id: UUID, referral: Any) -> HttpResponse:
     messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
     return redirect("safety:incident_detail", public_id=public_id)
 
@@ -222,11 +172,12 @@ def _protection_referred(request: HttpRequest, public_id: Any, referral: Any) ->
 
 
 @login_required
-def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    incident = queries.alertable_incident(request.user, public_id)
+def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = cast(User, request.user)
+    incident = queries.alertable_incident(user, public_id)
     form = AlertForm(
         request.POST or None,
-        user=request.user,
+        user=user,
         incident=incident,
         initial={"province": incident.province_id, "commune": incident.commune_id},
     )
@@ -237,14 +188,14 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
             if once.earlier is None:
                 # Outside the submission's transaction: a refusal is counted and kept.
                 services.alert_text_screen(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     headline=data["headline"],
                     warning=data["warning"],
                 )
             alert = once.run(
                 lambda: services.alert_submit(
-                    actor=request.user,
+                    actor=user,
                     incident=incident,
                     subject=data["subject"],
                     headline=data["headline"],
@@ -271,33 +222,19 @@ def alert_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.ALERT_READERS)
-    alerts = queries.alerts_for(request.user)
-    active = queries.active(alerts).order_by("-issued_on", "-id")
-    inactive_ids = alerts.exclude(pk__in=active.values("pk"))
-    waiting = queries.pending_for_review(request.user)
-    own = alerts.filter(
-        published_by_id=request.user.pk,
-        status__in=[SafetyAlert.Status.PENDING, SafetyAlert.Status.DECLINED],
-    ).order_by("-created_at")
+    user = _require(request, roles.ALERT_READERS)
+    lists = queries.alert_lists(user)
     return render(
         request,
         "safety/alert_list.html",
-        {
-            "active": active[:100],
-            "past": inactive_ids.filter(
-                status__in=[SafetyAlert.Status.PUBLISHED, SafetyAlert.Status.WITHDRAWN]
-            ).order_by("-issued_on", "-id")[:30],
-            "to_review": waiting[:50],
-            "own": own.exclude(pk__in=waiting.values("pk"))[:30],
-        },
+        lists,
     )
 
 
 @login_required
-def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.ALERT_READERS)
-    alert = queries.get_alert(request.user, public_id)
+def alert_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, roles.ALERT_READERS)
+    alert = queries.get_alert(user, public_id)
     return _alert_page(request, alert)
 
 
@@ -307,14 +244,15 @@ def _alert_page(
     decline_form: AlertDeclineForm | None = None,
     withdraw_form: AlertWithdrawForm | None = None,
 ) -> HttpResponse:
+    user = cast(User, request.user)
     return render(
         request,
         "safety/alert_detail.html",
         {
             "alert": alert,
             "is_active": alert.is_active(),
-            "can_withdraw": queries.can_withdraw(request.user, alert),
-            "can_approve": queries.can_approve(request.user, alert),
+            "can_withdraw": queries.can_withdraw(user, alert),
+            "can_approve": queries.can_approve(user, alert),
             "withdraw_form": withdraw_form or AlertWithdrawForm(),
             "decline_form": decline_form or AlertDeclineForm(),
         },
@@ -323,13 +261,13 @@ def _alert_page(
 
 @login_required
 @require_POST
-def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.LEADERS)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_approve(request.user, alert) or queries.approved_by(request.user, alert)):
+def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, roles.LEADERS)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
         raise Http404
     try:
-        services.alert_approve(actor=request.user, alert=alert)
+        services.alert_approve(actor=user, alert=alert)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -340,16 +278,16 @@ def alert_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.LEADERS)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_approve(request.user, alert) or queries.declined_by(request.user, alert)):
+def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, roles.LEADERS)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
         raise Http404
     form = AlertDeclineForm(request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, decline_form=form)
     try:
-        services.alert_decline(actor=request.user, alert=alert, note=form.cleaned_data["note"])
+        services.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
     except ValidationError as exc:
         apply_errors(form, exc)
         return _alert_page(request, alert, decline_form=form)
@@ -359,16 +297,16 @@ def alert_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
-    scope.require_role(request.user, roles.CASEWORK)
-    alert = queries.get_alert(request.user, public_id)
-    if not (queries.can_withdraw(request.user, alert) or queries.withdrawn_by(request.user, alert)):
+def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _require(request, roles.CASEWORK)
+    alert = queries.get_alert(user, public_id)
+    if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
         raise Http404
     form = AlertWithdrawForm(request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, withdraw_form=form)
     try:
-        services.alert_withdraw(actor=request.user, alert=alert, reason=form.cleaned_data["reason"])
+        services.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             for message in exc.messages:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from activities import queries, services
+from activities import services
 from activities.models import Activity, ActivityAttendance, ActivityParticipants
 from audit.models import AuditEntry
 from programs.models import Membership
@@ -28,7 +28,8 @@ def _activity(world, **kw):
         participants={"member": 3},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 # --- Access ------------------------------------------------------------------------
@@ -74,14 +75,16 @@ def test_it_lists_only_the_groups_activities(world, as_user, django_assert_max_n
     assert PeerGroup.objects.count() == 3
     services.activity_record(
         actor=world.peer_other_group,
-        kind="meeting",
-        held_on=date(2024, 3, 1),
-        support_model=world.other_model,
-        peer_group=world.other_group,
-        commune=world.cam_pha,
-        venue_type="group_place",
-        participants={"member": 4},
-        title="Other group's meeting",
+        record=services.ActivityRecord(
+            kind="meeting",
+            held_on=date(2024, 3, 1),
+            support_model=world.other_model,
+            peer_group=world.other_group,
+            commune=world.cam_pha,
+            venue_type="group_place",
+            participants={"member": 4},
+            title="Other group's meeting",
+        ),
     )
     http = as_user(world.peer)
     with django_assert_max_num_queries(12):
@@ -248,28 +251,6 @@ def test_it_takes_a_pre_2025_commune_only_if_it_now_lies_in_the_models_province(
     with pytest.raises(ValidationError) as refused:
         _activity(world, commune=None, legacy_commune=outside)
     assert "legacy_commune" in refused.value.message_dict
-
-
-# --- Counts for reports ----------------------------------------------------------------
-
-
-def test_it_counts_activities_and_participants_by_kind(world):
-    _activity(world, kind="training", audience="members", participants={"member": 46})
-    _activity(
-        world, kind="workshop", audience="providers", participants={"member": 40, "provider": 20}
-    )
-    for _ in range(3):
-        _activity(
-            world, kind="workshop", audience="owners", participants={"owner": 10, "member": 13}
-        )
-    _activity(world, kind="meeting", held_on=date(2018, 1, 1), participants={"member": 9})
-    acts = queries.activities_in(start=date(2019, 1, 1), province_codes={"22"})
-    assert queries.activity_counts_by_kind(acts) == {"training": 1, "workshop": 4}
-    assert queries.participants_by_kind(acts) == {"member": 125, "owner": 30, "provider": 20}
-    by_audience = queries.activity_counts_by_kind_and_audience(acts)
-    assert by_audience[("workshop", "owners")] == 3
-    assert queries.participants_by_activity_kind(acts)[("workshop", "owner")] == 30
-    assert queries.activities_in(province_codes={"46"}).count() == 0
 
 
 # --- Materials handed out and mobile health-check days ------------------------------

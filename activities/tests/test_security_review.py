@@ -1,5 +1,6 @@
-"""Regression tests for the security review: organisation choices, the owner's contact,
-one message for client codes, and no names in free text."""
+"""Regression tests for the security review: organisation choices, one message for client
+codes, and no names in free text (the owner's contact: programs/tests/
+test_establishment_security.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from activities import queries, services
-from activities.forms import (
-    ActivityForm,
-    AgreementForm,
-    CallReferralForm,
-    DistributionForm,
-    HealthDayDeliveryForm,
-    HotlineCallForm,
-    RevealReasonForm,
-)
-from audit.models import AuditEntry
+from activities.forms import ActivityForm, DistributionForm, HealthDayDeliveryForm
 from directory.models import Service
+from hotline.forms import CallReferralForm, HotlineCallForm
+from programs.establishments.forms import AgreementForm, RevealReasonForm
 from programs.models import Organisation
 from referrals.queries import NOT_AVAILABLE
 
@@ -43,7 +37,8 @@ def _activity(world, **kw):
         participants={"member": 3},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 @pytest.fixture
@@ -159,80 +154,6 @@ def test_it_refuses_handing_out_from_an_establishment_or_a_non_holder(world, kar
         assert "organisation" in exc.value.message_dict
     assert MaterialStock.objects.get(organisation=karaoke).quantity == 50
     assert not activity.distributions.exists()
-
-
-# --- 3. Establishment owner contact ----------------------------------------------------
-
-OWNER_PHONE = "0912345678"
-
-
-def _establishment(world):
-    return services.establishment_register(
-        actor=world.coordinator,
-        name="Karaoke Sao Biển",
-        kind="karaoke",
-        commune=world.ha_long,
-        support_model=world.model,
-        owner_name="Trần Văn Chủ Quán",
-        owner_phone=OWNER_PHONE,
-    )
-
-
-def test_it_hides_the_owner_contact_from_peers(world, as_user):
-    est = _establishment(world)
-    url = reverse("activities:establishment_detail", args=[est.public_id])
-    http = as_user(world.peer)
-    response = http.get(url)
-    assert response.status_code == 200 and "Karaoke Sao Biển" in response.content.decode()
-    assert 'value="reveal"' not in response.content.decode()
-    assert 'value="contact"' not in response.content.decode()
-    assert http.post(url, {"action": "reveal", "reveal-reason": "gọi"}).status_code == 404
-    response = http.post(
-        url, {"action": "contact", "contact-owner_name": "", "contact-owner_phone": "0900000000"}
-    )
-    assert response.status_code == 404
-    est.refresh_from_db()
-    assert (
-        services.establishment_owner_contact(
-            actor=world.coordinator, establishment=est, reason="kiểm tra"
-        )["owner_phone"]
-        == OWNER_PHONE
-    )
-    assert not AuditEntry.objects.filter(
-        action="establishment.view_owner_contact", actor=world.peer
-    ).exists()
-
-
-def test_it_refuses_peers_in_the_owner_contact_services(world):
-    est = _establishment(world)
-    for user in (world.peer, world.peer_other_group, world.coordinator_other, world.hotline):
-        with pytest.raises(ValidationError):
-            services.establishment_owner_contact(actor=user, establishment=est, reason="x")
-        with pytest.raises(ValidationError):
-            services.establishment_set_owner_contact(
-                actor=user, establishment=est, owner_name="", owner_phone=""
-            )
-    est.refresh_from_db()
-    assert est.wrapped_key
-
-
-def test_it_lets_the_group_leader_and_coordinator_reveal_with_an_audit(world, as_user):
-    est = _establishment(world)
-    url = reverse("activities:establishment_detail", args=[est.public_id])
-    for user in (world.leader, world.coordinator):
-        response = as_user(user).post(url, {"action": "reveal", "reveal-reason": "mời hội thảo"})
-        assert OWNER_PHONE in response.content.decode(), user
-        entry = AuditEntry.objects.filter(
-            action="establishment.view_owner_contact", actor=user
-        ).get()
-        assert entry.reason == "mời hội thảo"
-    response = as_user(world.leader).post(
-        url, {"action": "contact", "contact-owner_name": "", "contact-owner_phone": "0987654321"}
-    )
-    assert response.status_code == 302
-    assert AuditEntry.objects.filter(
-        action="establishment.set_owner_contact", actor=world.leader
-    ).exists()
 
 
 # --- 4. One message for client codes ---------------------------------------------------

@@ -14,7 +14,7 @@ from referrals.models import Referral
 from referrals.services import referral_send
 from referrals.tests.conftest import build_services, share_consent
 from safety.models import Incident
-from safety.services import incident_record
+from safety.services import IncidentReport, incident_record
 
 from .conftest import NAME, PHONE_DIGITS, register
 
@@ -35,16 +35,18 @@ def test_it_blanks_referral_text_and_incident_accounts_on_erasure(world: Any) ->
     )
     incident = incident_record(
         actor=world.peer,
-        occurred_on=date(2026, 1, 5),
-        place_type="street",
-        province=world.qn,
-        violence_types=["physical"],
-        perpetrator_kind="client",
-        reported_via="peer",
-        action_taken="counselled",
-        client=client,
-        peer_group=world.group,
-        details=f"{NAME} was hit",
+        report=IncidentReport(
+            occurred_on=date(2026, 1, 5),
+            place_type="street",
+            province=world.qn,
+            violence_types=["physical"],
+            perpetrator_kind="client",
+            reported_via="peer",
+            action_taken="counselled",
+            client=client,
+            peer_group=world.group,
+            details=f"{NAME} was hit",
+        ),
     )
 
     client_erase(actor=world.leader, client=client, reason="asked")

@@ -269,7 +269,10 @@ def _dump_database() -> tuple[str, bytes]:
 
 
 def test_it_stores_no_identity_in_plaintext(world: Any) -> None:
-    from activities.services import establishment_register, establishment_set_owner_contact
+    from programs.establishments.services import (
+        establishment_register,
+        establishment_set_owner_contact,
+    )
 
     client = register(world, notes="Hay đến quán Hoa Sữa")
     establishment = establishment_register(

@@ -136,7 +136,8 @@ def _activity(w: Any, **kw: Any) -> Any:
         participants={"worker": 5},
     )
     defaults.update(kw)
-    return services.activity_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.activity_record(actor=actor, record=services.ActivityRecord(**defaults))
 
 
 def _distribute(w: Any) -> SimpleNamespace:
@@ -155,7 +156,7 @@ def _health_day(w: Any) -> SimpleNamespace:
 
 
 def _establishment(w: Any) -> SimpleNamespace:
-    from activities import services
+    from programs.establishments import services
 
     return SimpleNamespace(
         establishment=services.establishment_register(
@@ -171,7 +172,7 @@ def _establishment(w: Any) -> SimpleNamespace:
 
 
 def _call(w: Any, **kw: Any) -> Any:
-    from activities import services
+    from hotline import services
 
     defaults: dict[str, Any] = dict(
         actor=w.hotline,
@@ -214,7 +215,8 @@ def _incident(w: Any, **kw: Any) -> Any:
         details="",
     )
     defaults.update(kw)
-    return services.incident_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.incident_record(actor=actor, report=services.IncidentReport(**defaults))
 
 
 def _incident_to_refer(w: Any) -> SimpleNamespace:
@@ -444,7 +446,7 @@ CASES = [
     Case(
         "establishment_create",
         "peer",
-        lambda w, x: reverse("activities:establishment_create"),
+        lambda w, x: reverse("establishments:establishment_create"),
         lambda w, x: {
             "name": "Nhà nghỉ Hoa Mai",
             "kind": "guesthouse",
@@ -456,13 +458,15 @@ CASES = [
     Case(
         "establishment_agreement",
         "peer",
-        lambda w, x: reverse("activities:establishment_detail", args=[x.establishment.public_id]),
+        lambda w, x: reverse(
+            "establishments:establishment_detail", args=[x.establishment.public_id]
+        ),
         lambda w, x: {
             "signed_on": "2019-10-01",
             "summary": "Cho nhóm vào truyền thông",
             "signed_by": "owner",
         },
-        "activities.EstablishmentAgreement",
+        "programs.EstablishmentAgreement",
         setup=_establishment,
         form="agreement_form",
         raw={"action": "agreement"},
@@ -470,7 +474,7 @@ CASES = [
     Case(
         "call_create",
         "hotline",
-        lambda w, x: reverse("activities:call_create"),
+        lambda w, x: reverse("hotline:call_create"),
         lambda w, x: {
             "started_at": (timezone.localtime() - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "15",
@@ -478,12 +482,12 @@ CASES = [
             "urgency": "routine",
             "action": "counselled",
         },
-        "activities.HotlineCall",
+        "hotline.HotlineCall",
     ),
     Case(
         "call_refer",
         "hotline",
-        lambda w, x: reverse("activities:call_detail", args=[x.call.public_id]),
+        lambda w, x: reverse("hotline:call_detail", args=[x.call.public_id]),
         lambda w, x: {"service": x.service.pk, "reason": "Bị đánh", "consent_on_call": "on"},
         "referrals.Referral",
         setup=_call_with_client,
@@ -493,7 +497,7 @@ CASES = [
     Case(
         "caller_register",
         "hotline",
-        lambda w, x: reverse("activities:call_detail", args=[x.call.public_id]),
+        lambda w, x: reverse("hotline:call_detail", args=[x.call.public_id]),
         lambda w, x: {
             "peer_group": w.group.pk,
             "given_name": "Thương",

@@ -57,8 +57,8 @@ def test_the_key_pages_of_each_field_role_have_no_axe_violation(
 ) -> None:
     from django.utils import timezone
 
-    from activities.services import hotline_call_log
     from clients.tests.conftest import register
+    from hotline.services import hotline_call_log
     from referrals.services import referral_send
     from referrals.tests.conftest import build_services
     from reports.tests.conftest import deliveries, make_clients

@@ -54,9 +54,9 @@ def test_no_banned_wording_reaches_a_user() -> None:
 
 
 def test_every_phone_field_has_the_same_rule() -> None:
-    from activities.forms import EstablishmentForm
     from clients.forms import _clean_phone
     from core.forms import clean_phone_digits
+    from programs.establishments.forms import EstablishmentForm
 
     for digits in ("09123456", "091234567890"):  # 8 and 12 digits: refused by both
         with pytest.raises(forms.ValidationError) as one:

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from activities.models import Activity, ActivityParticipants, HotlineCall
+from activities.models import Activity, ActivityParticipants
 from directory.models import Service
+from hotline.models import HotlineCall
 from outreach.models import Distribution, Material, OutreachContact
 from programs.models import Membership
 from referrals.models import Referral

@@ -15,7 +15,7 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from activities.models import HotlineCall
+from hotline.models import HotlineCall
 from reports.engine import ReportContext
 from reports.periods import parse_period
 from reports.report import build_report

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from safety import queries, services
+from safety import services
 from safety.models import Incident
 
 from .conftest import make_client
@@ -31,7 +31,8 @@ def _incident(world, **kw):
         details=SECRET,
     )
     defaults.update(kw)
-    return services.incident_record(**defaults)
+    actor = defaults.pop("actor")
+    return services.incident_record(actor=actor, report=services.IncidentReport(**defaults))
 
 
 def test_it_hides_incident_pages_from_outsiders_and_wrong_roles(world, as_user):
@@ -145,23 +146,6 @@ def test_it_lists_incidents_within_scope(world, as_user, django_assert_max_num_q
     with django_assert_max_num_queries(12):
         response = http.get(reverse("safety:incident_list"))
     assert len(response.context["incidents"]) == 4
-
-
-def test_it_counts_incidents_by_type_perpetrator_and_protection(world):
-    _incident(world, protections=["shelter", "counselling"])
-    _incident(world, violence_types=["sexual"], perpetrator_kind="police")
-    _incident(
-        world, violence_types=["physical"], perpetrator_kind="partner", protections=["health"]
-    )
-    incidents = queries.incidents_in(start=date(2024, 1, 1), province_codes={"22"})
-    assert queries.incidents_by_violence_type(incidents) == {
-        "physical": 2,
-        "threats": 1,
-        "sexual": 1,
-    }
-    assert queries.incidents_by_perpetrator(incidents) == {"client": 1, "police": 1, "partner": 1}
-    assert queries.protection_referral_share(incidents) == (2, 3)
-    assert queries.protections_by_kind(incidents) == {"counselling": 1, "health": 1, "shelter": 1}
 
 
 def test_what_happened_starts_empty_and_must_be_chosen(world, as_user):

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from activities import queries, services
-from activities.models import EstablishmentAgreement
+from activities.services import ActivityRecord, activity_record
 from audit.models import AuditEntry
-from programs.models import Establishment
+from programs.establishments import queries, services
+from programs.models import Establishment, EstablishmentAgreement
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ def _establishment(world, **kw):
 def test_it_hides_establishment_pages_from_outsiders_and_wrong_roles(world, as_user):
     est = _establishment(world)
     urls = [
-        reverse("activities:establishment_list"),
-        reverse("activities:establishment_create"),
-        reverse("activities:establishment_detail", args=[est.public_id]),
+        reverse("establishments:establishment_list"),
+        reverse("establishments:establishment_create"),
+        reverse("establishments:establishment_detail", args=[est.public_id]),
     ]
     for url in urls:
         for user in (world.nobody, world.provider, world.hotline, world.prov_manager, world.admin):
@@ -54,7 +54,7 @@ def test_it_lists_establishments_of_the_model_only(world, as_user, django_assert
     _establishment(world, name="Massage Cẩm Phả", support_model=world.other_model)
     http = as_user(world.peer)
     with django_assert_max_num_queries(10):
-        response = http.get(reverse("activities:establishment_list"))
+        response = http.get(reverse("establishments:establishment_list"))
     page = response.content.decode()
     assert page.count("Sao Mai") == 4
     assert "Massage Cẩm Phả" not in page
@@ -62,7 +62,7 @@ def test_it_lists_establishments_of_the_model_only(world, as_user, django_assert
 
 def test_it_registers_an_establishment_with_an_encrypted_owner_contact(world, as_user):
     response = as_user(world.peer).post(
-        reverse("activities:establishment_create"),
+        reverse("establishments:establishment_create"),
         {
             "name": "Nhà nghỉ Hoa Mai",
             "kind": "guesthouse",
@@ -81,7 +81,7 @@ def test_it_registers_an_establishment_with_an_encrypted_owner_contact(world, as
 
 def test_it_shows_the_owner_contact_only_with_a_reason_and_audits_it(world, as_user):
     est = _establishment(world)
-    url = reverse("activities:establishment_detail", args=[est.public_id])
+    url = reverse("establishments:establishment_detail", args=[est.public_id])
     http = as_user(world.coordinator)
     response = http.post(url, {"action": "reveal", "reveal-reason": ""})
     assert OWNER_PHONE not in response.content.decode()
@@ -94,7 +94,7 @@ def test_it_shows_the_owner_contact_only_with_a_reason_and_audits_it(world, as_u
 
 def test_it_changes_and_clears_the_owner_contact(world, as_user):
     est = _establishment(world)
-    url = reverse("activities:establishment_detail", args=[est.public_id])
+    url = reverse("establishments:establishment_detail", args=[est.public_id])
     http = as_user(world.coordinator)
     http.post(
         url, {"action": "contact", "contact-owner_name": "", "contact-owner_phone": "0987 654 321"}
@@ -116,18 +116,20 @@ def test_it_changes_and_clears_the_owner_contact(world, as_user):
 
 def test_it_records_agreements_and_counts_owner_workshops_and_workers(world, as_user):
     est = _establishment(world)
-    services.activity_record(
+    activity_record(
         actor=world.coordinator,
-        kind="workshop",
-        audience="owners",
-        held_on=date(2019, 9, 1),
-        support_model=world.model,
-        commune=world.ha_long,
-        venue_type="establishment",
-        participants={"owner": 5, "worker": 18},
-        establishments=[est],
+        record=ActivityRecord(
+            kind="workshop",
+            audience="owners",
+            held_on=date(2019, 9, 1),
+            support_model=world.model,
+            commune=world.ha_long,
+            venue_type="establishment",
+            participants={"owner": 5, "worker": 18},
+            establishments=[est],
+        ),
     )
-    url = reverse("activities:establishment_detail", args=[est.public_id])
+    url = reverse("establishments:establishment_detail", args=[est.public_id])
     response = as_user(world.peer).post(
         url,
         {
@@ -171,16 +173,18 @@ def test_it_counts_workers_as_persons_and_as_contacts_at_an_establishment(world)
     for day in (1, 2, 3):  # the same worker, three visits
         OutreachContact.objects.create(contact_date=date(2024, 3, day), client=client, **common)
     OutreachContact.objects.create(contact_date=date(2024, 3, 4), head_count=12, **common)
-    services.activity_record(  # a workshop for the group, no owner there: not an owner one
+    activity_record(  # a workshop for the group, no owner there: not an owner one
         actor=world.coordinator,
-        kind="workshop",
-        audience="groups",
-        held_on=date(2024, 3, 9),
-        support_model=world.model,
-        commune=world.ha_long,
-        venue_type="establishment",
-        participants={"member": 6},
-        establishments=[est],
+        record=ActivityRecord(
+            kind="workshop",
+            audience="groups",
+            held_on=date(2024, 3, 9),
+            support_model=world.model,
+            commune=world.ha_long,
+            venue_type="establishment",
+            participants={"member": 6},
+            establishments=[est],
+        ),
     )
     summary = queries.establishment_summary(est)
     assert summary["workers_reached"] == 1
@@ -208,7 +212,7 @@ def _all_rows_as_text() -> str:
 def test_it_never_stores_the_owner_contact_in_plaintext(world, as_user):
     est = _establishment(world)
     http = as_user(world.coordinator)
-    url = reverse("activities:establishment_detail", args=[est.public_id])
+    url = reverse("establishments:establishment_detail", args=[est.public_id])
     http.post(url, {"action": "reveal", "reveal-reason": "kiểm tra"})
     http.post(
         url,

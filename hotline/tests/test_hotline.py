@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import queries, services
-from activities.models import HotlineCall
+from hotline import queries, services
+from hotline.models import HotlineCall
 
 from .conftest import give_share_consent
 
@@ -40,15 +40,15 @@ def _service(world):
 def test_it_hides_hotline_pages_from_outsiders_and_wrong_roles(world, as_user):
     call = _call(world)
     urls = [
-        reverse("activities:hotline_shift"),
-        reverse("activities:call_create"),
-        reverse("activities:call_detail", args=[call.public_id]),
+        reverse("hotline:hotline_shift"),
+        reverse("hotline:call_create"),
+        reverse("hotline:call_detail", args=[call.public_id]),
     ]
     for url in urls:
         for user in (world.nobody, world.peer, world.provider, world.coordinator, world.admin):
             assert as_user(user).get(url).status_code == 404, (url, user)
         assert as_user(world.hotline).get(url).status_code == 200
-    done = reverse("activities:call_follow_up_done", args=[call.public_id])
+    done = reverse("hotline:call_follow_up_done", args=[call.public_id])
     assert as_user(world.peer).post(done).status_code == 404
 
 
@@ -59,7 +59,7 @@ def test_it_shows_calls_of_the_users_hotline_only(world, as_user):
     other = Organisation.objects.create(name="Hotline Huế", kind="community", province=world.hue)
     other_counsellor = make_user("hotline_hue", "hotline", organisation=other)
     call = _call(world)
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     assert as_user(other_counsellor).get(url).status_code == 404
 
 
@@ -67,7 +67,7 @@ def test_it_logs_an_anonymous_call_and_a_client_call(world, as_user, client_a):
     http = as_user(world.hotline)
     started = timezone.localtime() - timedelta(minutes=30)
     response = http.post(
-        reverse("activities:call_create"),
+        reverse("hotline:call_create"),
         {
             "started_at": started.strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "15",
@@ -79,7 +79,7 @@ def test_it_logs_an_anonymous_call_and_a_client_call(world, as_user, client_a):
     )
     assert response.status_code == 302
     response = http.post(
-        reverse("activities:call_create"),
+        reverse("hotline:call_create"),
         {
             "started_at": started.strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "5",
@@ -98,7 +98,7 @@ def test_it_logs_an_anonymous_call_and_a_client_call(world, as_user, client_a):
 
 def test_it_rejects_an_unknown_code_and_a_future_start(world, as_user):
     response = as_user(world.hotline).post(
-        reverse("activities:call_create"),
+        reverse("hotline:call_create"),
         {
             "started_at": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": "5",
@@ -122,10 +122,10 @@ def test_it_lists_open_follow_ups_on_the_shift_and_marks_them_done(
     _call(world)
     http = as_user(world.hotline)
     with django_assert_max_num_queries(12):
-        response = http.get(reverse("activities:hotline_shift"))
+        response = http.get(reverse("hotline:hotline_shift"))
     assert len(response.context["follow_ups"]) == 3
     first = response.context["follow_ups"][0]
-    response = http.post(reverse("activities:call_follow_up_done", args=[first.public_id]))
+    response = http.post(reverse("hotline:call_follow_up_done", args=[first.public_id]))
     assert response.status_code == 302
     assert queries.open_follow_ups(world.hotline).count() == 2
     first.refresh_from_db()
@@ -139,7 +139,7 @@ def test_it_turns_an_emergency_call_into_a_referral_in_one_step(world, as_user, 
     give_share_consent(world, client_a, world.legal)
     call = _call(world, client=client_a, urgency="emergency", topic="violence")
     http = as_user(world.hotline)
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     page = http.get(url)
     assert page.context["refer_form"]["reason"].value()  # prefilled
     response = http.post(url, {"service": service.pk, "reason": "Bị đánh, cần trợ giúp ngay"})
@@ -156,7 +156,7 @@ def test_it_shows_a_clear_error_when_the_client_has_not_consented(world, as_user
     service = _service(world)
     call = _call(world, client=client_a, urgency="emergency")
     response = as_user(world.hotline).post(
-        reverse("activities:call_detail", args=[call.public_id]),
+        reverse("hotline:call_detail", args=[call.public_id]),
         {"service": service.pk, "reason": "Cần trợ giúp"},
     )
     assert response.status_code == 200
@@ -172,7 +172,7 @@ def test_it_takes_the_sharing_consent_on_the_call_and_sends_the_referral(world, 
     service = _service(world)
     call = _call(world, client=client_a, urgency="emergency")
     http = as_user(world.hotline)
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     assert 'name="consent_on_call"' in http.get(url).content.decode()
     assert "checked" not in str(http.get(url).context["refer_form"]["consent_on_call"])
     response = http.post(
@@ -200,22 +200,14 @@ def test_a_refused_referral_does_not_keep_the_consent_ticked_on_the_call(world, 
     assert not Consent.objects.filter(client=client_a, purpose="share_provider").exists()
 
 
-def test_it_counts_calls_by_topic_and_urgency(world):
-    _call(world, topic="violence", urgency="emergency")
-    _call(world, topic="violence", urgency="emergency")
-    _call(world, topic="health", urgency="routine")
-    counts = queries.calls_by_topic_and_urgency(queries.calls_in(province_codes={"22"}))
-    assert counts == {("violence", "emergency"): 2, ("health", "routine"): 1}
-
-
 def test_the_topic_and_the_action_of_a_call_start_empty(world, as_user):
     """What the call was about is the counsellor's to choose: no default records it."""
     http = as_user(world.hotline)
-    form = http.get(reverse("activities:call_create")).context["form"]
+    form = http.get(reverse("hotline:call_create")).context["form"]
     assert form["topic"].value() in (None, "") and form["action"].value() in (None, "")
     started = timezone.localtime() - timedelta(minutes=3)
     response = http.post(
-        reverse("activities:call_create"),
+        reverse("hotline:call_create"),
         {"started_at": started.strftime("%Y-%m-%dT%H:%M"), "urgency": "routine"},
     )
     assert response.status_code == 200 and not HotlineCall.objects.exists()
@@ -230,7 +222,7 @@ def _post_call(http, started, **extra):
         "action": "counselled",
     }
     data.update(extra)
-    return http.post(reverse("activities:call_create"), data)
+    return http.post(reverse("hotline:call_create"), data)
 
 
 def test_a_call_in_progress_is_saved_at_once_and_ended_later(world, as_user):
@@ -242,10 +234,10 @@ def test_a_call_in_progress_is_saved_at_once_and_ended_later(world, as_user):
     assert response.status_code == 302
     call = HotlineCall.objects.get()
     assert call.in_progress and call.duration_minutes is None and call.ended_at is None
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     page = http.get(url).content.decode()
     assert "Đang diễn ra" in page and 'name="end-duration_minutes"' in page
-    assert "Đang diễn ra" in http.get(reverse("activities:hotline_shift")).content.decode()
+    assert "Đang diễn ra" in http.get(reverse("hotline:hotline_shift")).content.decode()
     # Ended with nothing typed: the minutes since the start.
     assert http.post(url, {"action": "end"}).status_code == 302
     call.refresh_from_db()
@@ -263,7 +255,7 @@ def test_a_call_ends_with_the_minutes_typed_or_its_end_time(world, as_user):
     started = timezone.localtime() - timedelta(hours=1)
     _post_call(http, started)
     call = HotlineCall.objects.get()
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     response = http.post(url, {"action": "end", "end-duration_minutes": "abc"})
     assert response.status_code == 200 and response.context["end_form"].errors
     assert http.post(url, {"action": "end", "end-duration_minutes": "25"}).status_code == 302
@@ -301,7 +293,7 @@ def test_after_an_emergency_referral_the_call_shows_where_to_go(world, as_user, 
     give_share_consent(world, client_a, world.legal)
     call = _call(world, client=client_a, urgency="emergency", topic="violence")
     http = as_user(world.hotline)
-    url = reverse("activities:call_detail", args=[call.public_id])
+    url = reverse("hotline:call_detail", args=[call.public_id])
     response = http.post(url, {"service": service.pk, "reason": "Bị đánh, cần trợ giúp ngay"})
     assert response.status_code == 302
     page = http.get(url).content.decode()
@@ -325,7 +317,7 @@ def test_a_resent_follow_up_done_is_answered_with_the_same_success(world, as_use
 
     call = _call(world, action="follow_up")
     http = as_user(world.hotline)
-    url = reverse("activities:call_follow_up_done", args=[call.public_id])
+    url = reverse("hotline:call_follow_up_done", args=[call.public_id])
     first, again = http.post(url, follow=True), http.post(url, follow=True)
     assert [m.level_tag for m in first.context["messages"]] == ["success"]
     assert [m.level_tag for m in again.context["messages"]] == ["success"]

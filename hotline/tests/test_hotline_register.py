@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import queries, services
-from activities.models import HotlineCall
 from audit.models import AuditEntry
 from clients.models import Client, Consent
 from clients.uic import build_uic, uic_index
 from conftest import identifying
+from hotline import queries, services
+from hotline.models import HotlineCall
 
 from .conftest import make_client
 from .test_hotline import _call as hotline_call
@@ -38,7 +38,7 @@ def _call(world: Any, **kw: Any) -> HotlineCall:
 
 
 def _url(call: HotlineCall) -> str:
-    return reverse("activities:call_detail", args=[call.public_id])
+    return reverse("hotline:call_detail", args=[call.public_id])
 
 
 def _post(world: Any, **overrides: Any) -> dict[str, Any]:
@@ -62,9 +62,8 @@ def _post(world: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def _register(world: Any, call: HotlineCall, **kw: Any) -> Client:
+    actor = kw.pop("actor", world.hotline)
     data: dict[str, Any] = dict(
-        actor=world.hotline,
-        call=call,
         peer_group=world.group,
         given_name=GIVEN,
         mother_given_name=MOTHER,
@@ -73,7 +72,9 @@ def _register(world: Any, call: HotlineCall, **kw: Any) -> Client:
         consent_follow_up=True,
     )
     data.update(kw)
-    return services.hotline_caller_register(**data)
+    return services.hotline_caller_register(
+        actor=actor, call=call, caller=services.CallerRegistration(**data)
+    )
 
 
 def _service(world: Any) -> Any:
