@@ -20,8 +20,6 @@ ROOT = Path(settings.BASE_DIR)
 KNOWN_CYCLES: dict[tuple[str, ...], str] = {
     # s16agg: the reporting core split into concept modules (issue 12 item 3).
     ("reports.engine", "reports.queries"): "s16agg",
-    # r12dom: safety.queries <-> safety.services (issue 12 item 3).
-    ("safety.queries", "safety.services"): "r12dom",
 }
 
 
@@ -48,9 +46,23 @@ def _project_modules() -> dict[str, Path]:
 
 
 def _imported_names(tree: ast.AST, package: str) -> set[str]:
-    """Every dotted name an import statement of the module may refer to, anywhere in it."""
+    """Every dotted name an import statement of the module may refer to, anywhere in it
+    (inside functions too), except under `if TYPE_CHECKING:`: an annotation-only import
+    runs never and makes no dependency (core's user annotations name the user model that
+    settings.AUTH_USER_MODEL points to, as its foreign keys do)."""
     names: set[str] = set()
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
