@@ -14,7 +14,7 @@ by other apps (reminders, referrals) before they act on a client.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -213,10 +213,6 @@ def get_request(user: Any, pk: int) -> DataSubjectRequest:
     return get_object_or_404(qs, pk=pk)
 
 
-def minors_count(user: Any) -> int:
-    return clients_for(user).filter(is_minor_at_registration=True).count()
-
-
 def cutoff_year_for_minor(today: date | None = None) -> int:
     """Clients born after this year are under 18 (by birth year)."""
     return (today or date.today()).year - 18
@@ -268,7 +264,3 @@ def minors_awaiting_child_protection(user: Any) -> QuerySet[Client]:
         .exclude(_child_protection_covered())
         .order_by("registered_on", "short_code")
     )
-
-
-def not_contacted_since(days: int) -> date:
-    return date.today() - timedelta(days=days)

@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
@@ -69,10 +68,6 @@ def contact_list(user: Any) -> QuerySet[OutreachContact]:
         .prefetch_related("distributions__material")
         .order_by("-contact_date", "-id")
     )
-
-
-def get_contact(user: Any, public_id: Any) -> OutreachContact:
-    return get_object_or_404(contact_list(user), public_id=public_id)
 
 
 def contact_by_device_uuid(user: Any, device_uuid: Any) -> OutreachContact | None:

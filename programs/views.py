@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import scope
+from accounts.http import AuthedRequest
 from core.idempotency import Once
 
 from . import queries, services
@@ -25,6 +26,7 @@ from .forms import (
     PeerGroupForm,
     SupportModelForm,
 )
+from .services import OrganisationDetails, SupportModelDetails
 
 
 def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
@@ -81,7 +83,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def model_create(request: HttpRequest) -> HttpResponse:
+def model_create(request: AuthedRequest) -> HttpResponse:
     _require(request, queries.MODEL_ROLES)
     if not queries.can_create_support_model(request.user):
         raise Http404
@@ -91,7 +93,9 @@ def model_create(request: HttpRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         model = once.run(
-            lambda: services.support_model_create(actor=request.user, data=form.cleaned_data)
+            lambda: services.support_model_create(
+                actor=request.user, details=SupportModelDetails(**form.cleaned_data)
+            )
         )
         messages.success(request, _("Support model created."))
         return redirect("programs:model_detail", pk=model.pk)
@@ -105,7 +109,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, queries.MODEL_ROLES)
     model = queries.get_support_model(request.user, pk, for_update=True)
     form = SupportModelForm(
@@ -119,7 +123,9 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The form must not write: the service does, with its audit entry.
         model.refresh_from_db()
-        services.support_model_update(actor=request.user, model=model, data=form.cleaned_data)
+        services.support_model_update(
+            actor=request.user, model=model, details=SupportModelDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Support model saved."))
         return redirect("programs:model_detail", pk=model.pk)
     return _form_page(
@@ -173,7 +179,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthedRequest) -> HttpResponse:
     _require(request, queries.MODEL_ROLES)
     models = queries.editable_support_models(request.user)
     if not models.exists():
@@ -185,7 +191,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         group = once.run(
-            lambda: services.peer_group_create(actor=request.user, data=form.cleaned_data)
+            lambda: services.peer_group_create(actor=request.user, **form.cleaned_data)
         )
         messages.success(request, _("Peer group created."))
         return redirect("programs:group_detail", pk=group.pk)
@@ -196,7 +202,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, queries.MODEL_ROLES)
     group = queries.get_peer_group(request.user, pk, for_update=True)
     form = PeerGroupForm(
@@ -206,7 +212,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         group.refresh_from_db()
-        services.peer_group_update(actor=request.user, group=group, data=form.cleaned_data)
+        services.peer_group_update(actor=request.user, group=group, **form.cleaned_data)
         messages.success(request, _("Peer group saved."))
         return redirect("programs:group_detail", pk=group.pk)
     return _form_page(
@@ -219,7 +225,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, queries.GROUP_ROLES)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
@@ -242,13 +248,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     _require(request, queries.GROUP_ROLES)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         member.refresh_from_db()
-        services.membership_update(actor=request.user, membership=member, data=form.cleaned_data)
+        services.membership_update(actor=request.user, membership=member, **form.cleaned_data)
         messages.success(request, _("Member saved."))
         return redirect("programs:group_detail", pk=pk)
     return _form_page(
@@ -261,7 +267,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     _require(request, queries.GROUP_ROLES)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MemberLeaveForm(
@@ -310,14 +316,18 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthedRequest) -> HttpResponse:
     _require(request, queries.ORGANISATION_ROLES)
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
     once = Once(request, form)
     if once.ready():
-        once.run(lambda: services.organisation_create(actor=request.user, data=form.cleaned_data))
+        once.run(
+            lambda: services.organisation_create(
+                actor=request.user, details=OrganisationDetails(**form.cleaned_data)
+            )
+        )
         messages.success(request, _("Organisation created."))
         return redirect("programs:org_list")
     return _form_page(
@@ -327,7 +337,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, queries.ORGANISATION_ROLES)
     org = queries.get_organisation(request.user, pk, for_update=True)
     form = OrganisationForm(
@@ -335,7 +345,9 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         org.refresh_from_db()
-        services.organisation_update(actor=request.user, organisation=org, data=form.cleaned_data)
+        services.organisation_update(
+            actor=request.user, organisation=org, details=OrganisationDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Organisation saved."))
         return redirect("programs:org_list")
     return _form_page(
