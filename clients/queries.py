@@ -51,6 +51,12 @@ def clients_for(user: Any) -> QuerySet[Client]:
     return Client.objects.filter(cond).select_related("peer_group", "commune", "province")
 
 
+def group_clients(user: Any) -> QuerySet[Client]:
+    """Clients of the user's own peer groups (as peer educator or leader): those they log
+    contacts with and follow up."""
+    return clients_for(user).filter(peer_group_id__in=scope.peer_group_ids(user))
+
+
 def get_client(user: Any, public_id: Any) -> Client:
     return get_object_or_404(clients_for(user), public_id=public_id)
 

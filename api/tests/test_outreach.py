@@ -88,10 +88,12 @@ def _first_send(world: Any, body: dict[str, Any], *, by: Any = None) -> Outreach
         key=key,
         create=lambda: services.contact_log(
             actor=user,
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            head_count=12,
+            details=services.ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="street",
+                head_count=12,
+            ),
             device_uuid=key,
         ),
     )
@@ -153,10 +155,12 @@ def test_a_contact_sent_before_keys_existed_is_found_by_its_retry(
     body = head_count()
     first = services.contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate(),
-        place_type="street",
-        head_count=12,
+        details=services.ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=12,
+        ),
         device_uuid=uuid.UUID(body["client_uuid"]),
     )
     importlib.import_module("outreach.migrations.0003_h3_idempotency_keys").backfill(apps, None)
@@ -333,12 +337,14 @@ def test_it_lists_the_users_own_recent_contacts_by_code_only(
     ):
         services.contact_log(
             actor=actor,
-            peer_group=world.group,
-            contact_date=day,
-            place_type="street",
-            client=client,
-            head_count=2 if client is None else 1,
-            items=[services.Item("condom", 1)],
+            details=services.ContactDetails(
+                peer_group=world.group,
+                contact_date=day,
+                place_type="street",
+                client=client,
+                head_count=2 if client is None else 1,
+                items=[services.Item("condom", 1)],
+            ),
         )
     api = api_as(world.peer)
     with django_assert_max_num_queries(12):
