@@ -235,6 +235,18 @@ def agreement_support_models(user: Any) -> QuerySet[SupportModel]:
     return SupportModel.objects.filter(pk__in=scope.support_model_ids(user))
 
 
+def editable_service(user: Any, public_id: Any) -> Service:
+    """A service of an organisation the user may edit, else 404."""
+    qs = Service.objects.filter(organisation__in=editable_organisations(user))
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def editable_location(user: Any, public_id: Any) -> Location:
+    """A location of an organisation the user may edit, else 404."""
+    qs = Location.objects.filter(organisation__in=editable_organisations(user))
+    return get_object_or_404(qs, public_id=public_id)
+
+
 def editable_agreements(user: Any) -> QuerySet[Agreement]:
     """Coordinators edit the agreements of their own support models; administrators all."""
     if scope.is_admin(user):

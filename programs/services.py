@@ -5,15 +5,15 @@ Audit entries name the fields that changed, never their values."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Model
 
 from accounts import scope
 from accounts.models import User
 from audit.services import audit_record
+from core.records import assign, filled, values_of
 from geo.models import Commune, Province
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
@@ -50,29 +50,11 @@ class OrganisationDetails:
 
 
 def _values(details: SupportModelDetails | OrganisationDetails) -> dict[str, object]:
-    return {f.name: getattr(details, f.name) for f in fields(details) if f.name != "communes"}
-
-
-def _assign(obj: Model, values: dict[str, object]) -> list[str]:
-    """Set the given fields; return the names of those that changed."""
-    changed = []
-    for name, value in values.items():
-        field = obj._meta.get_field(name)
-        if field.many_to_one:
-            # Compare ids: reading an unset relation raises.
-            current, new = getattr(obj, field.attname), getattr(value, "pk", value)  # type: ignore[union-attr]
-        else:
-            current, new = getattr(obj, name), value
-        if current != new:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
+    return values_of(details, skip=("communes",))
 
 
 def _filled(values: dict[str, object], communes: Sequence[Commune] | None = None) -> list[str]:
-    """The names of the fields given a value, for a creation's audit entry."""
-    names = [k for k, v in values.items() if v not in (None, "")]
-    return sorted(names + (["communes"] if communes is not None else []))
+    return filled(values, *(["communes"] if communes is not None else []))
 
 
 def _set_communes(obj: SupportModel | PeerGroup, communes: Sequence[Commune] | None) -> bool:
@@ -90,7 +72,7 @@ def _set_communes(obj: SupportModel | PeerGroup, communes: Sequence[Commune] | N
 def support_model_create(*, actor: User, details: SupportModelDetails) -> SupportModel:
     model = SupportModel()
     values = _values(details)
-    _assign(model, values)
+    assign(model, values)
     model.full_clean()
     model.save()
     _set_communes(model, details.communes)
@@ -112,7 +94,7 @@ def support_model_update(
     if not scope.is_admin(actor):
         # A coordinator's reach follows the model's province: only administrators move it.
         del values["province"]
-    changed = _assign(model, values)
+    changed = assign(model, values)
     if changed:
         model.full_clean()
         model.save()
@@ -142,7 +124,7 @@ def peer_group_create(
         "founded_on": founded_on,
         "active": active,
     }
-    _assign(group, values)
+    assign(group, values)
     group.full_clean()
     group.save()
     _set_communes(group, communes)
@@ -165,7 +147,7 @@ def peer_group_update(
     communes: Sequence[Commune] | None = None,
 ) -> list[str]:
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
-    changed = _assign(
+    changed = assign(
         group,
         {
             "name": name,
@@ -220,7 +202,7 @@ def membership_update(
     left_on: date | None = None,
 ) -> list[str]:
     member = Membership.objects.select_for_update().get(pk=membership.pk)
-    changed = _assign(
+    changed = assign(
         member, {"alias": alias, "role": role, "joined_on": joined_on, "left_on": left_on}
     )
     if changed:
@@ -244,7 +226,7 @@ def membership_leave(*, actor: User, membership: Membership, left_on: date) -> M
 def organisation_create(*, actor: User, details: OrganisationDetails) -> Organisation:
     org = Organisation()
     values = _values(details)
-    _assign(org, values)
+    assign(org, values)
     org.full_clean()
     org.save()
     audit_record(actor=actor, action="create", obj=org, changes={"fields": _filled(values)})
@@ -256,7 +238,7 @@ def organisation_update(
     *, actor: User, organisation: Organisation, details: OrganisationDetails
 ) -> list[str]:
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = _assign(org, _values(details))
+    changed = assign(org, _values(details))
     if changed:
         org.full_clean()
         org.save()
