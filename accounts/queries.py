@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import scope
 from .models import Grant, User
@@ -37,3 +38,8 @@ def grants_of(user: User) -> QuerySet[Grant]:
 def get_grant(actor: Any, user_pk: int, pk: int) -> Grant:
     user = get_user(actor, user_pk)
     return get_object_or_404(Grant.objects.select_related("user"), user=user, pk=pk)
+
+
+def two_factor_device(user: User, *, confirmed: bool) -> TOTPDevice | None:
+    """The user's authenticator: the confirmed one, or the one being set up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
