@@ -43,3 +43,8 @@ def get_grant(actor: Any, user_pk: int, pk: int) -> Grant:
 def two_factor_device(user: User, *, confirmed: bool) -> TOTPDevice | None:
     """The user's authenticator: the confirmed one, or the one being set up."""
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+def own_grants(user: User) -> QuerySet[Grant]:
+    """The user's own active grants, as their account page and the API's /me list them."""
+    return Grant.objects.filter(user=user, active=True).select_related(*GRANT_RELATED)

@@ -22,7 +22,6 @@ from core.idempotency import Once
 from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
-from programs.models import Organisation
 
 from . import forms, queries, services
 from .models import Referral, ServiceDelivery
@@ -48,11 +47,7 @@ def _require_sender(request: HttpRequest) -> None:
 def referral_list(request: HttpRequest) -> HttpResponse:
     _require_sender(request)
     status = request.GET.get("status", "open")
-    qs = queries.sent_referrals_for(request.user)
-    if status == "open":
-        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
-    elif status in Referral.Status.values:
-        qs = qs.filter(status=status)
+    qs = queries.with_status(queries.sent_referrals_for(request.user), status)
     page_obj = paginate(request, qs)
     return render(
         request,
@@ -188,14 +183,14 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:detail")
-    events = referral.events.select_related("actor")
+    events, deliveries = queries.referral_history(referral)
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
             "events": events,
-            "deliveries": referral.deliveries.select_related("provider"),
+            "deliveries": deliveries,
             "cancel_form": forms.CancelForm(),
         },
     )
@@ -205,7 +200,7 @@ def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
-        request.user, referral.service.locations.select_related("commune", "organisation")
+        request.user, queries.slip_locations(referral)
     )
     audit_view(actor=request.user, obj=referral, page="referrals:slip")
     return render(
@@ -219,7 +214,7 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
-        request.user, referral.service.locations.filter(active=True).select_related("commune")
+        request.user, queries.slip_locations(referral, active_only=True)
     )
     audit_view(actor=request.user, obj=referral, page="referrals:slip_png")
     response = HttpResponse(
@@ -318,11 +313,7 @@ def _require_provider(request: HttpRequest) -> set[int]:
 def inbox(request: HttpRequest) -> HttpResponse:
     _require_provider(request)
     status = request.GET.get("status", "open")
-    qs = queries.inbox_for(request.user)
-    if status == "open":
-        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
-    elif status in Referral.Status.values:
-        qs = qs.filter(status=status)
+    qs = queries.with_status(queries.inbox_for(request.user), status)
     page_obj = paginate(request, qs)
     return render(
         request,
@@ -433,8 +424,8 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
 @login_required
 def provider_delivery_new(request: HttpRequest) -> HttpResponse:
     """Walk-ins and mobile health-check days: the provider enters the client's short code."""
-    orgs = _require_provider(request)
-    organisations = Organisation.objects.filter(pk__in=orgs).order_by("name")
+    _require_provider(request)
+    organisations = queries.provider_organisations(request.user)
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
     once = Once(request, form)
     if once.earlier is not None:
