@@ -596,7 +596,7 @@ def hotline_caller_register(
     up must be an active group in the hotline's province. Raises PossibleDuplicate like
     `client_register`: the hotline is never shown the matching clients."""
     from clients.models import Consent
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     from .queries import caller_registration_groups
 
@@ -613,16 +613,18 @@ def hotline_caller_register(
         )
     client = client_register(
         actor=actor,
-        peer_group=peer_group,
-        given_name=given_name,
-        mother_given_name=mother_given_name,
-        family_name=family_name,
-        birth_year=birth_year,
-        sex=sex,
-        gender_identity=gender_identity,
-        population_groups=population_groups,
-        consent_follow_up=consent_follow_up,
-        consent_method=Consent.Method.VERBAL,
+        details=ClientDetails(
+            peer_group=peer_group,
+            given_name=given_name,
+            mother_given_name=mother_given_name,
+            family_name=family_name,
+            birth_year=birth_year,
+            sex=sex,
+            gender_identity=gender_identity,
+            population_groups=population_groups,
+            consent_follow_up=consent_follow_up,
+            consent_method=Consent.Method.VERBAL,
+        ),
         register_anyway=register_anyway,
         reason=duplicate_reason if register_anyway else "",
     )

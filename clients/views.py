@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import scope
+from accounts.http import AuthedRequest
 from audit.services import audit_view
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -80,7 +81,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_register(request: HttpRequest) -> HttpResponse:
+def client_register(request: AuthedRequest) -> HttpResponse:
     groups = queries.registration_groups(request.user)
     if not groups:
         raise Http404
@@ -94,24 +95,26 @@ def client_register(request: HttpRequest) -> HttpResponse:
             client = once.run(
                 lambda: services.client_register(
                     actor=request.user,
-                    peer_group=data["peer_group"],
-                    given_name=data.get("given_name", ""),
-                    mother_given_name=data.get("mother_given_name", ""),
-                    family_name=data.get("family_name", ""),
-                    birth_year=data["birth_year"],
-                    sex=data["sex"],
-                    gender_identity=data["gender_identity"],
-                    population_groups=data["population_groups"],
-                    commune=data["commune"],
-                    establishment=data["establishment"],
-                    name=data["name"],
-                    nickname=data["nickname"],
-                    phone=data["phone"],
-                    notes=data["notes"],
-                    consent_follow_up=data["consent_follow_up"],
-                    consent_method=data["consent_method"],
-                    consent_phone=data["consent_phone"],
-                    share_with=data["share_with"],
+                    details=services.ClientDetails(
+                        peer_group=data["peer_group"],
+                        given_name=data.get("given_name", ""),
+                        mother_given_name=data.get("mother_given_name", ""),
+                        family_name=data.get("family_name", ""),
+                        birth_year=data["birth_year"],
+                        sex=data["sex"],
+                        gender_identity=data["gender_identity"],
+                        population_groups=data["population_groups"],
+                        commune=data["commune"],
+                        establishment=data["establishment"],
+                        name=data["name"],
+                        nickname=data["nickname"],
+                        phone=data["phone"],
+                        notes=data["notes"],
+                        consent_follow_up=data["consent_follow_up"],
+                        consent_method=data["consent_method"],
+                        consent_phone=data["consent_phone"],
+                        share_with=data["share_with"],
+                    ),
                     register_anyway=bool(data.get("register_anyway")),
                 )
             )

@@ -117,21 +117,23 @@ def test_it_lets_the_hotline_refer_by_client_code(rworld: Any, as_user: Any) -> 
 
 
 def test_it_shows_a_slip_with_qr_and_codes_but_no_name(rworld: Any, as_user: Any) -> None:
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     client = client_register(
         actor=rworld.w.peer,
-        peer_group=rworld.w.group,
-        given_name="Lan",
-        mother_given_name="Hoa",
-        birth_year=1995,
-        sex="F",
-        name="Nguyễn Thị Bí Mật",
-        nickname="Bông",
-        phone="0912345678",
-        consent_follow_up=True,
-        consent_method="verbal",
-        share_with=[rworld.w.clinic],
+        details=ClientDetails(
+            peer_group=rworld.w.group,
+            given_name="Lan",
+            mother_given_name="Hoa",
+            birth_year=1995,
+            sex="F",
+            name="Nguyễn Thị Bí Mật",
+            nickname="Bông",
+            phone="0912345678",
+            consent_follow_up=True,
+            consent_method="verbal",
+            share_with=[rworld.w.clinic],
+        ),
     )
     referral = send(rworld, client=client)
     c = as_user(rworld.w.peer)
