@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -72,7 +73,7 @@ def _duplicate_checks_per_hour() -> int:
     return int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
 
 
-def _count_duplicate_check(actor: Any) -> None:
+def _count_duplicate_check(actor: User) -> None:
     """Count one look-up in the database (core.ratelimit), in the registration's
     transaction: the limit holds across every worker process and server."""
     from core import ratelimit
@@ -89,7 +90,7 @@ def _count_duplicate_check(actor: Any) -> None:
         )
 
 
-def duplicate_check_recount(*, actor: Any) -> None:
+def duplicate_check_recount(*, actor: User | AnonymousUser) -> None:
     """Count again the look-up of a registration refused with PossibleDuplicate: its
     count rolled back with the registration. Called by the view once the refused
     transaction has ended, so that this count is kept."""
@@ -360,7 +361,7 @@ def client_register(
 @transaction.atomic
 def client_update(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     birth_year: int,
     sex: str,
@@ -437,7 +438,7 @@ def _open(client: Client) -> dict[str, str]:
 
 
 @transaction.atomic
-def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str, str]:
+def client_identity(*, actor: User, client: Client, reason: str = "") -> dict[str, str]:
     """Decrypt a client's identity for display. Every reading is audited ("view")."""
     if not client.has_identity:
         return identity_fields()
@@ -457,7 +458,7 @@ def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str
 
 @transaction.atomic
 def client_view(
-    *, actor: Any, client: Client, page: str, with_identity: bool
+    *, actor: User, client: Client, page: str, with_identity: bool
 ) -> dict[str, str] | None:
     """Record one opening of a page that shows this client's record ("view"), and open the
     identity when the page shows it. One audit entry per page view, masked or not; it names
@@ -475,7 +476,7 @@ def client_view(
 
 
 @transaction.atomic
-def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
+def client_unmask(*, actor: User, client: Client, reason: str) -> UnmaskGrant:
     """A coordinator sees one client's identity for UNMASK_MINUTES, for a written reason."""
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -499,7 +500,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
 
 @transaction.atomic
 def client_status_change(
-    *, actor: Any, client: Client, status: str, changed_on: date, note: str = ""
+    *, actor: User, client: Client, status: str, changed_on: date, note: str = ""
 ) -> ClientStatusChange:
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
@@ -537,7 +538,7 @@ def client_status_change(
 
 
 @transaction.atomic
-def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
+def client_erase(*, actor: User, client: Client, reason: str) -> Client:
     """Destroy the client's wrapped data key and encrypted identity: the name, nickname,
     phone and notes can no longer be recovered, even with the master key. The pseudonymous
     record and everything counted in reports stay. Closes open erasure requests."""
@@ -597,7 +598,7 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     purpose: str,
     method: str,
@@ -636,7 +637,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up).
     Sent twice (a double tap, a resend, two at once): the row is locked and read again,
     so the second send finds it withdrawn and is answered the same, with one audit row."""
@@ -661,7 +662,7 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
 
 @transaction.atomic
 def request_record(
-    *, actor: Any, client: Client, kind: str, received_on: date, note: str = ""
+    *, actor: User, client: Client, kind: str, received_on: date, note: str = ""
 ) -> DataSubjectRequest:
     if kind not in DataSubjectRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of request.")})
@@ -683,7 +684,9 @@ def request_record(
 
 
 @transaction.atomic
-def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+def request_close(
+    *, actor: User, request: DataSubjectRequest, note: str = ""
+) -> DataSubjectRequest:
     locked_client = Client.objects.select_for_update().get(pk=request.client_id)
     request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
     if request.closed_at is not None:
@@ -702,7 +705,7 @@ def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") ->
 
 
 @transaction.atomic
-def client_export(*, actor: Any, client: Client) -> str:
+def client_export(*, actor: User, client: Client) -> str:
     """The client's own data as a readable UTF-8 HTML document (audited "export")."""
     from . import queries as q
 

@@ -64,7 +64,7 @@ def _form_page(
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponse:
     _require(request, queries.CLIENT_ROLES)
     page_obj = paginate(request, queries.client_list(request.user))
     return render(
@@ -158,7 +158,7 @@ def client_register(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_find(request: HttpRequest) -> HttpResponse:
+def client_find(request: AuthedRequest) -> HttpResponse:
     """Look a client up by short code or UIC (POSTed, never in a URL)."""
     _require(request, queries.CLIENT_ROLES)
     form = FindForm(request.POST)
@@ -175,7 +175,7 @@ def client_find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     user = request.user
     see_identity = queries.can_see_identity(user, client)
@@ -220,7 +220,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_edit(request.user, client):
         raise Http404
@@ -284,7 +284,7 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_status(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -301,7 +301,7 @@ def client_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_unmask(request.user, client):
         raise Http404
@@ -326,7 +326,7 @@ def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def consent_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
     once = Once(request, form)
@@ -369,7 +369,7 @@ def _what_stops(consent: Consent) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthedRequest, public_id: UUID, pk: int) -> HttpResponse:
     """Asks first, saying what will stop: only the confirmation withdraws (a withdrawal
     cannot be undone without the client)."""
     client = _client(request, public_id)
@@ -392,7 +392,7 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = RequestForm(request.POST or None)
     once = Once(request, form)
@@ -418,7 +418,7 @@ def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, queries.ERASE_ROLES)
     dsr = queries.get_request(request.user, pk)
     if not queries.can_erase(request.user, dsr.client):
@@ -443,7 +443,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_export(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """The client's own data as a UTF-8 HTML file, for a view/export request."""
     client = _client(request, public_id)
     if not queries.can_see_identity(request.user, client):
@@ -457,7 +457,7 @@ def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_erase(request.user, client) or client.is_erased:
         raise Http404

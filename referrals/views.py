@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import scope
+from accounts.http import AuthedRequest
 from accounts.models import Role
 from audit.services import audit_view
 from core.forms import apply_errors
@@ -44,7 +45,7 @@ def _require_sender(request: HttpRequest) -> None:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     _require_sender(request)
     status = request.GET.get("status", "open")
     qs = queries.with_status(queries.sent_referrals_for(request.user), status)
@@ -69,7 +70,7 @@ def _from_kind(user: Any, client: Any) -> str:
 
 
 @login_required
-def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
+def client_referrals(request: AuthedRequest, client_id: Any) -> HttpResponse:
     """The client's referrals and services (the sending side's view of one client)."""
     client = queries.get_client(request.user, client_id)
     audit_view(actor=request.user, obj=client, page="referrals:client")
@@ -77,7 +78,7 @@ def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
 
 
 @login_required
-def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+def referral_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
     # The client's province only, unless ?all=1; the client's commune and friendly first.
@@ -138,7 +139,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
 
 
 @login_required
-def hotline_referral_new(request: HttpRequest) -> HttpResponse:
+def hotline_referral_new(request: AuthedRequest) -> HttpResponse:
     if not scope.has_role(request.user, Role.HOTLINE):
         raise Http404
     form = forms.HotlineReferralForm(
@@ -180,7 +181,7 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:detail")
     events, deliveries = queries.referral_history(referral)
@@ -197,7 +198,7 @@ def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @login_required
-def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_slip(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
         request.user, queries.slip_locations(referral)
@@ -211,7 +212,7 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @login_required
-def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_slip_png(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
         request.user, queries.slip_locations(referral, active_only=True)
@@ -227,7 +228,7 @@ def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_cancel(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -266,7 +267,7 @@ def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
 
 
 @login_required
-def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+def peer_delivery_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     """A peer records a service the client received outside the system."""
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
@@ -310,7 +311,7 @@ def _require_provider(request: HttpRequest) -> set[int]:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     status = request.GET.get("status", "open")
     qs = queries.with_status(queries.inbox_for(request.user), status)
@@ -329,7 +330,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_find(request: HttpRequest) -> HttpResponse:
+def inbox_find(request: AuthedRequest) -> HttpResponse:
     """Look a referral up by the code on the slip (typed or scanned). POST only: codes never
     travel in query strings."""
     _require_provider(request)
@@ -346,7 +347,7 @@ def inbox_find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def inbox_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
@@ -361,7 +362,7 @@ def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
+def inbox_action(request: AuthedRequest, public_id: Any, action: str) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     decline_form = forms.DeclineForm(request.POST if action == "decline" else None)
@@ -422,7 +423,7 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
 
 
 @login_required
-def provider_delivery_new(request: HttpRequest) -> HttpResponse:
+def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
     """Walk-ins and mobile health-check days: the provider enters the client's short code."""
     _require_provider(request)
     organisations = queries.provider_organisations(request.user)
@@ -459,7 +460,7 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_deliveries(request: HttpRequest) -> HttpResponse:
+def provider_deliveries(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     page_obj = paginate(request, queries.deliveries_by_provider(request.user))
     return render(
@@ -473,7 +474,7 @@ def provider_deliveries(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_up(request: HttpRequest) -> HttpResponse:
+def follow_up(request: AuthedRequest) -> HttpResponse:
     if not scope.has_role(request.user, *queries.SENDER_ROLES):
         raise Http404
     from reports.periods import PeriodError, parse_period
