@@ -37,6 +37,18 @@ class SupportModelDetails:
 
 
 @dataclass(frozen=True)
+class PeerGroupDetails:
+    """What a peer group says about itself; `communes` None leaves them as they are."""
+
+    name: str
+    support_model: SupportModel
+    kind: str = PeerGroup.Kind.PEER_GROUP
+    founded_on: date | None = None
+    active: bool = True
+    communes: Sequence[Commune] | None = None
+
+
+@dataclass(frozen=True)
 class OrganisationDetails:
     name: str
     kind: str
@@ -49,7 +61,9 @@ class OrganisationDetails:
     active: bool = True
 
 
-def _values(details: SupportModelDetails | OrganisationDetails) -> dict[str, object]:
+def _values(
+    details: SupportModelDetails | PeerGroupDetails | OrganisationDetails,
+) -> dict[str, object]:
     return values_of(details, skip=("communes",))
 
 
@@ -68,20 +82,40 @@ def _set_communes(obj: SupportModel | PeerGroup, communes: Sequence[Commune] | N
     return True
 
 
+def _create(
+    actor: User, obj: SupportModel | PeerGroup, details: SupportModelDetails | PeerGroupDetails
+) -> None:
+    values = _values(details)
+    assign(obj, values)
+    obj.full_clean()
+    obj.save()
+    _set_communes(obj, details.communes)
+    audit_record(
+        actor=actor, action="create", obj=obj, changes={"fields": _filled(values, details.communes)}
+    )
+
+
+def _update(
+    actor: User,
+    obj: SupportModel | PeerGroup,
+    values: dict[str, object],
+    communes: Sequence[Commune] | None,
+) -> list[str]:
+    changed = assign(obj, values)
+    if changed:
+        obj.full_clean()
+        obj.save()
+    if _set_communes(obj, communes):
+        changed.append("communes")
+    if changed:
+        audit_record(actor=actor, action="update", obj=obj, changes={"fields": changed})
+    return changed
+
+
 @transaction.atomic
 def support_model_create(*, actor: User, details: SupportModelDetails) -> SupportModel:
     model = SupportModel()
-    values = _values(details)
-    assign(model, values)
-    model.full_clean()
-    model.save()
-    _set_communes(model, details.communes)
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=model,
-        changes={"fields": _filled(values, details.communes)},
-    )
+    _create(actor, model, details)
     return model
 
 
@@ -94,77 +128,20 @@ def support_model_update(
     if not scope.is_admin(actor):
         # A coordinator's reach follows the model's province: only administrators move it.
         del values["province"]
-    changed = assign(model, values)
-    if changed:
-        model.full_clean()
-        model.save()
-    if _set_communes(model, details.communes):
-        changed.append("communes")
-    if changed:
-        audit_record(actor=actor, action="update", obj=model, changes={"fields": changed})
-    return changed
+    return _update(actor, model, values, details.communes)
 
 
 @transaction.atomic
-def peer_group_create(
-    *,
-    actor: User,
-    name: str,
-    support_model: SupportModel,
-    kind: str = PeerGroup.Kind.PEER_GROUP,
-    founded_on: date | None = None,
-    active: bool = True,
-    communes: Sequence[Commune] | None = None,
-) -> PeerGroup:
+def peer_group_create(*, actor: User, details: PeerGroupDetails) -> PeerGroup:
     group = PeerGroup()
-    values: dict[str, object] = {
-        "name": name,
-        "kind": kind,
-        "support_model": support_model,
-        "founded_on": founded_on,
-        "active": active,
-    }
-    assign(group, values)
-    group.full_clean()
-    group.save()
-    _set_communes(group, communes)
-    audit_record(
-        actor=actor, action="create", obj=group, changes={"fields": _filled(values, communes)}
-    )
+    _create(actor, group, details)
     return group
 
 
 @transaction.atomic
-def peer_group_update(
-    *,
-    actor: User,
-    group: PeerGroup,
-    name: str,
-    support_model: SupportModel,
-    kind: str = PeerGroup.Kind.PEER_GROUP,
-    founded_on: date | None = None,
-    active: bool = True,
-    communes: Sequence[Commune] | None = None,
-) -> list[str]:
+def peer_group_update(*, actor: User, group: PeerGroup, details: PeerGroupDetails) -> list[str]:
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
-    changed = assign(
-        group,
-        {
-            "name": name,
-            "kind": kind,
-            "support_model": support_model,
-            "founded_on": founded_on,
-            "active": active,
-        },
-    )
-    if changed:
-        group.full_clean()
-        group.save()
-    if _set_communes(group, communes):
-        changed.append("communes")
-    if changed:
-        audit_record(actor=actor, action="update", obj=group, changes={"fields": changed})
-    return changed
+    return _update(actor, group, _values(details), details.communes)
 
 
 @transaction.atomic

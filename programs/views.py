@@ -26,7 +26,7 @@ from .forms import (
     PeerGroupForm,
     SupportModelForm,
 )
-from .services import OrganisationDetails, SupportModelDetails
+from .services import OrganisationDetails, PeerGroupDetails, SupportModelDetails
 
 
 def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
@@ -191,7 +191,9 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         group = once.run(
-            lambda: services.peer_group_create(actor=request.user, **form.cleaned_data)
+            lambda: services.peer_group_create(
+                actor=request.user, details=PeerGroupDetails(**form.cleaned_data)
+            )
         )
         messages.success(request, _("Peer group created."))
         return redirect("programs:group_detail", pk=group.pk)
@@ -212,7 +214,9 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         group.refresh_from_db()
-        services.peer_group_update(actor=request.user, group=group, **form.cleaned_data)
+        services.peer_group_update(
+            actor=request.user, group=group, details=PeerGroupDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Peer group saved."))
         return redirect("programs:group_detail", pk=group.pk)
     return _form_page(
