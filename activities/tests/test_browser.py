@@ -13,8 +13,7 @@ from activities.models import Activity, HotlineCall
 from clients.uic import uic_index
 from conftest import browser_login
 from programs.models import Membership
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ from audit.models import AuditEntry
 from clients.models import Client, Consent
 from clients.uic import build_uic, uic_index
 from conftest import identifying
+from tests.factories import make_client
 
-from .conftest import make_client
 from .test_hotline import _call as hotline_call
 
 pytestmark = pytest.mark.django_db

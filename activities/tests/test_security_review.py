@@ -23,8 +23,7 @@ from audit.models import AuditEntry
 from directory.models import Service
 from programs.models import Organisation
 from referrals.queries import NOT_AVAILABLE
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 

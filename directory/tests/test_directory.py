@@ -10,8 +10,6 @@ from accounts.models import Grant, Role
 from directory.models import Agreement, AgreementLine, Service
 from referrals.models import ServiceDelivery
 
-from .conftest import *  # noqa: F403
-
 pytestmark = pytest.mark.django_db
 
 SECRET = "Ngõ Bí Mật số 7"

@@ -8,8 +8,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from referrals.models import Referral
 from referrals.services import ConsentMissing
+from tests.factories import make_client
 
-from .conftest import make_client, send
+from .conftest import send
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +180,7 @@ def test_it_puts_emergencies_first(rworld: Any, as_user: Any) -> None:
 def test_it_lists_referrals_with_few_queries(
     rworld: Any, as_user: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from .conftest import share_consent
+    from tests.factories import share_consent
 
     for _ in range(5):
         client = make_client(rworld.w)
