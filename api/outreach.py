@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from accounts import scope
+from accounts.models import User
 from clients.models import Client
 from core import idempotency
 from outreach import queries, services
 from outreach.models import ItemKind, Need, OutreachContact, PlaceType, Topic
-from programs.models import PeerGroup
+from programs.models import Organisation, PeerGroup
 
 from .schemas import ContactIn, ContactOut, FieldErrors, Message, OutreachOptions
 from .validation import ALL, field_errors
@@ -35,15 +36,17 @@ DEFAULT_DAYS = 30
 MAX_CONTACTS = 500
 
 
-def _logging_user(request: HttpRequest) -> Any:
+def _logging_user(request: HttpRequest) -> User:
     """Only peer educators and group leaders log contacts; anyone else gets 404."""
-    user: Any = request.auth  # type: ignore[attr-defined]
-    if not scope.has_role(user, *queries.LOG_ROLES):
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User) or not scope.has_role(user, *queries.LOG_ROLES):
         raise Http404
     return user
 
 
-def _group_out(group: Any, holder: Any, stock: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _group_out(
+    group: PeerGroup, holder: Organisation | None, stock: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
     return {
         "id": group.pk,
         "name": group.name,
@@ -125,7 +128,7 @@ def _key_taken() -> Any:
     )
 
 
-def _contact_out_for(user: Any, contact: OutreachContact) -> dict[str, Any]:
+def _contact_out_for(user: User, contact: OutreachContact) -> dict[str, Any]:
     """The contact as the user's own list shows it (with its items)."""
     own = queries.contact_by_device_uuid(user, contact.device_uuid) if contact.device_uuid else None
     return contact_out(own or contact)

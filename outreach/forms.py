@@ -3,12 +3,15 @@ used, HIV/STI prevention) so that logging takes: "Log contact" → Save."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from clients.models import Client
 from core.forms import apply_errors
 from core.widgets import CommuneSelect
 from geo.models import Commune
@@ -74,8 +77,8 @@ class ContactForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        groups: Any,
-        client: Any = None,
+        groups: Sequence[PeerGroup],
+        client: Client | None = None,
         materials: list[MaterialStock] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -156,10 +159,10 @@ class ContactForm(forms.Form):
 
 
 def contact_form_for(
-    user: Any,
+    user: User,
     data: Any,
     *,
-    client: Any,
+    client: Client | None,
     groups: list[PeerGroup],
     initial: dict[str, Any] | None = None,
 ) -> ContactForm:

@@ -401,3 +401,25 @@ def test_a_client_at_an_establishment_starts_on_it(world: Any, as_user: Any, sto
     data = _posted_defaults(form)
     assert data["place_type"] == "establishment" and data["establishment"] == bar.pk
     assert http.post(url, data).status_code == 302
+
+
+def test_the_same_item_given_twice_is_handed_out_once_with_both_quantities(
+    world: Any, stocked: Any
+) -> None:
+    """Whoever builds the input (a page's fields, a phone's list of items), one kind of item
+    is one distribution: the service adds the quantities up and drops the zeros."""
+    from outreach.services import Item
+
+    contact = contact_log(
+        actor=world.peer,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=4,
+            items=[Item("condom", 3), Item("condom", 2), Item("lubricant", 0)],
+        ),
+    )
+    rows = list(Distribution.objects.filter(contact=contact).values_list("item_kind", "quantity"))
+    assert rows == [("condom", 5)]
+    assert qty(world.agency, "condom") == 95
