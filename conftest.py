@@ -17,6 +17,9 @@ from accounts.models import Grant, Role, User
 from geo.models import Commune, Province
 from programs.models import Membership, Organisation, PeerGroup, SupportModel
 
+# Fixtures shared by several apps' tests; records are made with tests.factories.
+pytest_plugins = ["tests.fixtures"]
+
 PASSWORD = "Test-password-2026"
 
 

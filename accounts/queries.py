@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from geo.models import Province
 
@@ -68,3 +69,8 @@ def user_counts(actor: User | AnonymousUser) -> dict[str, int]:
         "inactive_users": users["inactive"],
         "without_role": without_role,
     }
+
+
+def two_factor_device(user: User, *, confirmed: bool) -> TOTPDevice | None:
+    """The user's authenticator: the confirmed one, or the one being set up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()

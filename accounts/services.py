@@ -30,7 +30,7 @@ ENROLMENT_MAX_FAILURES = 5
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     username: str,
     password: str,
     full_name: str = "",
@@ -53,7 +53,7 @@ def user_create(
 @transaction.atomic
 def user_create_with_enrolment_code(
     *,
-    actor: Any,
+    actor: User,
     username: str,
     password: str,
     full_name: str = "",
@@ -74,7 +74,7 @@ def user_create_with_enrolment_code(
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, active: bool) -> User:
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
     if user.pk == getattr(actor, "pk", None) and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -86,7 +86,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def user_password_reset(*, actor: Any, user: User, password: str) -> User:
+def user_password_reset(*, actor: User, user: User, password: str) -> User:
     """Set a new password. Django then ends the user's other sessions (the session
     hash covers the password)."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -99,7 +99,7 @@ def user_password_reset(*, actor: Any, user: User, password: str) -> User:
 @transaction.atomic
 def grant_add(
     *,
-    actor: Any,
+    actor: User | None,
     user: User,
     role: str,
     peer_group: Any = None,
@@ -128,7 +128,7 @@ def grant_add(
 
 
 @transaction.atomic
-def grant_revoke(*, actor: Any, grant: Grant) -> Grant:
+def grant_revoke(*, actor: User, grant: Grant) -> Grant:
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if grant.active:
         grant.active = False
@@ -149,7 +149,7 @@ class TwoFactorReset:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor: Any, user: User, reason: str = "") -> TwoFactorReset:
+def two_factor_reset(*, actor: User, user: User, reason: str = "") -> TwoFactorReset:
     """Remove the user's authenticator devices and issue an enrolment code: at the next
     login they set up a new device, with that code (shown once, to the administrator)."""
     deleted, _details = TOTPDevice.objects.filter(user=user).delete()
@@ -173,7 +173,7 @@ def _format_enrolment_code(code: str) -> str:
 
 
 @transaction.atomic
-def enrolment_code_issue(*, actor: Any, user: User) -> str:
+def enrolment_code_issue(*, actor: User | None, user: User) -> str:
     """A new one-time enrolment code for the user; any earlier unused one stops working,
     and so does any half-finished device set-up (its secret may have been seen). Returns
     the code in clear, to be shown once: only its hash is kept."""
@@ -281,3 +281,17 @@ def two_factor_device_new(*, user: User) -> TOTPDevice:
     earlier unconfirmed one goes, as its secret may have been seen."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The user's own choice of interface language, kept on the account; audited when it
+    changes. An unknown language is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Enter a valid value.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(actor=user, action="update", obj=user, changes={"fields": ["language"]})
+    return user

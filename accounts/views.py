@@ -33,6 +33,7 @@ from .forms import (
     TokenForm,
     UserCreateForm,
 )
+from .http import AuthedRequest
 from .middleware import IDLE_FLAG, MAX_AGE_FLAG
 from .models import Grant, User
 
@@ -70,12 +71,12 @@ ISSUED_CODE_SESSION_KEY = "issued_enrolment_code"
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthedRequest) -> HttpResponse:
     """Ask for a code at each login. Setting up a device first needs the one-time
     enrolment code an administrator handed over: the password alone must not let
     whoever holds it enrol their own authenticator."""
-    user = cast(User, request.user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    user = request.user
+    device = queries.two_factor_device(user, confirmed=True)
     if device is None:
         return _two_factor_enrol(request, user)
     form = TokenForm(request.POST or None)
@@ -133,7 +134,7 @@ def _two_factor_enrol(request: HttpRequest, user: User) -> HttpResponse:
             {"form": code_form, "setting_up": True, "needs_code": True, "has_code": pending},
         )
     # Step 2: scan the new secret and prove it with a code from the app.
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = queries.two_factor_device(user, confirmed=False)
     if device is None:
         device = services.two_factor_device_new(user=user)
     form = TokenForm(request.POST or None)
@@ -178,7 +179,7 @@ def locked_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def language(request: HttpRequest) -> HttpResponse:
+def language(request: AuthedRequest) -> HttpResponse:
     """Remember the user's language choice on their account as well as in the cookie."""
     from django.conf import settings
     from django.utils import translation
@@ -186,9 +187,7 @@ def language(request: HttpRequest) -> HttpResponse:
     lang = request.POST.get("language", "vi")
     if lang not in dict(settings.LANGUAGES):
         lang = "vi"
-    user = cast(User, request.user)
-    user.language = lang
-    user.save(update_fields=["language"])
+    services.user_language_set(user=request.user, language=lang)
     translation.activate(lang)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -239,7 +238,7 @@ def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     form = UserCreateForm(request.POST or None)
     once = Once(request, form)
@@ -278,7 +277,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     active = request.POST.get("active") == "1"
@@ -295,7 +294,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = PasswordResetForm(target, request.POST or None)
@@ -319,7 +318,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
@@ -353,7 +352,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+def grant_revoke(request: AuthedRequest, pk: int, grant_pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     grant = queries.get_grant(request.user, pk, grant_pk)
     services.grant_revoke(actor=request.user, grant=grant)
@@ -363,7 +362,7 @@ def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     reset = services.two_factor_reset(actor=request.user, user=target)
@@ -380,7 +379,7 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_code_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     code = services.enrolment_code_issue(actor=request.user, user=target)

@@ -16,8 +16,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
+from accounts import queries as accounts_queries
 from accounts import roles, scope
-from accounts.models import Grant
 
 from .outreach import router as outreach_router
 from .schemas import GrantOut, MeOut
@@ -65,9 +65,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def me(request: HttpRequest) -> Any:
     """The signed-in user and what their grants are (no client data)."""
     user: Any = request.auth  # type: ignore[attr-defined]
-    grants = Grant.objects.filter(user=user, active=True).select_related(
-        "peer_group", "organisation", "support_model", "province"
-    )
+    grants = accounts_queries.own_grants(user)
     return {
         "username": user.username,
         "language": user.language,

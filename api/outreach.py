@@ -1,9 +1,9 @@
 """Outreach over JSON: what the contact form offers, recording a contact (idempotent, for
 phones syncing what they stored offline), and the user's own recent contacts.
 
-Recording goes through `outreach.forms.contact_form_for` and `ContactForm.log`, the very
-form and service call the page uses: the JSON body is turned into the form's data, so the
-API refuses exactly what the page refuses, with the same (translated) messages."""
+Recording builds the typed input of `outreach.services.contact_log` from the JSON body and
+calls that service, as the page does from its form: the API refuses exactly what the page
+refuses, with the same (translated) messages."""
 
 from __future__ import annotations
 
@@ -12,19 +12,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import TextChoices
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from accounts import roles, scope
+from accounts.models import User
+from clients.models import Client
 from core import idempotency
 from outreach import queries, services
-from outreach.forms import COMMODITIES, ContactForm, contact_form_for
-from outreach.models import ItemKind, Material, OutreachContact, PlaceType
+from outreach.models import ItemKind, Need, OutreachContact, PlaceType, Topic
+from programs.models import Organisation, PeerGroup
 
 from .schemas import ContactIn, ContactOut, FieldErrors, Message, OutreachOptions
-from .validation import field_errors
+from .validation import ALL, field_errors
 
 router = Router(tags=["outreach"])
 
@@ -33,15 +36,17 @@ DEFAULT_DAYS = 30
 MAX_CONTACTS = 500
 
 
-def _logging_user(request: HttpRequest) -> Any:
+def _logging_user(request: HttpRequest) -> User:
     """Only peer educators and group leaders log contacts; anyone else gets 404."""
-    user: Any = request.auth  # type: ignore[attr-defined]
-    if not scope.has_role(user, *roles.PEERS):
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User) or not scope.has_role(user, *roles.PEERS):
         raise Http404
     return user
 
 
-def _group_out(group: Any, holder: Any, stock: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _group_out(
+    group: PeerGroup, holder: Organisation | None, stock: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
     return {
         "id": group.pk,
         "name": group.name,
@@ -51,9 +56,8 @@ def _group_out(group: Any, holder: Any, stock: dict[int, list[dict[str, Any]]]) 
     }
 
 
-def _choices(form: ContactForm, name: str) -> list[dict[str, str]]:
-    field: Any = form.fields[name]
-    return [{"value": str(v), "label": str(label)} for v, label in field.choices if v]
+def _choices(choices: type[TextChoices]) -> list[dict[str, str]]:
+    return [{"value": str(c.value), "label": str(c.label)} for c in choices]
 
 
 @router.get("/options", response=OutreachOptions, url_name="outreach_options")
@@ -64,26 +68,25 @@ def options(request: HttpRequest) -> Any:
     groups = list(queries.logging_groups(user).prefetch_related("communes"))
     if not groups:
         raise Http404
-    form = contact_form_for(user, None, client=None, groups=groups)
     holders = {g.pk: queries.stock_holder(g) for g in groups}
     stock: dict[int, list[dict[str, Any]]] = {}
     for row in queries.stock_rows([h for h in holders.values() if h is not None]):
         stock.setdefault(row.organisation_id, []).append(
             {"item_kind": row.item_kind, "material": row.material_id, "quantity": row.quantity}
         )
-    establishments: Any = form.fields["establishment"]
     return {
-        "place_types": _choices(form, "place_type"),
-        "topics": _choices(form, "topics"),
-        "needs": _choices(form, "needs"),
-        "item_kinds": [{"value": str(k.value), "label": str(k.label)} for k in ItemKind],
+        "place_types": _choices(PlaceType),
+        "topics": _choices(Topic),
+        "needs": _choices(Need),
+        "item_kinds": _choices(ItemKind),
         "materials": [
             {"id": m.pk, "name": m.name, "theme": m.theme, "theme_label": m.get_theme_display()}
             for m in queries.materials_for(user).filter(active=True)
         ],
         "peer_groups": [_group_out(g, holders[g.pk], stock) for g in groups],
         "establishments": [
-            {"id": e.pk, "name": e.name, "commune": e.commune_id} for e in establishments.queryset
+            {"id": e.pk, "name": e.name, "commune": e.commune_id}
+            for e in queries.logging_establishments(groups)
         ],
     }
 
@@ -125,68 +128,86 @@ def _key_taken() -> Any:
     )
 
 
-def _contact_out_for(user: Any, contact: OutreachContact) -> dict[str, Any]:
+def _contact_out_for(user: User, contact: OutreachContact) -> dict[str, Any]:
     """The contact as the user's own list shows it (with its items)."""
     own = queries.contact_by_device_uuid(user, contact.device_uuid) if contact.device_uuid else None
     return contact_out(own or contact)
 
 
-def _form_data(payload: ContactIn, *, client: Any, groups: list[Any]) -> dict[str, Any]:
-    """The JSON body as the contact form's data (what the page would have posted)."""
-    group = payload.peer_group
-    if group is None:
-        group = client.peer_group_id if client is not None else None
-    if group is None and len(groups) == 1:
-        group = groups[0].pk
-    data: dict[str, Any] = {
-        "peer_group": group if group is not None else "",
-        "contact_date": payload.contact_date.isoformat(),
-        "place_type": payload.place_type,
-        "head_count": payload.head_count if payload.head_count is not None else "",
-        "topics": payload.topics,
-        "needs": payload.needs,
-        "establishment": payload.establishment if payload.establishment is not None else "",
-        "commune": payload.commune or "",
-    }
-    return data
+# The service's refusals by input field; any other (the client's consent or group) is
+# about the contact as a whole, as the page shows it at the top of the form.
+FIELDS = {
+    "peer_group",
+    "contact_date",
+    "place_type",
+    "head_count",
+    "topics",
+    "needs",
+    "establishment",
+    "commune",
+    "items",
+}
 
 
-def _add_items(payload: ContactIn, data: dict[str, Any], form: ContactForm) -> list[str]:
-    """Put the items into the form's quantity fields. Items the form has no field for (a
-    material this group's stock does not hold, a malformed item) are refused with the
-    service's own messages; they are returned."""
-    material_fields = {m.pk: name for name, m in form.material_fields}
-    errors: list[str] = []
-    for item in payload.items:
-        if item.item_kind in COMMODITIES and item.material is None:
-            name = f"qty_{item.item_kind}"
-        elif item.item_kind == ItemKind.MATERIAL and item.material in material_fields:
-            name = material_fields[item.material]
-        else:
-            material = Material.objects.filter(pk=item.material).first() if item.material else None
-            try:
-                if item.material is not None and material is None:
-                    raise ValidationError(_("Unknown item."))
-                services.item_check(item.item_kind, material, item.quantity)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-                continue
-            errors.extend(
-                services.InsufficientStock(
-                    item_kind=item.item_kind, material=material, left=0, asked=item.quantity
-                ).messages
-            )
-            continue
-        data[name] = int(data.get(name) or 0) + item.quantity
-    return errors
-
-
-def _form_errors(form: ContactForm) -> dict[str, list[str]]:
+def _errors(error: ValidationError) -> dict[str, list[str]]:
+    if isinstance(error, services.InsufficientStock) or not hasattr(error, "error_dict"):
+        return {"items" if isinstance(error, services.InsufficientStock) else ALL: error.messages}
     out: dict[str, list[str]] = {}
-    for name, errors in form.errors.items():
-        field = "items" if name.startswith(("qty_", "material_")) else name
-        out.setdefault(field, []).extend(str(e) for e in errors)
+    for name, errors in error.message_dict.items():
+        out.setdefault(name if name in FIELDS else ALL, []).extend(errors)
     return out
+
+
+def _details(
+    payload: ContactIn, *, client: Client | None, groups: list[PeerGroup]
+) -> services.ContactDetails:
+    """The JSON body as the typed input of `services.contact_log`: ids looked up among
+    what this user's groups may use; what is not found is refused as the page refuses a
+    choice it does not offer."""
+    not_offered = _("Select a valid choice. That choice is not one of the available choices.")
+    errors: dict[str, list[str]] = {}
+    by_id = {g.pk: g for g in groups}
+    group = by_id.get(payload.peer_group) if payload.peer_group is not None else None
+    if group is None and client is not None:
+        group = by_id.get(client.peer_group_id)
+    if group is None and len(groups) == 1:
+        group = groups[0]
+    if group is None:
+        errors["peer_group"] = [_("This field is required.")]
+    establishment = None
+    if payload.establishment is not None:
+        establishment = (
+            queries.logging_establishments(groups).filter(pk=payload.establishment).first()
+        )
+        if establishment is None:
+            errors["establishment"] = [not_offered]
+    commune = None
+    if payload.commune and client is None:
+        commune = queries.logging_communes(groups).filter(code=payload.commune).first()
+        if commune is None:
+            errors["commune"] = [not_offered]
+    materials = queries.materials_by_id([i.material for i in payload.items if i.material])
+    items = []
+    for item in payload.items:
+        material = materials.get(item.material) if item.material is not None else None
+        if item.material is not None and material is None:
+            errors.setdefault("items", []).append(_("Unknown item."))
+        else:
+            items.append(services.Item(item.item_kind, item.quantity, material))
+    if errors or group is None:
+        raise ValidationError(errors)
+    return services.ContactDetails(
+        peer_group=group,
+        contact_date=payload.contact_date,
+        place_type=payload.place_type,
+        topics=payload.topics,
+        needs=payload.needs,
+        client=client,
+        head_count=payload.head_count,
+        items=items,
+        commune=commune,
+        establishment=establishment,
+    )
 
 
 @router.post(
@@ -217,30 +238,24 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
     if payload.peer_group is not None and payload.peer_group not in {g.pk for g in groups}:
         raise Http404
     client = queries.client_to_log(user, payload.client) if payload.client else None
-    data = _form_data(payload, client=client, groups=groups)
-    # Which material fields exist depends on the group's stock holder: ask the form.
-    item_errors = _add_items(
-        payload, data, contact_form_for(user, dict(data), client=client, groups=groups)
-    )
-    form = contact_form_for(user, data, client=client, groups=groups)
-    if form.is_valid() and not item_errors:
-        try:
-            contact, created = idempotency.run_once(
-                user=user, key=key, create=lambda: form.log(actor=user, device_uuid=key)
-            )
-        except idempotency.KeyTaken:
-            return _key_taken()
-        except IntegrityError:
-            # Not the key's index but the contact's own (a forgotten key, sent again
-            # just as its contact was read above): the same answers, from the contact.
-            kept = queries.contact_by_device_uuid(user, key)
-            return Status(200, contact_out(kept)) if kept is not None else _key_taken()
-        if contact is not None:
-            return Status(201 if created else 200, _contact_out_for(user, contact))
-    errors = _form_errors(form)
-    if item_errors:
-        errors.setdefault("items", []).extend(item_errors)
-    return Status(422, field_errors(errors))
+    try:
+        details = _details(payload, client=client, groups=groups)
+        contact, created = idempotency.run_once(
+            user=user,
+            key=key,
+            create=lambda: services.contact_log(actor=user, details=details, device_uuid=key),
+        )
+    except idempotency.KeyTaken:
+        return _key_taken()
+    except ValidationError as exc:
+        return Status(422, field_errors(_errors(exc)))
+    except IntegrityError:
+        # Not the key's index but the contact's own (a forgotten key, sent again
+        # just as its contact was read above): the same answers, from the contact.
+        kept = queries.contact_by_device_uuid(user, key)
+        return Status(200, contact_out(kept)) if kept is not None else _key_taken()
+    assert contact is not None  # contact_log refuses by raising, never by returning None
+    return Status(201 if created else 200, _contact_out_for(user, contact))
 
 
 @router.get("/contacts", response=list[ContactOut], url_name="contacts")

@@ -117,7 +117,7 @@ class ItemIn(Input):
 
     item_kind: str = Field(description="condom, lubricant, needle_syringe or material")
     material: int | None = Field(None, description="The material's id, for item_kind material")
-    quantity: int
+    quantity: int = Field(ge=0)
 
 
 class ContactIn(Input):

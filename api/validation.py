@@ -18,7 +18,11 @@ ALL = "__all__"
 NUL_ERROR = "string_null_character"
 
 
-def _message(error_type: str) -> str:
+def _message(error_type: str, ctx: Mapping[str, Any] | None = None) -> str:
+    if error_type == "greater_than_equal" and ctx and "ge" in ctx:
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx["ge"]
+        }
     if error_type == NUL_ERROR:
         return _("Null characters are not allowed.")  # translated in core/form_strings.py
     if error_type == "missing":
@@ -44,7 +48,7 @@ def pydantic_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]
     for error in errors:
         loc = [part for part in error.get("loc", ()) if part not in ("body", "payload", "query")]
         field = str(loc[0]) if loc and isinstance(loc[0], str) else ALL
-        message = _message(str(error.get("type", "")))
+        message = _message(str(error.get("type", "")), error.get("ctx"))
         if message not in out.setdefault(field, []):
             out[field].append(message)
     return out

@@ -14,7 +14,7 @@ by other apps (reminders, referrals) before they act on a client.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -44,6 +44,12 @@ def clients_for(user: Any) -> QuerySet[Client]:
     if cond is None:
         return Client.objects.none()
     return Client.objects.filter(cond).select_related("peer_group", "commune", "province")
+
+
+def group_clients(user: Any) -> QuerySet[Client]:
+    """Clients of the user's own peer groups (as peer educator or leader): those they log
+    contacts with and follow up."""
+    return clients_for(user).filter(peer_group_id__in=scope.peer_group_ids(user))
 
 
 def get_client(user: Any, public_id: Any) -> Client:
@@ -208,10 +214,6 @@ def get_request(user: Any, pk: int) -> DataSubjectRequest:
     return get_object_or_404(qs, pk=pk)
 
 
-def minors_count(user: Any) -> int:
-    return clients_for(user).filter(is_minor_at_registration=True).count()
-
-
 def cutoff_year_for_minor(today: date | None = None) -> int:
     """Clients born after this year are under 18 (by birth year)."""
     return (today or date.today()).year - 18
@@ -263,7 +265,3 @@ def minors_awaiting_child_protection(user: Any) -> QuerySet[Client]:
         .exclude(_child_protection_covered())
         .order_by("registered_on", "short_code")
     )
-
-
-def not_contacted_since(days: int) -> date:
-    return date.today() - timedelta(days=days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record, audit_view
 from core.crypto import (
     DecryptionError,
@@ -25,6 +27,8 @@ from core.crypto import (
 )
 from core.keys import note_erasure
 from core.registry import run_erasure_hooks
+from geo.models import Commune
+from programs.models import Establishment, Organisation, PeerGroup
 
 from . import queries
 from .models import (
@@ -68,7 +72,7 @@ def _duplicate_checks_per_hour() -> int:
     return int(str(settings.CAUNOI.get("DUPLICATE_CHECKS_PER_HOUR", 30)))
 
 
-def _count_duplicate_check(actor: Any) -> None:
+def _count_duplicate_check(actor: User) -> None:
     """Count one look-up in the database (core.ratelimit), in the registration's
     transaction: the limit holds across every worker process and server."""
     from core import ratelimit
@@ -85,7 +89,7 @@ def _count_duplicate_check(actor: Any) -> None:
         )
 
 
-def duplicate_check_recount(*, actor: Any) -> None:
+def duplicate_check_recount(*, actor: User) -> None:
     """Count again the look-up of a registration refused with PossibleDuplicate: its
     count rolled back with the registration. Called by the view once the refused
     transaction has ended, so that this count is kept."""
@@ -235,56 +239,60 @@ def _is_minor(birth_year: int, on: date) -> bool:
     return on.year - birth_year < 18
 
 
+@dataclass(frozen=True)
+class ClientDetails:
+    """A client as registration gives them. The names are used for the UIC only (never
+    stored); name, nickname, phone and notes are stored encrypted."""
+
+    peer_group: PeerGroup
+    given_name: str
+    birth_year: int
+    sex: str
+    consent_follow_up: bool
+    consent_method: str
+    mother_given_name: str = ""
+    family_name: str = ""
+    gender_identity: str = "not_stated"
+    population_groups: Iterable[PopulationGroup] = ()
+    commune: Commune | None = None
+    establishment: Establishment | None = None
+    name: str = ""
+    nickname: str = ""
+    phone: str = ""
+    notes: str = ""
+    consent_phone: bool = False
+    share_with: Iterable[Organisation] = ()
+    registered_on: date | None = None
+
+
 @transaction.atomic
 def client_register(
-    *,
-    actor: Any,
-    peer_group: Any,
-    given_name: str,
-    mother_given_name: str = "",
-    family_name: str = "",
-    birth_year: int,
-    sex: str,
-    gender_identity: str = "not_stated",
-    population_groups: Iterable[PopulationGroup] = (),
-    commune: Any = None,
-    establishment: Any = None,
-    name: str = "",
-    nickname: str = "",
-    phone: str = "",
-    notes: str = "",
-    consent_follow_up: bool,
-    consent_method: str,
-    consent_phone: bool = False,
-    share_with: Iterable[Any] = (),
-    registered_on: date | None = None,
-    register_anyway: bool = False,
-    reason: str = "",
+    *, actor: User, details: ClientDetails, register_anyway: bool = False, reason: str = ""
 ) -> Client:
     """Register a client under a UIC and a fresh short code. The names used for the UIC are
     not stored. Raises PossibleDuplicate unless `register_anyway`; `reason` (why a possible
     duplicate is registered anyway, say) goes to the audit entry."""
-    if not consent_follow_up:
+    if not details.consent_follow_up:
         raise ValidationError(
             {"consent_follow_up": _("The client must agree to registration before you continue.")}
         )
-    today = registered_on or timezone.localdate()
-    if not 1900 < birth_year <= today.year:
+    today = details.registered_on or timezone.localdate()
+    if not 1900 < details.birth_year <= today.year:
         raise ValidationError({"birth_year": _("Enter a year of birth between 1900 and now.")})
-    province = peer_group.support_model.province
+    province = details.peer_group.support_model.province
     uic = uic_index(
         build_uic(
-            given_name=given_name,
-            mother_given_name=mother_given_name,
-            family_name=family_name,
-            birth_year=birth_year,
-            sex=sex,
+            given_name=details.given_name,
+            mother_given_name=details.mother_given_name,
+            family_name=details.family_name,
+            birth_year=details.birth_year,
+            sex=details.sex,
         )
     )
     if not register_anyway:
         _count_duplicate_check(actor)
     all_matches = list(
-        queries.possible_duplicates(uic=uic, province_code=province.pk, phone=phone)[:20]
+        queries.possible_duplicates(uic=uic, province_code=province.pk, phone=details.phone)[:20]
     )
     visible = set(
         queries.clients_for(actor)
@@ -297,33 +305,37 @@ def client_register(
     client = Client(
         short_code=new_short_code(),
         uic=uic,
-        peer_group=peer_group,
+        peer_group=details.peer_group,
         province=province,
-        commune=commune,
-        establishment=establishment,
-        birth_year=birth_year,
-        sex=sex,
-        gender_identity=gender_identity,
-        is_minor_at_registration=_is_minor(birth_year, today),
+        commune=details.commune,
+        establishment=details.establishment,
+        birth_year=details.birth_year,
+        sex=details.sex,
+        gender_identity=details.gender_identity,
+        is_minor_at_registration=_is_minor(details.birth_year, today),
         registered_on=today,
         registered_by=actor,
     )
-    fields = identity_fields(name=name, nickname=nickname, phone=phone, notes=notes)
+    fields = identity_fields(
+        name=details.name, nickname=details.nickname, phone=details.phone, notes=details.notes
+    )
     _apply_identity(client, fields)
     client.save()
     store_identity_tokens(client, fields)
-    client.population_groups.set(list(population_groups))
+    client.population_groups.set(list(details.population_groups))
     ClientStatusChange.objects.create(
         client=client, status=ClientStatus.ACTIVE, changed_on=today, changed_by=actor
     )
     now = timezone.now()
     consents = [Consent(purpose=Consent.Purpose.FOLLOW_UP)]
-    if consent_phone:
+    if details.consent_phone:
         consents.append(Consent(purpose=Consent.Purpose.PHONE_CONTACT))
-    consents += [Consent(purpose=Consent.Purpose.SHARE_PROVIDER, provider=p) for p in share_with]
+    consents += [
+        Consent(purpose=Consent.Purpose.SHARE_PROVIDER, provider=p) for p in details.share_with
+    ]
     for consent in consents:
         consent.client = client
-        consent.method = consent_method
+        consent.method = details.consent_method
         consent.taken_by = actor
         consent.taken_at = now
     Consent.objects.bulk_create(consents)
@@ -348,7 +360,7 @@ def client_register(
 @transaction.atomic
 def client_update(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     birth_year: int,
     sex: str,
@@ -425,7 +437,7 @@ def _open(client: Client) -> dict[str, str]:
 
 
 @transaction.atomic
-def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str, str]:
+def client_identity(*, actor: User, client: Client, reason: str = "") -> dict[str, str]:
     """Decrypt a client's identity for display. Every reading is audited ("view")."""
     if not client.has_identity:
         return identity_fields()
@@ -445,7 +457,7 @@ def client_identity(*, actor: Any, client: Client, reason: str = "") -> dict[str
 
 @transaction.atomic
 def client_view(
-    *, actor: Any, client: Client, page: str, with_identity: bool
+    *, actor: User, client: Client, page: str, with_identity: bool
 ) -> dict[str, str] | None:
     """Record one opening of a page that shows this client's record ("view"), and open the
     identity when the page shows it. One audit entry per page view, masked or not; it names
@@ -463,7 +475,7 @@ def client_view(
 
 
 @transaction.atomic
-def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
+def client_unmask(*, actor: User, client: Client, reason: str) -> UnmaskGrant:
     """A coordinator sees one client's identity for UNMASK_MINUTES, for a written reason."""
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -487,7 +499,7 @@ def client_unmask(*, actor: Any, client: Client, reason: str) -> UnmaskGrant:
 
 @transaction.atomic
 def client_status_change(
-    *, actor: Any, client: Client, status: str, changed_on: date, note: str = ""
+    *, actor: User, client: Client, status: str, changed_on: date, note: str = ""
 ) -> ClientStatusChange:
     if status not in ClientStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
@@ -525,7 +537,7 @@ def client_status_change(
 
 
 @transaction.atomic
-def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
+def client_erase(*, actor: User, client: Client, reason: str) -> Client:
     """Destroy the client's wrapped data key and encrypted identity: the name, nickname,
     phone and notes can no longer be recovered, even with the master key. The pseudonymous
     record and everything counted in reports stay. Closes open erasure requests."""
@@ -585,7 +597,7 @@ def client_erase(*, actor: Any, client: Client, reason: str) -> Client:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     purpose: str,
     method: str,
@@ -624,7 +636,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     """Withdrawing follow-up consent stops reminders and contact (queries.may_follow_up).
     Sent twice (a double tap, a resend, two at once): the row is locked and read again,
     so the second send finds it withdrawn and is answered the same, with one audit row."""
@@ -649,7 +661,7 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
 
 @transaction.atomic
 def request_record(
-    *, actor: Any, client: Client, kind: str, received_on: date, note: str = ""
+    *, actor: User, client: Client, kind: str, received_on: date, note: str = ""
 ) -> DataSubjectRequest:
     if kind not in DataSubjectRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of request.")})
@@ -671,7 +683,9 @@ def request_record(
 
 
 @transaction.atomic
-def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+def request_close(
+    *, actor: User, request: DataSubjectRequest, note: str = ""
+) -> DataSubjectRequest:
     locked_client = Client.objects.select_for_update().get(pk=request.client_id)
     request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
     if request.closed_at is not None:
@@ -690,7 +704,7 @@ def request_close(*, actor: Any, request: DataSubjectRequest, note: str = "") ->
 
 
 @transaction.atomic
-def client_export(*, actor: Any, client: Client) -> str:
+def client_export(*, actor: User, client: Client) -> str:
     """The client's own data as a readable UTF-8 HTML document (audited "export")."""
     from . import queries as q
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles, scope
+from accounts.http import AuthedRequest
 from audit.services import audit_view
 from core.forms import apply_errors
 from core.idempotency import Once
@@ -58,7 +59,7 @@ def _form_page(
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
     page_obj = paginate(request, queries.client_list(request.user))
     return render(
@@ -75,7 +76,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_register(request: HttpRequest) -> HttpResponse:
+def client_register(request: AuthedRequest) -> HttpResponse:
     groups = queries.registration_groups(request.user)
     if not groups:
         raise Http404
@@ -89,24 +90,26 @@ def client_register(request: HttpRequest) -> HttpResponse:
             client = once.run(
                 lambda: services.client_register(
                     actor=request.user,
-                    peer_group=data["peer_group"],
-                    given_name=data.get("given_name", ""),
-                    mother_given_name=data.get("mother_given_name", ""),
-                    family_name=data.get("family_name", ""),
-                    birth_year=data["birth_year"],
-                    sex=data["sex"],
-                    gender_identity=data["gender_identity"],
-                    population_groups=data["population_groups"],
-                    commune=data["commune"],
-                    establishment=data["establishment"],
-                    name=data["name"],
-                    nickname=data["nickname"],
-                    phone=data["phone"],
-                    notes=data["notes"],
-                    consent_follow_up=data["consent_follow_up"],
-                    consent_method=data["consent_method"],
-                    consent_phone=data["consent_phone"],
-                    share_with=data["share_with"],
+                    details=services.ClientDetails(
+                        peer_group=data["peer_group"],
+                        given_name=data.get("given_name", ""),
+                        mother_given_name=data.get("mother_given_name", ""),
+                        family_name=data.get("family_name", ""),
+                        birth_year=data["birth_year"],
+                        sex=data["sex"],
+                        gender_identity=data["gender_identity"],
+                        population_groups=data["population_groups"],
+                        commune=data["commune"],
+                        establishment=data["establishment"],
+                        name=data["name"],
+                        nickname=data["nickname"],
+                        phone=data["phone"],
+                        notes=data["notes"],
+                        consent_follow_up=data["consent_follow_up"],
+                        consent_method=data["consent_method"],
+                        consent_phone=data["consent_phone"],
+                        share_with=data["share_with"],
+                    ),
                     register_anyway=bool(data.get("register_anyway")),
                 )
             )
@@ -150,7 +153,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_find(request: HttpRequest) -> HttpResponse:
+def client_find(request: AuthedRequest) -> HttpResponse:
     """Look a client up by short code or UIC (POSTed, never in a URL)."""
     scope.require_role(request.user, roles.CASEWORK)
     form = FindForm(request.POST)
@@ -167,7 +170,7 @@ def client_find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     user = request.user
     see_identity = queries.can_see_identity(user, client)
@@ -212,7 +215,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_edit(request.user, client):
         raise Http404
@@ -276,7 +279,7 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_status(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -293,7 +296,7 @@ def client_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_unmask(request.user, client):
         raise Http404
@@ -318,7 +321,7 @@ def client_unmask(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def consent_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
     once = Once(request, form)
@@ -361,7 +364,7 @@ def _what_stops(consent: Consent) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthedRequest, public_id: UUID, pk: int) -> HttpResponse:
     """Asks first, saying what will stop: only the confirmation withdraws (a withdrawal
     cannot be undone without the client)."""
     client = _client(request, public_id)
@@ -384,7 +387,7 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = RequestForm(request.POST or None)
     once = Once(request, form)
@@ -410,7 +413,7 @@ def request_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.LEADERS)
     dsr = queries.get_request(request.user, pk)
     if not queries.can_erase(request.user, dsr.client):
@@ -435,7 +438,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_export(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """The client's own data as a UTF-8 HTML file, for a view/export request."""
     client = _client(request, public_id)
     if not queries.can_see_identity(request.user, client):
@@ -449,7 +452,7 @@ def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_erase(request.user, client) or client.is_erased:
         raise Http404

@@ -9,6 +9,7 @@ from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
 
 from .models import Agreement, AgreementLine, Location, Service
+from .services import AgreementDetails, AgreementLineDetails
 from .taxonomy import category_choices, grouped_service_type_choices
 
 
@@ -180,3 +181,18 @@ AgreementLineFormSet = forms.inlineformset_factory(
     min_num=1,
     validate_min=True,
 )
+
+
+def agreement_details(form: AgreementForm, lines: Any) -> AgreementDetails:
+    """The agreement a valid form and lines formset describe: the lines kept (not deleted,
+    not left blank)."""
+    kept = [
+        AgreementLineDetails(
+            service_type=f.cleaned_data["service_type"],
+            quantity=f.cleaned_data["quantity"],
+            amount_vnd=f.cleaned_data.get("amount_vnd"),
+        )
+        for f in lines.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    return AgreementDetails(**form.cleaned_data, lines=kept)

@@ -81,17 +81,6 @@ def get_service(user: Any, public_id: Any) -> Service:
     return get_object_or_404(services_for(user), public_id=public_id)
 
 
-def providers_for(user: Any) -> QuerySet[Organisation]:
-    """Organisations that offer at least one active service."""
-    if not _has_any_role(user):
-        return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(active=True, services__active=True)
-        .select_related("province", "commune")
-        .distinct()
-    )
-
-
 def _coordinator_provinces(user: Any) -> set[str]:
     return set(
         SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).values_list(
@@ -244,6 +233,18 @@ def agreement_support_models(user: Any) -> QuerySet[SupportModel]:
     if scope.is_admin(user):
         return SupportModel.objects.all()
     return SupportModel.objects.filter(pk__in=scope.support_model_ids(user))
+
+
+def editable_service(user: Any, public_id: Any) -> Service:
+    """A service of an organisation the user may edit, else 404."""
+    qs = Service.objects.filter(organisation__in=editable_organisations(user))
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def editable_location(user: Any, public_id: Any) -> Location:
+    """A location of an organisation the user may edit, else 404."""
+    qs = Location.objects.filter(organisation__in=editable_organisations(user))
+    return get_object_or_404(qs, public_id=public_id)
 
 
 def editable_agreements(user: Any) -> QuerySet[Agreement]:

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import roles, scope
+from accounts.http import AuthedRequest
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
 from programs.models import Organisation
 
 from . import forms, queries, services
-from .models import Location, Service
 from .taxonomy import CATEGORIES, SERVICE_TYPES
 
 
@@ -107,20 +107,24 @@ def agreement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @login_required
-def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+def service_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
     organisations = queries.editable_organisations(request.user)
     if not organisations.exists():
         raise Http404
     instance = None
     if public_id is not None:
-        instance = get_object_or_404(
-            Service.objects.filter(organisation__in=organisations), public_id=public_id
-        )
+        instance = queries.editable_service(request.user, public_id)
     form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
     once = Once(request, form, active=instance is None)
     if once.ready():
         try:
-            service = once.run(lambda: services.service_save(actor=request.user, form=form))
+            service = once.run(
+                lambda: services.service_save(
+                    actor=request.user,
+                    service=instance,
+                    details=services.ServiceDetails(**form.cleaned_data),
+                )
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -130,20 +134,24 @@ def service_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
 
 
 @login_required
-def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+def location_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
     organisations = queries.editable_organisations(request.user)
     if not organisations.exists():
         raise Http404
     instance = None
     if public_id is not None:
-        instance = get_object_or_404(
-            Location.objects.filter(organisation__in=organisations), public_id=public_id
-        )
+        instance = queries.editable_location(request.user, public_id)
     form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
     once = Once(request, form, active=instance is None)
     if once.ready():
         try:
-            once.run(lambda: services.location_save(actor=request.user, form=form))
+            once.run(
+                lambda: services.location_save(
+                    actor=request.user,
+                    location=instance,
+                    details=services.LocationDetails(**form.cleaned_data),
+                )
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -153,7 +161,7 @@ def location_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
+def agreement_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
     if not queries.can_edit_agreements(request.user):
         raise Http404
     instance = None
@@ -177,7 +185,11 @@ def agreement_edit(request: HttpRequest, public_id: Any = None) -> HttpResponse:
     ):
         try:
             agreement = once.run(
-                lambda: services.agreement_save(actor=request.user, form=form, lines=lines)
+                lambda: services.agreement_save(
+                    actor=request.user,
+                    agreement=instance,
+                    details=forms.agreement_details(form, lines),
+                )
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -260,7 +260,7 @@ def hotline_caller_register(
     consent is verbal, taken by the counsellor. The peer group that will follow the caller
     up must be an active group in the hotline's province. Raises PossibleDuplicate like
     `client_register`: the hotline is never shown the matching clients."""
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     if call.client_id is not None:
         raise ValidationError(_("This call is already linked to a client."))
@@ -275,16 +275,18 @@ def hotline_caller_register(
         )
     client = client_register(
         actor=actor,
-        peer_group=caller.peer_group,
-        given_name=caller.given_name,
-        mother_given_name=caller.mother_given_name,
-        family_name=caller.family_name,
-        birth_year=caller.birth_year,
-        sex=caller.sex,
-        gender_identity=caller.gender_identity,
-        population_groups=caller.population_groups,
-        consent_follow_up=caller.consent_follow_up,
-        consent_method=Consent.Method.VERBAL,
+        details=ClientDetails(
+            peer_group=caller.peer_group,
+            given_name=caller.given_name,
+            mother_given_name=caller.mother_given_name,
+            family_name=caller.family_name,
+            birth_year=caller.birth_year,
+            sex=caller.sex,
+            gender_identity=caller.gender_identity,
+            population_groups=caller.population_groups,
+            consent_follow_up=caller.consent_follow_up,
+            consent_method=Consent.Method.VERBAL,
+        ),
         register_anyway=caller.register_anyway,
         reason=duplicate_reason if caller.register_anyway else "",
     )

@@ -3,21 +3,22 @@ used, HIV/STI prevention) so that logging takes: "Log contact" → Save."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from clients.models import Client
 from core.forms import apply_errors
 from core.widgets import CommuneSelect
 from geo.models import Commune
 from programs.models import Establishment, PeerGroup
 
 from . import queries, services
-from .models import ItemKind, Material, MaterialStock, Need, OutreachContact, PlaceType, Topic
+from .models import ItemKind, Material, MaterialStock, Need, PlaceType, Topic
 
 COMMODITIES = (ItemKind.CONDOM, ItemKind.LUBRICANT, ItemKind.NEEDLE_SYRINGE)
 
@@ -33,7 +34,7 @@ def _qty(label: Any) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
-        max_value=10000,
+        max_value=services.MAX_QUANTITY,
         initial=0,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
@@ -49,7 +50,7 @@ class ContactForm(forms.Form):
     head_count = forms.IntegerField(
         label=_("People reached"),
         min_value=1,
-        max_value=1000,
+        max_value=services.MAX_HEAD_COUNT,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=_("Anonymous group outreach: count the people, never name them."),
     )
@@ -76,8 +77,8 @@ class ContactForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        groups: Any,
-        client: Any = None,
+        groups: Sequence[PeerGroup],
+        client: Client | None = None,
         materials: list[MaterialStock] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -89,11 +90,8 @@ class ContactForm(forms.Form):
         fields["peer_group"].queryset = groups[0].__class__.objects.filter(
             pk__in=[g.pk for g in groups]
         )
-        provinces = {g.support_model.province_id for g in groups}
-        fields["commune"].queryset = Commune.objects.filter(province_id__in=provinces)
-        fields["establishment"].queryset = Establishment.objects.filter(
-            commune__province_id__in=provinces, active=True
-        ).order_by("name")
+        fields["commune"].queryset = queries.logging_communes(groups)
+        fields["establishment"].queryset = queries.logging_establishments(groups)
         if client is not None or len(groups) == 1:
             fields["peer_group"].widget = forms.HiddenInput()
             fields["peer_group"].initial = (client.peer_group if client else groups[0]).pk
@@ -114,19 +112,6 @@ class ContactForm(forms.Form):
             fields[name] = _qty(label)
             self.material_fields.append((name, row.material))
 
-    def clean_contact_date(self) -> Any:
-        value = self.cleaned_data["contact_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("place_type") == PlaceType.ESTABLISHMENT and not data.get("establishment"):
-            if self.fields["establishment"].queryset.exists():  # type: ignore[attr-defined]
-                self.add_error("establishment", _("Choose the establishment."))
-        return data
-
     def items(self) -> list[tuple[str, str, Material | None, int]]:
         """(field name, item kind, material, quantity) for every quantity typed."""
         out: list[tuple[str, str, Material | None, int]] = []
@@ -145,41 +130,39 @@ class ContactForm(forms.Form):
             return f"material_{material.pk}"
         return f"qty_{item_kind}" if f"qty_{item_kind}" in self.fields else None
 
-    def log(self, *, actor: Any, device_uuid: UUID | None = None) -> OutreachContact | None:
-        """Log the contact of a valid form through `services.contact_log`: the page and the
-        JSON API both come here, so both refuse exactly the same things. A refusal (short
-        stock, a rule of the service) is put next to its field and None is returned."""
+    def details(self) -> services.ContactDetails:
+        """The contact this valid form describes, for `services.contact_log`: the page, the
+        JSON API and the offline sync all log through it, so all refuse the same things."""
         data = self.cleaned_data
-        items = [services.Item(kind, qty, material) for _n, kind, material, qty in self.items()]
-        try:
-            return services.contact_log(
-                actor=actor,
-                # With a client this is the client's group (the hidden field's value); a
-                # different one is refused by the service.
-                peer_group=data["peer_group"],
-                contact_date=data["contact_date"],
-                place_type=data["place_type"],
-                topics=data["topics"],
-                needs=data["needs"],
-                client=self.client,
-                head_count=data.get("head_count") or 1,
-                items=items,
-                commune=data.get("commune"),
-                establishment=data.get("establishment"),
-                device_uuid=device_uuid,
-            )
-        except services.InsufficientStock as exc:
-            self.add_error(self.field_for(exc.item_kind, exc.material), exc.messages)
-        except ValidationError as exc:
-            apply_errors(self, exc)
-        return None
+        return services.ContactDetails(
+            # With a client this is the client's group (the hidden field's value); a
+            # different one is refused by the service.
+            peer_group=data["peer_group"],
+            contact_date=data["contact_date"],
+            place_type=data["place_type"],
+            topics=data["topics"],
+            needs=data["needs"],
+            client=self.client,
+            head_count=data.get("head_count") or 1,
+            items=[services.Item(kind, qty, material) for _n, kind, material, qty in self.items()],
+            commune=data.get("commune"),
+            establishment=data.get("establishment"),
+        )
+
+    def show_refusal(self, error: ValidationError) -> None:
+        """Put the service's refusal next to its field: short stock next to the item's
+        quantity, anything else where `apply_errors` puts it."""
+        if isinstance(error, services.InsufficientStock):
+            self.add_error(self.field_for(error.item_kind, error.material), error.messages)
+        else:
+            apply_errors(self, error)
 
 
 def contact_form_for(
-    user: Any,
+    user: User,
     data: Any,
     *,
-    client: Any,
+    client: Client | None,
     groups: list[PeerGroup],
     initial: dict[str, Any] | None = None,
 ) -> ContactForm:

@@ -139,10 +139,6 @@ class OutreachContact(models.Model):
         labels = dict(Topic.choices)
         return [str(labels.get(t, t)) for t in self.topics]
 
-    def need_labels(self) -> list[str]:
-        labels = dict(Need.choices)
-        return [str(labels.get(n, n)) for n in self.needs]
-
 
 class Material(models.Model):
     """A printed or digital material in the catalogue, by theme."""

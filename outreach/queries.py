@@ -12,19 +12,21 @@ A peer group's stock is held by its support model's lead organisation."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import scope
 from accounts.models import Role
 from clients.models import Client, ClientStatus, Consent
-from programs.models import Organisation, PeerGroup
+from clients.queries import group_clients
+from geo.models import Commune
+from programs.models import Establishment, Organisation, PeerGroup
 
 from .models import Distribution, Material, MaterialStock, OutreachContact, StockReceipt
 
@@ -39,6 +41,25 @@ def logging_groups(user: Any) -> QuerySet[PeerGroup]:
     return PeerGroup.objects.filter(pk__in=scope.peer_group_ids(user)).select_related(
         "support_model__lead_organisation", "support_model__province"
     )
+
+
+def logging_establishments(groups: Sequence[PeerGroup]) -> QuerySet[Establishment]:
+    """The establishments a contact of these groups may take place at: active, in their
+    models' provinces."""
+    provinces = {g.support_model.province_id for g in groups}
+    return Establishment.objects.filter(commune__province_id__in=provinces, active=True).order_by(
+        "name"
+    )
+
+
+def logging_communes(groups: Sequence[PeerGroup]) -> QuerySet[Commune]:
+    """The communes a head count of these groups may be recorded in."""
+    return Commune.objects.filter(province_id__in={g.support_model.province_id for g in groups})
+
+
+def materials_by_id(ids: Sequence[int]) -> dict[int, Material]:
+    """Catalogue materials by id (whether a group may hand one out is its stock's say)."""
+    return {m.pk: m for m in Material.objects.filter(pk__in=ids)}
 
 
 def can_log_for(user: Any, client: Client) -> bool:
@@ -64,10 +85,6 @@ def contact_list(user: Any) -> QuerySet[OutreachContact]:
         .prefetch_related("distributions__material")
         .order_by("-contact_date", "-id")
     )
-
-
-def get_contact(user: Any, public_id: Any) -> OutreachContact:
-    return get_object_or_404(contact_list(user), public_id=public_id)
 
 
 def contact_by_device_uuid(user: Any, device_uuid: Any) -> OutreachContact | None:
@@ -97,9 +114,8 @@ def client_to_log(user: Any, reference: str) -> Client:
     (never the UIC): a client of one of the user's own groups, else 404, the same whether it
     does not exist or is another group's. Consent is checked by `services.contact_log`."""
     from clients import uic
-    from clients.queries import clients_for
 
-    clients = clients_for(user).filter(peer_group_id__in=scope.peer_group_ids(user))
+    clients = group_clients(user)
     try:
         public_id = uuid.UUID(str(reference))
     except ValueError:
@@ -215,10 +231,6 @@ def materials_for(user: Any) -> QuerySet[Material]:
 # --- Peer educator's home ------------------------------------------------------------
 
 
-def group_clients(user: Any) -> QuerySet[Client]:
-    return Client.objects.filter(peer_group_id__in=scope.peer_group_ids(user))
-
-
 def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
     """Active clients of the user's groups who agreed to follow-up and were not contacted
     for NOT_CONTACTED_DAYS (or ever, when registered before that)."""
@@ -229,6 +241,7 @@ def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
     )
     return (
         group_clients(user)
+        .select_related(None)
         .filter(status=ClientStatus.ACTIVE)
         .filter(Exists(follow_up))
         .annotate(last_contact=Max("contacts__contact_date"))

@@ -11,12 +11,15 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record
-from programs.models import Organisation, PeerGroup
+from clients.models import Client
+from geo.models import Commune
+from programs.models import Establishment, Organisation, PeerGroup
 
 from .models import (
     Distribution,
@@ -29,6 +32,10 @@ from .models import (
     StockReceipt,
     Topic,
 )
+
+# The most one contact may record: larger figures are typing mistakes.
+MAX_HEAD_COUNT = 1000
+MAX_QUANTITY = 10000
 
 
 class InsufficientStock(ValidationError):
@@ -84,7 +91,7 @@ def _take_stock(
 
 def _distribute(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     item_kind: str,
     quantity: int,
@@ -110,7 +117,7 @@ def _distribute(
 @transaction.atomic
 def distribution_record(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     item_kind: str,
     quantity: int,
@@ -143,69 +150,137 @@ def distribution_record(
     return distribution
 
 
-@transaction.atomic
-def contact_log(
-    *,
-    actor: Any,
-    peer_group: PeerGroup,
-    contact_date: date,
-    place_type: str,
-    topics: Sequence[str] = (),
-    needs: Sequence[str] = (),
-    client: Any = None,
-    head_count: int = 1,
-    items: Sequence[Item] = (),
-    commune: Any = None,
-    establishment: Any = None,
-    device_uuid: UUID | None = None,
-) -> OutreachContact:
-    """Log an outreach contact with one client, or an anonymous head count (client None),
-    and hand out its items. Short stock rejects the whole contact (nothing is saved).
+@dataclass(frozen=True)
+class ContactDetails:
+    """One outreach contact as the page, the JSON API and the offline sync give it: with
+    one client (head_count ignored), or an anonymous head count (client None)."""
 
-    `device_uuid` is the idempotency key of a contact recorded offline on a phone: the
-    unique constraint refuses a second row with the same key (IntegrityError, nothing saved),
-    and the caller answers with the first one (`queries.contact_by_device_uuid`)."""
+    peer_group: PeerGroup
+    contact_date: date
+    place_type: str
+    topics: Sequence[str] = ()
+    needs: Sequence[str] = ()
+    client: Client | None = None
+    head_count: int | None = 1
+    items: Sequence[Item] = ()
+    commune: Commune | None = None
+    establishment: Establishment | None = None
+
+
+def _at_most(limit: int) -> str:
+    # Django's own message (and translation), as the form's number field says it.
+    return _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": limit}
+
+
+def _not_offered() -> str:
+    # Django's own message for a choice the form does not offer (outside the group's area).
+    return _("Select a valid choice. That choice is not one of the available choices.")
+
+
+def _contact_errors(details: ContactDetails) -> dict[str, Any]:
     from clients.queries import may_follow_up
 
     errors: dict[str, Any] = {}
-    if contact_date > timezone.localdate():
+    client, group = details.client, details.peer_group
+    if details.contact_date > timezone.localdate():
         errors["contact_date"] = _("The date cannot be in the future.")
-    if place_type not in PlaceType.values:
+    if details.place_type not in PlaceType.values:
         errors["place_type"] = _("Choose a place from the list.")
-    if any(t not in Topic.values for t in topics):
+    elif details.place_type == PlaceType.ESTABLISHMENT and details.establishment is None:
+        if _establishments_of(group).exists():
+            errors["establishment"] = _("Choose the establishment.")
+    if details.establishment is not None and not (
+        _establishments_of(group).filter(pk=details.establishment.pk).exists()
+    ):
+        errors["establishment"] = _not_offered()
+    if any(t not in Topic.values for t in details.topics):
         errors["topics"] = _("Unknown topic.")
-    if any(n not in Need.values for n in needs):
+    if any(n not in Need.values for n in details.needs):
         errors["needs"] = _("Unknown need.")
     if client is not None:
-        if client.peer_group_id != peer_group.pk:
+        if client.peer_group_id != group.pk:
             errors["client"] = _("This client belongs to another group.")
         elif not may_follow_up(client):
             errors["client"] = _(
                 "This client has not agreed to follow-up (or withdrew it): do not contact them."
             )
-        head_count = 1
-    elif head_count < 1:
+    elif details.head_count is None:
+        errors["head_count"] = _("This field is required.")
+    elif details.head_count < 1:
         errors["head_count"] = _("Count at least one person.")
+    elif details.head_count > MAX_HEAD_COUNT:
+        errors["head_count"] = _at_most(MAX_HEAD_COUNT)
+    if details.commune is not None and (
+        details.commune.province_id != group.support_model.province_id
+    ):
+        errors["commune"] = _not_offered()
+    item_errors: list[str] = []
+    for item in details.items:
+        if item.quantity == 0:  # a quantity field left at zero
+            continue
+        try:
+            item_check(item.item_kind, item.material, item.quantity)
+        except ValidationError as exc:
+            item_errors.extend(exc.messages)
+        else:
+            if item.quantity > MAX_QUANTITY:
+                item_errors.append(_at_most(MAX_QUANTITY))
+    if item_errors:
+        errors["items"] = item_errors
+    return errors
+
+
+def _establishments_of(group: PeerGroup) -> QuerySet[Establishment]:
+    return Establishment.objects.filter(
+        commune__province_id=group.support_model.province_id, active=True
+    )
+
+
+def _merged(items: Sequence[Item]) -> list[Item]:
+    """One item per kind and material, quantities added; zero quantities dropped."""
+    totals: dict[tuple[str, int | None], Item] = {}
+    for item in items:
+        key = (item.item_kind, item.material.pk if item.material else None)
+        before = totals.get(key)
+        quantity = item.quantity + (before.quantity if before else 0)
+        totals[key] = Item(item.item_kind, quantity, item.material)
+    return [i for i in totals.values() if i.quantity]
+
+
+@transaction.atomic
+def contact_log(
+    *, actor: User, details: ContactDetails, device_uuid: UUID | None = None
+) -> OutreachContact:
+    """Log an outreach contact with one client, or an anonymous head count, and hand out
+    its items. Short stock rejects the whole contact (nothing is saved).
+
+    `device_uuid` is the idempotency key of a contact recorded offline on a phone: the
+    unique constraint refuses a second row with the same key (IntegrityError, nothing saved),
+    and the caller answers with the first one (`queries.contact_by_device_uuid`)."""
+    errors = _contact_errors(details)
     if errors:
         raise ValidationError(errors)
+    client, peer_group = details.client, details.peer_group
+    head_count = 1 if client is not None else (details.head_count or 1)
+    commune = details.commune
     if commune is None:
         commune = client.commune if client is not None and client.commune_id else None
     if commune is None:
         commune = peer_group.communes.first()
     contact = OutreachContact.objects.create(
-        contact_date=contact_date,
+        contact_date=details.contact_date,
         client=client,
         head_count=head_count,
         peer_group=peer_group,
         peer_educator=actor,
-        place_type=place_type,
-        establishment=establishment,
-        topics=list(dict.fromkeys(topics)),
-        needs=list(dict.fromkeys(needs)),
+        place_type=details.place_type,
+        establishment=details.establishment,
+        topics=list(dict.fromkeys(details.topics)),
+        needs=list(dict.fromkeys(details.needs)),
         commune=commune,
         device_uuid=device_uuid,
     )
-    items = [i for i in items if i.quantity]
+    items = _merged(details.items)
     if items:
         holder = peer_group.support_model.lead_organisation
         if holder is None:
@@ -218,7 +293,7 @@ def contact_log(
                 organisation=holder,
                 item_kind=item.item_kind,
                 quantity=item.quantity,
-                distributed_on=contact_date,
+                distributed_on=details.contact_date,
                 material=item.material,
                 contact=contact,
                 peer_group=peer_group,
@@ -243,7 +318,7 @@ def contact_log(
 @transaction.atomic
 def stock_receive(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     item_kind: str,
     quantity: int,
@@ -275,7 +350,7 @@ def stock_receive(
 
 
 @transaction.atomic
-def material_create(*, actor: Any, name: str, theme: str, format: str = "printed") -> Material:
+def material_create(*, actor: User, name: str, theme: str, format: str = "printed") -> Material:
     if theme not in Material.Theme.values:
         raise ValidationError({"theme": _("Choose a theme from the list.")})
     material = Material.objects.create(name=name.strip(), theme=theme, format=format)

@@ -16,18 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import roles, scope
+from accounts.http import AuthedRequest
 from clients import queries as client_queries
-from core.forms import apply_errors
+from clients.models import Client
 from core.idempotency import Once
 from core.offline import offline_cacheable
 from core.paging import paginate
+from programs.models import PeerGroup
 
 from . import queries, services
 from .forms import MaterialForm, StockReceiveForm, contact_form_for
 from .models import PlaceType, Topic
 
 
-def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> HttpResponse:
+def _contact_page(
+    request: AuthedRequest, *, client: Client | None, groups: list[PeerGroup]
+) -> HttpResponse:
     # Every default is valid (the prefilled form saves as it is) and records only what is
     # usual for this peer; the head count describes what happened, so it starts empty.
     initial: dict[str, Any] = {
@@ -41,6 +45,7 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
         request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
     establishments = form.fields["establishment"].queryset  # type: ignore[attr-defined]
+    establishment: int | None
     if (
         client is not None
         and client.establishment_id
@@ -59,12 +64,15 @@ def _contact_page(request: HttpRequest, *, client: Any, groups: list[Any]) -> Ht
     if once.ready():
         key = once.key
         try:
-            saved = once.run(lambda: form.log(actor=request.user, device_uuid=key))
+            once.run(
+                lambda: services.contact_log(
+                    actor=request.user, details=form.details(), device_uuid=key
+                )
+            )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_refusal(exc)
         else:
-            if saved is not None:
-                return _contact_saved(request, client)
+            return _contact_saved(request, client)
     return render(
         request,
         "outreach/contact_form.html",
@@ -81,7 +89,7 @@ def _contact_saved(request: HttpRequest, client: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contact_new_for(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """Log a contact with one client: prefilled, so it is "Log contact" → Save."""
     scope.require_role(request.user, roles.PEERS)
     client = client_queries.get_client(request.user, public_id)
@@ -94,7 +102,7 @@ def contact_new_for(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @offline_cacheable
-def contact_new(request: HttpRequest) -> HttpResponse:
+def contact_new(request: AuthedRequest) -> HttpResponse:
     """Anonymous group outreach at a venue: a head count."""
     scope.require_role(request.user, roles.PEERS)
     groups = list(queries.logging_groups(request.user))
@@ -139,7 +147,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stock_receive(request: HttpRequest) -> HttpResponse:
+def stock_receive(request: AuthedRequest) -> HttpResponse:
     organisations = list(queries.receiving_organisations(request.user))
     if not organisations:
         raise Http404
@@ -184,7 +192,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def material_new(request: HttpRequest) -> HttpResponse:
+def material_new(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     form = MaterialForm(request.POST or None)
     once = Once(request, form)

@@ -4,63 +4,74 @@ Audit entries name the fields that changed, never their values."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
 from accounts import scope
+from accounts.models import User
 from audit.services import audit_record
+from core.records import assign, filled, values_of
+from geo.models import Commune, Province
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
 
-SUPPORT_MODEL_FIELDS = (
-    "name",
-    "kind",
-    "province",
-    "lead_organisation",
-    "start_date",
-    "end_date",
-    "funding_source",
-    "decision_number",
-    "decision_date",
-    "budget_vnd",
-)
-PEER_GROUP_FIELDS = ("name", "kind", "support_model", "founded_on", "active")
-MEMBERSHIP_FIELDS = ("alias", "role", "joined_on", "left_on")
-ORGANISATION_FIELDS = (
-    "name",
-    "kind",
-    "province",
-    "commune",
-    "description",
-    "phone",
-    "email",
-    "website",
-    "active",
-)
+
+@dataclass(frozen=True)
+class SupportModelDetails:
+    """What a support model says about itself; `communes` None leaves them as they are."""
+
+    name: str
+    kind: str
+    province: Province
+    start_date: date
+    lead_organisation: Organisation | None = None
+    end_date: date | None = None
+    funding_source: str = ""
+    decision_number: str = ""
+    decision_date: date | None = None
+    budget_vnd: int | None = None
+    communes: Sequence[Commune] | None = None
 
 
-def _assign(obj: Any, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
-    """Set the given fields from data; return the names of those that changed."""
-    changed = []
-    for name in fields:
-        if name not in data:
-            continue
-        field = obj._meta.get_field(name)
-        value = data[name]
-        if field.many_to_one:
-            # Compare ids: reading an unset relation raises.
-            current, new = getattr(obj, field.attname), getattr(value, "pk", value)
-        else:
-            current, new = getattr(obj, name), value
-        if current != new:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
+@dataclass(frozen=True)
+class PeerGroupDetails:
+    """What a peer group says about itself; `communes` None leaves them as they are."""
+
+    name: str
+    support_model: SupportModel
+    kind: str = PeerGroup.Kind.PEER_GROUP
+    founded_on: date | None = None
+    active: bool = True
+    communes: Sequence[Commune] | None = None
 
 
-def _set_communes(obj: SupportModel | PeerGroup, communes: Any) -> bool:
+@dataclass(frozen=True)
+class OrganisationDetails:
+    name: str
+    kind: str
+    province: Province | None = None
+    commune: Commune | None = None
+    description: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    active: bool = True
+
+
+def _values(
+    details: SupportModelDetails | PeerGroupDetails | OrganisationDetails,
+) -> dict[str, object]:
+    return values_of(details, skip=("communes",))
+
+
+def _filled(values: dict[str, object], communes: Sequence[Commune] | None = None) -> list[str]:
+    return filled(values, *(["communes"] if communes is not None else []))
+
+
+def _set_communes(obj: SupportModel | PeerGroup, communes: Sequence[Commune] | None) -> bool:
     if communes is None:
         return False
     wanted = {c.pk for c in communes}
@@ -71,74 +82,72 @@ def _set_communes(obj: SupportModel | PeerGroup, communes: Any) -> bool:
     return True
 
 
-@transaction.atomic
-def support_model_create(*, actor: Any, data: dict[str, Any]) -> SupportModel:
-    model = SupportModel()
-    _assign(model, SUPPORT_MODEL_FIELDS, data)
-    model.full_clean()
-    model.save()
-    _set_communes(model, data.get("communes"))
+def _create(
+    actor: User, obj: SupportModel | PeerGroup, details: SupportModelDetails | PeerGroupDetails
+) -> None:
+    values = _values(details)
+    assign(obj, values)
+    obj.full_clean()
+    obj.save()
+    _set_communes(obj, details.communes)
     audit_record(
-        actor=actor,
-        action="create",
-        obj=model,
-        changes={"fields": sorted(k for k in data if data[k] not in (None, ""))},
+        actor=actor, action="create", obj=obj, changes={"fields": _filled(values, details.communes)}
     )
+
+
+def _update(
+    actor: User,
+    obj: SupportModel | PeerGroup,
+    values: dict[str, object],
+    communes: Sequence[Commune] | None,
+) -> list[str]:
+    changed = assign(obj, values)
+    if changed:
+        obj.full_clean()
+        obj.save()
+    if _set_communes(obj, communes):
+        changed.append("communes")
+    if changed:
+        audit_record(actor=actor, action="update", obj=obj, changes={"fields": changed})
+    return changed
+
+
+@transaction.atomic
+def support_model_create(*, actor: User, details: SupportModelDetails) -> SupportModel:
+    model = SupportModel()
+    _create(actor, model, details)
     return model
 
 
 @transaction.atomic
-def support_model_update(*, actor: Any, model: SupportModel, data: dict[str, Any]) -> list[str]:
+def support_model_update(
+    *, actor: User, model: SupportModel, details: SupportModelDetails
+) -> list[str]:
     model = SupportModel.objects.select_for_update().get(pk=model.pk)
-    fields: tuple[str, ...] = SUPPORT_MODEL_FIELDS
+    values = _values(details)
     if not scope.is_admin(actor):
         # A coordinator's reach follows the model's province: only administrators move it.
-        fields = tuple(f for f in fields if f != "province")
-    changed = _assign(model, fields, data)
-    if changed:
-        model.full_clean()
-        model.save()
-    if _set_communes(model, data.get("communes")):
-        changed.append("communes")
-    if changed:
-        audit_record(actor=actor, action="update", obj=model, changes={"fields": changed})
-    return changed
+        del values["province"]
+    return _update(actor, model, values, details.communes)
 
 
 @transaction.atomic
-def peer_group_create(*, actor: Any, data: dict[str, Any]) -> PeerGroup:
+def peer_group_create(*, actor: User, details: PeerGroupDetails) -> PeerGroup:
     group = PeerGroup()
-    _assign(group, PEER_GROUP_FIELDS, data)
-    group.full_clean()
-    group.save()
-    _set_communes(group, data.get("communes"))
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=group,
-        changes={"fields": sorted(k for k in data if data[k] not in (None, ""))},
-    )
+    _create(actor, group, details)
     return group
 
 
 @transaction.atomic
-def peer_group_update(*, actor: Any, group: PeerGroup, data: dict[str, Any]) -> list[str]:
+def peer_group_update(*, actor: User, group: PeerGroup, details: PeerGroupDetails) -> list[str]:
     group = PeerGroup.objects.select_for_update().get(pk=group.pk)
-    changed = _assign(group, PEER_GROUP_FIELDS, data)
-    if changed:
-        group.full_clean()
-        group.save()
-    if _set_communes(group, data.get("communes")):
-        changed.append("communes")
-    if changed:
-        audit_record(actor=actor, action="update", obj=group, changes={"fields": changed})
-    return changed
+    return _update(actor, group, _values(details), details.communes)
 
 
 @transaction.atomic
 def membership_add(
     *,
-    actor: Any,
+    actor: User,
     peer_group: PeerGroup,
     alias: str,
     role: str,
@@ -160,9 +169,19 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_update(*, actor: Any, membership: Membership, data: dict[str, Any]) -> list[str]:
+def membership_update(
+    *,
+    actor: User,
+    membership: Membership,
+    alias: str,
+    role: str,
+    joined_on: date,
+    left_on: date | None = None,
+) -> list[str]:
     member = Membership.objects.select_for_update().get(pk=membership.pk)
-    changed = _assign(member, MEMBERSHIP_FIELDS, data)
+    changed = assign(
+        member, {"alias": alias, "role": role, "joined_on": joined_on, "left_on": left_on}
+    )
     if changed:
         member.full_clean()
         member.save()
@@ -171,7 +190,7 @@ def membership_update(*, actor: Any, membership: Membership, data: dict[str, Any
 
 
 @transaction.atomic
-def membership_leave(*, actor: Any, membership: Membership, left_on: date) -> Membership:
+def membership_leave(*, actor: User, membership: Membership, left_on: date) -> Membership:
     member = Membership.objects.select_for_update().get(pk=membership.pk)
     member.left_on = left_on
     member.full_clean()
@@ -181,26 +200,22 @@ def membership_leave(*, actor: Any, membership: Membership, left_on: date) -> Me
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, data: dict[str, Any]) -> Organisation:
+def organisation_create(*, actor: User, details: OrganisationDetails) -> Organisation:
     org = Organisation()
-    _assign(org, ORGANISATION_FIELDS, data)
+    values = _values(details)
+    assign(org, values)
     org.full_clean()
     org.save()
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=org,
-        changes={"fields": sorted(k for k in data if data[k] not in (None, ""))},
-    )
+    audit_record(actor=actor, action="create", obj=org, changes={"fields": _filled(values)})
     return org
 
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: dict[str, Any]
+    *, actor: User, organisation: Organisation, details: OrganisationDetails
 ) -> list[str]:
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = _assign(org, ORGANISATION_FIELDS, data)
+    changed = assign(org, _values(details))
     if changed:
         org.full_clean()
         org.save()

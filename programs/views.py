@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import roles, scope
+from accounts.http import AuthedRequest
 from core.idempotency import Once
 
 from . import queries, services
@@ -25,6 +26,7 @@ from .forms import (
     PeerGroupForm,
     SupportModelForm,
 )
+from .services import OrganisationDetails, PeerGroupDetails, SupportModelDetails
 
 
 def _form_page(
@@ -76,7 +78,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def model_create(request: HttpRequest) -> HttpResponse:
+def model_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     if not queries.can_create_support_model(request.user):
         raise Http404
@@ -86,7 +88,9 @@ def model_create(request: HttpRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         model = once.run(
-            lambda: services.support_model_create(actor=request.user, data=form.cleaned_data)
+            lambda: services.support_model_create(
+                actor=request.user, details=SupportModelDetails(**form.cleaned_data)
+            )
         )
         messages.success(request, _("Support model created."))
         return redirect("programs:model_detail", pk=model.pk)
@@ -100,7 +104,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     model = queries.get_support_model(request.user, pk, for_update=True)
     form = SupportModelForm(
@@ -114,7 +118,9 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The form must not write: the service does, with its audit entry.
         model.refresh_from_db()
-        services.support_model_update(actor=request.user, model=model, data=form.cleaned_data)
+        services.support_model_update(
+            actor=request.user, model=model, details=SupportModelDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Support model saved."))
         return redirect("programs:model_detail", pk=model.pk)
     return _form_page(
@@ -168,7 +174,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     models = queries.editable_support_models(request.user)
     if not models.exists():
@@ -180,7 +186,9 @@ def group_create(request: HttpRequest) -> HttpResponse:
     once = Once(request, form)
     if once.ready():
         group = once.run(
-            lambda: services.peer_group_create(actor=request.user, data=form.cleaned_data)
+            lambda: services.peer_group_create(
+                actor=request.user, details=PeerGroupDetails(**form.cleaned_data)
+            )
         )
         messages.success(request, _("Peer group created."))
         return redirect("programs:group_detail", pk=group.pk)
@@ -191,7 +199,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_update=True)
     form = PeerGroupForm(
@@ -201,7 +209,9 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         group.refresh_from_db()
-        services.peer_group_update(actor=request.user, group=group, data=form.cleaned_data)
+        services.peer_group_update(
+            actor=request.user, group=group, details=PeerGroupDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Peer group saved."))
         return redirect("programs:group_detail", pk=group.pk)
     return _form_page(
@@ -214,7 +224,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.GROUP_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
@@ -237,13 +247,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         member.refresh_from_db()
-        services.membership_update(actor=request.user, membership=member, data=form.cleaned_data)
+        services.membership_update(actor=request.user, membership=member, **form.cleaned_data)
         messages.success(request, _("Member saved."))
         return redirect("programs:group_detail", pk=pk)
     return _form_page(
@@ -256,7 +266,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MemberLeaveForm(
@@ -305,14 +315,18 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
     once = Once(request, form)
     if once.ready():
-        once.run(lambda: services.organisation_create(actor=request.user, data=form.cleaned_data))
+        once.run(
+            lambda: services.organisation_create(
+                actor=request.user, details=OrganisationDetails(**form.cleaned_data)
+            )
+        )
         messages.success(request, _("Organisation created."))
         return redirect("programs:org_list")
     return _form_page(
@@ -322,7 +336,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     org = queries.get_organisation(request.user, pk, for_update=True)
     form = OrganisationForm(
@@ -330,7 +344,9 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         org.refresh_from_db()
-        services.organisation_update(actor=request.user, organisation=org, data=form.cleaned_data)
+        services.organisation_update(
+            actor=request.user, organisation=org, details=OrganisationDetails(**form.cleaned_data)
+        )
         messages.success(request, _("Organisation saved."))
         return redirect("programs:org_list")
     return _form_page(

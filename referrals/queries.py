@@ -224,6 +224,37 @@ def provider_org_ids(user: Any) -> set[int]:
     return scope.organisation_ids(user, Role.PROVIDER)
 
 
+def provider_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations the user records services for, as provider staff."""
+    return Organisation.objects.filter(pk__in=provider_org_ids(user)).order_by("name")
+
+
+def with_status(referrals: QuerySet[Referral], status: str) -> QuerySet[Referral]:
+    """A list narrowed to one status, or to those still open ("open"); any other value
+    leaves it whole."""
+    if status == "open":
+        return referrals.filter(status__in=Referral.OPEN_STATUSES)
+    if status in Referral.Status.values:
+        return referrals.filter(status=status)
+    return referrals
+
+
+def referral_history(referral: Referral) -> tuple[QuerySet[Any], QuerySet[ServiceDelivery]]:
+    """A referral's events (with their actors) and the services delivered under it, for a
+    referral the user already reached through `get_sent_referral`."""
+    return (
+        referral.events.select_related("actor"),
+        referral.deliveries.select_related("provider"),
+    )
+
+
+def slip_locations(referral: Referral, *, active_only: bool = False) -> QuerySet[Any]:
+    """Where the client goes with their slip: the referred service's locations (to be
+    shown through `directory.queries.locations_as_seen_by`)."""
+    locations = referral.service.locations.select_related("commune", "organisation")
+    return locations.filter(active=True) if active_only else locations
+
+
 def inbox_for(user: Any) -> QuerySet[Referral]:
     """Referrals addressed to the user's organisation(s), emergencies first.
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts import scope
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.services import audit_record
 from clients.models import Client
 from clients.queries import has_sharing_consent
@@ -45,7 +45,7 @@ def _about_erased_client(referral: Referral) -> bool:
     return Client.objects.filter(pk=referral.client_id, erased_at__isnull=False).exists()
 
 
-def _event(referral: Referral, status: str, actor: Any, note: str = "") -> None:
+def _event(referral: Referral, status: str, actor: User | None, note: str = "") -> None:
     if note and _about_erased_client(referral):
         note = ""
     ReferralEvent.objects.create(
@@ -78,7 +78,7 @@ def _notify_sender(referral: Referral) -> None:
 @transaction.atomic
 def referral_send(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     service: Service,
     reason: str,
@@ -205,20 +205,20 @@ def _require(referral: Referral, allowed: Iterable[str], action: str) -> None:
         )
 
 
-def _done_by(referral: Referral, status: str, by: str, actor: Any) -> bool:
+def _done_by(referral: Referral, status: str, by: str, actor: User) -> bool:
     """This very step is already done, by this user: a double tap or a resend of it,
     answered as the first send was (nothing recorded twice, no second notification).
     Another user's step, or another step, still meets `_require`'s message."""
     return referral.status == status and getattr(referral, f"{by}_id") == actor.pk
 
 
-def _require_provider_staff(actor: Any, referral: Referral) -> None:
+def _require_provider_staff(actor: User, referral: Referral) -> None:
     if referral.provider_id not in queries.provider_org_ids(actor):
         raise BadTransition(_("Only the provider's staff can do this."))
 
 
 @transaction.atomic
-def referral_accept(*, actor: Any, referral: Referral) -> Referral:
+def referral_accept(*, actor: User, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
     if _done_by(referral, Referral.Status.ACCEPTED, "accepted_by", actor):
@@ -235,7 +235,7 @@ def referral_accept(*, actor: Any, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
     if _done_by(referral, Referral.Status.DECLINED, "declined_by", actor):
@@ -265,7 +265,7 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral
 @transaction.atomic
 def referral_complete(
     *,
-    actor: Any,
+    actor: User,
     referral: Referral,
     delivered_on: date,
     service_types: list[str],
@@ -323,7 +323,7 @@ def referral_complete(
 
 
 @transaction.atomic
-def referral_no_show(*, actor: Any, referral: Referral) -> Referral:
+def referral_no_show(*, actor: User, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_provider_staff(actor, referral)
     if _done_by(referral, Referral.Status.NO_SHOW, "no_show_by", actor):
@@ -340,7 +340,7 @@ def referral_no_show(*, actor: Any, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_cancel(*, actor: Any, referral: Referral, reason: str = "") -> Referral:
+def referral_cancel(*, actor: User, referral: Referral, reason: str = "") -> Referral:
     """The sending side cancels (the sender, or anyone who follows the client's referrals)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not queries.sent_referrals_for(actor).filter(pk=referral.pk).exists():
@@ -407,7 +407,7 @@ def referral_remind(*, referral: Referral) -> bool:
 
 
 def _check_delivery_scope(
-    *, actor: Any, client: Client, provider: Organisation, source: str, referral: Any
+    *, actor: User, client: Client, provider: Organisation, source: str, referral: Any
 ) -> None:
     """Who may attribute a service to which provider, checked here and not only in forms:
     - from a referral: the referral's own provider, for the referral's client;
@@ -447,7 +447,7 @@ def _check_delivery_scope(
 @transaction.atomic
 def delivery_record(
     *,
-    actor: Any,
+    actor: User,
     client: Client,
     service_type: str,
     provider: Organisation,

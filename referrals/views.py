@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles, scope
+from accounts.http import AuthedRequest
 from accounts.models import Role
 from audit.services import audit_view
 from core.forms import apply_errors
@@ -22,7 +23,6 @@ from core.idempotency import Once
 from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
-from programs.models import Organisation
 
 from . import forms, queries, services
 from .models import Referral, ServiceDelivery
@@ -40,14 +40,10 @@ def _scan_url(request: HttpRequest, referral: Referral) -> str:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     status = request.GET.get("status", "open")
-    qs = queries.sent_referrals_for(request.user)
-    if status == "open":
-        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
-    elif status in Referral.Status.values:
-        qs = qs.filter(status=status)
+    qs = queries.with_status(queries.sent_referrals_for(request.user), status)
     page_obj = paginate(request, qs)
     return render(
         request,
@@ -69,7 +65,7 @@ def _from_kind(user: Any, client: Any) -> str:
 
 
 @login_required
-def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
+def client_referrals(request: AuthedRequest, client_id: Any) -> HttpResponse:
     """The client's referrals and services (the sending side's view of one client)."""
     client = queries.get_client(request.user, client_id)
     audit_view(actor=request.user, obj=client, page="referrals:client")
@@ -77,7 +73,7 @@ def client_referrals(request: HttpRequest, client_id: Any) -> HttpResponse:
 
 
 @login_required
-def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+def referral_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     allow_override = scope.has_role(request.user, Role.COORDINATOR)
     # The client's province only, unless ?all=1; the client's commune and friendly first.
@@ -138,7 +134,7 @@ def referral_new(request: HttpRequest, client_id: Any) -> HttpResponse:
 
 
 @login_required
-def hotline_referral_new(request: HttpRequest) -> HttpResponse:
+def hotline_referral_new(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.HOTLINE)
     form = forms.HotlineReferralForm(
         request.POST or None,
@@ -179,27 +175,27 @@ def hotline_referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:detail")
-    events = referral.events.select_related("actor")
+    events, deliveries = queries.referral_history(referral)
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
             "events": events,
-            "deliveries": referral.deliveries.select_related("provider"),
+            "deliveries": deliveries,
             "cancel_form": forms.CancelForm(),
         },
     )
 
 
 @login_required
-def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_slip(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
-        request.user, referral.service.locations.select_related("commune", "organisation")
+        request.user, queries.slip_locations(referral)
     )
     audit_view(actor=request.user, obj=referral, page="referrals:slip")
     return render(
@@ -210,10 +206,10 @@ def referral_slip(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @login_required
-def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_slip_png(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     locations = directory_queries.locations_as_seen_by(
-        request.user, referral.service.locations.filter(active=True).select_related("commune")
+        request.user, queries.slip_locations(referral, active_only=True)
     )
     audit_view(actor=request.user, obj=referral, page="referrals:slip_png")
     response = HttpResponse(
@@ -226,7 +222,7 @@ def referral_slip_png(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+def referral_cancel(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -265,7 +261,7 @@ def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
 
 
 @login_required
-def peer_delivery_new(request: HttpRequest, client_id: Any) -> HttpResponse:
+def peer_delivery_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     """A peer records a service the client received outside the system."""
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
@@ -309,14 +305,10 @@ def _require_provider(request: HttpRequest) -> set[int]:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     status = request.GET.get("status", "open")
-    qs = queries.inbox_for(request.user)
-    if status == "open":
-        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
-    elif status in Referral.Status.values:
-        qs = qs.filter(status=status)
+    qs = queries.with_status(queries.inbox_for(request.user), status)
     page_obj = paginate(request, qs)
     return render(
         request,
@@ -332,7 +324,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_find(request: HttpRequest) -> HttpResponse:
+def inbox_find(request: AuthedRequest) -> HttpResponse:
     """Look a referral up by the code on the slip (typed or scanned). POST only: codes never
     travel in query strings."""
     _require_provider(request)
@@ -349,7 +341,7 @@ def inbox_find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def inbox_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     audit_view(actor=request.user, obj=referral, page="referrals:inbox_detail")
@@ -364,7 +356,7 @@ def inbox_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
+def inbox_action(request: AuthedRequest, public_id: Any, action: str) -> HttpResponse:
     _require_provider(request)
     referral = queries.get_inbox_referral(request.user, public_id)
     decline_form = forms.DeclineForm(request.POST if action == "decline" else None)
@@ -425,10 +417,10 @@ def inbox_action(request: HttpRequest, public_id: Any, action: str) -> HttpRespo
 
 
 @login_required
-def provider_delivery_new(request: HttpRequest) -> HttpResponse:
+def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
     """Walk-ins and mobile health-check days: the provider enters the client's short code."""
-    orgs = _require_provider(request)
-    organisations = Organisation.objects.filter(pk__in=orgs).order_by("name")
+    _require_provider(request)
+    organisations = queries.provider_organisations(request.user)
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
     once = Once(request, form)
     if once.earlier is not None:
@@ -462,7 +454,7 @@ def provider_delivery_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_deliveries(request: HttpRequest) -> HttpResponse:
+def provider_deliveries(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     page_obj = paginate(request, queries.deliveries_by_provider(request.user))
     return render(
@@ -476,7 +468,7 @@ def provider_deliveries(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def follow_up(request: HttpRequest) -> HttpResponse:
+def follow_up(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
     from reports.periods import PeriodError, parse_period
 

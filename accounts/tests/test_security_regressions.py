@@ -37,3 +37,19 @@ def test_it_does_not_redirect_off_site_after_changing_language(as_user, world):
 def test_it_does_not_change_language_on_get(as_user, world):
     client = as_user(world.peer)
     assert client.get(reverse("accounts:language")).status_code == 405
+
+
+def test_it_audits_a_change_of_language_and_only_a_change(as_user, world):
+    from accounts.models import User
+    from audit.models import AuditEntry
+
+    User.objects.filter(pk=world.peer.pk).update(language="vi")
+    client = as_user(world.peer)
+    before = AuditEntry.objects.count()
+    assert client.post(reverse("accounts:language"), {"language": "en"}).status_code == 302
+    assert User.objects.get(pk=world.peer.pk).language == "en"
+    entry = AuditEntry.objects.order_by("pk").last()
+    assert AuditEntry.objects.count() == before + 1
+    assert entry.actor == world.peer and entry.changes == {"fields": ["language"]}
+    client.post(reverse("accounts:language"), {"language": "en"})  # no change, no entry
+    assert AuditEntry.objects.count() == before + 1

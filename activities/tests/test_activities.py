@@ -10,8 +10,7 @@ from activities import services
 from activities.models import Activity, ActivityAttendance, ActivityParticipants
 from audit.models import AuditEntry
 from programs.models import Membership
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 from activities.models import Activity
 from conftest import browser_login
 from programs.models import Membership
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.browser
 

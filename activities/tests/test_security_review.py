@@ -17,8 +17,7 @@ from hotline.forms import CallReferralForm, HotlineCallForm
 from programs.establishments.forms import AgreementForm, RevealReasonForm
 from programs.models import Organisation
 from referrals.queries import NOT_AVAILABLE
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 

@@ -88,10 +88,12 @@ def _first_send(world: Any, body: dict[str, Any], *, by: Any = None) -> Outreach
         key=key,
         create=lambda: services.contact_log(
             actor=user,
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            head_count=12,
+            details=services.ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="street",
+                head_count=12,
+            ),
             device_uuid=key,
         ),
     )
@@ -153,10 +155,12 @@ def test_a_contact_sent_before_keys_existed_is_found_by_its_retry(
     body = head_count()
     first = services.contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate(),
-        place_type="street",
-        head_count=12,
+        details=services.ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=12,
+        ),
         device_uuid=uuid.UUID(body["client_uuid"]),
     )
     importlib.import_module("outreach.migrations.0003_h3_idempotency_keys").backfill(apps, None)
@@ -333,12 +337,14 @@ def test_it_lists_the_users_own_recent_contacts_by_code_only(
     ):
         services.contact_log(
             actor=actor,
-            peer_group=world.group,
-            contact_date=day,
-            place_type="street",
-            client=client,
-            head_count=2 if client is None else 1,
-            items=[services.Item("condom", 1)],
+            details=services.ContactDetails(
+                peer_group=world.group,
+                contact_date=day,
+                place_type="street",
+                client=client,
+                head_count=2 if client is None else 1,
+                items=[services.Item("condom", 1)],
+            ),
         )
     api = api_as(world.peer)
     with django_assert_max_num_queries(12):
@@ -520,3 +526,52 @@ def test_it_refuses_a_null_character_in_any_text_with_422_in_vietnamese(
     }
     assert not OutreachContact.objects.exists()
     assert qty(world.agency, "condom") == 100
+
+
+def test_it_refuses_what_the_contact_form_refuses_through_the_same_service(
+    world: Any, api_as: Any, stocked: Any
+) -> None:
+    """The rules the form once held alone (establishment in the group's province and
+    required at one, commune in the province, head count and quantity limits) are the
+    service's: the API refuses them too, by field, and writes nothing."""
+    from programs.models import Establishment
+
+    Establishment.objects.create(name="Karaoke Sao Biển", kind="karaoke", commune=world.ha_long)
+    in_hue = Establishment.objects.create(name="Quán Huế", kind="karaoke", commune=world.thuan_hoa)
+    api = api_as(world.peer)
+    cases = [
+        (head_count(place_type="establishment"), "establishment", "Chọn cơ sở"),
+        (head_count(place_type="establishment", establishment=in_hue.pk), "establishment", None),
+        (head_count(commune=world.thuan_hoa.code), "commune", None),
+        (head_count(head_count=1001), "head_count", "1000"),
+        (head_count(items=[{"item_kind": "condom", "quantity": 10001}]), "items", "10000"),
+    ]
+    for body, field, expected in cases:
+        response = api.post(CONTACTS, body)
+        assert response.status_code == 422, body
+        (message,) = response.json()["errors"][field]
+        assert expected is None or expected in message, message
+    assert not OutreachContact.objects.exists()
+    assert qty(world.agency, "condom") == 100
+
+
+def test_the_service_refuses_an_establishment_outside_the_groups_province(
+    world: Any, stocked: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from programs.models import Establishment
+
+    in_hue = Establishment.objects.create(name="Quán Huế", kind="karaoke", commune=world.thuan_hoa)
+    with pytest.raises(ValidationError) as caught:
+        services.contact_log(
+            actor=world.peer,
+            details=services.ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="establishment",
+                establishment=in_hue,
+            ),
+        )
+    assert set(caught.value.message_dict) == {"establishment"}
+    assert not OutreachContact.objects.exists()

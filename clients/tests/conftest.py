@@ -37,7 +37,9 @@ def register(w: SimpleNamespace, **overrides: Any) -> Client:
         "share_with": [w.clinic],
     }
     data.update(overrides)
-    client = services.client_register(**data)
+    actor = data.pop("actor")
+    anyway = {k: data.pop(k) for k in ("register_anyway", "reason") if k in data}
+    client = services.client_register(actor=actor, details=services.ClientDetails(**data), **anyway)
     # The whole run fails if any of these ever reaches a log line (root conftest).
     identifying(str(data["name"] or ""), str(data["phone"] or ""), client.uic)
     return client

@@ -12,7 +12,7 @@ from clients.models import Client, DataSubjectRequest
 from clients.services import request_record
 from core.crypto import DecryptionError, EncryptedIdentity, decrypt_fields, master_key
 from outreach.models import OutreachContact
-from outreach.services import contact_log
+from outreach.services import ContactDetails, contact_log
 
 from .conftest import NAME, register
 
@@ -24,10 +24,12 @@ def test_it_erases_identity_for_good_and_keeps_the_counts(world: Any, as_user: A
     for _ in range(3):
         contact_log(
             actor=world.peer,
-            peer_group=world.group,
-            contact_date=client.registered_on,
-            place_type="street",
-            client=client,
+            details=ContactDetails(
+                peer_group=world.group,
+                contact_date=client.registered_on,
+                place_type="street",
+                client=client,
+            ),
         )
     request = request_record(
         actor=world.peer, client=client, kind="erase", received_on=client.registered_on

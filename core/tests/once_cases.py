@@ -84,7 +84,8 @@ def _client(w: Any) -> SimpleNamespace:
 
 
 def _referral_world(w: Any) -> SimpleNamespace:
-    from referrals.tests.conftest import build_services, make_client, share_consent
+    from referrals.tests.conftest import build_services
+    from tests.factories import make_client, share_consent
 
     s = build_services(w)
     client = make_client(w)
@@ -147,7 +148,7 @@ def _distribute(w: Any) -> SimpleNamespace:
 
 
 def _health_day(w: Any) -> SimpleNamespace:
-    from activities.tests.conftest import make_client
+    from tests.factories import make_client
 
     return SimpleNamespace(
         activity=_activity(w, kind="health_day", participants={"worker": 12}),
@@ -188,8 +189,8 @@ def _call(w: Any, **kw: Any) -> Any:
 
 
 def _call_with_client(w: Any) -> SimpleNamespace:
-    from activities.tests.conftest import make_client
     from directory.models import Service
+    from tests.factories import make_client
 
     service = Service.objects.create(
         organisation=w.legal, service_type="legal_aid", name="Trợ giúp pháp lý khẩn cấp"
@@ -220,9 +221,9 @@ def _incident(w: Any, **kw: Any) -> Any:
 
 
 def _incident_to_refer(w: Any) -> SimpleNamespace:
-    from activities.tests.conftest import make_client
     from directory.models import Service
     from programs.models import Organisation
+    from tests.factories import make_client
 
     org = Organisation.objects.create(
         name="Nhà tạm lánh Hạ Long", kind=Organisation.Kind.SERVICE_PROVIDER, province=w.qn
@@ -230,10 +231,10 @@ def _incident_to_refer(w: Any) -> SimpleNamespace:
     shelter = Service.objects.create(
         organisation=org, service_type="emergency_shelter", name="Tạm lánh khẩn cấp"
     )
-    from activities.tests.conftest import give_share_consent
+    from tests.factories import share_consent
 
     client = make_client(w, "HH2K7Q")
-    give_share_consent(w, client, org)
+    share_consent(client, org, w.peer)
     incident = _incident(
         w,
         client=client,

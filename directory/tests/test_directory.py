@@ -10,8 +10,6 @@ from accounts.models import Grant, Role
 from directory.models import Agreement, AgreementLine, Service
 from referrals.models import ServiceDelivery
 
-from .conftest import *  # noqa: F403
-
 pytestmark = pytest.mark.django_db
 
 SECRET = "Ngõ Bí Mật số 7"
@@ -163,6 +161,40 @@ def test_it_lets_a_coordinator_create_an_agreement_with_lines(dworld: Any, as_us
     assert bad.status_code == 200 and Agreement.objects.count() == 1
     assert as_user(w.peer).get(url).status_code == 404
     assert as_user(w.provider).get(url).status_code == 404
+
+
+def test_editing_an_agreement_changes_and_deletes_its_lines(dworld: Any, as_user: Any) -> None:
+    w = dworld.w
+    c = as_user(w.coordinator)
+    data: dict[str, Any] = {
+        "provider": w.legal.pk,
+        "support_model": w.model.pk,
+        "title": "Trợ giúp pháp lý",
+        "start_date": "2019-06-01",
+        "end_date": "2020-05-31",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-service_type": "legal_advice",
+        "lines-0-quantity": "20",
+        "lines-1-service_type": "identity_papers",
+        "lines-1-quantity": "10",
+    }
+    assert c.post(reverse("directory:agreement_new"), data).status_code == 302
+    agreement = Agreement.objects.get()
+    first, second = agreement.lines.order_by("service_type")
+    edit = {
+        **data,
+        "lines-INITIAL_FORMS": "2",
+        "lines-0-id": second.pk,
+        "lines-0-quantity": "25",
+        "lines-1-id": first.pk,
+        "lines-1-DELETE": "on",
+    }
+    url = reverse("directory:agreement_edit", args=[agreement.public_id])
+    assert c.post(url, edit).status_code == 302
+    assert list(agreement.lines.values_list("service_type", "quantity")) == [("legal_advice", 25)]
 
 
 def test_it_lets_provider_staff_edit_their_own_services_only(dworld: Any, as_user: Any) -> None:

@@ -85,7 +85,7 @@ def test_it_offers_only_the_coordinators_models_in_the_agreement_form(
 def test_it_rechecks_the_support_model_in_the_service(world: Any) -> None:
     from django.core.exceptions import ValidationError
 
-    from directory.forms import AgreementForm, AgreementLineFormSet
+    from directory.forms import AgreementForm, AgreementLineFormSet, agreement_details
     from directory.services import agreement_save
     from programs.models import Organisation, SupportModel
 
@@ -98,7 +98,9 @@ def test_it_rechecks_the_support_model_in_the_service(world: Any) -> None:
     lines = AgreementLineFormSet(data, prefix="lines")
     assert form.is_valid() and lines.is_valid()
     with pytest.raises(ValidationError):
-        agreement_save(actor=world.coordinator, form=form, lines=lines)
+        agreement_save(
+            actor=world.coordinator, agreement=None, details=agreement_details(form, lines)
+        )
     assert not Agreement.objects.exists()
 
 
@@ -135,7 +137,7 @@ def test_it_refuses_a_non_provider_organisation_in_the_service_layer(world: Any)
     from django.core.exceptions import ValidationError
 
     from directory.forms import ServiceForm
-    from directory.services import service_save
+    from directory.services import ServiceDetails, service_save
     from programs.models import Organisation
 
     data = {"organisation": world.agency.pk, "service_type": "gyn_exam", "name": "Fake"}
@@ -143,5 +145,7 @@ def test_it_refuses_a_non_provider_organisation_in_the_service_layer(world: Any)
     form = ServiceForm(data, organisations=Organisation.objects.all())
     assert form.is_valid(), form.errors
     with pytest.raises(ValidationError):
-        service_save(actor=world.coordinator, form=form)
+        service_save(
+            actor=world.coordinator, service=None, details=ServiceDetails(**form.cleaned_data)
+        )
     assert not Service.objects.exists()

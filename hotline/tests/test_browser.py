@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from clients.uic import uic_index
 from conftest import browser_login
 from hotline.models import HotlineCall
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from hotline import queries, services
 from hotline.models import HotlineCall
-
-from .conftest import give_share_consent
+from tests.factories import share_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +135,7 @@ def test_it_turns_an_emergency_call_into_a_referral_in_one_step(world, as_user, 
     from referrals.models import Referral
 
     service = _service(world)
-    give_share_consent(world, client_a, world.legal)
+    share_consent(client_a, world.legal, world.peer)
     call = _call(world, client=client_a, urgency="emergency", topic="violence")
     http = as_user(world.hotline)
     url = reverse("hotline:call_detail", args=[call.public_id])
@@ -290,7 +289,7 @@ def test_after_an_emergency_referral_the_call_shows_where_to_go(world, as_user, 
         phone="0203 3825 222",
     )
     service.locations.add(place)
-    give_share_consent(world, client_a, world.legal)
+    share_consent(client_a, world.legal, world.peer)
     call = _call(world, client=client_a, urgency="emergency", topic="violence")
     http = as_user(world.hotline)
     url = reverse("hotline:call_detail", args=[call.public_id])

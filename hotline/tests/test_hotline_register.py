@@ -17,8 +17,8 @@ from clients.uic import build_uic, uic_index
 from conftest import identifying
 from hotline import queries, services
 from hotline.models import HotlineCall
+from tests.factories import make_client
 
-from .conftest import make_client
 from .test_hotline import _call as hotline_call
 
 pytestmark = pytest.mark.django_db

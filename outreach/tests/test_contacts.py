@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from outreach.models import Distribution, OutreachContact
-from outreach.services import InsufficientStock, contact_log, distribution_record
+from outreach.services import (
+    ContactDetails,
+    InsufficientStock,
+    contact_log,
+    distribution_record,
+)
 
 from .conftest import qty
 
@@ -153,10 +158,12 @@ def test_it_refuses_a_contact_after_follow_up_was_withdrawn(world: Any, stocked:
     with pytest.raises(Exception, match="follow-up"):
         contact_log(
             actor=world.peer,
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            client=stocked.client,
+            details=ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="street",
+                client=stocked.client,
+            ),
         )
 
 
@@ -233,10 +240,12 @@ def test_it_scopes_the_contact_list(
 ) -> None:
     contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate(),
-        place_type="online",
-        client=stocked.client,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="online",
+            client=stocked.client,
+        ),
     )
     response = as_user(getattr(world, who)).get(reverse("outreach:contact_list"))
     assert response.status_code == status
@@ -249,10 +258,12 @@ def test_it_lists_contacts_in_few_queries(
     for _ in range(8):
         contact = contact_log(
             actor=world.peer,
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            client=stocked.client,
+            details=ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="street",
+                client=stocked.client,
+            ),
         )
         distribution_record(
             actor=world.peer,
@@ -282,17 +293,21 @@ def test_it_shows_the_peer_home_panel(world: Any, as_user: Any, stocked: Any) ->
     )
     contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate() - timedelta(days=45),
-        place_type="street",
-        client=old,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate() - timedelta(days=45),
+            place_type="street",
+            client=old,
+        ),
     )
     contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate(),
-        place_type="street",
-        client=stocked.client,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            client=stocked.client,
+        ),
     )
     body = as_user(world.peer).get(reverse("portal:home")).content.decode()
     panel = body[body.index('data-testid="peer-panel"') :]
@@ -339,14 +354,16 @@ def test_the_defaults_are_valid_after_a_contact_at_an_establishment(
     Establishment.objects.create(name="Nhà nghỉ Hoa Mai", kind="guesthouse", commune=world.ha_long)
     contact_log(
         actor=world.peer,
-        peer_group=world.group,
-        contact_date=timezone.localdate(),
-        place_type="establishment",
-        topics=["hiv_sti"],
-        needs=[],
-        establishment=bar,
-        head_count=3,
-        commune=world.ha_long,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="establishment",
+            topics=["hiv_sti"],
+            needs=[],
+            establishment=bar,
+            head_count=3,
+            commune=world.ha_long,
+        ),
     )
     http = as_user(world.peer)
     for url in (
@@ -384,3 +401,25 @@ def test_a_client_at_an_establishment_starts_on_it(world: Any, as_user: Any, sto
     data = _posted_defaults(form)
     assert data["place_type"] == "establishment" and data["establishment"] == bar.pk
     assert http.post(url, data).status_code == 302
+
+
+def test_the_same_item_given_twice_is_handed_out_once_with_both_quantities(
+    world: Any, stocked: Any
+) -> None:
+    """Whoever builds the input (a page's fields, a phone's list of items), one kind of item
+    is one distribution: the service adds the quantities up and drops the zeros."""
+    from outreach.services import Item
+
+    contact = contact_log(
+        actor=world.peer,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            head_count=4,
+            items=[Item("condom", 3), Item("condom", 2), Item("lubricant", 0)],
+        ),
+    )
+    rows = list(Distribution.objects.filter(contact=contact).values_list("item_kind", "quantity"))
+    assert rows == [("condom", 5)]
+    assert qty(world.agency, "condom") == 95

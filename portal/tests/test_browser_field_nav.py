@@ -94,7 +94,7 @@ def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_worl
 
     from clients.tests.conftest import register
     from outreach.models import OutreachContact
-    from outreach.services import contact_log
+    from outreach.services import ContactDetails, contact_log
     from programs.models import Establishment
 
     w = browser_world
@@ -104,14 +104,16 @@ def test_a_contact_with_the_defaults_saves_in_three_taps(page: Any, browser_worl
     bar = Establishment.objects.get(name="Karaoke Sao Biển")
     contact_log(
         actor=w.peer,
-        peer_group=w.group,
-        contact_date=timezone.localdate(),
-        place_type="establishment",
-        topics=["hiv_sti"],
-        needs=[],
-        establishment=bar,
-        head_count=4,
-        commune=w.ha_long,
+        details=ContactDetails(
+            peer_group=w.group,
+            contact_date=timezone.localdate(),
+            place_type="establishment",
+            topics=["hiv_sti"],
+            needs=[],
+            establishment=bar,
+            head_count=4,
+            commune=w.ha_long,
+        ),
     )
     browser_login(page, "peer")
     page.goto("/clients/")

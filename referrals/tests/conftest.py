@@ -3,49 +3,14 @@ consent to share with the clinic, and a helper to send referrals."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from clients.models import Client, Consent, PopulationGroup
 from directory.models import Location, Service
-
-_codes = itertools.count(1)
-
-
-def make_client(world: Any, group: Any = None, **extra: Any) -> Client:
-    group = group or world.group
-    n = next(_codes)
-    client = Client.objects.create(
-        short_code=extra.pop("short_code", f"K{n:05d}"),
-        uic=f"UIC{n:05d}",
-        peer_group=group,
-        province=group.support_model.province,
-        birth_year=extra.pop("birth_year", 1996),
-        sex="F",
-        registered_by=world.peer,
-        **extra,
-    )
-    fsw, _ = PopulationGroup.objects.get_or_create(
-        code="fsw", defaults={"name_vi": "Phụ nữ bán dâm", "name_en": "Female sex worker"}
-    )
-    client.population_groups.add(fsw)
-    return client
-
-
-def share_consent(client: Client, provider: Any, by: Any) -> Consent:
-    return Consent.objects.create(
-        client=client,
-        purpose=Consent.Purpose.SHARE_PROVIDER,
-        provider=provider,
-        method=Consent.Method.VERBAL,
-        taken_by=by,
-        taken_at=timezone.now(),
-    )
+from tests.factories import make_client, share_consent
 
 
 def build_services(world: Any) -> SimpleNamespace:

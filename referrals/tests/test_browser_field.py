@@ -10,8 +10,9 @@ import pytest
 
 from conftest import ARTIFACTS, browser_login
 from referrals.models import Referral
+from tests.factories import make_client
 
-from .conftest import build_services, make_client
+from .conftest import build_services
 
 pytestmark = pytest.mark.browser
 

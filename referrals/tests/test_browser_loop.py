@@ -17,22 +17,24 @@ from .conftest import build_services
 
 @pytest.mark.browser
 def test_it_closes_the_referral_loop_in_a_browser(page: Any, browser_world: Any) -> None:
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     w = browser_world
     services = build_services(w)
     client = client_register(
         actor=w.peer,
-        peer_group=w.group,
-        given_name="Lan",
-        mother_given_name="Hoa",
-        birth_year=1995,
-        sex="F",
-        name="Nguyễn Thị Tên Thật",
-        phone="0912345678",
-        consent_follow_up=True,
-        consent_method="verbal",
-        share_with=[w.clinic],
+        details=ClientDetails(
+            peer_group=w.group,
+            given_name="Lan",
+            mother_given_name="Hoa",
+            birth_year=1995,
+            sex="F",
+            name="Nguyễn Thị Tên Thật",
+            phone="0912345678",
+            consent_follow_up=True,
+            consent_method="verbal",
+            share_with=[w.clinic],
+        ),
     )
 
     # 1. The peer refers the client from the client's referrals page.
@@ -89,21 +91,23 @@ def test_the_slips_qr_link_finds_the_referral_without_the_code_in_any_request(
 ) -> None:
     """The QR code's address carries the code in its fragment: the browser posts it and
     no request line (so no access log) ever holds it (issue 15 item 6)."""
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
     from referrals.services import referral_send
 
     w = browser_world
     services = build_services(w)
     client = client_register(
         actor=w.peer,
-        peer_group=w.group,
-        given_name="Lan",
-        mother_given_name="Hoa",
-        birth_year=1995,
-        sex="F",
-        consent_follow_up=True,
-        consent_method="verbal",
-        share_with=[w.clinic],
+        details=ClientDetails(
+            peer_group=w.group,
+            given_name="Lan",
+            mother_given_name="Hoa",
+            birth_year=1995,
+            sex="F",
+            consent_follow_up=True,
+            consent_method="verbal",
+            share_with=[w.clinic],
+        ),
     )
     referral = referral_send(
         actor=w.peer,

@@ -18,7 +18,7 @@ from referrals.models import Referral
 
 @pytest.mark.browser
 def test_it_refers_a_minor_to_child_protection_in_a_browser(page: Any, browser_world: Any) -> None:
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     w = browser_world
     centre = Organisation.objects.create(
@@ -33,16 +33,18 @@ def test_it_refers_a_minor_to_child_protection_in_a_browser(page: Any, browser_w
     Service.objects.create(organisation=w.clinic, service_type="gyn_exam", name="Khám phụ khoa")
     minor = client_register(
         actor=w.peer,
-        peer_group=w.group,
-        given_name="Mai",
-        mother_given_name="Hoa",
-        birth_year=date.today().year - 16,
-        sex="F",
-        name="Trần Thị Tên Thật",
-        phone="0912345679",
-        consent_follow_up=True,
-        consent_method="verbal",
-        share_with=[centre],
+        details=ClientDetails(
+            peer_group=w.group,
+            given_name="Mai",
+            mother_given_name="Hoa",
+            birth_year=date.today().year - 16,
+            sex="F",
+            name="Trần Thị Tên Thật",
+            phone="0912345679",
+            consent_follow_up=True,
+            consent_method="verbal",
+            share_with=[centre],
+        ),
     )
 
     # The coordinator's home lists the minor by code (no name).

@@ -15,8 +15,9 @@ from conftest import make_user
 from directory.models import Service
 from directory.taxonomy import CHILD_PROTECTION, category_of
 from programs.models import Organisation
+from tests.factories import make_client, share_consent
 
-from .conftest import make_client, send, share_consent
+from .conftest import send
 
 MINOR_YEAR = date.today().year - 16
 

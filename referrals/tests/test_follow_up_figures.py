@@ -17,8 +17,7 @@ from referrals.models import Referral, ServiceDelivery
 from reports.periods import parse_period
 from reports.queries import report_context
 from reports.report import build_report
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 

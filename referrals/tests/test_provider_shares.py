@@ -12,8 +12,9 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from clients.models import Consent, PopulationGroup
 from referrals.models import Referral
+from tests.factories import make_client
 
-from .conftest import make_client, send
+from .conftest import send
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from referrals.models import Referral
 from referrals.services import ConsentMissing
+from tests.factories import make_client
 
-from .conftest import make_client, send
+from .conftest import send
 
 pytestmark = pytest.mark.django_db
 
@@ -117,21 +118,23 @@ def test_it_lets_the_hotline_refer_by_client_code(rworld: Any, as_user: Any) -> 
 
 
 def test_it_shows_a_slip_with_qr_and_codes_but_no_name(rworld: Any, as_user: Any) -> None:
-    from clients.services import client_register
+    from clients.services import ClientDetails, client_register
 
     client = client_register(
         actor=rworld.w.peer,
-        peer_group=rworld.w.group,
-        given_name="Lan",
-        mother_given_name="Hoa",
-        birth_year=1995,
-        sex="F",
-        name="Nguyễn Thị Bí Mật",
-        nickname="Bông",
-        phone="0912345678",
-        consent_follow_up=True,
-        consent_method="verbal",
-        share_with=[rworld.w.clinic],
+        details=ClientDetails(
+            peer_group=rworld.w.group,
+            given_name="Lan",
+            mother_given_name="Hoa",
+            birth_year=1995,
+            sex="F",
+            name="Nguyễn Thị Bí Mật",
+            nickname="Bông",
+            phone="0912345678",
+            consent_follow_up=True,
+            consent_method="verbal",
+            share_with=[rworld.w.clinic],
+        ),
     )
     referral = send(rworld, client=client)
     c = as_user(rworld.w.peer)
@@ -177,7 +180,7 @@ def test_it_puts_emergencies_first(rworld: Any, as_user: Any) -> None:
 def test_it_lists_referrals_with_few_queries(
     rworld: Any, as_user: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from .conftest import share_consent
+    from tests.factories import share_consent
 
     for _ in range(5):
         client = make_client(rworld.w)

@@ -16,8 +16,9 @@ from referrals import queries
 from referrals.forms import CancelForm, DeclineForm, ReferralForm
 from referrals.models import Referral, ServiceDelivery
 from referrals.services import ConsentMissing, delivery_record, referral_accept, referral_send
+from tests.factories import make_client, share_consent
 
-from .conftest import build_services, make_client, send, share_consent
+from .conftest import build_services, send
 
 pytestmark = pytest.mark.django_db
 

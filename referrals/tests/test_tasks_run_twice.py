@@ -101,8 +101,9 @@ def test_the_expiry_run_twice_expires_and_tells_once(rworld: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_running_the_alert_at_once_send_one(channel_calls: list[int]) -> None:
     from conftest import build_world
+    from tests.factories import make_client, share_consent
 
-    from .conftest import build_services, make_client, share_consent
+    from .conftest import build_services
 
     world = build_world()
 

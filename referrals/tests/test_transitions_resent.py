@@ -123,8 +123,9 @@ def test_two_taps_at_the_same_moment_both_succeed_once(action: str) -> None:
     from django.test import Client as HttpClient
 
     from conftest import build_world, login
+    from tests.factories import make_client, share_consent
 
-    from .conftest import build_services, make_client, share_consent
+    from .conftest import build_services
 
     w = build_world()
     s = build_services(w)

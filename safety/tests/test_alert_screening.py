@@ -11,8 +11,8 @@ from clients.services import _apply_identity, client_erase, identity_fields, sto
 from core.crypto import EncryptedIdentity
 from safety.models import SafetyAlert
 from safety.screening import screen_alert
+from tests.factories import make_client
 
-from .conftest import make_client
 from .test_alerts import _form, _incident
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from safety import services
 from safety.models import Incident
-
-from .conftest import make_client
+from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 

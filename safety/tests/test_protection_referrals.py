@@ -11,8 +11,7 @@ from programs.models import Organisation
 from referrals.models import Referral
 from safety import services
 from safety.models import IncidentProtection
-
-from .conftest import give_share_consent, make_client
+from tests.factories import make_client, share_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +137,7 @@ def test_it_refuses_without_sharing_consent_with_a_clear_message(world, as_user,
 def test_it_sends_and_links_the_referral_and_counts_it(
     world, as_user, incident, shelter, legal_aid, django_capture_on_commit_callbacks
 ):
-    give_share_consent(world, incident.client, shelter.organisation)
+    share_consent(incident.client, shelter.organisation, world.peer)
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(world.peer).post(_url(incident, "shelter"), _post(world, shelter))
     assert response.status_code == 302
@@ -158,7 +157,7 @@ def test_it_sends_and_links_the_referral_and_counts_it(
     assert _url(incident, "shelter") not in html and _url(incident, "legal_aid") in html
     assert as_user(world.peer).get(_url(incident, "shelter")).status_code == 404
     assert IncidentProtection.objects.filter(incident=incident, referral__isnull=False).count() == 1
-    give_share_consent(world, incident.client, world.legal)
+    share_consent(incident.client, world.legal, world.peer)
     response = as_user(world.peer).post(
         _url(incident, "legal_aid"), _post(world, legal_aid, urgency="urgent")
     )
@@ -169,7 +168,7 @@ def test_it_sends_and_links_the_referral_and_counts_it(
 def test_it_refuses_a_service_of_another_kind(world, incident, shelter, legal_aid):
     from django.core.exceptions import ValidationError
 
-    give_share_consent(world, incident.client, world.legal)
+    share_consent(incident.client, world.legal, world.peer)
     with pytest.raises(ValidationError):
         services.incident_protection_refer(
             actor=world.peer,

@@ -12,8 +12,8 @@ from audit.models import AuditEntry
 from referrals.queries import NOT_AVAILABLE
 from safety.forms import AlertForm, AlertWithdrawForm, IncidentForm
 from safety.models import Incident, SafetyAlert
+from tests.factories import make_client
 
-from .conftest import make_client
 from .test_alerts import _alert, _form, _incident
 
 pytestmark = pytest.mark.django_db
