@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import first_rows
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -51,4 +52,4 @@ def hotline_panel(request: HttpRequest) -> dict[str, Any] | None:
 def activities_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(request.user, *queries.ACTIVITY_ROLES):
         return None
-    return {"activities": list(queries.activities_for(request.user)[:5])}
+    return {"activities": first_rows(queries.activities_for(request.user), 5)}

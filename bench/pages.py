@@ -51,26 +51,28 @@ def _client_for(username: str) -> Any:
     return user, http
 
 
-def pages() -> list[tuple[str, str, str]]:
+def pages(
+    peer_name: str = "dongdang", provider: str = "phongkham", coordinator: str = "dieuphoi"
+) -> list[tuple[str, str, str]]:
     """(name, username, url) of every field page timed."""
     from accounts.models import User
     from clients import queries as client_queries
 
-    peer = User.objects.get(username="dongdang")
+    peer = User.objects.get(username=peer_name)
     client = next(
         c
         for c in client_queries.clients_for(peer).order_by("pk")[:200]
         if client_queries.may_follow_up(c) and not c.is_erased
     )
     return [
-        ("peer home", "dongdang", "/"),
-        ("client list (peer)", "dongdang", "/clients/"),
-        ("client page (peer)", "dongdang", f"/clients/{client.public_id}/"),
-        ("contact form (GET)", "dongdang", f"/outreach/contacts/new/{client.public_id}/"),
-        ("referral inbox (provider)", "phongkham", "/referrals/inbox/"),
-        ("provider home", "phongkham", "/"),
-        ("coordinator home", "dieuphoi", "/"),
-        ("client list (coordinator)", "dieuphoi", "/clients/"),
+        ("peer home", peer_name, "/"),
+        ("client list (peer)", peer_name, "/clients/"),
+        ("client page (peer)", peer_name, f"/clients/{client.public_id}/"),
+        ("contact form (GET)", peer_name, f"/outreach/contacts/new/{client.public_id}/"),
+        ("referral inbox (provider)", provider, "/referrals/inbox/"),
+        ("provider home", provider, "/"),
+        ("coordinator home", coordinator, "/"),
+        ("client list (coordinator)", coordinator, "/clients/"),
     ]
 
 
@@ -106,11 +108,53 @@ def measure(http: Any, url: str, repeat: int) -> dict[str, Any]:
     }
 
 
+def server_time(http: Any, url: str) -> tuple[float, str]:
+    """The database's own time for one request of the page: planning + execution of each
+    of its reading statements, from EXPLAIN ANALYZE (PostgreSQL only), and the statement
+    that took longest there (its plan). Round trips and waiting for a CPU, which dominate
+    wall time on a loaded machine, are not in it: it shows what grows with the data."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        http.get(url)
+    total, worst, worst_plan = 0.0, 0.0, ""
+    for q in ctx.captured_queries:
+        sql = q["sql"]
+        if " CURSOR WITH HOLD FOR " in sql:
+            sql = sql.split(" CURSOR WITH HOLD FOR ", 1)[1]
+        if not sql.startswith("SELECT") or "django_session" in sql or " FOR UPDATE" in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+        ms = float(plan["Planning Time"]) + float(plan["Execution Time"])
+        total += ms
+        if ms > worst:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE) " + sql)
+                worst, worst_plan = ms, "\n".join(row[0] for row in cursor.fetchall())
+    return total, worst_plan
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--server-time",
+        action="store_true",
+        help="also the database's own time per request (EXPLAIN ANALYZE of each statement)",
+    )
     parser.add_argument("--only", default="", help="time only pages whose name contains this")
+    parser.add_argument(
+        "--scale-json",
+        help="the scale generator's manifest (bench/scale): sign in as the users it names "
+        "(a peer of the largest group, a provider with open referrals, their coordinator)",
+    )
     opts = parser.parse_args()
 
     import django
@@ -126,7 +170,13 @@ def main() -> None:
         f"{'python cpu':>10}"
     )
     clients: dict[str, Any] = {}
-    for name, username, url in pages():
+    users: dict[str, str] = {}
+    if opts.scale_json:
+        import json
+
+        logins = json.loads(Path(opts.scale_json).read_text())["logins"]
+        users = {k: logins[k] for k in ("provider", "coordinator")} | {"peer_name": logins["peer"]}
+    for name, username, url in pages(**users):
         if opts.only and opts.only not in name:
             continue
         if username not in clients:
@@ -136,6 +186,12 @@ def main() -> None:
             f"{name:28} {r['queries']:>7} {r['median'] * 1000:>6.0f}ms {r['p95'] * 1000:>6.0f}ms "
             f"{r['sql'] * 1000:>6.0f}ms {r['slowest'][0] * 1000:>6.0f}ms {r['cpu'] * 1000:>8.0f}ms"
         )
+        if opts.server_time and connection.vendor == "postgresql":
+            ms, plan = server_time(clients[username], url)
+            print(f"    database time (plan + execution, all statements): {ms:.1f} ms")
+            if opts.explain:
+                print("    longest there:\n      " + plan.replace("\n", "\n      "))
+            continue
         # The session's own query names its key: never printed, never explained.
         if opts.explain and r["slowest"][1] and "django_session" not in r["slowest"][1]:
             with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
 from accounts.models import Role
+from core.paging import first_rows
 from core.registry import home_panel, nav_item
 
 from . import queries
@@ -32,11 +33,8 @@ def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     qs = queries.sent_referrals_for(request.user)
     open_emergency = Q(status__in=Referral.OPEN_STATUSES, urgency=Referral.Urgency.EMERGENCY)
-    recent = list(
-        qs.annotate(first=Case(When(open_emergency, then=Value(0)), default=Value(1))).order_by(
-            "first", "-updated_at"
-        )[:6]
-    )
+    first = Case(When(open_emergency, then=Value(0)), default=Value(1))
+    recent = first_rows(qs.annotate(first=first).order_by("first", "-updated_at"), 6)
     if not recent:
         return None
     return {
