@@ -17,7 +17,21 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page
     """The requested page of `items` (a queryset or list). A page number that is missing,
     not a number or past the end gives the nearest real page, never an error."""
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    if isinstance(items, QuerySet) and _by_id_first(items):
+        # The page's rows chosen by id, then read with their joins (see first_rows).
+        start = (page.number - 1) * per_page
+        chosen = items.values("pk")[start : start + per_page]
+        page.object_list = items.filter(pk__in=Subquery(chosen))
+    return page
+
+
+def _by_id_first(items: QuerySet[Any]) -> bool:
+    """Whether a page of `items` can be chosen by id and read again: not for DISTINCT,
+    grouped or combined (UNION) querysets, whose rows are not one table's rows, nor for
+    one already cut."""
+    query = items.query
+    return not (query.distinct or query.group_by is not None or query.combinator or query.is_sliced)
 
 
 def page_query(request: HttpRequest, number: int) -> str:
