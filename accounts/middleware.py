@@ -18,6 +18,11 @@ IDLE_FLAG = "ended_after_inactivity"
 MAX_AGE_FLAG = "ended_at_time_limit"
 # Set at login (accounts.signals); the session ends this long after it, active or not.
 SESSION_STARTED = "session_started"
+# The time of the last request is written at most this often: a session whose last_seen
+# changed is saved, and saving it on every request cost a database write per page. The
+# idle check then errs early, never late: a session may end up to this long before
+# SESSION_IDLE_TIMEOUT_SECONDS of true inactivity, never after.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 _OPEN_PREFIXES = (
     "/accounts/login/",
@@ -71,7 +76,8 @@ class SessionIdleTimeoutMiddleware:
                         else _("Your session reached its time limit. Please log in again.")
                     )
                 return redirect(settings.LOGIN_URL)
-            request.session["last_seen"] = now
+            if last is None or now - int(last) >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

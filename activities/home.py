@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import roles, scope
 from accounts.models import User
+from core.paging import first_rows
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -34,4 +35,4 @@ nav_item(
 def activities_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(request.user, *roles.CASEWORK):
         return None
-    return {"activities": list(queries.activities_for(cast(User, request.user))[:5])}
+    return {"activities": first_rows(queries.activities_for(cast(User, request.user)), 5)}

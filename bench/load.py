@@ -201,11 +201,13 @@ def sessions_and_clients(users: dict[str, int]) -> tuple[dict[str, list[str]], l
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store["last_seen"] = int(time.time()) + 3600  # not ended by the idle timeout
+            # Active now, as after a login: written again once a minute of activity, as
+            # for a real user (accounts.middleware.LAST_SEEN_RESOLUTION_SECONDS).
+            store["last_seen"] = int(time.time())
             if device is not None:
                 store[DEVICE_ID_SESSION_KEY] = device.persistent_id
             store.create()
-            keys.append(store.session_key)
+            keys.append(str(store.session_key))
         sessions[role] = keys
     peer = User.objects.get(username=DEMO_USERS["peer"])
     clients = [
@@ -289,6 +291,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--note", default="", help="a sentence about the machine's load")
     parser.add_argument(
+        "--report-workers",
+        type=int,
+        default=0,
+        help="serve /reports/ from a second gunicorn with this many workers (as nginx "
+        "routes it in deploy/nginx, 'separate pool for reports'); 0: one server for all",
+    )
+    parser.add_argument(
         "--keys-dir", help="keys and static files here (with --reuse: the first run's directory)"
     )
     opts = parser.parse_args()
@@ -341,9 +350,25 @@ def main() -> None:
         stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "wb"),
     )  # fmt: skip
     stats = Stats()
+    report_server = None
+    report_port = opts.port
     try:
         print("waiting for gunicorn …", flush=True)
         wait_healthy(opts.port, server)
+        if opts.report_workers:
+            # Started once the first is up: its checks and collectstatic then find the
+            # static files already collected instead of racing the first server for them.
+            report_port = opts.port + 1
+            report_env = dict(
+                server_env,
+                CAUNOI_BIND=f"127.0.0.1:{report_port}",
+                CAUNOI_WEB_WORKERS=str(opts.report_workers),
+            )
+            report_server = subprocess.Popen(
+                [str(ROOT / "bin/serve-production")], cwd=ROOT, env=report_env,
+                stdout=subprocess.DEVNULL, stderr=open(tmp / "report-server.log", "wb"),
+            )  # fmt: skip
+            wait_healthy(report_port, report_server)
         workers = int(os.environ.get("CAUNOI_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
         load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
@@ -352,7 +377,8 @@ def main() -> None:
         for role, keys in sessions.items():
             for i, key in enumerate(keys):
                 rng = random.Random(f"{role}-{i}")
-                browser = Browser(opts.port, key)
+                manager = role in ("prov_manager", "nat_manager")
+                browser = Browser(report_port if manager else opts.port, key)
                 ctx = {"clients": clients}
                 thread = threading.Thread(
                     target=simulated_user, args=(role, browser, ctx, stats, stop, rng)
@@ -363,11 +389,14 @@ def main() -> None:
             thread.join()
         load_after = "/".join(f"{x:.2f}" for x in os.getloadavg())
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for proc in (server, report_server):
+            if proc is None:
+                continue
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     info = machine()
     meta = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -375,7 +404,12 @@ def main() -> None:
         f"Python {info['python']}, PostgreSQL on the same machine",
         "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
         f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
-        f"think time 1–2 s; gunicorn {workers} workers × 2 threads (gthread), loopback.",
+        f"think time 1–2 s; gunicorn {workers} workers × 2 threads (gthread), loopback"
+        + (
+            f"; /reports/ on a second gunicorn of {opts.report_workers} worker(s) × 2 threads."
+            if opts.report_workers
+            else "."
+        ),
         "load_before": load_before,
         "load_after": load_after,
         "note": opts.note,

@@ -119,7 +119,14 @@ class OutreachContact(models.Model):
         ordering = ["-contact_date", "-id"]
         verbose_name = _("outreach contact")
         verbose_name_plural = _("outreach contacts")
-        indexes = [models.Index(fields=["peer_group", "contact_date"])]
+        indexes = [
+            models.Index(fields=["peer_group", "contact_date"]),
+            # A client's latest contacts (client page, "not contacted for N days" on the
+            # peer's home) and a peer's last place (contact form): a few index entries
+            # each, however many contacts the country holds.
+            models.Index(fields=["client", "contact_date", "id"]),
+            models.Index(fields=["peer_educator", "contact_date", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(client__isnull=True) | Q(head_count=1),

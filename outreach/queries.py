@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -239,12 +239,20 @@ def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
     follow_up = Consent.objects.filter(
         client=OuterRef("pk"), purpose=Consent.Purpose.FOLLOW_UP, withdrawn_at__isnull=True
     )
+    # The last contact of each client, looked up per client in the (client, contact_date)
+    # index: a join and GROUP BY over the contacts table read every contact in the
+    # country to find those of one group.
+    last_contact = (
+        OutreachContact.objects.filter(client=OuterRef("pk"))
+        .order_by("-contact_date")
+        .values("contact_date")[:1]
+    )
     return (
         group_clients(user)
         .select_related(None)
         .filter(status=ClientStatus.ACTIVE)
         .filter(Exists(follow_up))
-        .annotate(last_contact=Max("contacts__contact_date"))
+        .annotate(last_contact=Subquery(last_contact))
         .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True, registered_on__lt=cutoff))
         # Never contacted first, the same on every database.
         .order_by(F("last_contact").asc(nulls_first=True), "short_code")

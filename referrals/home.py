@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scope
+from core.paging import first_rows
 from core.registry import home_panel, nav_item
 
 from . import queries
@@ -28,7 +29,7 @@ def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
     first in every list), then the newest change."""
     if not scope.has_role(request.user, *roles.CASEWORK_AND_HOTLINE):
         return None
-    recent = list(queries.latest_changes(request.user)[:6])
+    recent = first_rows(queries.latest_changes(request.user), 6)
     if not recent:
         return None
     return {

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles, scope
-from accounts.models import Role, User
+from accounts.models import Grant, Role, User
 from clients.models import Client, Consent
 from clients.queries import clients_for
 from programs.models import Organisation
@@ -191,8 +191,12 @@ def _hotline_referrals(user: Any) -> Q:
     orgs = scope.organisation_ids(user, Role.HOTLINE)
     if not orgs:
         return Q(pk__in=[])
-    return Q(from_kind=Referral.FromKind.HOTLINE) & (
-        Q(sender__grants__organisation_id__in=orgs, sender__grants__role=Role.HOTLINE)
+    # The senders as a subquery, not a join through their grants: a join can repeat a
+    # referral (one row per grant), and the DISTINCT that removed the repeats sorted every
+    # referral in scope, joined rows and all, before the first page could be cut.
+    hotline_senders = Grant.objects.filter(organisation_id__in=orgs, role=Role.HOTLINE)
+    return Q(from_kind=Referral.FromKind.HOTLINE) & Q(
+        sender_id__in=hotline_senders.values("user_id")
     )
 
 
@@ -206,7 +210,7 @@ def sent_referrals_for(user: Any) -> QuerySet[Referral]:
         cond |= _hotline_referrals(user)
     if not groups and not models and not scope.has_role(user, Role.HOTLINE):
         return qs.none()
-    return qs.filter(cond).distinct().order_by("priority", "-sent_at")
+    return qs.filter(cond).order_by("priority", "-sent_at")
 
 
 def get_sent_referral(user: Any, public_id: Any) -> Referral:

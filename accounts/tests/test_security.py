@@ -111,6 +111,26 @@ def test_it_keeps_an_active_session(world, as_user, settings):
     assert client.get(reverse("portal:home")).status_code == 200
 
 
+def test_it_saves_the_session_at_most_once_a_minute_for_activity(world, as_user):
+    """Pages read the session; only a minute's new activity writes it (one UPDATE less per
+    request), and an idle session still ends (test_it_ends_a_session_after_inactivity)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.peer)
+    client.get(reverse("core:home"))
+    first = client.session["last_seen"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert client.session["last_seen"] == first
+    session = client.session
+    session["last_seen"] = first - 61
+    session.save()
+    client.get(reverse("core:home"))
+    assert client.session["last_seen"] >= first
+
+
 def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAUNOI_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -105,3 +105,17 @@ def test_it_pages_the_outreach_contacts(world: Any, as_user: Any) -> None:
     first = http.get(reverse("outreach:contact_list"))
     second = http.get(reverse("outreach:contact_list"), {"page": 2})
     assert len(first.context["contacts"]) == 50 and len(second.context["contacts"]) == 10
+
+
+def test_first_rows_gives_the_first_rows_in_order_with_their_joins_in_one_query(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    from core.paging import first_rows
+
+    _clients(world, 12)
+    ordered = Client.objects.select_related("peer_group").order_by("-short_code")
+    with django_assert_num_queries(1):
+        rows = first_rows(ordered, 5)
+        groups = {c.peer_group.name for c in rows}  # joined, no query per row
+    assert [c.short_code for c in rows] == [f"P{i:05d}" for i in range(11, 6, -1)]
+    assert groups == {world.group.name}
