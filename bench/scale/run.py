@@ -218,6 +218,7 @@ def bench_reports(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Ro
         ("national", nat, f"period={opts.period}", None),
         ("province", prov, f"period={opts.period}&province={province}", province),
     ]
+    scopes = [s for s in scopes if s[0] in opts.scopes]
     tmp = Path(tempfile.mkdtemp(prefix="caunoi-scale-run-"))
     for scope, http, query, area in scopes:
         label = "national" if scope == "national" else f"province {province}"
@@ -275,6 +276,8 @@ def bench_floor(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row]
     start, end = period_bounds(opts.period)
     rows = []
     for scope, area in (("national", None), ("province", manifest["logins"]["province"])):
+        if scope not in opts.scopes:
+            continue
         sql, params = floor_sql(start, end, area)
         label = "national" if area is None else f"province {area}"
 
@@ -587,11 +590,14 @@ def main() -> int:
         default="floor,reports,visible,field,ingest",
         help="parts to run (comma-separated)",
     )
+    parser.add_argument("--scopes", default="national,province", help="report scopes to time")
+    parser.add_argument("--json", help="also write the rows here (JSON)")
     parser.add_argument("--note", default="", help="a sentence for the results")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     opts = parser.parse_args()
     opts.breakdowns = [] if opts.breakdowns == "none" else opts.breakdowns.split(",")
     opts.exports = [] if opts.exports == "none" else opts.exports.split(",")
+    opts.scopes = opts.scopes.split(",")
     parts = opts.only.split(",")
 
     dbname = urllib.parse.urlparse(opts.database_url).path.lstrip("/")
@@ -631,6 +637,28 @@ def main() -> int:
         "note": opts.note,
     }
     section = render(rows, manifest, info)
+    if opts.json:
+        Path(opts.json).write_text(
+            json.dumps(
+                {
+                    "info": info,
+                    "rows": [
+                        {
+                            "name": r.name,
+                            "kind": r.kind,
+                            "scope": r.scope,
+                            "times": r.times,
+                            "median": r.median,
+                            "p95": r.p95,
+                            "note": r.note,
+                            "error": r.error,
+                        }
+                        for r in rows
+                    ],
+                },
+                indent=1,
+            )
+        )
     print()
     print(section)
     if not opts.no_write:
