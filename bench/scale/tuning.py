@@ -26,8 +26,9 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+from run import write_results  # bench/scale/run.py, beside this file
+
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE.parent / "RESULTS.md"
 VARIANTS = [
     ("stock (jit=on, work_mem=4MB)", ""),
     ("jit=off", "-c jit=off"),
@@ -127,15 +128,7 @@ def main() -> int:
     lines.append("(field pages: median of the run's requests, one at a time)")
     section = "\n".join(lines) + "\n"
     print(section)
-    text = RESULTS.read_text()
-    title = lines[0]
-    start = text.find(title)
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(title))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_results(section, lines[0])
     return 0
 
 
