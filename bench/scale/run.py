@@ -223,14 +223,15 @@ def bench_reports(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Ro
     for scope, http, query, area in scopes:
         label = "national" if scope == "national" else f"province {province}"
         url = f"{report}?{query}"
-        rows.append(
-            timed(
-                Row(f"Report page {opts.period}, {label}", "report", scope),
-                partial(http.get, url),
-                opts.reps,
-                ok_status(200),
+        if not opts.skip_page:
+            rows.append(
+                timed(
+                    Row(f"Report page {opts.period}, {label}", "report", scope),
+                    partial(http.get, url),
+                    opts.reps,
+                    ok_status(200),
+                )
             )
-        )
         for section in opts.breakdowns:
             if scope == "national" and section in ("support_model", "commune"):
                 continue  # not parts of a national report
@@ -546,6 +547,11 @@ def render(rows: list[Row], manifest: dict[str, Any], info: dict[str, Any]) -> s
         f"{info['field_reps']} each, one at a time (test client, in process). "
         f"{info.get('note', '')}",
         "",
+        "SQL floor: the headline figures written by hand over the raw tables (person-times and "
+        "distinct persons per category and province, people reached and distinct clients "
+        "contacted; `floor_sql` in bench/scale/run.py), median of 3. Every report row of a "
+        "scope is divided by that scope's floor, breakdowns and exports included.",
+        "",
         "| what | n | median | p95 | SQL floor | ratio | note |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
@@ -590,6 +596,7 @@ def main() -> int:
         default="floor,reports,visible,field,ingest",
         help="parts to run (comma-separated)",
     )
+    parser.add_argument("--skip-page", action="store_true", help="no report page request")
     parser.add_argument("--scopes", default="national,province", help="report scopes to time")
     parser.add_argument("--json", help="also write the rows here (JSON)")
     parser.add_argument("--note", default="", help="a sentence for the results")

@@ -5,7 +5,7 @@
 Runs bench/scale/run.py in child processes, one per variant, and writes a table into
 bench/RESULTS.md ("## PostgreSQL tuning: N contacts"):
 
-- the national annual report (page and `manage.py report`) and the SQL floor under each
+- the national annual report (`manage.py report`, json) and the SQL floor under each
   set of session settings, given to every connection through libpq's PGOPTIONS (so the
   server's postgresql.conf is left alone on a shared machine): the stock settings, jit=off,
   work_mem=64MB, and both;
@@ -72,6 +72,7 @@ def main() -> int:
     report_args = [
         "--only",
         "floor,reports",
+        "--skip-page",
         "--scopes",
         "national",
         "--breakdowns",
