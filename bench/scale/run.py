@@ -532,11 +532,11 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def render(rows: list[Row], manifest: dict[str, Any], info: dict[str, Any]) -> str:
+def render(rows: list[Row], manifest: dict[str, Any], info: dict[str, Any], title: str) -> str:
     floors = {r.scope: r.median for r in rows if r.kind == "floor"}
     sizes = manifest["rows"]
     lines = [
-        f"## National scale: {manifest['contacts_requested']:,} contacts",
+        title,
         "",
         f"Run {info['date']} on {info['machine']}; PostgreSQL {info['pg_version']} "
         f"({', '.join(f'{k}={v}' for k, v in sorted(info['pg'].items()))}; "
@@ -600,6 +600,7 @@ def main() -> int:
     parser.add_argument("--scopes", default="national,province", help="report scopes to time")
     parser.add_argument("--json", help="also write the rows here (JSON)")
     parser.add_argument("--note", default="", help="a sentence for the results")
+    parser.add_argument("--label", default="", help="added to the section title, e.g. 'tuned'")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     opts = parser.parse_args()
     opts.breakdowns = [] if opts.breakdowns == "none" else opts.breakdowns.split(",")
@@ -635,6 +636,7 @@ def main() -> int:
             *divmod(connection.cursor().connection.info.server_version, 10000)
         ),
         "pg": pg_settings(),
+        "pgoptions": os.environ.get("PGOPTIONS", ""),
         "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
         "load_before": load_before,
         "load_after": load(),
@@ -643,7 +645,10 @@ def main() -> int:
         "field_reps": opts.field_reps,
         "note": opts.note,
     }
-    section = render(rows, manifest, info)
+    title = f"## National scale: {manifest['contacts_requested']:,} contacts"
+    if opts.label:
+        title += f" ({opts.label})"
+    section = render(rows, manifest, info, title)
     if opts.json:
         Path(opts.json).write_text(
             json.dumps(
@@ -669,7 +674,7 @@ def main() -> int:
     print()
     print(section)
     if not opts.no_write:
-        write_results(section, f"## National scale: {manifest['contacts_requested']:,} contacts")
+        write_results(section, title)
     return 0
 
 
