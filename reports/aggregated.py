@@ -63,30 +63,49 @@ def raw_counts() -> Iterator[None]:
 @dataclass(frozen=True)
 class Table:
     source: str  # key of its Source in engine.SOURCES
-    figure: Callable[[Measure, Q | None], Aggregate | None]
+    figure: Callable[[Measure, Q | None, Dimension | None], Aggregate | None]
     keyed_rows: bool  # rows carry records / id_sum / id_sq_sum
     month_grain: bool = False
 
 
-def _person_times(measure: Measure, where: Q | None) -> Aggregate | None:
+def _person_times(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
     if measure.how == "person_times":
         return Count("pk", filter=where)
-    return _clients(measure, where)
+    return _clients(measure, where, dim)
 
 
-def _person_times_by_type(measure: Measure, where: Q | None) -> Aggregate | None:
-    if measure.how == "person_times":
-        return person_time_expr(filter=where)
-    return _clients(measure, where)
+def _person_times_by_type(
+    measure: Measure, where: Q | None, dim: Dimension | None
+) -> Aggregate | None:
+    if measure.how != "person_times":
+        return _clients(measure, where, dim)
+    if (dim is not None and dim.key == "service_type") or _one_type(measure.where):
+        # Rows of one service type are distinct (client, category, provider, date).
+        return Count("pk", filter=where)
+    return person_time_expr(filter=where)
 
 
-def _clients(measure: Measure, where: Q | None) -> Aggregate | None:
+def _one_type(q: Q) -> bool:
+    """`q` keeps one service type only (a condition ANDed with the rest)."""
+    if q.connector != Q.AND or q.negated:
+        return False
+    for child in q.children:
+        if isinstance(child, tuple):
+            name, value = child
+            if name == "service_type" and isinstance(value, str):
+                return True
+            if name == "service_type__in" and len(list(value)) == 1:
+                return True
+    return False
+
+
+def _clients(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
     if measure.how == "distinct" and measure.path == "client_id":
         return Count("client_id", distinct=True, filter=where)
     return None
 
 
-def _contacts(measure: Measure, where: Q | None) -> Aggregate | None:
+def _contacts(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
     if measure.how == "sum" and measure.path == "head_count":
         return Sum("head_count", filter=where)
     if measure.how == "count":
@@ -104,7 +123,7 @@ def _register() -> None:
     delivery, contact = SOURCES["delivery"], SOURCES["contact"]
     for key, base, model, extra in (
         ("delivery@persontime", delivery, "reports.PersonTime", {"category": "column"}),
-        ("delivery@persontimetype", delivery, "reports.PersonTimeType", {}),
+        ("delivery@persontimetype", delivery, "reports.PersonTimeType", {"category": "column"}),
         ("contact@day", contact, "reports.ContactDay", {"client": None}),
         ("contact@month", contact, "reports.ContactMonth", {}),
     ):
@@ -150,7 +169,7 @@ def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
     plan: dict[Table, list[Measure]] = {}
     for measure in MEASURES.get(source, {}).values():
         table = _table(source, measure, dim)
-        if table is None or table.figure(measure, None) is None:
+        if table is None or table.figure(measure, None, dim) is None:
             return NotImplemented
         if table.month_grain and not _whole_months(ctx):
             return NotImplemented
@@ -188,7 +207,7 @@ def _count(
     aggregates: dict[str, Any] = {}
     for i, m in enumerate(measures):
         where = m.where if m.where else None
-        aggregates[f"m{i}"] = table.figure(m, where)
+        aggregates[f"m{i}"] = table.figure(m, where, dim)
         if not ctx.suppress or (source, m.key) not in KEYED:
             continue
         if m.how == "distinct" and m.path == "client_id":

@@ -107,7 +107,7 @@ def tables(vendor: str | None = None) -> list[Table]:
             (
                 Key("client_id", "{r}.client_id"),
                 Key("service_type", "{r}.service_type"),
-                Key("category", "{r}.category"),
+                Key("category", _category_sql()),
                 Key("provider_id", "{r}.provider_id"),
                 Key("delivered_on", "{r}.delivered_on"),
             ),

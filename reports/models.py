@@ -65,8 +65,9 @@ class PersonTime(KeyedRows):
 
 
 class PersonTimeType(KeyedRows):
-    """Service deliveries de-duplicated by (client, service type, stored category,
-    provider, date): for the lines and breakdowns by service type."""
+    """Service deliveries de-duplicated by (client, service type, category, provider,
+    date), the category as in `PersonTime`: for the lines and breakdowns by service type
+    (one row per person-time of one type)."""
 
     client = _fk("clients.Client")
     service_type = models.CharField(max_length=40)
