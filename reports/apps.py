@@ -1,5 +1,21 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _reinstall_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After every migrate: SQLite rebuilds a table to alter it (dropping its triggers),
+    and the triggers carry the service taxonomy, which lives in code."""
+    from django.db import connections
+
+    from .aggregates import install_triggers, tables
+
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    if all(t.name in existing and t.raw in existing for t in tables(conn.vendor)):
+        install_triggers(conn)
 
 
 class ReportsConfig(AppConfig):
@@ -8,3 +24,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, home  # noqa: F401  (register the checks and the menu entry)
+
+        post_migrate.connect(_reinstall_triggers, sender=self)

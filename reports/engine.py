@@ -75,6 +75,9 @@ class Source:
     client: str | None = None  # path to clients.Client, for person breakdowns
     # Only these rows count at all (e.g. alerts that went out, never drafts).
     counted: tuple[tuple[str, Any], ...] = ()
+    # The service category as `_cat`: "taxonomy" (from the service type, else the stored
+    # column) or "column" (a column already worked out so: reports.PersonTime).
+    category: str = ""
 
     def model_class(self) -> Any:
         label, name = self.model.split(".")
@@ -116,6 +119,7 @@ SOURCES: dict[str, Source] = {
             provider="provider",
             recorded_by="recorded_by",
             client="client",
+            category="taxonomy",
             **_client_area("client__"),
         ),
         Source(
@@ -418,8 +422,10 @@ class ReportContext:
         restricted = self._scope_q(src)
         if restricted is None:
             return None
-        if key == "delivery":
+        if src.category == "taxonomy":
             qs = qs.annotate(_cat=_category_expr())
+        elif src.category == "column":
+            qs = qs.annotate(_cat=F("category"))
         return qs.filter(restricted) if restricted else qs
 
     def _filter_inside_scope(self, src: Source) -> bool:
@@ -623,6 +629,11 @@ def _totals(ctx: ReportContext, source: str) -> dict[Any, dict[str, Any]] | None
     that adds up over it is taken from the breakdown's groups: from the person groups
     (sex, gender, age) when they split the clients, else from the months; the other
     measures (distinct clients over months) get a small query of their own."""
+    from . import aggregated
+
+    counted = aggregated.batch(ctx, source, None)
+    if counted is not NotImplemented:
+        return counted
     measures = list(MEASURES.get(source, {}).values())
     plan = ctx.planned_dimensions
     if measures and any(d in PERSON_ATTRIBUTES for d in plan):
@@ -652,6 +663,12 @@ def _batch(
 ) -> dict[Any, dict[str, Any]] | None:
     """All measures of a source (or `only` these), in one query: {dimension value:
     {measure key: n}} (the key is None without a dimension)."""
+    if only is None and dim is not None:
+        from . import aggregated
+
+        counted = aggregated.batch(ctx, source, dim)
+        if counted is not NotImplemented:
+            return counted
     if dim is not None and dim.key in PERSON_ATTRIBUTES:
         derived = _person_batch(ctx, source, dim.key)
         if derived is not NotImplemented:

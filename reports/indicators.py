@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from directory.taxonomy import SERVICE_TYPES
 from referrals import outcomes
 
+from .aggregated import BROKEN_DOWN
 from .engine import AREA_DIMENSIONS, DIMENSIONS, KEYED, Measure, ReportContext
 
 
@@ -638,6 +639,12 @@ KEYED.update(
     (i.measure.source, i.measure.key)
     for i in CATALOGUE
     if i.measure is not None and i.describes_people
+)
+BROKEN_DOWN.update(
+    (i.measure.source, i.measure.key, dim)
+    for i in CATALOGUE
+    if i.measure is not None
+    for dim in i.breakdowns
 )
 
 # Lines whose parts add up to a total: (total, parts). Complementary suppression keeps

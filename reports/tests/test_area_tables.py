@@ -136,9 +136,10 @@ def test_the_province_table_costs_one_query_per_source_however_many_provinces(ar
             [(c, "hiv_test", w.clinic, date(2024, 3, 9)) for c in people], recorded_by=w.provider
         )
     assert count() == (before, grouped)
-    # One grouped query per source of its indicators (deliveries, contacts, referrals)
-    # and one for the provinces' names, beside what any breakdown section costs.
-    assert grouped == 3
+    # One grouped query per table of its indicators (person-times, contacts per day,
+    # persons reached per month: reports.aggregated; referrals) and one for the
+    # provinces' names, beside what any breakdown section costs.
+    assert grouped == 4
     sex_section, _ = count("sex")
     assert before <= sex_section + 4
 

@@ -1,0 +1,251 @@
+"""Counting service deliveries and outreach contacts from the aggregate tables
+(reports.models, kept by reports.aggregates) instead of the raw rows.
+
+A table is read through a `Source` with the raw source's paths (its columns carry the
+raw names), so the period, area, model, group and provider filters, the user's scope
+and every breakdown are the engine's own. Only how a cell is counted changes:
+
+- a person-time is a `PersonTime` row (COUNT(*)), or, for the lines and breakdowns by
+  service type, a distinct (client, category, provider, date) among `PersonTimeType`
+  rows, as over the raw rows;
+- persons are distinct clients, of `PersonTime` rows or of `ContactMonth` rows;
+- a cell key of records (reports.perturbation) is worked out from the rows' number of
+  records, Σ id and Σ id² (a record key is a quadratic in its id mod P), the cell key
+  of persons as over the raw rows (the distinct clients' keys).
+
+Where a table cannot give the same figure the raw rows give, the engine counts the raw
+rows (`batch` answers NotImplemented): a provider's report (it also covers what its
+staff recorded for other providers: `Source.recorded_by`), persons reached over a period
+that does not start and end on month boundaries, a measure the tables do not know."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import FieldError
+from django.db.models import Count, Q, Sum
+from django.db.models.aggregates import Aggregate
+
+from .engine import (
+    KEY,
+    KEYED,
+    MEASURES,
+    SOURCES,
+    Dimension,
+    Measure,
+    ReportContext,
+    person_time_expr,
+)
+from .perturbation import P, _coefficients, _secret
+
+# Lines of the catalogue by (source, measure key): the breakdowns they ask for
+# (reports.indicators fills it).
+BROKEN_DOWN: set[tuple[str, str, str]] = set()
+
+_enabled = True
+
+
+@contextmanager
+def raw_counts() -> Iterator[None]:
+    """Count from the raw rows meanwhile (tests and the check compare the two)."""
+    global _enabled
+    before, _enabled = _enabled, False
+    try:
+        yield
+    finally:
+        _enabled = before
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str  # key of its Source in engine.SOURCES
+    figure: Callable[[Measure, Q | None, Dimension | None], Aggregate | None]
+    keyed_rows: bool  # rows carry records / id_sum / id_sq_sum
+    month_grain: bool = False
+
+
+def _person_times(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
+    if measure.how == "person_times":
+        return Count("pk", filter=where)
+    return _clients(measure, where, dim)
+
+
+def _person_times_by_type(
+    measure: Measure, where: Q | None, dim: Dimension | None
+) -> Aggregate | None:
+    if measure.how != "person_times":
+        return _clients(measure, where, dim)
+    if (dim is not None and dim.key == "service_type") or _one_type(measure.where):
+        # Rows of one service type are distinct (client, category, provider, date).
+        return Count("pk", filter=where)
+    return person_time_expr(filter=where)
+
+
+def _one_type(q: Q) -> bool:
+    """`q` keeps one service type only (a condition ANDed with the rest)."""
+    if q.connector != Q.AND or q.negated:
+        return False
+    for child in q.children:
+        if isinstance(child, tuple):
+            name, value = child
+            if name == "service_type" and isinstance(value, str):
+                return True
+            if name == "service_type__in" and len(list(value)) == 1:
+                return True
+    return False
+
+
+def _clients(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
+    if measure.how == "distinct" and measure.path == "client_id":
+        return Count("client_id", distinct=True, filter=where)
+    return None
+
+
+def _contacts(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
+    if measure.how == "sum" and measure.path == "head_count":
+        return Sum("head_count", filter=where)
+    if measure.how == "count":
+        return Sum("records", filter=where)
+    return None
+
+
+PERSON_TIME = Table("delivery@persontime", _person_times, keyed_rows=True)
+PERSON_TIME_TYPE = Table("delivery@persontimetype", _person_times_by_type, keyed_rows=True)
+CONTACT_DAY = Table("contact@day", _contacts, keyed_rows=True)
+CONTACT_MONTH = Table("contact@month", _clients, keyed_rows=False, month_grain=True)
+
+
+def _register() -> None:
+    delivery, contact = SOURCES["delivery"], SOURCES["contact"]
+    for key, base, model, extra in (
+        ("delivery@persontime", delivery, "reports.PersonTime", {"category": "column"}),
+        ("delivery@persontimetype", delivery, "reports.PersonTimeType", {"category": "column"}),
+        ("contact@day", contact, "reports.ContactDay", {"client": None}),
+        ("contact@month", contact, "reports.ContactMonth", {}),
+    ):
+        SOURCES[key] = replace(base, key=key, model=model, recorded_by=None, **extra)
+
+
+_register()
+
+
+def _mentions(q: Q, name: str) -> bool:
+    for child in q.children:
+        if isinstance(child, Q):
+            if _mentions(child, name):
+                return True
+        elif isinstance(child, tuple) and str(child[0]).split("__")[0] == name:
+            return True
+    return False
+
+
+def _table(source: str, measure: Measure, dim: Dimension | None) -> Table | None:
+    if source == "delivery":
+        by_type = (dim is not None and dim.key == "service_type") or _mentions(
+            measure.where, "service_type"
+        )
+        return PERSON_TIME_TYPE if by_type else PERSON_TIME
+    if source == "contact":
+        return CONTACT_MONTH if measure.how == "distinct" else CONTACT_DAY
+    return None
+
+
+def _whole_months(ctx: ReportContext) -> bool:
+    start, end = ctx.period.start, ctx.period.end
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
+
+
+def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
+    """{dimension value: {measure key: n}} as engine._batch gives it, counted from the
+    aggregate tables; NotImplemented where they cannot give the raw rows' figures."""
+    if not _enabled or source not in ("delivery", "contact"):
+        return NotImplemented
+    if ctx.scope.kind == "providers":
+        return NotImplemented
+    plan: dict[Table, list[Measure]] = {}
+    for measure in MEASURES.get(source, {}).values():
+        table = _table(source, measure, dim)
+        if table is None or table.figure(measure, None, dim) is None:
+            return NotImplemented
+        if table.month_grain and not _whole_months(ctx):
+            return NotImplemented
+        if dim is not None and (source, measure.key, dim.key) not in BROKEN_DOWN:
+            continue  # no line shows it (e.g. the loans sub-line by month)
+        if dim is not None and dim.expr(SOURCES[table.source]) is None:
+            return NotImplemented
+        plan.setdefault(table, []).append(measure)
+    out: dict[Any, dict[str, Any]] = {None: {}} if dim is None else {}
+    if dim is not None and source == "contact" and dim.expr(SOURCES[CONTACT_DAY.source]) is None:
+        # Over the raw rows, a person breakdown groups the anonymous contacts too: under
+        # "not recorded" (the oldest age group for age), where they add a row.
+        qs = ctx.rows(CONTACT_DAY.source)
+        if qs is not None and qs.filter(anonymous__gt=0).exists():
+            out["35p" if dim.key == "age_group" else None] = {}
+    for table, measures in plan.items():
+        part = _count(ctx, source, table, measures, dim)
+        if part is None:
+            return None
+        for value, row in part.items():
+            out.setdefault(value, {}).update(row)
+    return out
+
+
+def _count(
+    ctx: ReportContext,
+    source: str,
+    table: Table,
+    measures: list[Measure],
+    dim: Dimension | None,
+) -> dict[Any, dict[str, Any]] | None:
+    qs = ctx.rows(table.source)
+    if qs is None:
+        return None
+    aggregates: dict[str, Any] = {}
+    for i, m in enumerate(measures):
+        where = m.where if m.where else None
+        aggregates[f"m{i}"] = table.figure(m, where, dim)
+        if not ctx.suppress or (source, m.key) not in KEYED:
+            continue
+        if m.how == "distinct" and m.path == "client_id":
+            aggregates[f"k{i}"] = m.key_expr()
+        elif table.keyed_rows:
+            for col in ("records", "id_sum", "id_sq_sum"):
+                aggregates[f"k{i}_{col}"] = Sum(col, filter=where)
+    try:
+        if dim is None:
+            rows = {None: qs.aggregate(**aggregates)}
+        else:
+            expr = dim.expr(SOURCES[table.source])
+            grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+            rows = {r.pop("_dim"): r for r in grouped}
+    except FieldError:
+        return None
+    coefficients = _key_polynomial(SOURCES[source].model)
+    return {value: _named(row, measures, coefficients) for value, row in rows.items()}
+
+
+def _key_polynomial(salt: str) -> tuple[int, int, int]:
+    """(α, β, γ) with record_key(id) = α·id² + β·id + γ (mod P) for records of `salt`."""
+    a, b, c, d = _coefficients(_secret(), salt)
+    return (a * c) % P, (a * d + b * c) % P, (b * d) % P
+
+
+def _named(
+    row: dict[str, Any], measures: list[Measure], coefficients: tuple[int, int, int]
+) -> dict[str, Any]:
+    alpha, beta, gamma = coefficients
+    out: dict[str, Any] = {}
+    for i, m in enumerate(measures):
+        out[m.key] = row.get(f"m{i}")
+        if f"k{i}" in row:
+            out[KEY + m.key] = row[f"k{i}"]
+        elif f"k{i}_records" in row:
+            n = int(row[f"k{i}_records"] or 0)
+            s1 = int(row[f"k{i}_id_sum"] or 0)
+            s2 = int(row[f"k{i}_id_sq_sum"] or 0)
+            out[KEY + m.key] = (alpha * s2 + beta * s1 + gamma * n) % P
+    return out

@@ -1,0 +1,259 @@
+"""The aggregate tables (reports.models, kept by database triggers): they equal a recount
+of the raw rows after every kind of write, a failed write changes nothing, and a report
+counted from them gives every figure, breakdown and perturbed figure the raw rows give."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from clients.models import PopulationGroup
+from geo.models import CommuneConversion, LegacyCommune
+from outreach.models import OutreachContact
+from referrals.models import ServiceDelivery
+from reports.aggregated import raw_counts
+from reports.aggregates import differences, rebuild
+from reports.engine import ReportContext, ReportScope
+from reports.models import ContactDay, ContactMonth, PersonTime, PersonTimeType
+from reports.periods import parse_period
+from reports.queries import report_scope
+from reports.report import build_report
+
+from .conftest import deliveries, make_clients
+
+
+def _contact(world: Any, on: date, client: Any = None, **extra: Any) -> OutreachContact:
+    return OutreachContact.objects.create(
+        contact_date=on,
+        client=client,
+        head_count=extra.pop("head_count", 1),
+        peer_group=extra.pop("peer_group", world.group),
+        peer_educator=world.peer,
+        place_type="street",
+        **extra,
+    )
+
+
+def _figures(report: Any) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for line in report.lines:
+        cells = [(None, None, line.cell)] + [
+            (dim, bc.key, bc.cell) for dim, cells in line.breakdowns.items() for bc in cells
+        ]
+        for dim, key, cell in cells:
+            out[(line.indicator.code, dim, key)] = (cell.raw, cell.value, cell.withheld)
+    return out
+
+
+def _same_report(**kw: Any) -> dict[Any, Any]:
+    figures = _figures(build_report(ReportContext(**kw)))
+    with raw_counts():
+        raw = _figures(build_report(ReportContext(**kw)))
+    assert figures == raw
+    return figures
+
+
+@pytest.fixture
+def varied(world: Any) -> Any:
+    """Clients in two provinces, a pre-reform commune split in two, several population
+    groups and ages; deliveries with duplicates, several types a visit; contacts with
+    clients and anonymous ones, with and without a commune."""
+    old = LegacyCommune.objects.create(
+        code="06700",
+        name="Phường Cũ",
+        district_code="193",
+        district_name="Thành phố Hạ Long",
+        province_code="22",
+        province_name="Tỉnh Quảng Ninh",
+        search_name="phuong cu",
+    )
+    CommuneConversion.objects.create(old_commune=old, new_commune=world.ha_long, note="split")
+    CommuneConversion.objects.create(old_commune=old, new_commune=world.cam_pha, note="split")
+    fsw, _ = PopulationGroup.objects.get_or_create(
+        code="fsw", defaults={"name_vi": "FSW", "name_en": "FSW"}
+    )
+    pwid, _ = PopulationGroup.objects.get_or_create(
+        code="pwid", defaults={"name_vi": "PWID", "name_en": "PWID"}
+    )
+    ha_long = make_clients(7, group=world.group, commune=world.ha_long, registered_by=world.peer)
+    split = make_clients(
+        3, group=world.group, province=world.qn, legacy_commune=old, registered_by=world.peer
+    )
+    young = make_clients(
+        4,
+        group=world.other_group,
+        commune=world.cam_pha,
+        birth_year=2008,
+        sex="M",
+        registered_by=world.peer,
+    )
+    hue = make_clients(5, group=world.hue_group, commune=world.thuan_hoa, registered_by=world.peer)
+    for c in ha_long[:4] + young[:2]:
+        c.population_groups.add(fsw)
+    for c in ha_long[2:6] + hue[:2]:
+        c.population_groups.add(pwid)
+    clients = ha_long + split + young + hue
+    items = []
+    for i, c in enumerate(clients):
+        on = date(2024, 1 + i % 12, 1 + i % 27)
+        items += [
+            (c, "hiv_test", world.clinic, on),
+            (c, "sti_test_treatment", world.clinic, on),  # the same health lượt
+            (c, "legal_advice", world.legal, date(2024, 12 - i % 12, 3)),
+        ]
+        if i % 3 == 0:
+            items.append((c, "hiv_test", world.clinic, on))  # recorded twice
+        if i % 4 == 0:
+            items.append((c, "hiv_test", world.hue_clinic, date(2025, 1, 2 + i % 20)))
+        if i % 5 == 0:
+            items += [
+                (c, "loan", world.clinic, on),
+                (c, "vocational_training", world.clinic, on),
+                (c, "identity_papers", world.legal, date(2024, 12 - i % 12, 3)),
+                (c, "psych_counselling", world.clinic, date(2024, 7, 1 + i)),
+            ]
+    deliveries(items, recorded_by=world.provider)
+    for i, c in enumerate(clients):
+        _contact(world, date(2024, 1 + i % 12, 5), c, commune=c.commune)
+        _contact(world, date(2024, 1 + (i + 5) % 12, 6), c, legacy_commune=c.legacy_commune)
+    _contact(world, date(2024, 3, 3), head_count=12, commune=world.ha_long)
+    _contact(world, date(2024, 3, 3), head_count=7, peer_group=world.hue_group)
+    return world
+
+
+def test_the_tables_equal_a_recount_after_every_kind_of_write(varied):
+    assert differences() == {}
+    assert PersonTime.objects.exists() and ContactMonth.objects.exists()
+    one = ServiceDelivery.objects.filter(service_type="hiv_test").first()
+    one.service_type = "legal_advice"  # edited through save(): moves to another cell
+    one.save()
+    assert differences() == {}
+    ServiceDelivery.objects.filter(service_type="sti_test_treatment").update(
+        delivered_on=date(2024, 6, 6)
+    )
+    ServiceDelivery.objects.filter(provider=varied.legal).update(provider=varied.clinic)
+    assert differences() == {}
+    ServiceDelivery.objects.filter(delivered_on__month=6).delete()
+    one.delete()
+    assert differences() == {}
+    contact = OutreachContact.objects.filter(client__isnull=False).first()
+    contact.commune = varied.cam_pha
+    contact.contact_date = date(2024, 2, 28)
+    contact.save()
+    OutreachContact.objects.filter(client__isnull=True).update(head_count=3)
+    OutreachContact.objects.filter(contact_date__month=5).update(client=None)
+    OutreachContact.objects.filter(contact_date__month=4).delete()
+    assert differences() == {}
+    OutreachContact.objects.all().delete()
+    ServiceDelivery.objects.all().delete()
+    assert differences() == {}
+    assert not PersonTime.objects.exists() and not PersonTimeType.objects.exists()
+    assert not ContactDay.objects.exists() and not ContactMonth.objects.exists()
+
+
+def test_a_failed_write_changes_no_aggregate(varied):
+    before = list(PersonTime.objects.order_by("pk").values())
+    contacts = list(ContactDay.objects.order_by("pk").values())
+    client = ServiceDelivery.objects.first().client
+    with pytest.raises(RuntimeError), transaction.atomic():
+        deliveries([(client, "hiv_test", varied.clinic, date(2024, 8, 8))], recorded_by=varied.peer)
+        _contact(varied, date(2024, 8, 8), client)
+        raise RuntimeError("the process dies half-way")
+    assert list(PersonTime.objects.order_by("pk").values()) == before
+    assert list(ContactDay.objects.order_by("pk").values()) == contacts
+
+
+@pytest.mark.parametrize("period", ["2024", "2024-03", "2024-02-10..2025-11-20"])
+def test_a_report_from_the_tables_has_every_figure_of_the_raw_rows(varied, period):
+    p = parse_period(period)
+    figures = _same_report(period=p)
+    assert figures[("pt_health", None, None)][0] > 0
+    if period == "2024":
+        assert figures[("clients_reached", None, None)][0] == 19
+    _same_report(period=p, scope=ReportScope("nation", suppress=True))
+    _same_report(period=p, province_code="22", scope=ReportScope("nation", suppress=True))
+    _same_report(period=p, commune_code=varied.cam_pha.pk)
+    _same_report(period=p, support_model_id=varied.model.pk)
+    _same_report(period=p, peer_group_id=varied.other_group.pk)
+    _same_report(period=p, provider_id=varied.clinic.pk)
+
+
+@pytest.mark.parametrize("role", ["prov_manager", "coordinator", "provider"])
+def test_each_role_sees_the_same_figures_from_the_tables(varied, role):
+    scope = report_scope(getattr(varied, role))
+    _same_report(period=parse_period("2024"), scope=scope)
+
+
+def test_a_saved_record_is_in_the_next_report(varied):
+    ctx = lambda: ReportContext(period=parse_period("2024"))  # noqa: E731
+    before = build_report(ctx(), codes=["pt_psych", "clients_reached"])
+    client = make_clients(1, group=varied.group, commune=varied.ha_long, registered_by=varied.peer)
+    deliveries(
+        [(client[0], "psych_counselling", varied.clinic, date(2024, 5, 5))], recorded_by=varied.peer
+    )
+    _contact(varied, date(2024, 5, 5), client[0])
+    after = build_report(ctx(), codes=["pt_psych", "clients_reached"])
+    assert after.line("pt_psych").cell.raw == before.line("pt_psych").cell.raw + 1
+    assert after.line("clients_reached").cell.raw == before.line("clients_reached").cell.raw + 1
+
+
+def test_the_commands_rebuild_and_find_a_difference(varied):
+    PersonTime.objects.filter(pk=PersonTime.objects.first().pk).update(records=99)
+    ContactDay.objects.first().delete()
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit:
+        call_command("reports_check_aggregates", stdout=out)
+    assert exit.value.code == 1
+    assert "reports_persontime" in out.getvalue() and "reports_contactday" in out.getvalue()
+    call_command("reports_rebuild_aggregates", stdout=StringIO())
+    call_command("reports_check_aggregates", stdout=StringIO())
+    assert differences() == {}
+    assert rebuild()["reports_persontime"] == PersonTime.objects.count()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises every write: no race to test"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_the_same_cell_both_count(transactional_db):
+    from conftest import build_world
+
+    world = build_world()
+    client = make_clients(1, group=world.group, commune=world.ha_long, registered_by=world.peer)[0]
+    barrier = threading.Barrier(4)
+
+    def write(i: int) -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                deliveries(
+                    [
+                        (
+                            client,
+                            "hiv_test" if i % 2 else "sti_test_treatment",
+                            world.clinic,
+                            date(2024, 4, 4),
+                        )
+                    ],
+                    recorded_by=world.provider,
+                )
+                _contact(world, date(2024, 4, 4), client, commune=world.ha_long)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert differences() == {}
+    cell = PersonTime.objects.get()
+    assert cell.records == 4
+    assert ContactDay.objects.get().records == 4
+    assert ContactMonth.objects.get().records == 4
