@@ -22,7 +22,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 
-def _fk(model: str, *, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _fk(model: str, *, null: bool = False) -> models.ForeignKey:
     # No database constraint and no cascade: the triggers own these rows, and a client or
     # provider with counted records cannot be deleted anyway (PROTECT on the raw rows).
     return models.ForeignKey(

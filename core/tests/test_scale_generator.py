@@ -62,7 +62,7 @@ def test_generator_fills_valid_rows_that_the_report_counts(world: Any, tmp_path:
         assert index_names(conn) == before
         assert gen.check_foreign_keys(conn) == []
         counts = {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # noqa: S608
             for table in (
                 "clients_client",
                 "outreach_outreachcontact",
@@ -75,18 +75,18 @@ def test_generator_fills_valid_rows_that_the_report_counts(world: Any, tmp_path:
         }
         # Dates of the generated records lie in 2022-2025, each named contact's on or
         # after its client's registration, in the client's own peer group.
-        late = conn.execute(
+        late = conn.execute(  # type: ignore[index]
             """SELECT count(*) FROM outreach_outreachcontact o
             JOIN clients_client c ON c.id = o.client_id
             WHERE o.contact_date < c.registered_on OR o.peer_group_id <> c.peer_group_id
                OR o.contact_date NOT BETWEEN '2022-01-01' AND '2025-12-31'"""
         ).fetchone()[0]
-        categories = dict(
+        categories: dict[str, str] = dict(
             conn.execute(
                 "SELECT service_type, min(category) FROM referrals_servicedelivery GROUP BY 1"
             ).fetchall()
         )
-        in_2024 = conn.execute(
+        in_2024 = conn.execute(  # type: ignore[index]
             """SELECT count(DISTINCT client_id) FROM outreach_outreachcontact
             WHERE client_id IS NOT NULL AND contact_date BETWEEN '2024-01-01' AND '2024-12-31'"""
         ).fetchone()[0]
