@@ -118,16 +118,16 @@ def test_it_saves_the_session_at_most_once_a_minute_for_activity(world, as_user)
     from django.test.utils import CaptureQueriesContext
 
     client = as_user(world.peer)
-    client.get(reverse("core:home"))
+    client.get(reverse("portal:home"))
     first = client.session["last_seen"]
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("portal:home")).status_code == 200
     assert not [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
     assert client.session["last_seen"] == first
     session = client.session
     session["last_seen"] = first - 61
     session.save()
-    client.get(reverse("core:home"))
+    client.get(reverse("portal:home"))
     assert client.session["last_seen"] >= first
 
 
