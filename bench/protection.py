@@ -113,6 +113,7 @@ def main() -> None:
 
     report_module._publish = timed_publish  # type: ignore[assignment]
 
+    load_before = os.getloadavg()
     rows = []
     for name, (kind, ids), filters in cases:
         times: dict[bool, list[float]] = {False: [], True: []}
@@ -142,6 +143,7 @@ def main() -> None:
             flush=True,
         )
     info = machine()
+    load = ", ".join(f"{x:.1f}" for x in (*load_before, *os.getloadavg()))
     lines = [
         "# Protection overhead (cell key method)",
         "",
@@ -151,6 +153,8 @@ def main() -> None:
         "",
         f"{dt.date.today().isoformat()} · demo data scale {opts.scale} · {info['nproc']} CPUs, "
         f"{info['ram']} · Python {info['python']} · SQLite {info['sqlite']}",
+        "",
+        f"Load average (1, 5, 15 min) before and after the runs: {load} (`uptime`).",
         "",
         "Wall time depends on the other users of the shared machine; CPU time (Python and",
         "SQLite, both in this process) much less: read the CPU ratio.",
