@@ -57,6 +57,7 @@ def main() -> None:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         print("migrate …", flush=True)
         run_child(["migrate", "-v0"], env)
+        run_child(["keys_init"], env)  # keys are never created on use (core.keys)
         print(f"demo_data --scale {opts.scale} …", flush=True)
         run_child(["demo_data", "--scale", str(opts.scale)], env)
     sys.path.insert(0, str(ROOT))
