@@ -57,6 +57,7 @@ def main() -> None:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         print("migrate …", flush=True)
         run_child(["migrate", "-v0"], env)
+        run_child(["keys_init"], env)  # keys are never created on use (core.keys)
         print(f"demo_data --scale {opts.scale} …", flush=True)
         run_child(["demo_data", "--scale", str(opts.scale)], env)
     sys.path.insert(0, str(ROOT))
@@ -113,6 +114,7 @@ def main() -> None:
 
     report_module._publish = timed_publish  # type: ignore[assignment]
 
+    load_before = os.getloadavg()
     rows = []
     for name, (kind, ids), filters in cases:
         times: dict[bool, list[float]] = {False: [], True: []}
@@ -142,6 +144,7 @@ def main() -> None:
             flush=True,
         )
     info = machine()
+    load = ", ".join(f"{x:.1f}" for x in (*load_before, *os.getloadavg()))
     lines = [
         "# Protection overhead (cell key method)",
         "",
@@ -151,6 +154,8 @@ def main() -> None:
         "",
         f"{dt.date.today().isoformat()} · demo data scale {opts.scale} · {info['nproc']} CPUs, "
         f"{info['ram']} · Python {info['python']} · SQLite {info['sqlite']}",
+        "",
+        f"Load average (1, 5, 15 min) before and after the runs: {load} (`uptime`).",
         "",
         "Wall time depends on the other users of the shared machine; CPU time (Python and",
         "SQLite, both in this process) much less: read the CPU ratio.",

@@ -14,12 +14,16 @@ learn: docs/disclosure-control.md.
   figure, whatever report, filter or period asks for them: repeating or recombining
   queries gives nothing new.
 
-The table (threshold T = settings.CAUNOI["SUPPRESSION_THRESHOLD"], 5 by default):
+The table (threshold T = settings.CAUNOI["SUPPRESSION_THRESHOLD"], 5 by default) has no
+hard edges that sums across reports can close on (docs/disclosure-control.md):
 - 0 stays 0 (nothing is invented where there is nothing);
-- 1 … T−1 are never published: v becomes T with probability v/T, else 0 (on average
-  right: 0·(1−v/T) + T·v/T = v);
-- T and above get an adjustment of −2, −1, 0, +1 or +2 (probabilities 0.1, 0.2, 0.4,
-  0.2, 0.1), never below T (so a published 1 … T−1 never appears).
+- 1 … T−1 are never published as they are: v becomes 0, or T, T+1 or T+2 (together
+  with probability v / (T + 0.7), so that on average it is right), so a published T+1
+  or T+2 does not mean "at least T";
+- T and above usually get an adjustment of −2 … +2 (probabilities 0.1, 0.2, 0.4, 0.2,
+  0.1 of 96 %), and with probability 4 % one of the wider adjustments up to ±reach(v)
+  = ±(2 + ⌈v/10⌉), never below T: so a published figure allows a wide range of true
+  values (a published 20 allows 16 … 25), while 96 % of figures are within 2.
 
 Totals are perturbed like any other cell, from their own records: they need not equal
 the sum of their published parts. Counts of things that are not people (sessions,
@@ -40,9 +44,14 @@ from django.db.models import BigIntegerField, F, Func, Sum
 
 # A prime modulus: record keys and cell keys are residues mod P.
 P = 2_147_483_647  # 2**31 − 1
-# Cumulative probabilities of the adjustments −2 … +2 for values ≥ T.
-ADJUSTMENTS = ((-2, 0.1), (-1, 0.3), (0, 0.7), (1, 0.9), (2, 1.0))
-MAX_ADJUSTMENT = 2
+# Adjustments of a count ≥ T: the core −2 … +2 (probabilities within the core) …
+CORE = ((-2, 0.1), (-1, 0.2), (0, 0.4), (1, 0.2), (2, 0.1))
+CORE_SHARE = 0.96
+# … and, with the rest, every wider adjustment up to ±reach(v), alike.
+WIDE_SHARE = 1 - CORE_SHARE
+# A count of 1 … T−1 shown as T, T+1, T+2 (weights), else 0.
+SMALL_SHOWN = ((0, 0.5), (1, 0.3), (2, 0.2))
+SMALL_MEAN = sum(step * w for step, w in SMALL_SHOWN)  # 0.7 above T
 
 
 def threshold() -> int:
@@ -97,29 +106,64 @@ def cell_key(key_sum: int) -> float:
     return (key_sum % P) / P
 
 
+def reach(value: int) -> int:
+    """The widest adjustment a count of `value` ≥ T can get: 2 + ⌈value / 10⌉."""
+    return 2 + -(-value // 10)
+
+
+@cache
+def _table(value: int, limit: int) -> tuple[tuple[float, int], ...]:
+    """(cumulative probability, published) for a true count: the row of the ptable."""
+    if value <= 0:
+        return ((1.0, 0),)
+    rows: list[tuple[int, float]] = []
+    if value < limit:
+        shown = value / (limit + SMALL_MEAN)
+        rows = [(limit + step, shown * w) for step, w in SMALL_SHOWN]
+        rows.append((0, 1 - shown))
+    else:
+        wide = [a for a in range(-reach(value), reach(value) + 1) if abs(a) > MAX_CORE]
+        rows = [(value + a, CORE_SHARE * p) for a, p in CORE]
+        rows += [(value + a, WIDE_SHARE / len(wide)) for a in wide]
+        rows = [(max(limit, shown), p) for shown, p in rows]
+    out, total = [], 0.0
+    for shown, p in rows:
+        total += p
+        out.append((total, shown))
+    return tuple(out)
+
+
+MAX_CORE = max(a for a, _p in CORE)
+
+
 def perturb(value: int, key_sum: int) -> int:
     """The published count for a true count and its cell's key sum (the ptable)."""
-    if value <= 0:
-        return 0
-    limit = threshold()
     ck = cell_key(key_sum)
-    if value < limit:
-        return limit if ck < value / limit else 0
-    for adjustment, cumulative in ADJUSTMENTS:
+    row = _table(max(0, value), threshold())
+    for cumulative, shown in row:
         if ck < cumulative:
-            return max(limit, value + adjustment)
-    return max(limit, value + MAX_ADJUSTMENT)
+            return shown
+    return row[-1][1]
+
+
+def support(value: int) -> set[int]:
+    """Every figure the table can publish for a true count of `value`."""
+    return {shown for _c, shown in _table(max(0, value), threshold())}
+
+
+@cache
+def _preimage(published: int, limit: int) -> range:
+    if published == 0:
+        return range(0, limit)
+    # A count v ≥ T is published within v ± reach(v), and reach grows slower than v.
+    values = [v for v in range(1, 2 * published + limit + 10) if published in support(v)]
+    return range(values[0], values[-1] + 1) if values else range(0)
 
 
 def preimage(published: int) -> range:
     """Every true count the table can publish as `published` (for the documentation and
-    the tests' attacker): 0 ← 0 … T−1; T ← 1 … T+2; v > T ← v−2 … v+2."""
-    limit = threshold()
-    if published == 0:
-        return range(0, limit)
-    if published == limit:
-        return range(1, limit + MAX_ADJUSTMENT + 1)
-    return range(max(limit, published - MAX_ADJUSTMENT), published + MAX_ADJUSTMENT + 1)
+    the tests' attacker): 0 ← 0 … T−1; T … T+2 ← 1 …; v ← about v − v/10 … v + v/8."""
+    return _preimage(published, threshold())
 
 
 # --- One condition for a figure and its key sum -----------------------------------------

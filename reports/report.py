@@ -296,9 +296,10 @@ def disclosure_note() -> str:
     limit = threshold()
     return _(
         "To protect the people behind small figures, counts of people are adjusted "
-        "slightly and consistently: a count of 1 to %(n)s is shown as 0 or %(m)s, larger "
-        "counts may differ by up to 2, so totals need not equal the sum of their parts."
-    ) % {"n": limit - 1, "m": limit}
+        "slightly and consistently: a count of 1 to %(n)s is shown as 0 or %(m)s to "
+        "%(k)s; a larger count is usually within 2 of the truth, rarely further (at most "
+        "2 plus a tenth of it), so totals need not equal the sum of their parts."
+    ) % {"n": limit - 1, "m": limit, "k": limit + 2}
 
 
 def legend() -> list[tuple[str, str]]:
@@ -310,11 +311,12 @@ def legend() -> list[tuple[str, str]]:
         (
             _("Count of people"),
             _(
-                "Adjusted: 0 stays 0; 1 to %(n)s becomes 0 or %(m)s; %(m)s or more may "
-                "change by −2 to +2 and never falls below %(m)s. The same people always "
+                "Adjusted: 0 stays 0; 1 to %(n)s becomes 0 or %(m)s to %(k)s; %(m)s or "
+                "more changes by −2 to +2 in 96 of 100 cells, in the others by at most 2 "
+                "plus a tenth of it, and never falls below %(m)s. The same people always "
                 "give the same figure, in every report."
             )
-            % {"n": limit - 1, "m": limit},
+            % {"n": limit - 1, "m": limit, "k": limit + 2},
         ),
         (
             _("Rates and shares"),
