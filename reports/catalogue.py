@@ -4,8 +4,6 @@ the lines count. How to add one: docs/counting-rules.md."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils import translation
@@ -480,30 +478,14 @@ def _protection_lines() -> list[Indicator]:
 
 
 def build() -> list[Indicator]:
-    """The catalogue, in report order (numbered as the report shows it)."""
-    return _numbered(
-        [
-            *_reach_lines(),
-            *_national_support_lines(),
-            *_other_support_lines(),
-            *_referral_lines(),
-            *_distribution_lines(),
-            *_group_lines(),
-            *_safety_lines(),
-            *_protection_lines(),
-        ]
-    )
-
-
-def _numbered(lines: list[Indicator]) -> list[Indicator]:
-    """Number the lines as a Vietnamese report does: 1, 2, … and sub-lines 5.1, 5.1.1."""
-    counters: dict[str | None, int] = {}
-    numbers: dict[str, str] = {}
-    out = []
-    for ind in lines:
-        counters[ind.parent] = counters.get(ind.parent, 0) + 1
-        n = str(counters[ind.parent])
-        number = f"{numbers[ind.parent]}.{n}" if ind.parent else n
-        numbers[ind.code] = number
-        out.append(replace(ind, number=number))
-    return out
+    """The catalogue's lines in report order (reports.indicators numbers them)."""
+    return [
+        *_reach_lines(),
+        *_national_support_lines(),
+        *_other_support_lines(),
+        *_referral_lines(),
+        *_distribution_lines(),
+        *_group_lines(),
+        *_safety_lines(),
+        *_protection_lines(),
+    ]

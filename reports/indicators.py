@@ -16,6 +16,21 @@ from .dimensions import AREA_DIMENSIONS
 from .indicator_types import NATIONAL, Indicator, types_where
 from .measures import KEYED
 
+
+def _numbered(lines: list[Indicator]) -> list[Indicator]:
+    """Number the lines as a Vietnamese report does: 1, 2, … and sub-lines 5.1, 5.1.1."""
+    counters: dict[str | None, int] = {}
+    numbers: dict[str, str] = {}
+    out = []
+    for ind in lines:
+        counters[ind.parent] = counters.get(ind.parent, 0) + 1
+        n = str(counters[ind.parent])
+        number = f"{numbers[ind.parent]}.{n}" if ind.parent else n
+        numbers[ind.code] = number
+        out.append(replace(ind, number=number))
+    return out
+
+
 # The headline indicators: the columns of the tables by province, support model and
 # commune (reports.dimensions AREA_DIMENSIONS), and of the periodic reports' overview.
 HEADLINE = (
@@ -39,7 +54,7 @@ def _with_area_tables(lines: list[Indicator]) -> list[Indicator]:
     ]
 
 
-CATALOGUE: list[Indicator] = _with_area_tables(build())
+CATALOGUE: list[Indicator] = _with_area_tables(_numbered(build()))
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
 KEYED.update(
     (i.measure.source, i.measure.key)
