@@ -101,6 +101,9 @@ def measured(
     breakdowns: tuple[str, ...] = (),
     **extra: Any,
 ) -> Indicator:
+    """A line counted by one measure: its total and its breakdowns come from the measure's
+    batches (reports.counting), its cell keys too for a perturbed report."""
+
     def compute(ctx: ReportContext) -> int | None:
         return counting.total(measure, ctx)
 
@@ -123,6 +126,7 @@ def measured(
 
 
 def person_times(where: Q, key: str) -> Measure:
+    """Person-times (lượt) of the deliveries matching `where` (`key` names it)."""
     return Measure("delivery", "person_times", where=where, where_key=key)
 
 
