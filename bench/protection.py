@@ -70,7 +70,7 @@ def main() -> None:
     from geo.models import Commune
     from programs.models import Organisation
     from reports import report as report_module
-    from reports.engine import ReportContext, ReportScope
+    from reports.context import ReportContext, ReportScope
     from reports.periods import default_period, parse_period
     from reports.report import build_report
 

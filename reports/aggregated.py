@@ -30,17 +30,11 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, Q, Sum
 from django.db.models.aggregates import Aggregate
 
-from .engine import (
-    KEY,
-    KEYED,
-    MEASURES,
-    SOURCES,
-    Dimension,
-    Measure,
-    ReportContext,
-    person_time_expr,
-)
+from .context import ReportContext
+from .dimensions import Dimension
+from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
 from .perturbation import P, _coefficients, _secret
+from .sources import SOURCES
 
 # Lines of the catalogue by (source, measure key): the breakdowns they ask for
 # (reports.indicators fills it).
@@ -62,7 +56,7 @@ def raw_counts() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Table:
-    source: str  # key of its Source in engine.SOURCES
+    source: str  # key of its Source in sources.SOURCES
     figure: Callable[[Measure, Q | None, Dimension | None], Aggregate | None]
     keyed_rows: bool  # rows carry records / id_sum / id_sq_sum
     month_grain: bool = False
@@ -160,7 +154,7 @@ def _whole_months(ctx: ReportContext) -> bool:
 
 
 def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
-    """{dimension value: {measure key: n}} as engine._batch gives it, counted from the
+    """{dimension value: {measure key: n}} as counting._batch gives it, counted from the
     aggregate tables; NotImplemented where they cannot give the raw rows' figures."""
     if not _enabled or source not in ("delivery", "contact"):
         return NotImplemented

@@ -68,7 +68,7 @@ class Table:
 
 
 def _category_sql() -> str:
-    """The report category of a delivery, as `reports.engine._category_expr` works it out:
+    """The report category of a delivery, as `reports.context._category_expr` works it out:
     from the service type through the taxonomy, else the stored column."""
     whens = " ".join(f"WHEN '{t.code}' THEN '{t.category}'" for t in SERVICE_TYPES.values())
     return f"COALESCE(CASE {{r}}.service_type {whens} END, {{r}}.category)"

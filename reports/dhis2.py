@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import Organisation, PeerGroup, SupportModel
 
-from .engine import ReportContext
+from .context import ReportContext
 from .periods import PeriodError
 from .queries import scope_provinces
 from .report import Report
@@ -164,7 +164,7 @@ _UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 
 def mapping_problems(mapping: dict[str, Any]) -> list[str]:
     """What is wrong with a mapping, each problem naming the code or id concerned."""
-    from .engine import DIMENSIONS
+    from .dimensions import DIMENSIONS
     from .indicators import CATALOGUE
 
     problems: list[str] = []

@@ -13,7 +13,7 @@ from core.widgets import CommuneSelect, ProvinceSelect
 from geo.models import Commune, Province
 
 from . import queries
-from .engine import ReportScope
+from .context import ReportScope
 from .periods import ROMAN, Period, PeriodError, default_period, parse_period, suggestions
 
 

@@ -13,7 +13,7 @@ their ids and of their squared ids (mod P), and the report works the cell key su
 from these with the deployment secret, which never reaches the database.
 
 Column names are those of the raw model, so the engine's filters and breakdowns apply
-to these tables unchanged (reports.engine.Source paths)."""
+to these tables unchanged (reports.sources.Source paths)."""
 
 from __future__ import annotations
 

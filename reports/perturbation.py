@@ -8,7 +8,7 @@ learn: docs/disclosure-control.md.
   incident, a call) by its own id.
 - A cell's key is the sum of the keys of the records it counts, mod P, as a fraction
   in [0, 1). The engine counts it beside the figure, in the same query
-  (`engine.Measure.key_expr`).
+  (`reports.measures.Measure.key_expr`).
 - The fixed perturbation table `perturb(value, key)` turns the true count and the cell
   key into the published count. So the same records always give the same published
   figure, whatever report, filter or period asks for them: repeating or recombining

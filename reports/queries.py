@@ -23,7 +23,7 @@ from accounts.models import Role
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup, SupportModel
 
-from .engine import NATION, ReportContext, ReportScope
+from .context import NATION, ReportContext, ReportScope
 from .periods import Period
 
 

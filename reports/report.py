@@ -15,8 +15,11 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .engine import DIMENSIONS, ReportContext
-from .indicators import CATALOGUE, Indicator
+from . import counting
+from .context import ReportContext
+from .dimensions import DIMENSIONS
+from .indicator_types import Indicator
+from .indicators import CATALOGUE
 from .perturbation import perturb, threshold
 
 # The mark of a withheld rate, share or median (its denominator describes fewer than
@@ -232,7 +235,7 @@ def _build_report(
         wanted: list[str] = list(DIMENSIONS)
     else:
         wanted = list(with_breakdowns or [])
-    # Area tables only where the report has such parts (reports.engine.Dimension.applies).
+    # Area tables only where the report has such parts (reports.dimensions.Dimension.applies).
     wanted = [d for d in wanted if applies(ctx, d)]
     if wanted:
         ctx.planned_dimensions = tuple(wanted)
@@ -247,7 +250,7 @@ def _build_report(
         line = Line(ind, Cell(ind.compute(ctx)))
         if keyed and line.cell.raw is not None:
             assert ind.measure is not None
-            line.cell.key = ind.measure.total_key(ctx)
+            line.cell.key = counting.total_key(ind.measure, ctx)
             _publish(line.cell)
         if line.cell.raw is not None and ind.breakdown is not None:
             for dim in ind.breakdowns:
@@ -256,7 +259,7 @@ def _build_report(
                 raw = ind.breakdown(ctx, dim)
                 if raw is not None:
                     keys_by = (
-                        ind.measure.by_keys(ctx, DIMENSIONS[dim])
+                        counting.by_keys(ind.measure, ctx, DIMENSIONS[dim])
                         if keyed and ind.measure is not None
                         else None
                     )

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from audit.services import audit_record
 
-from .engine import ReportContext
+from .context import ReportContext
 
 
 @transaction.atomic

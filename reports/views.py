@@ -13,8 +13,9 @@ from core.replica import report_reads
 
 from . import queries
 from .dhis2 import ReportAreaError
-from .engine import DIMENSIONS
-from .exports import CONTENT_TYPES, EXTENSIONS, area_rows, describe
+from .dimensions import DIMENSIONS
+from .export_common import area_rows, describe
+from .exports import CONTENT_TYPES, EXTENSIONS
 from .exports import render as render_export
 from .forms import ReportFilterForm
 from .periods import PeriodError
@@ -46,7 +47,7 @@ BREAKDOWN_SECTIONS: dict[str, list[str]] = {
     "call_urgency": ["call_urgency"],
     "violence_type": ["violence_type"],
     "perpetrator": ["perpetrator"],
-    # Area tables (only where the report has such parts: reports.engine.Dimension.applies):
+    # Area tables (only where the report has such parts: reports.dimensions.Dimension.applies):
     # by province in a national report, by support model and commune in a province one.
     "province": ["province"],
     "support_model": ["support_model"],

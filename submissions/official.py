@@ -196,7 +196,7 @@ def _serif_fonts() -> dict[str, str]:
             addMapping(names["regular"], 0, 1, names["italic"])
             addMapping(names["regular"], 1, 1, names["bolditalic"])
             return names
-    from reports.exports import pdf_font
+    from reports.export_pdf import pdf_font
 
     font = pdf_font()
     return dict.fromkeys(_SERIF, font)

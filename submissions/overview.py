@@ -22,7 +22,8 @@ from accounts.models import User
 from geo.models import Province
 from programs.models import SupportModel
 from reports import queries as report_queries
-from reports.indicators import CATALOGUE, HEADLINE, Indicator
+from reports.indicator_types import Indicator
+from reports.indicators import CATALOGUE, HEADLINE
 from reports.periods import Period
 from reports.report import Cell, build_report
 

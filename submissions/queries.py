@@ -22,7 +22,7 @@ from accounts.models import Grant, Role, User
 from geo.models import Province
 from programs.models import SupportModel
 from reports import queries as report_queries
-from reports.engine import NATION, ReportContext, ReportScope
+from reports.context import NATION, ReportContext, ReportScope
 from reports.periods import Period, PeriodError, parse_period
 
 from .models import (

@@ -20,7 +20,7 @@ from audit.services import audit_record
 from geo.models import Province
 from notifications.services import notify
 from programs.models import SupportModel
-from reports.exports import as_dict
+from reports.export_json import as_dict
 from reports.periods import Period
 from reports.report import build_report
 

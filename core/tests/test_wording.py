@@ -39,7 +39,7 @@ def _vietnamese_texts() -> list[tuple[str, str]]:
     from reports.indicators import CATALOGUE as INDICATORS
 
     for indicator in INDICATORS:
-        out.append(("reports/indicators.py", indicator.label_vi))
+        out.append(("reports/catalogue.py", indicator.label_vi))
     return out
 
 

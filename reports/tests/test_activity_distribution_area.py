@@ -15,7 +15,7 @@ from activities.services import activity_distribute
 from geo.models import CommuneConversion, LegacyCommune
 from outreach import services as outreach_services
 from outreach.models import Material, OutreachContact
-from reports.engine import ReportContext
+from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.queries import report_context
 from reports.report import build_report
@@ -154,7 +154,7 @@ def test_it_counts_them_in_the_commune_for_a_provincial_manager(handed_out):
 def test_materials_at_a_model_activity_without_a_group_count_for_that_model(world):
     """An owner workshop of the model (no peer group): its handbooks belong to the model,
     in a report filtered to the model and in the model coordinator's own report."""
-    from reports.engine import ReportScope
+    from reports.context import ReportScope
 
     w = world
     handbook = Material.objects.create(name="Sổ tay an toàn", theme="safety_skills")

@@ -19,7 +19,7 @@ from outreach.models import OutreachContact
 from referrals.models import ServiceDelivery
 from reports.aggregated import raw_counts
 from reports.aggregates import differences, rebuild
-from reports.engine import ReportContext, ReportScope
+from reports.context import ReportContext, ReportScope
 from reports.models import ContactDay, ContactMonth, PersonTime, PersonTimeType
 from reports.periods import parse_period
 from reports.queries import report_scope

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from geo.models import Commune, CommuneConversion, LegacyCommune, Province
 from programs.models import PeerGroup, SupportModel
 from reports import queries
-from reports.engine import DIMENSIONS
+from reports.dimensions import DIMENSIONS
 from reports.indicators import HEADLINE
 from reports.periods import parse_period
 from reports.perturbation import reach, support

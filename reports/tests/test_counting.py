@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from geo.models import CommuneConversion, LegacyCommune
-from reports.engine import ReportContext
+from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.report import build_report
 

@@ -605,8 +605,8 @@ class _KeyDraws:
 
         from reports import perturbation
         from reports import report as report_module
-        from reports.engine import SOURCES
         from reports.indicators import BY_CODE
+        from reports.sources import SOURCES
 
         self.w = w
         self.salts: dict[str, str] = {}

@@ -14,7 +14,7 @@ from hotline.models import HotlineCall
 from outreach.models import Distribution, Material, OutreachContact
 from programs.models import Membership
 from referrals.models import Referral
-from reports.engine import ReportContext
+from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.report import build_report
 from safety.models import Incident, IncidentProtection, SafetyAlert

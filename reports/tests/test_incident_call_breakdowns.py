@@ -16,7 +16,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from hotline.models import HotlineCall
-from reports.engine import ReportContext
+from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.perturbation import support
 from reports.report import build_report

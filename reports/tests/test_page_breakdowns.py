@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from reports import engine
-from reports.engine import ReportContext, ReportScope
+from reports import counting
+from reports.context import ReportContext, ReportScope
+from reports.dimensions import DIMENSIONS
 from reports.periods import parse_period
 from reports.perturbation import reach
 from reports.report import build_report
@@ -141,8 +142,8 @@ def test_it_counts_the_same_with_and_without_the_shortcuts(mixed, monkeypatch, p
         for code, (_, _, dims) in part.items():
             assert dims.get(section) == fast[code][2].get(section)
     assert {k: v[:2] for k, v in page.items()} == {k: v[:2] for k, v in fast.items()}
-    monkeypatch.setattr(engine, "_person_batch", lambda *a: NotImplemented)
-    monkeypatch.setattr(engine, "_totals", lambda c, s: engine._batch(c, s, None))
+    monkeypatch.setattr(counting, "_person_batch", lambda *a: NotImplemented)
+    monkeypatch.setattr(counting, "_totals", lambda c, s: counting._batch(c, s, None))
     monkeypatch.setattr(ReportContext, "_filter_inside_scope", lambda self, src: False)
     assert _cells(build_report(ctx())) == fast
     assert fast["persons_supported"][0] == 36
@@ -186,5 +187,5 @@ def test_it_gives_every_breakdown_its_own_title():
     from django.utils import translation
 
     with translation.override("vi"):
-        titles = [str(d.label)[:31] for d in engine.DIMENSIONS.values()]
+        titles = [str(d.label)[:31] for d in DIMENSIONS.values()]
     assert len(titles) == len(set(titles)), titles

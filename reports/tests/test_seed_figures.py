@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from geo.models import CommuneConversion, LegacyCommune
 from programs.models import Organisation
-from reports.engine import ReportContext
+from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.report import build_report
 

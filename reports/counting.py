@@ -1,0 +1,213 @@
+"""Counting the measures: all measures of a source in one query per breakdown (from the
+live aggregate tables when they can answer, else from the raw rows), and the figures a
+line reads from those batches (`total`, `by`, `total_key`, `by_keys`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldError
+from django.db.models import (
+    F,
+    IntegerField,
+)
+from django.db.models.functions import Cast, Substr
+
+from . import aggregated
+from .context import ReportContext
+from .dimensions import AGE_GROUPS, DIMENSIONS, Dimension
+from .measures import KEY, MEASURES, Measure, _aggregates
+from .sources import SOURCES, _date_text, _path
+
+
+def _adds_up(measure: Measure, over_clients: bool) -> bool:
+    """Whether the measure's total is the sum of its values over groups of rows that
+    split the rows (by month, or by client attributes when `over_clients`): counts of
+    rows, sums and person-times (a lượt has one date and one client) do; distinct
+    clients only when the groups split the clients."""
+    if measure.how in ("count", "sum", "person_times"):
+        return True
+    if measure.how == "distinct" and measure.path == "pk":
+        return True
+    return over_clients and measure.how == "distinct" and measure.path == "client_id"
+
+
+def _summed(groups: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for row in groups:
+        for k, v in row.items():
+            out[k] = out.get(k, 0) + int(v or 0)
+    return out
+
+
+def _totals(ctx: ReportContext, source: str) -> dict[Any, dict[str, Any]] | None:
+    """The source's totals. When the report asks for a breakdown anyway, every measure
+    that adds up over it is taken from the breakdown's groups: from the person groups
+    (sex, gender, age) when they split the clients, else from the months; the other
+    measures (distinct clients over months) get a small query of their own."""
+    counted = aggregated.batch(ctx, source, None)
+    if counted is not NotImplemented:
+        return counted
+    measures = list(MEASURES.get(source, {}).values())
+    plan = ctx.planned_dimensions
+    if measures and any(d in PERSON_ATTRIBUTES for d in plan):
+        derived = _person_batch(ctx, source, None)
+        if derived is not NotImplemented:
+            if derived is None:
+                return None
+            return {None: _summed(list(derived.values()))}
+    if measures and "month" in plan and SOURCES[source].date:
+        month = DIMENSIONS["month"]
+        by_month = ctx.cached(("batch", source, month.key), lambda: _batch(ctx, source, month))
+        if by_month is not None:
+            summed = _summed(list(by_month.values()))
+            rest = [m for m in measures if not _adds_up(m, over_clients=False)]
+            own = _batch(ctx, source, None, rest) if rest else {None: {}}
+            if own is None:
+                return None
+            return {None: {**summed, **own[None]}}
+    return _batch(ctx, source, None)
+
+
+def _batch(
+    ctx: ReportContext,
+    source: str,
+    dim: Dimension | None,
+    only: list[Measure] | None = None,
+) -> dict[Any, dict[str, Any]] | None:
+    """All measures of a source (or `only` these), in one query: {dimension value:
+    {measure key: n}} (the key is None without a dimension)."""
+    if only is None and dim is not None:
+        counted = aggregated.batch(ctx, source, dim)
+        if counted is not NotImplemented:
+            return counted
+    if dim is not None and dim.key in PERSON_ATTRIBUTES:
+        derived = _person_batch(ctx, source, dim.key)
+        if derived is not NotImplemented:
+            return derived
+    qs = ctx.rows(source)
+    if qs is None:
+        return None
+    measures = list(MEASURES.get(source, {}).values()) if only is None else only
+    aliases, aggregates = _aggregates(ctx, measures)
+    try:
+        if dim is None:
+            row = qs.aggregate(**aggregates)
+            return {None: {aliases[a]: v for a, v in row.items()}}
+        expr = dim.expr(SOURCES[source])
+        if expr is None:
+            return None
+        grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+        return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in grouped}
+    except FieldError:
+        return None
+
+
+# Breakdowns by what a client is (sex, gender identity, and age group from the year of
+# birth) come from one GROUP BY per source over those attributes, added up here.
+PERSON_ATTRIBUTES = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
+
+
+def _age_bucket(age: int | None) -> str:
+    """Python twin of `_age_group` (an unknown year of birth falls in the last group,
+    as the SQL CASE does with NULL)."""
+    if age is None:
+        return AGE_GROUPS[-1][0]
+    if age < 18:
+        return "lt18"
+    if age < 25:
+        return "18_24"
+    if age < 35:
+        return "25_34"
+    return "35p"
+
+
+def _null_first(key: Any) -> tuple[bool, Any]:
+    return (key is not None, key if key is not None else "")
+
+
+def _person_batch(ctx: ReportContext, source: str, dim_key: str | None) -> Any:
+    """{value: {measure key: n}} for a person breakdown, added up from the source's
+    groups by (sex, gender, year of birth[, year of the record]); NotImplemented when
+    a measure would not add up (distinct clients over several years: a client can be
+    in two age groups), so the caller runs the breakdown's own query."""
+    src = SOURCES[source]
+    if src.client is None or not src.date:
+        return NotImplemented
+    single_year = ctx.period.start.year == ctx.period.end.year
+    measures = list(MEASURES.get(source, {}).values())
+    if not measures or not all(_adds_up(m, over_clients=single_year) for m in measures):
+        return NotImplemented
+    groups = ctx.cached(("persons", source), lambda: _person_groups(ctx, source, single_year))
+    if groups is None:
+        return None
+    out: dict[Any, dict[str, int]] = {}
+    for attrs, values in groups:
+        if dim_key is None:
+            key: Any = None
+        elif dim_key == "age_group":
+            year = attrs.get("_year", ctx.period.start.year)
+            born = attrs["birth_year"]
+            key = _age_bucket(None if born is None or year is None else year - born)
+        else:
+            key = attrs[PERSON_ATTRIBUTES[dim_key]]
+        bucket = out.setdefault(key, {})
+        for k, v in values.items():
+            bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return {k: out[k] for k in sorted(out, key=_null_first)}
+
+
+def _person_groups(
+    ctx: ReportContext, source: str, single_year: bool
+) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
+    src = SOURCES[source]
+    assert src.client is not None
+    qs = ctx.rows(source)
+    if qs is None:
+        return None
+    measures = list(MEASURES.get(source, {}).values())
+    aliases, aggregates = _aggregates(ctx, measures)
+    keys: dict[str, Any] = {
+        f"_p_{name}": F(_path(src.client, name)) for name in PERSON_ATTRIBUTES.values()
+    }
+    if not single_year:
+        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
+    try:
+        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return [
+            (
+                {k.removeprefix("_p_"): r[k] for k in keys},
+                {aliases[a]: r[a] for a in aliases},
+            )
+            for r in rows
+        ]
+    except FieldError:
+        return None
+
+
+# --- The figures of one measure, from its source's batches -----------------------------
+
+
+def total_key(measure: Measure, ctx: ReportContext) -> int:
+    """The cell key sum of `total` (only counted for a perturbed report)."""
+    batch = ctx.cached(("batch", measure.source, None), lambda: _totals(ctx, measure.source))
+    return int((batch or {}).get(None, {}).get(KEY + measure.key) or 0)
+
+
+def by_keys(measure: Measure, ctx: ReportContext, dim: Dimension) -> dict[Any, int]:
+    batch = ctx.cached(("batch", measure.source, dim.key), lambda: _batch(ctx, measure.source, dim))
+    return {k: int(row.get(KEY + measure.key) or 0) for k, row in (batch or {}).items()}
+
+
+def total(measure: Measure, ctx: ReportContext) -> int | None:
+    batch = ctx.cached(("batch", measure.source, None), lambda: _totals(ctx, measure.source))
+    if batch is None:
+        return None
+    return int(batch.get(None, {}).get(measure.key) or 0)
+
+
+def by(measure: Measure, ctx: ReportContext, dim: Dimension) -> dict[Any, int] | None:
+    batch = ctx.cached(("batch", measure.source, dim.key), lambda: _batch(ctx, measure.source, dim))
+    if batch is None:
+        return None
+    return {k: int(row.get(measure.key) or 0) for k, row in batch.items()}
