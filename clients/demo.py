@@ -26,7 +26,7 @@ from .models import (
     PopulationGroup,
     Sex,
 )
-from .services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from .records import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from .uic import build_uic, uic_index
 
 START = date(2019, 6, 1)

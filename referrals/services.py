@@ -39,7 +39,7 @@ class BadTransition(ValidationError):
 
 
 def _about_erased_client(referral: Referral) -> bool:
-    """Free text about an erased client is not kept (clients.services.client_erase and
+    """Free text about an erased client is not kept (clients.erasure.client_erase and
     referrals.erasure). Checked with the referral row locked: an erasure committing later
     waits for that lock in its hook and then blanks what was written here."""
     return Client.objects.filter(pk=referral.client_id, erased_at__isnull=False).exists()
@@ -108,8 +108,8 @@ def referral_send(
     consented = has_sharing_consent(client, provider)
     overridden = False
     if not consented and consent_now:
+        from clients.consent import consent_record
         from clients.models import Consent
-        from clients.services import consent_record
 
         consent_record(
             actor=actor,

@@ -91,7 +91,7 @@ def test_it_removes_the_text_from_notifications_on_withdrawal(
 def test_it_removes_the_text_everywhere_on_the_victims_erasure(
     world, as_user, client_a, django_capture_on_commit_callbacks
 ):
-    from clients.services import client_erase
+    from clients.erasure import client_erase
 
     incident = _incident(world, client=client_a)
     with django_capture_on_commit_callbacks(execute=True):
