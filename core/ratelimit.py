@@ -10,7 +10,7 @@ never both under the limit.
 The count is part of the caller's transaction: a use whose transaction rolls back is not
 counted. Callers that refuse by raising (and so roll back) count the refusal in a
 transaction of its own first (clients.duplicates.duplicate_check_recount,
-safety.services.alert_text_screen)."""
+safety.alerts.alert_text_screen)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.demo import DemoContext
 from core.registry import demo_loader
 
-from . import services
+from . import alerts, services
 from .models import Incident, SafetyAlert
 
 PLACES = ["establishment", "hotel", "street", "home", "vehicle", "online"]
@@ -102,7 +102,7 @@ def load(ctx: DemoContext) -> None:
             details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
         ),
     )
-    first = services.alert_submit(
+    first = alerts.alert_submit(
         actor=users["dongdang"],
         incident=recent,
         subject="vehicle",
@@ -117,10 +117,10 @@ def load(ctx: DemoContext) -> None:
         issued_on=today - timedelta(days=2),
         expires_on=today + timedelta(days=28),
     )
-    services.alert_approve(actor=users["truongnhom"], alert=first)
+    alerts.alert_approve(actor=users["truongnhom"], alert=first)
     old = next((i for i in incidents if i.consent_alert and i.peer_group_id == halong.pk), None)
     if old is not None:
-        past = services.alert_submit(
+        past = alerts.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="place",
@@ -137,7 +137,7 @@ def load(ctx: DemoContext) -> None:
             approved_by=users["dieuphoi"],
             approved_at=timezone.now() - timedelta(days=200),
         )
-        withdrawn = services.alert_submit(
+        withdrawn = alerts.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="person",
@@ -147,8 +147,8 @@ def load(ctx: DemoContext) -> None:
             issued_on=today - timedelta(days=20),
             expires_on=today + timedelta(days=10),
         )
-        services.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
-        services.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
+        alerts.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
+        alerts.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
     # No Huế alert: the demo's Huế group has no leader and its model no coordinator, so
     # nobody could approve one (alerts go out only once a second person approves them).
     ctx.log.append(

@@ -134,10 +134,10 @@ def test_it_says_what_to_remove_and_keeps_what_was_typed(world, as_user, victim)
 
 
 def test_it_screens_again_on_approval(world, as_user):
-    from safety import services
+    from safety import alerts
 
     incident = _incident(world)
-    alert = services.alert_submit(
+    alert = alerts.alert_submit(
         actor=world.peer,
         incident=incident,
         subject="person",
