@@ -101,6 +101,153 @@ def _phone(rng: Any) -> str:
     return rng.choice(PHONE_PREFIX) + "".join(str(rng.randrange(10)) for _ in range(7))
 
 
+def _draw_client(
+    rng: Any, group: Any, peer: User, code: str, *, commune: Any, registered_from: date, span: int
+) -> tuple[Client, dict[str, Any]]:
+    """One client drawn at random, identity sealed, with what later steps need to know."""
+    model = group.support_model
+    registered = registered_from + timedelta(days=int(span * rng.random() ** 0.8))
+    female = rng.random() < 0.9
+    minor = rng.random() < 0.03
+    age = rng.randrange(16, 18) if minor else rng.randrange(18, 50)
+    birth_year = registered.year - age
+    sex = Sex.FEMALE if female else Sex.MALE
+    given = rng.choice(GIVEN_F if female else GIVEN_M)
+    mother = rng.choice(GIVEN_F)
+    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {given}"
+    nickname = rng.choice(NICK) if rng.random() < 0.5 else ""
+    phone = _phone(rng) if rng.random() < 0.7 else ""
+    client = Client(
+        short_code=code,
+        uic=uic_index(
+            build_uic(given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex)
+        ),
+        peer_group=group,
+        province_id=model.province_id,
+        commune=commune,
+        birth_year=birth_year,
+        sex=sex,
+        gender_identity=GenderIdentity.WOMAN
+        if female
+        else rng.choice(
+            [GenderIdentity.MAN, GenderIdentity.TRANS_WOMAN, GenderIdentity.NOT_STATED]
+        ),
+        is_minor_at_registration=registered.year - birth_year < 18,
+        registered_on=registered,
+        registered_by=peer,
+    )
+    client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
+        {"name": name, "nickname": nickname, "phone": phone, "notes": ""},
+        client.crypto_context,
+    )
+    client.phone_index = blind_index("phone", phone)
+    client.name_index = blind_index("name", name)
+    return client, {"peer": peer, "female": female, "name": name, "nickname": nickname}
+
+
+def _erase_some(rng: Any, clients: list[Client], today: date) -> None:
+    """Erase a few identities (the pseudonymous records and counts stay)."""
+    for client in rng.sample(clients, max(1, len(clients) // 50)):
+        client.wrapped_key = None
+        client.identity_blob = None
+        client.phone_index = client.name_index = ""
+        client.erased_at = _aware(client.registered_on + timedelta(days=200))
+        if client.erased_at.date() > today:
+            client.erased_at = _aware(today)
+
+
+def _consents_at_registration(
+    rng: Any, client: Client, peer: User, providers: list[Any]
+) -> list[Consent]:
+    """Follow-up always, phone contact with a phone, sharing with each Quảng Ninh provider
+    three times in ten."""
+    consents: list[Consent] = []
+    taken = _aware(client.registered_on, rng.randrange(8, 18))
+    method = rng.choices(list(Consent.Method.values), [70, 20, 10])[0]
+    consents.append(
+        Consent(
+            client=client,
+            purpose=Consent.Purpose.FOLLOW_UP,
+            method=method,
+            taken_by=peer,
+            taken_at=taken,
+        )
+    )
+    if client.phone_index or client.erased_at:
+        consents.append(
+            Consent(
+                client=client,
+                purpose=Consent.Purpose.PHONE_CONTACT,
+                method=method,
+                taken_by=peer,
+                taken_at=taken,
+            )
+        )
+    if client.province_id == "22" and providers:
+        for provider in providers:
+            if rng.random() < 0.3:
+                consents.append(
+                    Consent(
+                        client=client,
+                        purpose=Consent.Purpose.SHARE_PROVIDER,
+                        provider=provider,
+                        method=method,
+                        taken_by=peer,
+                        taken_at=taken,
+                    )
+                )
+    return consents
+
+
+def _withdraw_some(rng: Any, consents: list[Consent]) -> int:
+    """A few withdrew follow-up consent (no reminders, no contact since): how many."""
+    withdrawn = 0
+    for consent in consents:
+        if (
+            consent.purpose == Consent.Purpose.FOLLOW_UP
+            and rng.random() < 0.02
+            and consent.client.status == ClientStatus.ACTIVE
+        ):
+            consent.withdrawn_at = consent.taken_at + timedelta(days=90)
+            consent.withdrawn_by = consent.taken_by
+            withdrawn += 1
+    Consent.objects.bulk_update(
+        [c for c in consents if c.withdrawn_at], ["withdrawn_at", "withdrawn_by"]
+    )
+    return withdrawn
+
+
+def _subject_requests(ctx: DemoContext, clients: list[Client]) -> list[DataSubjectRequest]:
+    """Data-subject requests: most closed in time, a few open (one overdue) for the
+    coordinator."""
+    rng = ctx.rng
+    today = ctx.today
+    requests: list[DataSubjectRequest] = []
+    qn = [c for c in clients if c.province_id == "22" and not c.erased_at]
+    for i, client in enumerate(rng.sample(qn, min(len(qn), 12))):
+        kind = [
+            DataSubjectRequest.Kind.VIEW,
+            DataSubjectRequest.Kind.CORRECT,
+            DataSubjectRequest.Kind.ERASE,
+        ][i % 3]
+        received = today - timedelta(days=[3, 15, 40, 200][i % 4])
+        due = received + timedelta(days=DataSubjectRequest.DUE_DAYS[kind])
+        closed = i % 4 >= 2 and kind != DataSubjectRequest.Kind.ERASE
+        requests.append(
+            DataSubjectRequest(
+                client=client,
+                kind=kind,
+                received_on=received,
+                due_on=due,
+                created_by=client.registered_by,
+                closed_at=_aware(received + timedelta(days=5)) if closed else None,
+                closed_by=ctx.users.get("dieuphoi") if closed else None,
+            )
+        )
+    DataSubjectRequest.objects.bulk_create(requests)
+    return requests
+
+
 @demo_loader(20, "clients")
 def load(ctx: DemoContext) -> None:
     rng = ctx.rng
@@ -119,55 +266,18 @@ def load(ctx: DemoContext) -> None:
     clients: list[Client] = []
     extras: list[dict[str, Any]] = []
     for (group, peer), code in zip(plan, codes):
-        model = group.support_model
-        registered = START + timedelta(days=int(span * rng.random() ** 0.8))
-        female = rng.random() < 0.9
-        minor = rng.random() < 0.03
-        age = rng.randrange(16, 18) if minor else rng.randrange(18, 50)
-        birth_year = registered.year - age
-        sex = Sex.FEMALE if female else Sex.MALE
-        given = rng.choice(GIVEN_F if female else GIVEN_M)
-        mother = rng.choice(GIVEN_F)
-        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {given}"
-        nickname = rng.choice(NICK) if rng.random() < 0.5 else ""
-        phone = _phone(rng) if rng.random() < 0.7 else ""
-        client = Client(
-            short_code=code,
-            uic=uic_index(
-                build_uic(
-                    given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex
-                )
-            ),
-            peer_group=group,
-            province_id=model.province_id,
+        client, extra = _draw_client(
+            rng,
+            group,
+            peer,
+            code,
             commune=first_commune[group.pk],
-            birth_year=birth_year,
-            sex=sex,
-            gender_identity=GenderIdentity.WOMAN
-            if female
-            else rng.choice(
-                [GenderIdentity.MAN, GenderIdentity.TRANS_WOMAN, GenderIdentity.NOT_STATED]
-            ),
-            is_minor_at_registration=registered.year - birth_year < 18,
-            registered_on=registered,
-            registered_by=peer,
+            registered_from=START,
+            span=span,
         )
-        client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
-            {"name": name, "nickname": nickname, "phone": phone, "notes": ""},
-            client.crypto_context,
-        )
-        client.phone_index = blind_index("phone", phone)
-        client.name_index = blind_index("name", name)
         clients.append(client)
-        extras.append({"peer": peer, "female": female, "name": name, "nickname": nickname})
-    # Erase a few identities (the pseudonymous records and counts stay).
-    for client in rng.sample(clients, max(1, len(clients) // 50)):
-        client.wrapped_key = None
-        client.identity_blob = None
-        client.phone_index = client.name_index = ""
-        client.erased_at = _aware(client.registered_on + timedelta(days=200))
-        if client.erased_at.date() > today:
-            client.erased_at = _aware(today)
+        extras.append(extra)
+    _erase_some(rng, clients, today)
     Client.objects.bulk_create(clients, batch_size=500)
     if any(c.pk is None for c in clients):  # databases that do not return ids
         by_code = dict(Client.objects.values_list("short_code", "pk"))
@@ -207,40 +317,7 @@ def load(ctx: DemoContext) -> None:
                 changed_by=peer,
             )
         )
-        taken = _aware(client.registered_on, rng.randrange(8, 18))
-        method = rng.choices(list(Consent.Method.values), [70, 20, 10])[0]
-        consents.append(
-            Consent(
-                client=client,
-                purpose=Consent.Purpose.FOLLOW_UP,
-                method=method,
-                taken_by=peer,
-                taken_at=taken,
-            )
-        )
-        if client.phone_index or client.erased_at:
-            consents.append(
-                Consent(
-                    client=client,
-                    purpose=Consent.Purpose.PHONE_CONTACT,
-                    method=method,
-                    taken_by=peer,
-                    taken_at=taken,
-                )
-            )
-        if client.province_id == "22" and providers:
-            for provider in providers:
-                if rng.random() < 0.3:
-                    consents.append(
-                        Consent(
-                            client=client,
-                            purpose=Consent.Purpose.SHARE_PROVIDER,
-                            provider=provider,
-                            method=method,
-                            taken_by=peer,
-                            taken_at=taken,
-                        )
-                    )
+        consents += _consents_at_registration(rng, client, peer, providers)
         # Later status changes for some of the older clients.
         age_days = (today - client.registered_on).days
         if age_days > 400 and rng.random() < 0.2:
@@ -265,44 +342,8 @@ def load(ctx: DemoContext) -> None:
     Consent.objects.bulk_create(consents, batch_size=1000)
     changed_status = [c for c in clients if c.status != ClientStatus.ACTIVE]
     Client.objects.bulk_update(changed_status, ["status"], batch_size=500)
-    # A few withdrew follow-up consent (no reminders, no contact since).
-    withdrawn = 0
-    for consent in consents:
-        if (
-            consent.purpose == Consent.Purpose.FOLLOW_UP
-            and rng.random() < 0.02
-            and consent.client.status == ClientStatus.ACTIVE
-        ):
-            consent.withdrawn_at = consent.taken_at + timedelta(days=90)
-            consent.withdrawn_by = consent.taken_by
-            withdrawn += 1
-    Consent.objects.bulk_update(
-        [c for c in consents if c.withdrawn_at], ["withdrawn_at", "withdrawn_by"]
-    )
-    # Data-subject requests: most closed in time, a few open (one overdue) for the coordinator.
-    requests: list[DataSubjectRequest] = []
-    qn = [c for c in clients if c.province_id == "22" and not c.erased_at]
-    for i, client in enumerate(rng.sample(qn, min(len(qn), 12))):
-        kind = [
-            DataSubjectRequest.Kind.VIEW,
-            DataSubjectRequest.Kind.CORRECT,
-            DataSubjectRequest.Kind.ERASE,
-        ][i % 3]
-        received = today - timedelta(days=[3, 15, 40, 200][i % 4])
-        due = received + timedelta(days=DataSubjectRequest.DUE_DAYS[kind])
-        closed = i % 4 >= 2 and kind != DataSubjectRequest.Kind.ERASE
-        requests.append(
-            DataSubjectRequest(
-                client=client,
-                kind=kind,
-                received_on=received,
-                due_on=due,
-                created_by=client.registered_by,
-                closed_at=_aware(received + timedelta(days=5)) if closed else None,
-                closed_by=ctx.users.get("dieuphoi") if closed else None,
-            )
-        )
-    DataSubjectRequest.objects.bulk_create(requests)
+    withdrawn = _withdraw_some(rng, consents)
+    requests = _subject_requests(ctx, clients)
     ctx.extra["clients"] = clients
     minors = sum(1 for c in clients if c.is_minor_at_registration)
     erased = sum(1 for c in clients if c.erased_at)
