@@ -248,6 +248,43 @@ def _subject_requests(ctx: DemoContext, clients: list[Client]) -> list[DataSubje
     return requests
 
 
+def _population_links(
+    rng: Any, client: Client, female: bool, pops: dict[str, Any], through: Any
+) -> list[Any]:
+    """The client's population groups, as rows of the many-to-many table."""
+    links = []
+    model_kind = client.peer_group.support_model.kind
+    codes_for = ["fsw"] if female else rng.choice([["msw"], ["msm"], ["transgender"]])
+    if model_kind == "worker_rights" or rng.random() < 0.25:
+        codes_for.append("establishment_worker")
+    if rng.random() < 0.08:
+        codes_for.append("pwud")
+    if rng.random() < 0.04:
+        codes_for.append("plhiv")
+    for code in dict.fromkeys(codes_for):
+        links.append(through(client_id=client.pk, populationgroup_id=pops[code].pk))
+    return links
+
+
+def _later_status(rng: Any, client: Client, peer: User, today: date) -> ClientStatusChange | None:
+    """A later status change for some of the older clients (set on the client too)."""
+    age_days = (today - client.registered_on).days
+    if age_days > 400 and rng.random() < 0.2:
+        status = rng.choices(
+            [
+                ClientStatus.INACTIVE,
+                ClientStatus.MOVED,
+                ClientStatus.REINTEGRATED,
+                ClientStatus.DECEASED,
+            ],
+            [45, 25, 28, 2],
+        )[0]
+        changed = client.registered_on + timedelta(days=rng.randrange(200, age_days))
+        client.status = status
+        return ClientStatusChange(client=client, status=status, changed_on=changed, changed_by=peer)
+    return None
+
+
 @demo_loader(20, "clients")
 def load(ctx: DemoContext) -> None:
     rng = ctx.rng
@@ -299,16 +336,7 @@ def load(ctx: DemoContext) -> None:
     consents: list[Consent] = []
     for client, extra in zip(clients, extras):
         peer = extra["peer"]
-        model_kind = client.peer_group.support_model.kind
-        codes_for = ["fsw"] if extra["female"] else rng.choice([["msw"], ["msm"], ["transgender"]])
-        if model_kind == "worker_rights" or rng.random() < 0.25:
-            codes_for.append("establishment_worker")
-        if rng.random() < 0.08:
-            codes_for.append("pwud")
-        if rng.random() < 0.04:
-            codes_for.append("plhiv")
-        for code in dict.fromkeys(codes_for):
-            links.append(through(client_id=client.pk, populationgroup_id=pops[code].pk))
+        links += _population_links(rng, client, extra["female"], pops, through)
         histories.append(
             ClientStatusChange(
                 client=client,
@@ -318,25 +346,9 @@ def load(ctx: DemoContext) -> None:
             )
         )
         consents += _consents_at_registration(rng, client, peer, providers)
-        # Later status changes for some of the older clients.
-        age_days = (today - client.registered_on).days
-        if age_days > 400 and rng.random() < 0.2:
-            status = rng.choices(
-                [
-                    ClientStatus.INACTIVE,
-                    ClientStatus.MOVED,
-                    ClientStatus.REINTEGRATED,
-                    ClientStatus.DECEASED,
-                ],
-                [45, 25, 28, 2],
-            )[0]
-            changed = client.registered_on + timedelta(days=rng.randrange(200, age_days))
-            client.status = status
-            histories.append(
-                ClientStatusChange(
-                    client=client, status=status, changed_on=changed, changed_by=peer
-                )
-            )
+        later = _later_status(rng, client, peer, today)
+        if later is not None:
+            histories.append(later)
     through.objects.bulk_create(links, batch_size=1000)
     ClientStatusChange.objects.bulk_create(histories, batch_size=1000)
     Consent.objects.bulk_create(consents, batch_size=1000)

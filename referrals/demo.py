@@ -141,6 +141,26 @@ def _other_deliveries(
     return count
 
 
+def _consent_to_share(client: Any, provider: Any, sender: Any, consents: list[Consent]) -> None:
+    """The client's consent to share with the provider, appended to `consents` unless on
+    file or already there."""
+    if not Consent.objects.filter(
+        client=client, purpose=Consent.Purpose.SHARE_PROVIDER, provider=provider
+    ).exists() and not any(
+        c.client_id == client.pk and c.provider_id == provider.pk for c in consents
+    ):
+        consents.append(
+            Consent(
+                client=client,
+                purpose=Consent.Purpose.SHARE_PROVIDER,
+                provider=provider,
+                method=Consent.Method.VERBAL,
+                taken_by=sender,
+                taken_at=_aware(START, 9),
+            )
+        )
+
+
 @demo_loader(40, "referrals")
 def load(ctx: DemoContext) -> None:
     clients = list(ctx.extra.get("clients", []) or [])
@@ -168,21 +188,7 @@ def load(ctx: DemoContext) -> None:
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
             service = rng.choice(options)
             provider = service.organisation
-            if not Consent.objects.filter(
-                client=client, purpose=Consent.Purpose.SHARE_PROVIDER, provider=provider
-            ).exists() and not any(
-                c.client_id == client.pk and c.provider_id == provider.pk for c in consents
-            ):
-                consents.append(
-                    Consent(
-                        client=client,
-                        purpose=Consent.Purpose.SHARE_PROVIDER,
-                        provider=provider,
-                        method=Consent.Method.VERBAL,
-                        taken_by=sender,
-                        taken_at=_aware(START, 9),
-                    )
-                )
+            _consent_to_share(client, provider, sender, consents)
             sent_day = START + timedelta(days=rng.randrange(max(span, 1)))
             sent_at = _aware(sent_day, rng.randrange(8, 18))
             age = (today - sent_day).days
