@@ -224,7 +224,7 @@ def health_day_delivery_record(
 ) -> ServiceDelivery:
     """A service delivered at a mobile health-check day counts as a service delivery
     (source "mobile_day"), linked back to the activity."""
-    from referrals.services import delivery_record
+    from referrals.deliveries import delivery_record
 
     from .models import HealthDayDelivery
     from .queries import health_day_providers

@@ -26,7 +26,7 @@ from .models import (
     PopulationGroup,
     Sex,
 )
-from .services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from .records import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from .uic import build_uic, uic_index
 
 START = date(2019, 6, 1)
@@ -101,66 +101,52 @@ def _phone(rng: Any) -> str:
     return rng.choice(PHONE_PREFIX) + "".join(str(rng.randrange(10)) for _ in range(7))
 
 
-@demo_loader(20, "clients")
-def load(ctx: DemoContext) -> None:
-    rng = ctx.rng
-    today = ctx.today
-    peers = group_peers(ctx)
-    ctx.extra["group_peers"] = peers
-    pops = {p.code: p for p in PopulationGroup.objects.all()}
-    span = max((today - START).days, 1)
-    providers = [ctx.organisations[k] for k in ("qn_clinic", "qn_legal") if k in ctx.organisations]
-    plan: list[tuple[Any, User]] = []
-    for key, group in ctx.groups.items():
-        n = CLIENTS_PER_GROUP.get(key, DEFAULT_CLIENTS) * max(ctx.scale, 1)
-        plan += [(group, peers[group.pk])] * n
-    codes = _short_codes(len(plan), rng)
-    first_commune = {g.pk: g.communes.order_by("code").first() for g in ctx.groups.values()}
-    clients: list[Client] = []
-    extras: list[dict[str, Any]] = []
-    for (group, peer), code in zip(plan, codes):
-        model = group.support_model
-        registered = START + timedelta(days=int(span * rng.random() ** 0.8))
-        female = rng.random() < 0.9
-        minor = rng.random() < 0.03
-        age = rng.randrange(16, 18) if minor else rng.randrange(18, 50)
-        birth_year = registered.year - age
-        sex = Sex.FEMALE if female else Sex.MALE
-        given = rng.choice(GIVEN_F if female else GIVEN_M)
-        mother = rng.choice(GIVEN_F)
-        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {given}"
-        nickname = rng.choice(NICK) if rng.random() < 0.5 else ""
-        phone = _phone(rng) if rng.random() < 0.7 else ""
-        client = Client(
-            short_code=code,
-            uic=uic_index(
-                build_uic(
-                    given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex
-                )
-            ),
-            peer_group=group,
-            province_id=model.province_id,
-            commune=first_commune[group.pk],
-            birth_year=birth_year,
-            sex=sex,
-            gender_identity=GenderIdentity.WOMAN
-            if female
-            else rng.choice(
-                [GenderIdentity.MAN, GenderIdentity.TRANS_WOMAN, GenderIdentity.NOT_STATED]
-            ),
-            is_minor_at_registration=registered.year - birth_year < 18,
-            registered_on=registered,
-            registered_by=peer,
-        )
-        client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
-            {"name": name, "nickname": nickname, "phone": phone, "notes": ""},
-            client.crypto_context,
-        )
-        client.phone_index = blind_index("phone", phone)
-        client.name_index = blind_index("name", name)
-        clients.append(client)
-        extras.append({"peer": peer, "female": female, "name": name, "nickname": nickname})
-    # Erase a few identities (the pseudonymous records and counts stay).
+def _draw_client(
+    rng: Any, group: Any, peer: User, code: str, *, commune: Any, registered_from: date, span: int
+) -> tuple[Client, dict[str, Any]]:
+    """One client drawn at random, identity sealed, with what later steps need to know."""
+    model = group.support_model
+    registered = registered_from + timedelta(days=int(span * rng.random() ** 0.8))
+    female = rng.random() < 0.9
+    minor = rng.random() < 0.03
+    age = rng.randrange(16, 18) if minor else rng.randrange(18, 50)
+    birth_year = registered.year - age
+    sex = Sex.FEMALE if female else Sex.MALE
+    given = rng.choice(GIVEN_F if female else GIVEN_M)
+    mother = rng.choice(GIVEN_F)
+    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {given}"
+    nickname = rng.choice(NICK) if rng.random() < 0.5 else ""
+    phone = _phone(rng) if rng.random() < 0.7 else ""
+    client = Client(
+        short_code=code,
+        uic=uic_index(
+            build_uic(given_name=given, mother_given_name=mother, birth_year=birth_year, sex=sex)
+        ),
+        peer_group=group,
+        province_id=model.province_id,
+        commune=commune,
+        birth_year=birth_year,
+        sex=sex,
+        gender_identity=GenderIdentity.WOMAN
+        if female
+        else rng.choice(
+            [GenderIdentity.MAN, GenderIdentity.TRANS_WOMAN, GenderIdentity.NOT_STATED]
+        ),
+        is_minor_at_registration=registered.year - birth_year < 18,
+        registered_on=registered,
+        registered_by=peer,
+    )
+    client.wrapped_key, client.identity_blob = EncryptedIdentity.seal(
+        {"name": name, "nickname": nickname, "phone": phone, "notes": ""},
+        client.crypto_context,
+    )
+    client.phone_index = blind_index("phone", phone)
+    client.name_index = blind_index("name", name)
+    return client, {"peer": peer, "female": female, "name": name, "nickname": nickname}
+
+
+def _erase_some(rng: Any, clients: list[Client], today: date) -> None:
+    """Erase a few identities (the pseudonymous records and counts stay)."""
     for client in rng.sample(clients, max(1, len(clients) // 50)):
         client.wrapped_key = None
         client.identity_blob = None
@@ -168,104 +154,53 @@ def load(ctx: DemoContext) -> None:
         client.erased_at = _aware(client.registered_on + timedelta(days=200))
         if client.erased_at.date() > today:
             client.erased_at = _aware(today)
-    Client.objects.bulk_create(clients, batch_size=500)
-    if any(c.pk is None for c in clients):  # databases that do not return ids
-        by_code = dict(Client.objects.values_list("short_code", "pk"))
-        for c in clients:
-            c.pk = by_code[c.short_code]
 
-    ClientIdentityToken.objects.bulk_create(
-        [
-            ClientIdentityToken(client_id=client.pk, index=index)
-            for client, extra in zip(clients, extras)
-            if not client.erased_at
-            for index in sorted(name_token_indexes(extra["name"], extra["nickname"]))
-        ],
-        batch_size=1000,
-    )
-    through = Client.population_groups.through
-    links = []
-    histories: list[ClientStatusChange] = []
+
+def _consents_at_registration(
+    rng: Any, client: Client, peer: User, providers: list[Any]
+) -> list[Consent]:
+    """Follow-up always, phone contact with a phone, sharing with each Quảng Ninh provider
+    three times in ten."""
     consents: list[Consent] = []
-    for client, extra in zip(clients, extras):
-        peer = extra["peer"]
-        model_kind = client.peer_group.support_model.kind
-        codes_for = ["fsw"] if extra["female"] else rng.choice([["msw"], ["msm"], ["transgender"]])
-        if model_kind == "worker_rights" or rng.random() < 0.25:
-            codes_for.append("establishment_worker")
-        if rng.random() < 0.08:
-            codes_for.append("pwud")
-        if rng.random() < 0.04:
-            codes_for.append("plhiv")
-        for code in dict.fromkeys(codes_for):
-            links.append(through(client_id=client.pk, populationgroup_id=pops[code].pk))
-        histories.append(
-            ClientStatusChange(
-                client=client,
-                status=ClientStatus.ACTIVE,
-                changed_on=client.registered_on,
-                changed_by=peer,
-            )
+    taken = _aware(client.registered_on, rng.randrange(8, 18))
+    method = rng.choices(list(Consent.Method.values), [70, 20, 10])[0]
+    consents.append(
+        Consent(
+            client=client,
+            purpose=Consent.Purpose.FOLLOW_UP,
+            method=method,
+            taken_by=peer,
+            taken_at=taken,
         )
-        taken = _aware(client.registered_on, rng.randrange(8, 18))
-        method = rng.choices(list(Consent.Method.values), [70, 20, 10])[0]
+    )
+    if client.phone_index or client.erased_at:
         consents.append(
             Consent(
                 client=client,
-                purpose=Consent.Purpose.FOLLOW_UP,
+                purpose=Consent.Purpose.PHONE_CONTACT,
                 method=method,
                 taken_by=peer,
                 taken_at=taken,
             )
         )
-        if client.phone_index or client.erased_at:
-            consents.append(
-                Consent(
-                    client=client,
-                    purpose=Consent.Purpose.PHONE_CONTACT,
-                    method=method,
-                    taken_by=peer,
-                    taken_at=taken,
-                )
-            )
-        if client.province_id == "22" and providers:
-            for provider in providers:
-                if rng.random() < 0.3:
-                    consents.append(
-                        Consent(
-                            client=client,
-                            purpose=Consent.Purpose.SHARE_PROVIDER,
-                            provider=provider,
-                            method=method,
-                            taken_by=peer,
-                            taken_at=taken,
-                        )
+    if client.province_id == "22" and providers:
+        for provider in providers:
+            if rng.random() < 0.3:
+                consents.append(
+                    Consent(
+                        client=client,
+                        purpose=Consent.Purpose.SHARE_PROVIDER,
+                        provider=provider,
+                        method=method,
+                        taken_by=peer,
+                        taken_at=taken,
                     )
-        # Later status changes for some of the older clients.
-        age_days = (today - client.registered_on).days
-        if age_days > 400 and rng.random() < 0.2:
-            status = rng.choices(
-                [
-                    ClientStatus.INACTIVE,
-                    ClientStatus.MOVED,
-                    ClientStatus.REINTEGRATED,
-                    ClientStatus.DECEASED,
-                ],
-                [45, 25, 28, 2],
-            )[0]
-            changed = client.registered_on + timedelta(days=rng.randrange(200, age_days))
-            client.status = status
-            histories.append(
-                ClientStatusChange(
-                    client=client, status=status, changed_on=changed, changed_by=peer
                 )
-            )
-    through.objects.bulk_create(links, batch_size=1000)
-    ClientStatusChange.objects.bulk_create(histories, batch_size=1000)
-    Consent.objects.bulk_create(consents, batch_size=1000)
-    changed_status = [c for c in clients if c.status != ClientStatus.ACTIVE]
-    Client.objects.bulk_update(changed_status, ["status"], batch_size=500)
-    # A few withdrew follow-up consent (no reminders, no contact since).
+    return consents
+
+
+def _withdraw_some(rng: Any, consents: list[Consent]) -> int:
+    """A few withdrew follow-up consent (no reminders, no contact since): how many."""
     withdrawn = 0
     for consent in consents:
         if (
@@ -279,7 +214,14 @@ def load(ctx: DemoContext) -> None:
     Consent.objects.bulk_update(
         [c for c in consents if c.withdrawn_at], ["withdrawn_at", "withdrawn_by"]
     )
-    # Data-subject requests: most closed in time, a few open (one overdue) for the coordinator.
+    return withdrawn
+
+
+def _subject_requests(ctx: DemoContext, clients: list[Client]) -> list[DataSubjectRequest]:
+    """Data-subject requests: most closed in time, a few open (one overdue) for the
+    coordinator."""
+    rng = ctx.rng
+    today = ctx.today
     requests: list[DataSubjectRequest] = []
     qn = [c for c in clients if c.province_id == "22" and not c.erased_at]
     for i, client in enumerate(rng.sample(qn, min(len(qn), 12))):
@@ -303,6 +245,117 @@ def load(ctx: DemoContext) -> None:
             )
         )
     DataSubjectRequest.objects.bulk_create(requests)
+    return requests
+
+
+def _population_links(
+    rng: Any, client: Client, female: bool, pops: dict[str, Any], through: Any
+) -> list[Any]:
+    """The client's population groups, as rows of the many-to-many table."""
+    links = []
+    model_kind = client.peer_group.support_model.kind
+    codes_for = ["fsw"] if female else rng.choice([["msw"], ["msm"], ["transgender"]])
+    if model_kind == "worker_rights" or rng.random() < 0.25:
+        codes_for.append("establishment_worker")
+    if rng.random() < 0.08:
+        codes_for.append("pwud")
+    if rng.random() < 0.04:
+        codes_for.append("plhiv")
+    for code in dict.fromkeys(codes_for):
+        links.append(through(client_id=client.pk, populationgroup_id=pops[code].pk))
+    return links
+
+
+def _later_status(rng: Any, client: Client, peer: User, today: date) -> ClientStatusChange | None:
+    """A later status change for some of the older clients (set on the client too)."""
+    age_days = (today - client.registered_on).days
+    if age_days > 400 and rng.random() < 0.2:
+        status = rng.choices(
+            [
+                ClientStatus.INACTIVE,
+                ClientStatus.MOVED,
+                ClientStatus.REINTEGRATED,
+                ClientStatus.DECEASED,
+            ],
+            [45, 25, 28, 2],
+        )[0]
+        changed = client.registered_on + timedelta(days=rng.randrange(200, age_days))
+        client.status = status
+        return ClientStatusChange(client=client, status=status, changed_on=changed, changed_by=peer)
+    return None
+
+
+@demo_loader(20, "clients")
+def load(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    today = ctx.today
+    peers = group_peers(ctx)
+    ctx.extra["group_peers"] = peers
+    pops = {p.code: p for p in PopulationGroup.objects.all()}
+    span = max((today - START).days, 1)
+    providers = [ctx.organisations[k] for k in ("qn_clinic", "qn_legal") if k in ctx.organisations]
+    plan: list[tuple[Any, User]] = []
+    for key, group in ctx.groups.items():
+        n = CLIENTS_PER_GROUP.get(key, DEFAULT_CLIENTS) * max(ctx.scale, 1)
+        plan += [(group, peers[group.pk])] * n
+    codes = _short_codes(len(plan), rng)
+    first_commune = {g.pk: g.communes.order_by("code").first() for g in ctx.groups.values()}
+    clients: list[Client] = []
+    extras: list[dict[str, Any]] = []
+    for (group, peer), code in zip(plan, codes):
+        client, extra = _draw_client(
+            rng,
+            group,
+            peer,
+            code,
+            commune=first_commune[group.pk],
+            registered_from=START,
+            span=span,
+        )
+        clients.append(client)
+        extras.append(extra)
+    _erase_some(rng, clients, today)
+    Client.objects.bulk_create(clients, batch_size=500)
+    if any(c.pk is None for c in clients):  # databases that do not return ids
+        by_code = dict(Client.objects.values_list("short_code", "pk"))
+        for c in clients:
+            c.pk = by_code[c.short_code]
+
+    ClientIdentityToken.objects.bulk_create(
+        [
+            ClientIdentityToken(client_id=client.pk, index=index)
+            for client, extra in zip(clients, extras)
+            if not client.erased_at
+            for index in sorted(name_token_indexes(extra["name"], extra["nickname"]))
+        ],
+        batch_size=1000,
+    )
+    through = Client.population_groups.through
+    links = []
+    histories: list[ClientStatusChange] = []
+    consents: list[Consent] = []
+    for client, extra in zip(clients, extras):
+        peer = extra["peer"]
+        links += _population_links(rng, client, extra["female"], pops, through)
+        histories.append(
+            ClientStatusChange(
+                client=client,
+                status=ClientStatus.ACTIVE,
+                changed_on=client.registered_on,
+                changed_by=peer,
+            )
+        )
+        consents += _consents_at_registration(rng, client, peer, providers)
+        later = _later_status(rng, client, peer, today)
+        if later is not None:
+            histories.append(later)
+    through.objects.bulk_create(links, batch_size=1000)
+    ClientStatusChange.objects.bulk_create(histories, batch_size=1000)
+    Consent.objects.bulk_create(consents, batch_size=1000)
+    changed_status = [c for c in clients if c.status != ClientStatus.ACTIVE]
+    Client.objects.bulk_update(changed_status, ["status"], batch_size=500)
+    withdrawn = _withdraw_some(rng, consents)
+    requests = _subject_requests(ctx, clients)
     ctx.extra["clients"] = clients
     minors = sum(1 for c in clients if c.is_minor_at_registration)
     erased = sum(1 for c in clients if c.erased_at)

@@ -23,7 +23,9 @@ from core.idempotency import Once
 from core.paging import paginate
 from directory.taxonomy import CHILD_PROTECTION
 
-from . import queries, services
+from . import consent as consents
+from . import erasure, queries, services, subject_requests
+from .duplicates import PossibleDuplicate, duplicate_check_recount
 from .forms import (
     ClientEditForm,
     ClientRegisterForm,
@@ -36,6 +38,7 @@ from .forms import (
     UnmaskForm,
 )
 from .models import Client, Consent
+from .records import IDENTITY_FIELDS
 
 
 def _client(request: HttpRequest, public_id: UUID) -> Client:
@@ -113,9 +116,9 @@ def client_register(request: AuthedRequest) -> HttpResponse:
                     register_anyway=bool(data.get("register_anyway")),
                 )
             )
-        except services.PossibleDuplicate as dup:
-            services.duplicate_check_recount(actor=request.user)
-            # Only matches within the user's scope ever reach here (clients.services).
+        except PossibleDuplicate as dup:
+            duplicate_check_recount(actor=request.user)
+            # Only matches within the user's scope ever reach here (clients.duplicates).
             visible = queries.clients_for(request.user).filter(pk__in=[c.pk for c in dup.matches])
             duplicates = list(visible)
             form = ClientRegisterForm(request.POST, groups=groups, show_register_anyway=True)
@@ -239,14 +242,12 @@ def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     # A form opened before the identity was erased still carries what was typed in its
     # identity fields; the erased form has none, so that would be dropped in silence while
     # the sender is told "saved". Send it on: the service refuses it, saying why.
-    typed_identity = {
-        k: request.POST.get(form.add_prefix(k), "").strip() for k in services.IDENTITY_FIELDS
-    }
+    typed_identity = {k: request.POST.get(form.add_prefix(k), "").strip() for k in IDENTITY_FIELDS}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         identity = None
         if not client.is_erased:
-            identity = {k: data[k] for k in services.IDENTITY_FIELDS}
+            identity = {k: data[k] for k in IDENTITY_FIELDS}
         elif any(typed_identity.values()):
             identity = typed_identity
         try:
@@ -328,7 +329,7 @@ def consent_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if once.ready():
         try:
             once.run(
-                lambda: services.consent_record(
+                lambda: consents.consent_record(
                     actor=request.user, client=client, **form.cleaned_data
                 )
             )
@@ -375,7 +376,7 @@ def consent_withdraw(request: AuthedRequest, public_id: UUID, pk: int) -> HttpRe
             messages.success(request, _("Consent withdrawn."))
         return redirect("clients:detail", public_id=client.public_id)
     if confirmed:
-        services.consent_withdraw(actor=request.user, consent=consent)
+        consents.consent_withdraw(actor=request.user, consent=consent)
         messages.success(request, _("Consent withdrawn."))
         return redirect("clients:detail", public_id=client.public_id)
     return render(
@@ -394,7 +395,7 @@ def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if once.ready():
         try:
             once.run(
-                lambda: services.request_record(
+                lambda: subject_requests.request_record(
                     actor=request.user, client=client, **form.cleaned_data
                 )
             )
@@ -421,7 +422,9 @@ def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CloseRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_close(actor=request.user, request=dsr, note=form.cleaned_data["note"])
+            subject_requests.request_close(
+                actor=request.user, request=dsr, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -459,7 +462,7 @@ def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_erase(
+            erasure.client_erase(
                 actor=request.user, client=client, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

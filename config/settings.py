@@ -347,7 +347,7 @@ CAUNOI = {
     "UIC_RECIPE": env_list("CAUNOI_UIC_RECIPE", "given2,mother2,yy,sex"),
     "NOT_CONTACTED_DAYS": env_int("CAUNOI_NOT_CONTACTED_DAYS", 30),
     "UNMASK_MINUTES": env_int("CAUNOI_UNMASK_MINUTES", 15),
-    # Registrations checked for duplicates per user and hour (clients.services).
+    # Registrations checked for duplicates per user and hour (clients.duplicates).
     "DUPLICATE_CHECKS_PER_HOUR": env_int("CAUNOI_DUPLICATE_CHECKS_PER_HOUR", 30),
     # Alert submissions refused by the name and phone screening, per user and hour.
     "REFUSED_ALERTS_PER_HOUR": env_int("CAUNOI_REFUSED_ALERTS_PER_HOUR", 10),

@@ -9,8 +9,8 @@ never both under the limit.
 
 The count is part of the caller's transaction: a use whose transaction rolls back is not
 counted. Callers that refuse by raising (and so roll back) count the refusal in a
-transaction of its own first (clients.services.duplicate_check_spend,
-safety.services.alert_text_screen)."""
+transaction of its own first (clients.duplicates.duplicate_check_recount,
+safety.alerts.alert_text_screen)."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ def demo_loader(order: int, name: str) -> Callable[[DemoLoad], DemoLoad]:
 
 # --- Erasure hooks --------------------------------------------------------------------
 # Erasing a client must leave no identifying copy anywhere. Apps that keep free text or
-# encrypted blobs about a client register a hook; clients.services.client_erase runs
+# encrypted blobs about a client register a hook; clients.erasure.client_erase runs
 # them all inside its transaction.
 
 ERASURE_HOOKS: list[Callable[[Any], None]] = []

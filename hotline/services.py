@@ -166,7 +166,7 @@ def hotline_call_refer(
     `consent_on_call` records it as verbal consent taken by the counsellor, for this provider
     only, before the referral is sent. Without it, the referral's own consent rule applies.
     """
-    from clients.services import consent_record
+    from clients.consent import consent_record
     from referrals.services import ConsentMissing, referral_send
 
     if call.client is None:

@@ -190,7 +190,7 @@ def _call_register_or_link(
     the client whose short code the caller gives. A possible duplicate is announced without
     showing any other client (not even a code): the hotline has no client pages."""
     user = cast(User, request.user)
-    from clients.services import PossibleDuplicate, duplicate_check_recount
+    from clients.duplicates import PossibleDuplicate, duplicate_check_recount
 
     groups = queries.caller_registration_groups(user, call)
     show_anyway = action == "register" and "dup_shown" in request.POST

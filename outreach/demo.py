@@ -85,6 +85,129 @@ def _client_windows(clients: list[Any], today: date) -> dict[int, tuple[date, da
     return {c.pk: (c.registered_on, ends.get(c.pk, today)) for c in clients}
 
 
+def _client_items(
+    rng: Any, is_pwud: bool, by_theme: dict[str, Material], themes: list[Any]
+) -> list[tuple[str, Material | None, int]]:
+    """What a client took at one contact: (item kind, material, quantity)."""
+    got: list[tuple[str, Material | None, int]] = []
+    if rng.random() < 0.55:
+        got.append((ItemKind.CONDOM, None, rng.choice([5, 10, 10, 12, 20])))
+    if rng.random() < 0.25:
+        got.append((ItemKind.LUBRICANT, None, rng.choice([2, 5, 10])))
+    if is_pwud and rng.random() < 0.6:
+        got.append((ItemKind.NEEDLE_SYRINGE, None, rng.choice([5, 10, 20])))
+    if rng.random() < 0.06:
+        got.append((ItemKind.MATERIAL, by_theme[rng.choice(themes)], 1))
+    return got
+
+
+def _venue_contacts(
+    rng: Any,
+    *,
+    group: Any,
+    peer: Any,
+    commune_id: Any,
+    group_total: float,
+    today: date,
+    by_theme: dict[str, Material],
+    themes: list[Any],
+    contacts: list[OutreachContact],
+    items: list[list[tuple[str, Material | None, int]]],
+) -> None:
+    """Anonymous group outreach at venues (head counts) up to `group_total` people-times,
+    appended to `contacts` with what was handed out appended to `items`."""
+    reached = 0
+    while reached < group_total:
+        heads = rng.randrange(4, 21)
+        reached += heads
+        day = _day_in(rng, START, today)
+        contacts.append(
+            OutreachContact(
+                contact_date=day,
+                client_id=None,
+                head_count=heads,
+                peer_group_id=group.pk,
+                peer_educator_id=peer.pk,
+                place_type=rng.choice(
+                    [PlaceType.ESTABLISHMENT, PlaceType.ESTABLISHMENT, PlaceType.STREET]
+                ),
+                topics=rng.sample(TOPICS, rng.randrange(1, 4)),
+                needs=[],
+                commune_id=commune_id,
+            )
+        )
+        got: list[tuple[str, Material | None, int]] = []
+        if rng.random() < 0.8:
+            got.append((ItemKind.CONDOM, None, heads * rng.choice([3, 5])))
+        if rng.random() < 0.4:
+            got.append((ItemKind.MATERIAL, by_theme[rng.choice(themes)], heads))
+        items.append(got)
+
+
+def _distribute(
+    ctx: DemoContext,
+    contacts: list[OutreachContact],
+    items: list[list[tuple[str, Material | None, int]]],
+) -> tuple[list[Distribution], dict[tuple[int, str, int | None, int], int]]:
+    """The distributions of the contacts' items, from each group's stock holder, and the
+    quantity needed per (holder, item kind, material, year)."""
+    distributions: list[Distribution] = []
+    needed: dict[tuple[int, str, int | None, int], int] = defaultdict(int)
+    holders = {g.pk: g.support_model.lead_organisation_id for g in ctx.groups.values()}
+    for contact, got in zip(contacts, items):
+        holder_id = holders[contact.peer_group_id]
+        for kind, material, qty in got:
+            material_id = material.pk if material else None
+            distributions.append(
+                Distribution(
+                    distributed_on=contact.contact_date,
+                    item_kind=kind,
+                    material_id=material_id,
+                    quantity=qty,
+                    organisation_id=holder_id,
+                    peer_group_id=contact.peer_group_id,
+                    contact_id=contact.pk,
+                    distributed_by_id=contact.peer_educator_id,
+                )
+            )
+            needed[(holder_id, kind, material_id, contact.contact_date.year)] += qty
+    Distribution.objects.bulk_create(distributions, batch_size=2000)
+    return distributions, needed
+
+
+def _receive_stock(
+    ctx: DemoContext, peers: dict[int, Any], needed: dict[tuple[int, str, int | None, int], int]
+) -> list[StockReceipt]:
+    """Stock received at the start of each year covers that year, with some left over."""
+    receiver = ctx.users.get("dieuphoi") or next(iter(peers.values()))
+    receipts: list[StockReceipt] = []
+    balance: dict[tuple[int, str, int | None], int] = defaultdict(int)
+    for (org_id, kind, material_id, year), qty in sorted(
+        needed.items(), key=lambda kv: (kv[0][3], kv[0][0], kv[0][1], kv[0][2] or 0)
+    ):
+        received = int(math.ceil(qty * 1.15 / 100.0)) * 100
+        receipts.append(
+            StockReceipt(
+                organisation_id=org_id,
+                item_kind=kind,
+                material_id=material_id,
+                quantity=received,
+                received_on=max(date(year, 1, 1), START - timedelta(days=7)),
+                source="Cục PCTNXH / Trung tâm Kiểm soát bệnh tật tỉnh",
+                received_by=receiver,
+            )
+        )
+        balance[(org_id, kind, material_id)] += received - qty
+    StockReceipt.objects.bulk_create(receipts, batch_size=1000)
+    MaterialStock.objects.bulk_create(
+        [
+            MaterialStock(organisation_id=o, item_kind=k, material_id=m, quantity=q)
+            for (o, k, m), q in balance.items()
+        ]
+    )
+    return receipts
+
+
 @demo_loader(25, "outreach")
 def load(ctx: DemoContext) -> None:
     rng = ctx.rng
@@ -144,15 +267,7 @@ def load(ctx: DemoContext) -> None:
                         commune_id=client.commune_id or commune_id,
                     )
                 )
-                got: list[tuple[str, Material | None, int]] = []
-                if rng.random() < 0.55:
-                    got.append((ItemKind.CONDOM, None, rng.choice([5, 10, 10, 12, 20])))
-                if rng.random() < 0.25:
-                    got.append((ItemKind.LUBRICANT, None, rng.choice([2, 5, 10])))
-                if client.pk in pwud and rng.random() < 0.6:
-                    got.append((ItemKind.NEEDLE_SYRINGE, None, rng.choice([5, 10, 20])))
-                if rng.random() < 0.06:
-                    got.append((ItemKind.MATERIAL, by_theme[rng.choice(themes)], 1))
+                got = _client_items(rng, client.pk in pwud, by_theme, themes)
                 items.append(got)
         if key == "qn_halong":  # something on the demo peer educator's "today" list
             for client in [c for c in members if windows[c.pk][1] == today][:3]:
@@ -172,87 +287,27 @@ def load(ctx: DemoContext) -> None:
                 items.append([(ItemKind.CONDOM, None, 10)])
         # Anonymous group outreach at venues: head counts.
         group_total = per_year * years * (1 - CLIENT_SHARE)
-        reached = 0
-        while reached < group_total:
-            heads = rng.randrange(4, 21)
-            reached += heads
-            day = _day_in(rng, START, today)
-            contacts.append(
-                OutreachContact(
-                    contact_date=day,
-                    client_id=None,
-                    head_count=heads,
-                    peer_group_id=group.pk,
-                    peer_educator_id=peer.pk,
-                    place_type=rng.choice(
-                        [PlaceType.ESTABLISHMENT, PlaceType.ESTABLISHMENT, PlaceType.STREET]
-                    ),
-                    topics=rng.sample(TOPICS, rng.randrange(1, 4)),
-                    needs=[],
-                    commune_id=commune_id,
-                )
-            )
-            got = []
-            if rng.random() < 0.8:
-                got.append((ItemKind.CONDOM, None, heads * rng.choice([3, 5])))
-            if rng.random() < 0.4:
-                got.append((ItemKind.MATERIAL, by_theme[rng.choice(themes)], heads))
-            items.append(got)
+        _venue_contacts(
+            rng,
+            group=group,
+            peer=peer,
+            commune_id=commune_id,
+            group_total=group_total,
+            today=today,
+            by_theme=by_theme,
+            themes=themes,
+            contacts=contacts,
+            items=items,
+        )
     OutreachContact.objects.bulk_create(contacts, batch_size=2000)
     if any(c.pk is None for c in contacts):  # databases that do not return ids
         by_uuid = dict(OutreachContact.objects.values_list("public_id", "pk"))
         for c in contacts:
             c.pk = by_uuid[c.public_id]
 
-    distributions: list[Distribution] = []
-    needed: dict[tuple[int, str, int | None, int], int] = defaultdict(int)
-    holders = {g.pk: g.support_model.lead_organisation_id for g in ctx.groups.values()}
-    for contact, got in zip(contacts, items):
-        holder_id = holders[contact.peer_group_id]
-        for kind, material, qty in got:
-            material_id = material.pk if material else None
-            distributions.append(
-                Distribution(
-                    distributed_on=contact.contact_date,
-                    item_kind=kind,
-                    material_id=material_id,
-                    quantity=qty,
-                    organisation_id=holder_id,
-                    peer_group_id=contact.peer_group_id,
-                    contact_id=contact.pk,
-                    distributed_by_id=contact.peer_educator_id,
-                )
-            )
-            needed[(holder_id, kind, material_id, contact.contact_date.year)] += qty
-    Distribution.objects.bulk_create(distributions, batch_size=2000)
+    distributions, needed = _distribute(ctx, contacts, items)
 
-    # Stock received at the start of each year covers that year, with some left over.
-    receiver = ctx.users.get("dieuphoi") or next(iter(peers.values()))
-    receipts: list[StockReceipt] = []
-    balance: dict[tuple[int, str, int | None], int] = defaultdict(int)
-    for (org_id, kind, material_id, year), qty in sorted(
-        needed.items(), key=lambda kv: (kv[0][3], kv[0][0], kv[0][1], kv[0][2] or 0)
-    ):
-        received = int(math.ceil(qty * 1.15 / 100.0)) * 100
-        receipts.append(
-            StockReceipt(
-                organisation_id=org_id,
-                item_kind=kind,
-                material_id=material_id,
-                quantity=received,
-                received_on=max(date(year, 1, 1), START - timedelta(days=7)),
-                source="Cục PCTNXH / Trung tâm Kiểm soát bệnh tật tỉnh",
-                received_by=receiver,
-            )
-        )
-        balance[(org_id, kind, material_id)] += received - qty
-    StockReceipt.objects.bulk_create(receipts, batch_size=1000)
-    MaterialStock.objects.bulk_create(
-        [
-            MaterialStock(organisation_id=o, item_kind=k, material_id=m, quantity=q)
-            for (o, k, m), q in balance.items()
-        ]
-    )
+    receipts = _receive_stock(ctx, peers, needed)
     people = sum(c.head_count for c in contacts)
     ctx.extra["materials"] = materials
     ctx.log.append(

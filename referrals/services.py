@@ -1,6 +1,6 @@
-"""Every write of referrals and service deliveries. Each function is one use case, runs in
-one transaction and writes its audit entry inside it. `changes` never holds identifying
-values: only field names, statuses and counts."""
+"""Every write of referrals (service deliveries: referrals/deliveries.py). Each function is
+one use case, runs in one transaction and writes its audit entry inside it. `changes` never
+holds identifying values: only field names, statuses and counts."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from audit.services import audit_record
 from clients.models import Client
 from clients.queries import has_sharing_consent
 from directory.models import Service
-from directory.taxonomy import SERVICE_TYPES, category_of
 from notifications.services import notify, notify_once
 from programs.models import Organisation
 
 from . import messages, queries
+from .deliveries import delivery_record
 from .models import Referral, ReferralEvent, ServiceDelivery
 
 
@@ -39,7 +39,7 @@ class BadTransition(ValidationError):
 
 
 def _about_erased_client(referral: Referral) -> bool:
-    """Free text about an erased client is not kept (clients.services.client_erase and
+    """Free text about an erased client is not kept (clients.erasure.client_erase and
     referrals.erasure). Checked with the referral row locked: an erasure committing later
     waits for that lock in its hook and then blanks what was written here."""
     return Client.objects.filter(pk=referral.client_id, erased_at__isnull=False).exists()
@@ -75,6 +75,89 @@ def _notify_sender(referral: Referral) -> None:
         )
 
 
+def _sharing_consent(
+    *, actor: User, client: Client, provider: Organisation, consent_now: bool, override_reason: str
+) -> tuple[bool, bool]:
+    """(consented, overridden) for a referral to this provider: the sharing consent on file,
+    or the one the client gives aloud now (`consent_now`), or a coordinator's written
+    override; refused (ConsentMissing) otherwise."""
+    if has_sharing_consent(client, provider):
+        return True, False
+    if consent_now:
+        from clients.consent import consent_record
+        from clients.models import Consent
+
+        consent_record(
+            actor=actor,
+            client=client,
+            purpose=Consent.Purpose.SHARE_PROVIDER,
+            method=Consent.Method.VERBAL,
+            provider=provider,
+        )
+        return True, False
+    if override_reason.strip() and scope.has_role(actor, Role.COORDINATOR):
+        return False, True
+    if override_reason.strip():
+        raise ConsentMissing(_("Only a model coordinator can override a missing consent."))
+    raise ConsentMissing(
+        _(
+            "Referral refused: this client has not consented to sharing "
+            "their referral with %(provider)s. Record the client's consent to share "
+            "with this provider on the client's page first."
+        )
+        % {"provider": provider.name}
+    )
+
+
+def _check_shared(
+    *, client: Client, provider: Organisation, consented: bool, groups: list[Any], anything: bool
+) -> None:
+    """What a referral shares about the client needs the sharing consent on file (an
+    override does not do), and only the client's own population groups."""
+    if anything and not consented:
+        raise ValidationError(
+            {
+                "share_population_groups": _(
+                    "Nothing about the client can be shared with %(provider)s: their consent "
+                    "to share with this provider is not on file. Untick what is shared, or "
+                    "record the consent on the client's page first."
+                )
+                % {"provider": provider.name}
+            }
+        )
+    own_groups = set(client.population_groups.values_list("pk", flat=True))
+    if any(g.pk not in own_groups for g in groups):
+        raise ValidationError(
+            {"share_population_groups": _("Share only population groups of this client.")}
+        )
+
+
+def _audit_sent(*, actor: User, referral: Referral, shared_groups: bool, overridden: bool) -> None:
+    """The referral's "create" entry (what is shared, by field name), and its "override"
+    entry with the coordinator's reason when sent without a sharing consent."""
+    shared = ["population_groups"] if shared_groups else []
+    shared += ["birth_year"] if referral.share_birth_year else []
+    shared += ["gender"] if referral.share_gender else []
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=referral,
+        changes={
+            "fields": ["client", "service", "reason", "urgency", "note"],
+            "urgency": referral.urgency,
+            "shared_with_provider": shared,
+        },
+    )
+    if overridden:
+        audit_record(
+            actor=actor,
+            action="override",
+            obj=referral,
+            changes={"consent": "share_provider", "provider_id": referral.provider_id},
+            reason=referral.override_reason,
+        )
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -105,50 +188,20 @@ def referral_send(
         raise ValidationError({"urgency": _("Choose an urgency.")})
     if not service.active:
         raise ValidationError({"service": _("This service is no longer offered.")})
-    consented = has_sharing_consent(client, provider)
-    overridden = False
-    if not consented and consent_now:
-        from clients.models import Consent
-        from clients.services import consent_record
-
-        consent_record(
-            actor=actor,
-            client=client,
-            purpose=Consent.Purpose.SHARE_PROVIDER,
-            method=Consent.Method.VERBAL,
-            provider=provider,
-        )
-        consented = True
-    if not consented:
-        if override_reason.strip() and scope.has_role(actor, Role.COORDINATOR):
-            overridden = True
-        elif override_reason.strip():
-            raise ConsentMissing(_("Only a model coordinator can override a missing consent."))
-        else:
-            raise ConsentMissing(
-                _(
-                    "Referral refused: this client has not consented to sharing "
-                    "their referral with %(provider)s. Record the client's consent to share "
-                    "with this provider on the client's page first."
-                )
-                % {"provider": provider.name}
-            )
-    if (shared_groups or share_birth_year or share_gender) and not consented:
-        raise ValidationError(
-            {
-                "share_population_groups": _(
-                    "Nothing about the client can be shared with %(provider)s: their consent "
-                    "to share with this provider is not on file. Untick what is shared, or "
-                    "record the consent on the client's page first."
-                )
-                % {"provider": provider.name}
-            }
-        )
-    own_groups = set(client.population_groups.values_list("pk", flat=True))
-    if any(g.pk not in own_groups for g in shared_groups):
-        raise ValidationError(
-            {"share_population_groups": _("Share only population groups of this client.")}
-        )
+    consented, overridden = _sharing_consent(
+        actor=actor,
+        client=client,
+        provider=provider,
+        consent_now=consent_now,
+        override_reason=override_reason,
+    )
+    _check_shared(
+        client=client,
+        provider=provider,
+        consented=consented,
+        groups=shared_groups,
+        anything=bool(shared_groups or share_birth_year or share_gender),
+    )
     now = timezone.now()
     referral = Referral.objects.create(
         share_birth_year=share_birth_year,
@@ -168,27 +221,9 @@ def referral_send(
     if shared_groups:
         referral.shared_population_groups.set(shared_groups)
     _event(referral, Referral.Status.SENT, actor)
-    shared = ["population_groups"] if shared_groups else []
-    shared += ["birth_year"] if share_birth_year else []
-    shared += ["gender"] if share_gender else []
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=referral,
-        changes={
-            "fields": ["client", "service", "reason", "urgency", "note"],
-            "urgency": urgency,
-            "shared_with_provider": shared,
-        },
+    _audit_sent(
+        actor=actor, referral=referral, shared_groups=bool(shared_groups), overridden=overridden
     )
-    if overridden:
-        audit_record(
-            actor=actor,
-            action="override",
-            obj=referral,
-            changes={"consent": "share_provider", "provider_id": provider.pk},
-            reason=override_reason.strip(),
-        )
     if urgency in (Referral.Urgency.URGENT, Referral.Urgency.EMERGENCY):
         from django_q.tasks import async_task
 
@@ -404,91 +439,6 @@ def referral_remind(*, referral: Referral) -> bool:
             params={"code": referral.code, "days": days},
         )
     return True
-
-
-def _check_delivery_scope(
-    *, actor: User, client: Client, provider: Organisation, source: str, referral: Any
-) -> None:
-    """Who may attribute a service to which provider, checked here and not only in forms:
-    - from a referral: the referral's own provider, for the referral's client;
-    - peer-reported: an active service provider in the client's province
-      (queries.delivery_providers), by someone who follows the client;
-    - walk-in / mobile day: provider staff for their own organisation and a client known to
-      it (queries.client_by_code's scope), or a sender (e.g. a coordinator at a mobile
-      health-check day) for a client of theirs."""
-    if source == ServiceDelivery.Source.REFERRAL:
-        if (
-            referral is None
-            or referral.provider_id != provider.pk
-            or referral.client_id != (client.pk)
-        ):
-            raise ValidationError(_("This service does not match its referral."))
-        return
-    if source == ServiceDelivery.Source.PEER_REPORTED:
-        if not queries.delivery_providers(actor, client).filter(pk=provider.pk).exists():
-            raise ValidationError(
-                {
-                    "provider": _(
-                        "Choose an active service provider in the client's province. "
-                        "This organisation cannot be named for this client."
-                    )
-                }
-            )
-        return
-    if provider.pk in queries.provider_org_ids(actor):
-        if queries.code_lookup_clients(actor).filter(pk=client.pk).exists():
-            return
-        raise ValidationError({"client_code": queries.NOT_AVAILABLE})
-    if queries.referable_clients(actor).filter(pk=client.pk).exists():
-        return
-    raise ValidationError(_("You cannot record a service for this client at this provider."))
-
-
-@transaction.atomic
-def delivery_record(
-    *,
-    actor: User,
-    client: Client,
-    service_type: str,
-    provider: Organisation,
-    delivered_on: date,
-    source: str,
-    referral: Referral | None = None,
-    service: Service | None = None,
-    amount_vnd: int | None = None,
-) -> ServiceDelivery:
-    """Record a service a client received. Duplicates are allowed (the UI warns): reports
-    count one person-time per distinct (client, category, provider, date)."""
-    if service_type not in SERVICE_TYPES:
-        raise ValidationError({"service_type": _("Unknown service type.")})
-    if source not in ServiceDelivery.Source.values:
-        raise ValidationError({"source": _("Unknown source.")})
-    if delivered_on > timezone.localdate():
-        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
-    if amount_vnd is not None and amount_vnd < 0:
-        raise ValidationError({"amount_vnd": _("The amount cannot be negative.")})
-    _check_delivery_scope(
-        actor=actor, client=client, provider=provider, source=source, referral=referral
-    )
-    delivery = ServiceDelivery.objects.create(
-        client=client,
-        service_type=service_type,
-        category=category_of(service_type),
-        provider=provider,
-        service=service,
-        delivered_on=delivered_on,
-        referral=referral,
-        source=source,
-        amount_vnd=amount_vnd,
-        recorded_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=delivery,
-        changes={"service_type": service_type, "source": source},
-    )
-    return delivery
 
 
 def remind_days() -> int:

@@ -25,6 +25,7 @@ from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
 
 from . import forms, queries, services
+from .deliveries import delivery_record
 from .models import Referral, ServiceDelivery
 from .slip import qr_svg, slip_png
 
@@ -276,7 +277,7 @@ def peer_delivery_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
             data = form.cleaned_data
             try:
                 once.run(
-                    lambda: services.delivery_record(
+                    lambda: delivery_record(
                         actor=request.user,
                         client=client,
                         service_type=data["service_type"],
@@ -435,7 +436,7 @@ def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 once.run(
-                    lambda: services.delivery_record(
+                    lambda: delivery_record(
                         actor=request.user,
                         client=client,
                         service_type=data["service_type"],

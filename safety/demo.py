@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.demo import DemoContext
 from core.registry import demo_loader
 
-from . import services
+from . import alerts, services
 from .models import Incident, SafetyAlert
 
 PLACES = ["establishment", "hotel", "street", "home", "vehicle", "online"]
@@ -27,13 +27,11 @@ ACCOUNTS = [
 ]
 
 
-@demo_loader(60, "safety")
-def load(ctx: DemoContext) -> None:
+def _random_incidents(ctx: DemoContext) -> list[Incident]:
+    """36 incidents drawn at random, recorded by the peers of three groups and (one in six)
+    by the hotline, a victim among the group's clients 6 times in 10."""
     rng = ctx.rng
     users = ctx.users
-    if "dongdang" not in users:
-        ctx.log.append("safety: no demo users, nothing loaded")
-        return
     today = ctx.today
     clients_by_group: dict[int, list[Any]] = {}
     for c in ctx.extra.get("clients", []) or []:
@@ -81,7 +79,14 @@ def load(ctx: DemoContext) -> None:
             ),
         )
         incidents.append(incident)
+    return incidents
 
+
+def _demo_alerts(ctx: DemoContext, incidents: list[Incident]) -> None:
+    """A published Hạ Long alert from a recent incident, and from an older consented one an
+    expired alert and a withdrawn one."""
+    users = ctx.users
+    today = ctx.today
     # The active Quảng Ninh alert comes from a recent, consented incident in Hạ Long.
     halong = ctx.groups["qn_halong"]
     recent = services.incident_record(
@@ -102,7 +107,7 @@ def load(ctx: DemoContext) -> None:
             details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
         ),
     )
-    first = services.alert_submit(
+    first = alerts.alert_submit(
         actor=users["dongdang"],
         incident=recent,
         subject="vehicle",
@@ -117,10 +122,10 @@ def load(ctx: DemoContext) -> None:
         issued_on=today - timedelta(days=2),
         expires_on=today + timedelta(days=28),
     )
-    services.alert_approve(actor=users["truongnhom"], alert=first)
+    alerts.alert_approve(actor=users["truongnhom"], alert=first)
     old = next((i for i in incidents if i.consent_alert and i.peer_group_id == halong.pk), None)
     if old is not None:
-        past = services.alert_submit(
+        past = alerts.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="place",
@@ -137,7 +142,7 @@ def load(ctx: DemoContext) -> None:
             approved_by=users["dieuphoi"],
             approved_at=timezone.now() - timedelta(days=200),
         )
-        withdrawn = services.alert_submit(
+        withdrawn = alerts.alert_submit(
             actor=users["truongnhom"],
             incident=old,
             subject="person",
@@ -147,8 +152,18 @@ def load(ctx: DemoContext) -> None:
             issued_on=today - timedelta(days=20),
             expires_on=today + timedelta(days=10),
         )
-        services.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
-        services.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
+        alerts.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
+        alerts.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)
+
+
+@demo_loader(60, "safety")
+def load(ctx: DemoContext) -> None:
+    users = ctx.users
+    if "dongdang" not in users:
+        ctx.log.append("safety: no demo users, nothing loaded")
+        return
+    incidents = _random_incidents(ctx)
+    _demo_alerts(ctx, incidents)
     # No Huế alert: the demo's Huế group has no leader and its model no coordinator, so
     # nobody could approve one (alerts go out only once a second person approves them).
     ctx.log.append(

@@ -23,6 +23,6 @@ def erase_incident_accounts(client: Any) -> None:
 
 @erasure_hook
 def erase_alert_texts(client: Any) -> None:
-    from .services import alerts_erase_for_client
+    from .alerts import alerts_erase_for_client
 
     alerts_erase_for_client(client)

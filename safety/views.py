@@ -22,7 +22,7 @@ from core.paging import paginate
 from referrals.models import Referral
 from referrals.services import ConsentMissing
 
-from . import queries, services
+from . import alerts, queries, services
 from .forms import (
     AlertDeclineForm,
     AlertForm,
@@ -187,14 +187,14 @@ def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             if once.earlier is None:
                 # Outside the submission's transaction: a refusal is counted and kept.
-                services.alert_text_screen(
+                alerts.alert_text_screen(
                     actor=user,
                     incident=incident,
                     headline=data["headline"],
                     warning=data["warning"],
                 )
             alert = once.run(
-                lambda: services.alert_submit(
+                lambda: alerts.alert_submit(
                     actor=user,
                     incident=incident,
                     subject=data["subject"],
@@ -267,7 +267,7 @@ def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
         raise Http404
     try:
-        services.alert_approve(actor=user, alert=alert)
+        alerts.alert_approve(actor=user, alert=alert)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -287,7 +287,7 @@ def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _alert_page(request, alert, decline_form=form)
     try:
-        services.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
+        alerts.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
     except ValidationError as exc:
         apply_errors(form, exc)
         return _alert_page(request, alert, decline_form=form)
@@ -306,7 +306,7 @@ def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _alert_page(request, alert, withdraw_form=form)
     try:
-        services.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
+        alerts.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             for message in exc.messages:

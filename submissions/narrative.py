@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from clients.records import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from core.management.commands.scan_plaintext import PHONE
 
 # Landlines too (0203 3825 123): 0 or +84, then 9 to 11 digits however spaced. Large

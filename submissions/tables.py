@@ -108,7 +108,7 @@ def to_pdf(table: dict[str, Any], unit_label: str, title: str) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from .official import _serif_fonts, numbered_canvas
+    from .official_pdf import _serif_fonts, numbered_canvas
 
     f = _serif_fonts()
     base = ParagraphStyle("b", fontName=f["regular"], fontSize=7.5, leading=9)

@@ -20,7 +20,7 @@ from reports.periods import default_period
 from reports.report import build_report
 
 from . import dhis2_push as dhis2_push_module
-from . import official, queries, services
+from . import official, official_formats, queries, services
 from . import overview as ov
 from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartForm
 from .models import Level, PeriodicReport, ReportVersion, Status
@@ -236,12 +236,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def version_document(request: HttpRequest, public_id: UUID, number: int, fmt: str) -> HttpResponse:
     """A submitted version as an official document (PDF, Word, Excel)."""
     user = _require_use(request)
-    if fmt not in official.FORMATS:
+    if fmt not in official_formats.FORMATS:
         raise Http404
     version = queries.get_version(user, public_id, number)
-    body = official.render(version, fmt)
+    body = official_formats.render(version, fmt)
     services.version_export(actor=user, version=version, fmt=fmt)
-    response = HttpResponse(body, content_type=official.FORMATS[fmt])
+    response = HttpResponse(body, content_type=official_formats.FORMATS[fmt])
     name = official.file_stem(version)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -12,7 +12,7 @@ In one run, against the database and keys the generator left (`--keys-dir`, defa
 - the hand-written SQL floor for the same headline figures: person-times (distinct client ×
   category × provider × date) and distinct persons per national line and province, people
   reached and distinct clients contacted, written directly over the raw tables;
-- save-to-visible: a delivery recorded through `referrals.services.delivery_record`, then
+- save-to-visible: a delivery recorded through `referrals.deliveries.delivery_record`, then
   the next report: the time from the save to a report that counts it (and that it does);
 - the scoped field pages, one request at a time (p50/p95 of --field-reps): peer home, client
   list, client page, contact form, provider inbox;
@@ -302,8 +302,8 @@ def bench_visible(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Ro
     from directory.taxonomy import SERVICE_TYPES
     from programs.models import Organisation
     from referrals import queries as referral_queries
+    from referrals.deliveries import delivery_record
     from referrals.models import ServiceDelivery
-    from referrals.services import delivery_record
 
     staff = User.objects.get(username=manifest["logins"]["provider"])
     provider = Organisation.objects.get(grants__user=staff, grants__role="provider")

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from clients import services
+from clients import erasure, services
 from clients.models import Client
 from core.crypto import DecryptionError, EncryptedIdentity
 
@@ -47,7 +47,7 @@ def _assert_erased(client: Client) -> None:
 def test_it_refuses_an_identity_edit_loaded_before_the_erasure(world: Any) -> None:
     client = register(world)
     stale = Client.objects.get(pk=client.pk)  # the edit form was opened here
-    services.client_erase(actor=world.leader, client=client, reason="Client asked")
+    erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
     with pytest.raises(ValidationError):
         _edit(world, stale, identity=IDENTITY)
     _assert_erased(client)
@@ -56,7 +56,7 @@ def test_it_refuses_an_identity_edit_loaded_before_the_erasure(world: Any) -> No
 def test_it_keeps_the_identity_erased_when_a_stale_record_is_corrected(world: Any) -> None:
     client = register(world)
     stale = Client.objects.get(pk=client.pk)
-    services.client_erase(actor=world.leader, client=client, reason="Client asked")
+    erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
     _edit(world, stale, identity=None, year=1990)  # no identity typed: the rest is saved
     _assert_erased(client)
     assert Client.objects.get(pk=client.pk).birth_year == 1990
@@ -66,7 +66,7 @@ def test_it_keeps_the_identity_erased_when_a_stale_record_is_corrected(world: An
 def test_it_keeps_the_identity_erased_after_a_stale_status_change(world: Any) -> None:
     client = register(world)
     stale = Client.objects.get(pk=client.pk)
-    services.client_erase(actor=world.leader, client=client, reason="Client asked")
+    erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
     services.client_status_change(
         actor=world.peer, client=stale, status="inactive", changed_on=client.registered_on
     )
@@ -76,8 +76,8 @@ def test_it_keeps_the_identity_erased_after_a_stale_status_change(world: Any) ->
 def test_it_erases_once_when_two_erasures_race(world: Any) -> None:
     client = register(world)
     stale = Client.objects.get(pk=client.pk)
-    services.client_erase(actor=world.leader, client=client, reason="first")
-    services.client_erase(actor=world.leader, client=stale, reason="second")
+    erasure.client_erase(actor=world.leader, client=client, reason="first")
+    erasure.client_erase(actor=world.leader, client=stale, reason="second")
     from audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="erase", object_id=str(client.pk)).count() == 1
@@ -113,7 +113,7 @@ def test_it_makes_an_edit_wait_for_an_erasure_in_flight(world: Any) -> None:
 
     def erase() -> None:
         with transaction.atomic():
-            services.client_erase(actor=world.leader, client=client, reason="Client asked")
+            erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
             locked.set()
             time.sleep(0.5)  # the edit arrives while the erasure is not yet committed
 
@@ -143,7 +143,7 @@ def test_it_makes_an_erasure_wait_for_an_edit_in_flight(world: Any) -> None:
     editor, edit_errors = _in_thread(edit)
     assert edited.wait(5)
     eraser, erase_errors = _in_thread(
-        lambda: services.client_erase(actor=world.leader, client=client, reason="Client asked")
+        lambda: erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
     )
     editor.join(10)
     eraser.join(10)
@@ -173,7 +173,7 @@ def test_a_name_typed_on_a_form_opened_before_the_erasure_is_refused_not_saved(
         "phone": "0987 654 321",
     }
     assert "name" in page.fields  # the form opened before the erasure asks for the name
-    services.client_erase(actor=world.leader, client=client, reason="Client asked")
+    erasure.client_erase(actor=world.leader, client=client, reason="Client asked")
     response = http.post(url, data)
     assert response.status_code == 200  # the form again, not the "saved" redirect
     from django.utils.html import escape

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from clients.models import Client, DataSubjectRequest
-from clients.services import request_record
+from clients.subject_requests import request_record
 from core.crypto import DecryptionError, EncryptedIdentity, decrypt_fields, master_key
 from outreach.models import OutreachContact
 from outreach.services import ContactDetails, contact_log

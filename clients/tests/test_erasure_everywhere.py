@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from clients.services import client_erase
+from clients.erasure import client_erase
 from conftest import identifying
 from core.crypto import DecryptionError, EncryptedIdentity
 from referrals.models import Referral

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from clients import services
+from clients import duplicates, subject_requests
 from clients.models import Client, Consent
 from clients.uic import uic_index
 from core.crypto import EncryptedIdentity, blind_index
@@ -113,7 +113,7 @@ def test_it_flags_a_duplicate_uic_and_lets_the_peer_continue(world: Any, as_user
 def test_it_matches_duplicates_by_phone_through_the_blind_index(world: Any) -> None:
     first = register(world)
     assert first.phone_index == blind_index("phone", PHONE_DIGITS)
-    with pytest.raises(services.PossibleDuplicate) as caught:
+    with pytest.raises(duplicates.PossibleDuplicate) as caught:
         register(world, given_name="Mai", mother_given_name="Thu", phone="+84 912 345 678")
     assert caught.value.matches == [first]
 
@@ -323,11 +323,11 @@ def test_a_note_refuses_the_clients_identity_but_never_tests_another_clients(
     assert other.pk
     for note in (NAME, "bống", PHONE, client.short_code.lower()):
         with pytest.raises(ValidationError) as refused:
-            services.request_record(
+            subject_requests.request_record(
                 actor=world.peer, client=client, kind="view", received_on=date.today(), note=note
             )
         assert "note" in refused.value.message_dict
-    kept = services.request_record(
+    kept = subject_requests.request_record(
         actor=world.peer,
         client=client,
         kind="view",

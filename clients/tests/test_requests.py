@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import DataSubjectRequest
-from clients.services import request_record
+from clients.subject_requests import request_record
 
 from .conftest import register
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from audit.verify import verify_chain
 from clients.models import Client
-from clients.services import request_record
+from clients.subject_requests import request_record
 
 from .conftest import NAME, PHONE_DIGITS
 

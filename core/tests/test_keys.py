@@ -16,8 +16,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from clients.erasure import client_erase
 from clients.models import Client
-from clients.services import client_erase
 from clients.tests.conftest import NAME, register
 from core import crypto, keys
 from core.checks import check_keys

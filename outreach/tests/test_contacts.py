@@ -152,7 +152,7 @@ def test_the_same_head_count_form_sent_twice_is_one_contact(
 
 
 def test_it_refuses_a_contact_after_follow_up_was_withdrawn(world: Any, stocked: Any) -> None:
-    from clients.services import consent_withdraw
+    from clients.consent import consent_withdraw
 
     consent_withdraw(actor=world.peer, consent=stocked.client.consents.get(purpose="follow_up"))
     with pytest.raises(Exception, match="follow-up"):

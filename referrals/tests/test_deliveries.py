@@ -84,7 +84,7 @@ def test_it_lets_the_peer_record_a_service_received_elsewhere(rworld: Any, as_us
 def test_it_lists_provider_deliveries_of_its_own_organisation_only(
     rworld: Any, as_user: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from referrals.services import delivery_record
+    from referrals.deliveries import delivery_record
 
     for _ in range(3):
         delivery_record(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from clients.services import client_erase
+from clients.erasure import client_erase
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 

@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 
 from notifications.models import Notification
 from referrals import queries
+from referrals.deliveries import delivery_record
 from referrals.forms import CancelForm, DeclineForm, ReferralForm
 from referrals.models import Referral, ServiceDelivery
-from referrals.services import ConsentMissing, delivery_record, referral_accept, referral_send
+from referrals.services import ConsentMissing, referral_accept, referral_send
 from tests.factories import make_client, share_consent
 
 from .conftest import build_services, send

@@ -7,7 +7,7 @@ from django_q.models import Task
 
 from accounts.models import Grant, Role
 from notifications.models import Notification
-from safety import services
+from safety import alerts
 
 from .test_alerts import SECRET, _alert, _form, _incident
 
@@ -31,7 +31,7 @@ def test_it_notifies_the_province_through_the_queue_once_approved(
     assert review.user == world.coordinator and review.body == ""
     assert alert.headline not in review.title
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_approve(actor=world.coordinator, alert=alert)
+        alerts.alert_approve(actor=world.coordinator, alert=alert)
     assert Task.objects.filter(func="safety.tasks.alert_notify", success=True).exists()
     notes = Notification.objects.filter(kind="safety.alert")
     # Peers and leaders of groups in the province, coordinators of models there; each
@@ -78,7 +78,7 @@ def test_it_removes_the_text_from_notifications_on_withdrawal(
         alert = _alert(world)
     headline, warning = alert.headline, alert.warning
     assert headline in _shown(world.peer_other_group, as_user)
-    services.alert_withdraw(actor=world.coordinator, alert=alert)
+    alerts.alert_withdraw(actor=world.coordinator, alert=alert)
     page = _shown(world.peer_other_group, as_user)
     assert headline not in page and warning not in page
     assert "thu hồi" in page  # "Cảnh báo an toàn đã bị thu hồi"
@@ -91,7 +91,7 @@ def test_it_removes_the_text_from_notifications_on_withdrawal(
 def test_it_removes_the_text_everywhere_on_the_victims_erasure(
     world, as_user, client_a, django_capture_on_commit_callbacks
 ):
-    from clients.services import client_erase
+    from clients.erasure import client_erase
 
     incident = _incident(world, client=client_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,7 +109,7 @@ def test_it_notifies_nobody_of_an_alert_withdrawn_before_the_queue_ran(world):
     from safety.tasks import alert_notify
 
     alert = _alert(world)  # on_commit not run: the task is still "queued"
-    services.alert_withdraw(actor=world.peer, alert=alert)
+    alerts.alert_withdraw(actor=world.peer, alert=alert)
     assert alert_notify(alert.pk) == 0
     assert not Notification.objects.filter(kind="safety.alert").exists()
 

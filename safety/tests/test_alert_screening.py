@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from clients.erasure import client_erase
 from clients.models import ClientIdentityToken
-from clients.services import _apply_identity, client_erase, identity_fields, store_identity_tokens
+from clients.records import apply_identity, identity_fields, store_identity_tokens
 from core.crypto import EncryptedIdentity
 from safety.models import SafetyAlert
 from safety.screening import screen_alert
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _with_identity(world, code, *, name="", nickname="", phone="", group=None):
     client = make_client(world, code, group=group)
     fields = identity_fields(name=name, nickname=nickname, phone=phone)
-    _apply_identity(client, fields)
+    apply_identity(client, fields)
     client.save()
     store_identity_tokens(client, fields)
     return client
@@ -133,10 +134,10 @@ def test_it_says_what_to_remove_and_keeps_what_was_typed(world, as_user, victim)
 
 
 def test_it_screens_again_on_approval(world, as_user):
-    from safety import services
+    from safety import alerts
 
     incident = _incident(world)
-    alert = services.alert_submit(
+    alert = alerts.alert_submit(
         actor=world.peer,
         incident=incident,
         subject="person",

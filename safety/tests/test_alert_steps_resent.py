@@ -64,10 +64,10 @@ def test_a_resent_withdrawal_is_answered_with_the_same_success(world: Any, as_us
 
 
 def test_approving_an_alert_another_reviewer_declined_is_refused(world: Any, as_user: Any) -> None:
-    from safety import services
+    from safety import alerts
 
     alert = _alert(world, approver=False)
-    services.alert_decline(actor=world.coordinator, alert=alert, note="")
+    alerts.alert_decline(actor=world.coordinator, alert=alert, note="")
     response = as_user(world.leader).post(reverse("safety:alert_approve", args=[alert.public_id]))
     assert response.status_code == 404  # no longer theirs to decide, as before
     assert SafetyAlert.objects.get(pk=alert.pk).status == SafetyAlert.Status.DECLINED

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from safety import queries, services
+from safety import alerts, queries, services
 from safety.models import SafetyAlert
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def _alert(world, incident=None, **kw):
     )
     approver = kw.pop("approver", None)
     defaults.update(kw)
-    alert = services.alert_submit(**defaults)
+    alert = alerts.alert_submit(**defaults)
     if approver is None:
         approver = world.coordinator if defaults["actor"] != world.coordinator else world.leader
     if approver is False:
@@ -61,7 +61,7 @@ def _alert(world, incident=None, **kw):
         )
         alert.refresh_from_db()
         return alert
-    return services.alert_approve(actor=approver, alert=alert)
+    return alerts.alert_approve(actor=approver, alert=alert)
 
 
 def _form(world, **kw):

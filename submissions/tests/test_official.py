@@ -12,7 +12,7 @@ import pytest
 
 from audit.models import AuditEntry
 from reports.tests.conftest import deliveries, make_clients
-from submissions import official
+from submissions import official, official_docx, official_pdf, official_xlsx
 from submissions.models import Level, PeriodicReport
 from submissions.queries import reporting_period
 from submissions.services import report_prepare, report_save_narrative, report_submit
@@ -63,7 +63,7 @@ def _pdf_text(body: bytes, tmp_path) -> str:
 
 
 def test_the_pdf_has_the_decree_30_heading_and_page_numbers(version, tmp_path):
-    body = official.to_pdf(version)
+    body = official_pdf.to_pdf(version)
     text = _pdf_text(body, tmp_path)
     # The two heading columns sit side by side: read each line's cells apart.
     flat = " ".join(text.split())
@@ -92,7 +92,7 @@ def test_the_pdf_has_the_decree_30_heading_and_page_numbers(version, tmp_path):
 
 
 def test_the_pdf_names_each_indicator_once(version, tmp_path):
-    text = _pdf_text(official.to_pdf(version), tmp_path).replace("\n", " ")
+    text = _pdf_text(official_pdf.to_pdf(version), tmp_path).replace("\n", " ")
     labels = [row.label for row in official.build_document(version).rows]
     assert len(labels) == len(set(labels))
     short = [label for label in labels if len(label) < 35]
@@ -103,7 +103,7 @@ def test_the_pdf_names_each_indicator_once(version, tmp_path):
 def test_the_word_document_is_editable_and_carries_the_layout(version):
     from docx import Document
 
-    body = official.to_docx(version)
+    body = official_docx.to_docx(version)
     doc = Document(io.BytesIO(body))
     texts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
@@ -136,7 +136,7 @@ def _label(version, code):
 def test_the_excel_has_numbers_frozen_headings_and_print_titles(version):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(official.to_xlsx(version)))
+    wb = load_workbook(io.BytesIO(official_xlsx.to_xlsx(version)))
     ws = wb.active
     assert ws.freeze_panes == "A6"
     assert ws.print_title_rows == "$5:$5"
