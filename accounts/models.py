@@ -11,6 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programs.fields import (
+    optional_organisation_field,
+    optional_peer_group_field,
+    optional_support_model_field,
+)
+
 from .roles import SUPERVISORS, Role
 
 
@@ -67,30 +73,9 @@ class User(AbstractUser):
 class Grant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="grants",
-        verbose_name=_("peer group"),
-    )
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="grants",
-        verbose_name=_("organisation"),
-    )
-    support_model = models.ForeignKey(
-        "programs.SupportModel",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="grants",
-        verbose_name=_("support model"),
-    )
+    peer_group = optional_peer_group_field("grants", _("peer group"), models.CASCADE)
+    organisation = optional_organisation_field("grants", _("organisation"), models.CASCADE)
+    support_model = optional_support_model_field("grants", models.CASCADE)
     province = models.ForeignKey(
         "geo.Province",
         null=True,

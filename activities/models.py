@@ -12,6 +12,14 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import user_field
+from geo.fields import commune_field, legacy_commune_field
+from programs.fields import (
+    optional_organisation_field,
+    optional_peer_group_field,
+    support_model_field,
+)
+
 
 class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("Group meeting")
@@ -79,46 +87,13 @@ class Activity(models.Model):
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     held_on = models.DateField(_("date"))
-    commune = models.ForeignKey(
-        "geo.Commune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
+    commune = commune_field()
     # Set only for activities recorded under a pre-1 July 2025 commune.
-    legacy_commune = models.ForeignKey(
-        "geo.LegacyCommune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("pre-2025 commune"),
-    )
+    legacy_commune = legacy_commune_field()
     venue_type = models.CharField(_("venue type"), max_length=20, choices=VenueType.choices)
-    organiser = models.ForeignKey(
-        "programs.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="organised_activities",
-        verbose_name=_("organiser"),
-    )
-    support_model = models.ForeignKey(
-        "programs.SupportModel",
-        on_delete=models.PROTECT,
-        related_name="activities",
-        verbose_name=_("support model"),
-    )
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="activities",
-        verbose_name=_("peer group"),
-    )
+    organiser = optional_organisation_field("organised_activities", _("organiser"))
+    support_model = support_model_field("activities")
+    peer_group = optional_peer_group_field("activities")
     topics = models.JSONField(_("topics"), default=list, blank=True)
     establishments = models.ManyToManyField(
         "programs.Establishment",
@@ -126,9 +101,7 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name=_("establishments"),
     )
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_field(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

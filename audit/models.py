@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import optional_user_field
+
 
 class AppendOnlyError(Exception):
     pass
@@ -29,9 +31,7 @@ class AuditEntry(models.Model):
         LOCKOUT = "lockout", _("locked out")
 
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = optional_user_field()
     actor_label = models.CharField(max_length=150, blank=True)
     # Short verbs (Action) or "<record>.<use case>" names such as "incident.record".
     action = models.CharField(max_length=40)

@@ -13,6 +13,14 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import optional_user_field, user_field
+from geo.fields import commune_field, legacy_commune_field, province_field
+from programs.fields import (
+    optional_establishment_field,
+    optional_organisation_field,
+    peer_group_field,
+)
+
 
 class PopulationGroup(models.Model):
     """Key population a client belongs to (a client may belong to several)."""
@@ -62,36 +70,13 @@ class Client(models.Model):
     # The UIC's keyed hash (clients.uic.uic_index), never the UIC: built from initials,
     # the mother's initials, birth year and sex, the code itself would identify.
     uic = models.CharField(_("UIC (keyed hash)"), max_length=32, db_index=True, editable=False)
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        on_delete=models.PROTECT,
-        related_name="clients",
-        verbose_name=_("peer group"),
-    )
-    province = models.ForeignKey(
-        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
-    )
-    commune = models.ForeignKey(
-        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("commune")
-    )
+    peer_group = peer_group_field("clients")
+    province = province_field()
+    commune = commune_field(None)
     # Set only for records imported with a pre-1 July 2025 commune; reports resolve it
     # to the new commune(s) through geo.CommuneConversion.
-    legacy_commune = models.ForeignKey(
-        "geo.LegacyCommune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("pre-2025 commune"),
-    )
-    establishment = models.ForeignKey(
-        "programs.Establishment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="clients",
-        verbose_name=_("establishment"),
-    )
+    legacy_commune = legacy_commune_field()
+    establishment = optional_establishment_field("clients")
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     gender_identity = models.CharField(
@@ -108,9 +93,7 @@ class Client(models.Model):
         _("status"), max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
     registered_on = models.DateField(_("registered on"), default=date.today)
-    registered_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
-    )
+    registered_by = user_field(_("registered by"))
     # Envelope-encrypted identity (name, nickname, phone, notes). Null after erasure.
     wrapped_key = models.BinaryField(null=True, editable=False)
     identity_blob = models.BinaryField(null=True, editable=False)
@@ -168,7 +151,7 @@ class ClientStatusChange(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_history")
     status = models.CharField(max_length=20, choices=ClientStatus.choices)
     changed_on = models.DateField()
-    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_by = user_field()
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -189,21 +172,12 @@ class Consent(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    provider = models.ForeignKey(
-        "programs.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("provider"),
-    )
+    provider = optional_organisation_field("+", _("provider"))
     method = models.CharField(_("how"), max_length=12, choices=Method.choices)
-    taken_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    taken_by = user_field()
     taken_at = models.DateTimeField(_("taken at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = optional_user_field()
 
     class Meta:
         ordering = ["-taken_at", "id"]
@@ -234,19 +208,10 @@ class DataSubjectRequest(models.Model):
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("due on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    created_by = user_field(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        "accounts.User",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = optional_user_field(_("closed by"))
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -9,6 +9,9 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.fields import commune_field
+from programs.fields import optional_support_model_field, organisation_field
+
 from .taxonomy import SERVICE_TYPES, service_type_choices
 
 
@@ -35,14 +38,7 @@ class Location(models.Model):
         related_name="+",
         verbose_name=_("province"),
     )
-    commune = models.ForeignKey(
-        "geo.Commune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
+    commune = commune_field()
     confidential = models.BooleanField(
         _("confidential address"),
         default=False,
@@ -130,20 +126,8 @@ class Agreement(models.Model):
     """A cooperation agreement or contract with a provider, with its budget lines."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    provider = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="agreements",
-        verbose_name=_("provider"),
-    )
-    support_model = models.ForeignKey(
-        "programs.SupportModel",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreements",
-        verbose_name=_("support model"),
-    )
+    provider = organisation_field("agreements", _("provider"))
+    support_model = optional_support_model_field("agreements", models.SET_NULL)
     title = models.CharField(_("title"), max_length=200)
     reference = models.CharField(_("contract number"), max_length=60, blank=True)
     start_date = models.DateField(_("start date"))

@@ -11,6 +11,10 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import optional_user_field, user_field
+from clients.fields import optional_client_field
+from programs.fields import organisation_field
+
 
 class HotlineCall(models.Model):
     class CallerKind(models.TextChoices):
@@ -40,39 +44,20 @@ class HotlineCall(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up needed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("hotline"),
-    )
+    organisation = organisation_field("hotline_calls", _("hotline"))
     started_at = models.DateTimeField(_("start time"))
     # Empty while the call is in progress: it is saved at once and ended later.
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     ended_at = models.DateTimeField(_("end time"), null=True, blank=True)
     caller_kind = models.CharField(_("caller"), max_length=12, choices=CallerKind.choices)
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("client"),
-    )
+    client = optional_client_field("hotline_calls")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices)
     action = models.CharField(_("action taken"), max_length=25, choices=Action.choices)
-    counsellor = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="hotline_calls",
-        verbose_name=_("counsellor"),
-    )
+    counsellor = user_field(_("counsellor"), "hotline_calls")
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
-    follow_up_done_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    follow_up_done_by = optional_user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

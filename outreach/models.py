@@ -14,6 +14,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import user_field
+from clients.fields import optional_client_field
+from geo.fields import commune_field, legacy_commune_field
+from programs.fields import (
+    optional_establishment_field,
+    optional_peer_group_field,
+    organisation_field,
+    peer_group_field,
+)
+
 
 class PlaceType(models.TextChoices):
     ESTABLISHMENT = "establishment", _("Establishment")
@@ -60,56 +70,18 @@ class ItemKind(models.TextChoices):
 class OutreachContact(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     contact_date = models.DateField(_("date"), db_index=True)
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="contacts",
-        verbose_name=_("client"),
-    )
+    client = optional_client_field("contacts")
     head_count = models.PositiveIntegerField(
         _("people reached"), default=1, validators=[MinValueValidator(1)]
     )
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        on_delete=models.PROTECT,
-        related_name="contacts",
-        verbose_name=_("peer group"),
-    )
-    peer_educator = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="outreach_contacts",
-        verbose_name=_("peer educator"),
-    )
+    peer_group = peer_group_field("contacts")
+    peer_educator = user_field(_("peer educator"), "outreach_contacts")
     place_type = models.CharField(_("place"), max_length=20, choices=PlaceType.choices)
-    establishment = models.ForeignKey(
-        "programs.Establishment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contacts",
-        verbose_name=_("establishment"),
-    )
+    establishment = optional_establishment_field("contacts")
     topics = models.JSONField(_("topics"), default=list, blank=True)
     needs = models.JSONField(_("needs identified"), default=list, blank=True)
-    commune = models.ForeignKey(
-        "geo.Commune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
-    legacy_commune = models.ForeignKey(
-        "geo.LegacyCommune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("pre-2025 commune"),
-    )
+    commune = commune_field()
+    legacy_commune = legacy_commune_field()
     # Idempotency key chosen by the device that recorded the contact offline: the same key
     # sent twice (a retry after a dropped connection) finds this row instead of a second one.
     device_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -254,7 +226,7 @@ class StockReceipt(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     received_on = models.DateField(_("received on"))
     source = models.CharField(_("from"), max_length=200, blank=True)
-    received_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    received_by = user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -277,20 +249,8 @@ class Distribution(models.Model):
         verbose_name=_("material"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="distributions",
-        verbose_name=_("stock holder"),
-    )
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="distributions",
-        verbose_name=_("peer group"),
-    )
+    organisation = organisation_field("distributions", _("stock holder"))
+    peer_group = optional_peer_group_field("distributions")
     contact = models.ForeignKey(
         OutreachContact,
         null=True,
@@ -299,9 +259,7 @@ class Distribution(models.Model):
         related_name="distributions",
         verbose_name=_("contact"),
     )
-    distributed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("handed out by")
-    )
+    distributed_by = user_field(_("handed out by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

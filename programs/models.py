@@ -8,6 +8,9 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import user_field
+from geo.fields import commune_field, province_field
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -22,9 +25,7 @@ class Organisation(models.Model):
     province = models.ForeignKey(
         "geo.Province", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("province")
     )
-    commune = models.ForeignKey(
-        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("commune")
-    )
+    commune = commune_field(None)
     description = models.TextField(_("description"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -50,12 +51,7 @@ class SupportModel(models.Model):
 
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    province = models.ForeignKey(
-        "geo.Province",
-        on_delete=models.PROTECT,
-        related_name="support_models",
-        verbose_name=_("province"),
-    )
+    province = province_field("support_models")
     communes = models.ManyToManyField(
         "geo.Commune", blank=True, related_name="support_models", verbose_name=_("communes served")
     )
@@ -222,7 +218,7 @@ class EstablishmentAgreement(models.Model):
     signed_on = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=300)
     signed_by = models.CharField(_("signed by"), max_length=20, choices=SignedBy.choices)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

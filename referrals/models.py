@@ -12,7 +12,10 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import optional_user_field, user_field
+from clients.fields import client_field
 from directory.taxonomy import category_choices, service_type_choices
+from programs.fields import organisation_field
 
 # No 0/O, 1/I/L, U: easy to read aloud and type from a paper slip.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -64,34 +67,19 @@ class Referral(models.Model):
     code = models.CharField(
         _("referral code"), max_length=12, unique=True, default=new_referral_code, editable=False
     )
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="referrals",
-        verbose_name=_("client"),
-    )
+    client = client_field("referrals")
     service = models.ForeignKey(
         "directory.Service",
         on_delete=models.PROTECT,
         related_name="referrals",
         verbose_name=_("service"),
     )
-    provider = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="referrals_received",
-        verbose_name=_("provider"),
-    )
+    provider = organisation_field("referrals_received", _("provider"))
     service_type = models.CharField(
         _("service type"), max_length=40, choices=service_type_choices, db_index=True
     )
     from_kind = models.CharField(_("referred from"), max_length=12, choices=FromKind.choices)
-    sender = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="referrals_sent",
-        verbose_name=_("sender"),
-    )
+    sender = user_field(_("sender"), "referrals_sent")
     reason = models.TextField(_("reason"))
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
@@ -119,26 +107,16 @@ class Referral(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"))
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = optional_user_field()
     declined_at = models.DateTimeField(null=True, blank=True)
-    declined_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    declined_by = optional_user_field()
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    completed_by = optional_user_field()
     no_show_at = models.DateTimeField(null=True, blank=True)
-    no_show_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    no_show_by = optional_user_field()
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    cancelled_by = optional_user_field()
     expired_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,9 +145,7 @@ class ReferralEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=10, choices=Referral.Status.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = optional_user_field()
     note = models.TextField(blank=True)
 
     class Meta:
@@ -187,24 +163,14 @@ class ServiceDelivery(models.Model):
         PEER_REPORTED = "peer_reported", _("Reported by the peer educator")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="service_deliveries",
-        verbose_name=_("client"),
-    )
+    client = client_field("service_deliveries")
     service_type = models.CharField(
         _("service type"), max_length=40, choices=service_type_choices, db_index=True
     )
     category = models.CharField(
         _("category"), max_length=20, choices=category_choices, db_index=True, editable=False
     )
-    provider = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.PROTECT,
-        related_name="service_deliveries",
-        verbose_name=_("provider"),
-    )
+    provider = organisation_field("service_deliveries", _("provider"))
     service = models.ForeignKey(
         "directory.Service",
         null=True,
@@ -224,9 +190,7 @@ class ServiceDelivery(models.Model):
     )
     source = models.CharField(_("recorded from"), max_length=14, choices=Source.choices)
     amount_vnd = models.BigIntegerField(_("amount (VND)"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_field(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.fields import optional_user_field, user_field
+from clients.fields import optional_client_field
 from directory.taxonomy import SERVICE_TYPES
+from geo.fields import commune_field, province_field
+from programs.fields import (
+    optional_organisation_field,
+    optional_peer_group_field,
+    optional_support_model_field,
+)
 
 
 class ViolenceType(models.Model):
@@ -79,58 +87,21 @@ class Incident(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_on = models.DateField(_("date"))
     place_type = models.CharField(_("place type"), max_length=20, choices=PlaceType.choices)
-    province = models.ForeignKey(
-        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
-    )
-    commune = models.ForeignKey(
-        "geo.Commune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
+    province = province_field()
+    commune = commune_field()
     violence_types = models.ManyToManyField(
         ViolenceType, related_name="incidents", verbose_name=_("violence types")
     )
     perpetrator_kind = models.CharField(
         _("perpetrator"), max_length=10, choices=Perpetrator.choices
     )
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("client"),
-    )
+    client = optional_client_field("incidents")
     reported_via = models.CharField(_("reported via"), max_length=20, choices=ReportedVia.choices)
     # Who may see it: the recording peer group, the recording hotline, the model's
     # coordinators. Nobody else.
-    peer_group = models.ForeignKey(
-        "programs.PeerGroup",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("recording peer group"),
-    )
-    hotline = models.ForeignKey(
-        "programs.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("recording hotline"),
-    )
-    support_model = models.ForeignKey(
-        "programs.SupportModel",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("support model"),
-    )
+    peer_group = optional_peer_group_field("incidents", _("recording peer group"))
+    hotline = optional_organisation_field("incidents", _("recording hotline"))
+    support_model = optional_support_model_field("incidents")
     consent_report = models.BooleanField(_("consents to reporting to authorities"), default=False)
     consent_share = models.BooleanField(_("consents to sharing with providers"), default=False)
     consent_alert = models.BooleanField(_("consents to a safety alert"), default=False)
@@ -138,9 +109,7 @@ class Incident(models.Model):
     # Encrypted account of what happened (core.crypto); null when none was written.
     wrapped_key = models.BinaryField(null=True, editable=False)
     details_blob = models.BinaryField(null=True, editable=False)
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_field(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,41 +187,21 @@ class SafetyAlert(models.Model):
     subject = models.CharField(_("warning about"), max_length=10, choices=Subject.choices)
     headline = models.CharField(_("headline"), max_length=120)
     warning = models.TextField(_("warning"), max_length=600)
-    province = models.ForeignKey(
-        "geo.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
-    )
-    commune = models.ForeignKey(
-        "geo.Commune",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
+    province = province_field()
+    commune = commune_field()
     issued_on = models.DateField(_("date"))
     expires_on = models.DateField(_("expires on"))
     # The author (who wrote and submitted it); the approver is the second person.
-    published_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
-    )
+    published_by = user_field(_("written by"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    approved_by = models.ForeignKey(
-        "accounts.User",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = optional_user_field(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # Why a reviewer declined it, shown to the author (no names: see the form).
     review_note = models.CharField(_("reviewer's note"), max_length=200, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = optional_user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

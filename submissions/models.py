@@ -15,6 +15,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import optional_user_field, user_field
+from programs.fields import optional_support_model_field
+
 
 class Level(models.TextChoices):
     MODEL = "model", _("Support model")
@@ -46,14 +49,7 @@ DRAFT_FIELDS = NARRATIVE_FIELDS + DOCUMENT_FIELDS
 class PeriodicReport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    support_model = models.ForeignKey(
-        "programs.SupportModel",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="periodic_reports",
-        verbose_name=_("support model"),
-    )
+    support_model = optional_support_model_field("periodic_reports")
     province = models.ForeignKey(
         "geo.Province",
         on_delete=models.PROTECT,
@@ -157,15 +153,13 @@ class ReportVersion(models.Model):
     difficulties = models.TextField(_("difficulties"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     document = models.JSONField(_("document heading and signature"), default=dict)
-    submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    submitted_by = user_field()
     submitted_at = models.DateTimeField(_("submitted at"))
     late = models.BooleanField(_("after the deadline"), default=False)
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, blank=True, default=""
     )
-    decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = optional_user_field()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason for returning"), blank=True)
 
@@ -189,7 +183,7 @@ class ReportingDeadline(models.Model):
     period_code = models.CharField(_("period"), max_length=30)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     due_on = models.DateField(_("due on"))
-    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    set_by = user_field()
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -222,7 +216,7 @@ class Dhis2Push(models.Model):
     message = models.TextField(blank=True)
     summary = models.JSONField(_("import summary"), default=dict)
     values_sent = models.PositiveIntegerField(default=0)
-    pushed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    pushed_by = user_field()
     pushed_at = models.DateTimeField()
 
     class Meta:
