@@ -11,11 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programs.fields import (
-    optional_organisation_field,
-    optional_peer_group_field,
-    optional_support_model_field,
-)
+from programs import fields as programs_fields
 
 from .roles import SUPERVISORS, Role
 
@@ -73,9 +69,13 @@ class User(AbstractUser):
 class Grant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    peer_group = optional_peer_group_field("grants", _("peer group"), models.CASCADE)
-    organisation = optional_organisation_field("grants", _("organisation"), models.CASCADE)
-    support_model = optional_support_model_field("grants", models.CASCADE)
+    peer_group = programs_fields.optional_peer_group_field(
+        "grants", _("peer group"), models.CASCADE
+    )
+    organisation = programs_fields.optional_organisation_field(
+        "grants", _("organisation"), models.CASCADE
+    )
+    support_model = programs_fields.optional_support_model_field("grants", models.CASCADE)
     province = models.ForeignKey(
         "geo.Province",
         null=True,

@@ -14,11 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import user_field
 from geo.fields import commune_field, legacy_commune_field
-from programs.fields import (
-    optional_organisation_field,
-    optional_peer_group_field,
-    support_model_field,
-)
+from programs import fields as programs_fields
 
 
 class ActivityKind(models.TextChoices):
@@ -91,9 +87,9 @@ class Activity(models.Model):
     # Set only for activities recorded under a pre-1 July 2025 commune.
     legacy_commune = legacy_commune_field()
     venue_type = models.CharField(_("venue type"), max_length=20, choices=VenueType.choices)
-    organiser = optional_organisation_field("organised_activities", _("organiser"))
-    support_model = support_model_field("activities")
-    peer_group = optional_peer_group_field("activities")
+    organiser = programs_fields.optional_organisation_field("organised_activities", _("organiser"))
+    support_model = programs_fields.support_model_field("activities")
+    peer_group = programs_fields.optional_peer_group_field("activities")
     topics = models.JSONField(_("topics"), default=list, blank=True)
     establishments = models.ManyToManyField(
         "programs.Establishment",

@@ -15,11 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
 from geo.fields import commune_field, legacy_commune_field, province_field
-from programs.fields import (
-    optional_establishment_field,
-    optional_organisation_field,
-    peer_group_field,
-)
+from programs import fields as programs_fields
 
 
 class PopulationGroup(models.Model):
@@ -70,13 +66,13 @@ class Client(models.Model):
     # The UIC's keyed hash (clients.uic.uic_index), never the UIC: built from initials,
     # the mother's initials, birth year and sex, the code itself would identify.
     uic = models.CharField(_("UIC (keyed hash)"), max_length=32, db_index=True, editable=False)
-    peer_group = peer_group_field("clients")
+    peer_group = programs_fields.peer_group_field("clients")
     province = province_field()
     commune = commune_field(None)
     # Set only for records imported with a pre-1 July 2025 commune; reports resolve it
     # to the new commune(s) through geo.CommuneConversion.
     legacy_commune = legacy_commune_field()
-    establishment = optional_establishment_field("clients")
+    establishment = programs_fields.optional_establishment_field("clients")
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     gender_identity = models.CharField(
@@ -172,7 +168,7 @@ class Consent(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    provider = optional_organisation_field("+", _("provider"))
+    provider = programs_fields.optional_organisation_field("+", _("provider"))
     method = models.CharField(_("how"), max_length=12, choices=Method.choices)
     taken_by = user_field()
     taken_at = models.DateTimeField(_("taken at"))

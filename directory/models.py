@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from geo.fields import commune_field
-from programs.fields import optional_support_model_field, organisation_field
+from programs import fields as programs_fields
 
 from .taxonomy import SERVICE_TYPES, service_type_choices
 
@@ -126,8 +126,8 @@ class Agreement(models.Model):
     """A cooperation agreement or contract with a provider, with its budget lines."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    provider = organisation_field("agreements", _("provider"))
-    support_model = optional_support_model_field("agreements", models.SET_NULL)
+    provider = programs_fields.organisation_field("agreements", _("provider"))
+    support_model = programs_fields.optional_support_model_field("agreements", models.SET_NULL)
     title = models.CharField(_("title"), max_length=200)
     reference = models.CharField(_("contract number"), max_length=60, blank=True)
     start_date = models.DateField(_("start date"))

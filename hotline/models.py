@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
 from clients.fields import optional_client_field
-from programs.fields import organisation_field
+from programs import fields as programs_fields
 
 
 class HotlineCall(models.Model):
@@ -44,7 +44,7 @@ class HotlineCall(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up needed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = organisation_field("hotline_calls", _("hotline"))
+    organisation = programs_fields.organisation_field("hotline_calls", _("hotline"))
     started_at = models.DateTimeField(_("start time"))
     # Empty while the call is in progress: it is saved at once and ended later.
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)

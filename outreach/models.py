@@ -17,12 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.fields import user_field
 from clients.fields import optional_client_field
 from geo.fields import commune_field, legacy_commune_field
-from programs.fields import (
-    optional_establishment_field,
-    optional_peer_group_field,
-    organisation_field,
-    peer_group_field,
-)
+from programs import fields as programs_fields
 
 
 class PlaceType(models.TextChoices):
@@ -74,10 +69,10 @@ class OutreachContact(models.Model):
     head_count = models.PositiveIntegerField(
         _("people reached"), default=1, validators=[MinValueValidator(1)]
     )
-    peer_group = peer_group_field("contacts")
+    peer_group = programs_fields.peer_group_field("contacts")
     peer_educator = user_field(_("peer educator"), "outreach_contacts")
     place_type = models.CharField(_("place"), max_length=20, choices=PlaceType.choices)
-    establishment = optional_establishment_field("contacts")
+    establishment = programs_fields.optional_establishment_field("contacts")
     topics = models.JSONField(_("topics"), default=list, blank=True)
     needs = models.JSONField(_("needs identified"), default=list, blank=True)
     commune = commune_field()
@@ -249,8 +244,8 @@ class Distribution(models.Model):
         verbose_name=_("material"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    organisation = organisation_field("distributions", _("stock holder"))
-    peer_group = optional_peer_group_field("distributions")
+    organisation = programs_fields.organisation_field("distributions", _("stock holder"))
+    peer_group = programs_fields.optional_peer_group_field("distributions")
     contact = models.ForeignKey(
         OutreachContact,
         null=True,

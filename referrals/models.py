@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.fields import optional_user_field, user_field
 from clients.fields import client_field
 from directory.taxonomy import category_choices, service_type_choices
-from programs.fields import organisation_field
+from programs import fields as programs_fields
 
 # No 0/O, 1/I/L, U: easy to read aloud and type from a paper slip.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,7 +74,7 @@ class Referral(models.Model):
         related_name="referrals",
         verbose_name=_("service"),
     )
-    provider = organisation_field("referrals_received", _("provider"))
+    provider = programs_fields.organisation_field("referrals_received", _("provider"))
     service_type = models.CharField(
         _("service type"), max_length=40, choices=service_type_choices, db_index=True
     )
@@ -170,7 +170,7 @@ class ServiceDelivery(models.Model):
     category = models.CharField(
         _("category"), max_length=20, choices=category_choices, db_index=True, editable=False
     )
-    provider = organisation_field("service_deliveries", _("provider"))
+    provider = programs_fields.organisation_field("service_deliveries", _("provider"))
     service = models.ForeignKey(
         "directory.Service",
         null=True,

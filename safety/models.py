@@ -19,11 +19,7 @@ from accounts.fields import optional_user_field, user_field
 from clients.fields import optional_client_field
 from directory.taxonomy import SERVICE_TYPES
 from geo.fields import commune_field, province_field
-from programs.fields import (
-    optional_organisation_field,
-    optional_peer_group_field,
-    optional_support_model_field,
-)
+from programs import fields as programs_fields
 
 
 class ViolenceType(models.Model):
@@ -99,9 +95,9 @@ class Incident(models.Model):
     reported_via = models.CharField(_("reported via"), max_length=20, choices=ReportedVia.choices)
     # Who may see it: the recording peer group, the recording hotline, the model's
     # coordinators. Nobody else.
-    peer_group = optional_peer_group_field("incidents", _("recording peer group"))
-    hotline = optional_organisation_field("incidents", _("recording hotline"))
-    support_model = optional_support_model_field("incidents")
+    peer_group = programs_fields.optional_peer_group_field("incidents", _("recording peer group"))
+    hotline = programs_fields.optional_organisation_field("incidents", _("recording hotline"))
+    support_model = programs_fields.optional_support_model_field("incidents")
     consent_report = models.BooleanField(_("consents to reporting to authorities"), default=False)
     consent_share = models.BooleanField(_("consents to sharing with providers"), default=False)
     consent_alert = models.BooleanField(_("consents to a safety alert"), default=False)

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
-from programs.fields import optional_support_model_field
+from programs import fields as programs_fields
 
 
 class Level(models.TextChoices):
@@ -49,7 +49,7 @@ DRAFT_FIELDS = NARRATIVE_FIELDS + DOCUMENT_FIELDS
 class PeriodicReport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    support_model = optional_support_model_field("periodic_reports")
+    support_model = programs_fields.optional_support_model_field("periodic_reports")
     province = models.ForeignKey(
         "geo.Province",
         on_delete=models.PROTECT,
