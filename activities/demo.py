@@ -9,7 +9,7 @@
 - monthly group meetings of every group, with an attendance list;
 - Quảng Bình/Quảng Trị (seed 000): 90 materials on 3 themes handed out at group meetings
   (only when outreach's materials and stock exist);
-- establishments of the workers' rights model with encrypted owner contacts, agreements."""
+- establishments of the workers' rights model (`programs.establishments.demo`)."""
 
 from __future__ import annotations
 
@@ -22,20 +22,11 @@ from accounts.models import Grant
 from core.demo import DemoContext
 from core.registry import demo_loader
 from geo.models import Commune
-from programs.establishments.services import establishment_agreement_record, establishment_register
+from programs.establishments.demo import establishments_load
 from programs.models import Membership, Organisation
 
 from . import services
 from .models import Activity
-
-DEMO_OWNERS = [
-    ("Karaoke Hoàng Gia", "karaoke", "06688", "Chủ cơ sở A", "0900000001"),
-    ("Khách sạn Bãi Cháy Xanh", "hotel", "06673", "Chủ cơ sở B", "0900000002"),
-    ("Nhà nghỉ Minh Anh", "guesthouse", "06688", "Chủ cơ sở C", "0900000003"),
-    ("Massage Thư Giãn", "massage", "06793", "Chủ cơ sở D", "0900000004"),
-    ("Karaoke Sông Đá", "karaoke", "06811", "Chủ cơ sở E", "0900000005"),
-    ("Quán bia Biển Đêm", "bar", "06688", "", ""),
-]
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -50,91 +41,93 @@ def _commune(ctx: DemoContext, code: str, province: str) -> Any:
     return ctx.communes.get(code) or Commune.objects.filter(province_id=province).first()
 
 
-@demo_loader(50, "activities")
-def load(ctx: DemoContext) -> None:
-    rng = ctx.rng
-    users = ctx.users
-    coordinator = users.get("dieuphoi")
-    if coordinator is None:
-        ctx.log.append("activities: no demo users, nothing loaded")
-        return
-    today = ctx.today
-    clients_by_group: dict[int, list[Any]] = {}
-    for c in ctx.extra.get("clients", []) or []:
-        clients_by_group.setdefault(c.peer_group_id, []).append(c)
-    n_before = Activity.objects.count()
+# Quảng Ninh 2019 (seed 002), held at the agency in Hạ Long: (kind, audience, title, date,
+# topics, participants).
+QN_2019_AT_AGENCY: list[tuple[str, str, str, date, list[str], dict[str, int]]] = [
+    (
+        "training",
+        "members",
+        "Tập huấn nâng cao năng lực làm việc nhóm, kỹ năng tiếp cận giảm hại",
+        date(2019, 7, 18),
+        ["group_skills", "hiv_sti", "violence"],
+        {"member": 46},
+    ),
+    (
+        "training",
+        "officials",
+        "Tập huấn kỹ năng triển khai xây dựng mô hình",
+        date(2019, 6, 20),
+        ["group_skills"],
+        {"official": 54, "member": 36},
+    ),
+    (
+        "workshop",
+        "providers",
+        "Hội thảo thành viên nòng cốt, mạng lưới với đơn vị cung cấp dịch vụ",
+        date(2019, 9, 12),
+        ["referral", "legal", "violence", "livelihood"],
+        {"member": 38, "provider": 14, "official": 8},
+    ),
+]
 
-    # Establishments of the workers' rights model (owner contacts encrypted).
-    rights = ctx.models["qn_rights"]
-    establishments = []
-    for name, kind, code, owner, phone in DEMO_OWNERS:
-        commune = _commune(ctx, code, "22")
-        est = establishment_register(
-            actor=coordinator,
-            name=name,
-            kind=kind,
-            commune=commune,
-            support_model=rights,
-            owner_name=owner,
-            owner_phone=phone,
-        )
-        establishments.append(est)
-    for est, when in zip(
-        establishments[:3], [date(2019, 11, 5), date(2019, 11, 20), date(2020, 3, 2)]
-    ):
-        establishment_agreement_record(
-            actor=coordinator,
-            establishment=est,
-            signed_on=when,
-            summary="Cho nhóm đồng đẳng vào truyền thông, người lao động được khám định kỳ",
-            signed_by="owner",
-        )
-    ctx.extra["establishments"] = establishments
 
-    def record(model_key: str, **kw: Any) -> Activity:
-        model = ctx.models[model_key]
-        province = model.province_id
-        kw.setdefault("commune", _commune(ctx, kw.pop("commune_code", ""), province))
+class _Recorder:
+    """Records one demo activity of a support model (by its demo key) through the service,
+    in the model's lead organisation and a commune of its province unless told."""
+
+    def __init__(self, ctx: DemoContext, coordinator: Any) -> None:
+        self.ctx = ctx
+        self.coordinator = coordinator
+
+    def __call__(self, model_key: str, **kw: Any) -> Activity:
+        model = self.ctx.models[model_key]
+        kw.setdefault("commune", _commune(self.ctx, kw.pop("commune_code", ""), model.province_id))
         kw.setdefault("organiser", model.lead_organisation)
-        actor = kw.pop("actor", coordinator)
+        actor = kw.pop("actor", self.coordinator)
         return services.activity_record(
             actor=actor, record=services.ActivityRecord(support_model=model, **kw)
         )
 
-    # --- Quảng Ninh 2019 (seed 002) ---
-    record(
-        "qn_peer",
-        kind="training",
-        audience="members",
-        title="Tập huấn nâng cao năng lực làm việc nhóm, kỹ năng tiếp cận giảm hại",
-        held_on=date(2019, 7, 18),
-        commune_code="06688",
-        venue_type="agency",
-        topics=["group_skills", "hiv_sti", "violence"],
-        participants={"member": 46},
+
+@demo_loader(50, "activities")
+def load(ctx: DemoContext) -> None:
+    coordinator = ctx.users.get("dieuphoi")
+    if coordinator is None:
+        ctx.log.append("activities: no demo users, nothing loaded")
+        return
+    clients_by_group: dict[int, list[Any]] = {}
+    for c in ctx.extra.get("clients", []) or []:
+        clients_by_group.setdefault(c.peer_group_id, []).append(c)
+    n_before = Activity.objects.count()
+    establishments = establishments_load(ctx, coordinator)
+    ctx.extra["establishments"] = establishments
+    record = _Recorder(ctx, coordinator)
+    _quang_ninh_2019(ctx, record, establishments)
+    _hai_phong(ctx, record, clients_by_group.get(ctx.groups["hp_1"].pk) or [])
+    _group_meetings(ctx, coordinator, clients_by_group)
+    _routine_programme(ctx, record, establishments)
+    _materials(ctx)
+    ctx.log.append(
+        f"activities: {Activity.objects.count() - n_before} activities, "
+        f"{len(establishments)} establishments"
     )
-    record(
-        "qn_peer",
-        kind="training",
-        audience="officials",
-        title="Tập huấn kỹ năng triển khai xây dựng mô hình",
-        held_on=date(2019, 6, 20),
-        commune_code="06688",
-        venue_type="agency",
-        topics=["group_skills"],
-        participants={"official": 54, "member": 36},
-    )
-    record(
-        "qn_peer",
-        kind="workshop",
-        audience="providers",
-        title="Hội thảo thành viên nòng cốt, mạng lưới với đơn vị cung cấp dịch vụ",
-        held_on=date(2019, 9, 12),
-        commune_code="06688",
-        venue_type="agency",
-        topics=["referral", "legal", "violence", "livelihood"],
-        participants={"member": 38, "provider": 14, "official": 8},
-    )
+
+
+def _quang_ninh_2019(ctx: DemoContext, record: _Recorder, establishments: list[Any]) -> None:
+    """Seed 002: trainings and a provider workshop, 6 community sessions in 6 wards, 3
+    owner workshops, a tripartite dialogue and 4 group workshops with providers."""
+    for kind, audience, title, held_on, topics, participants in QN_2019_AT_AGENCY:
+        record(
+            "qn_peer",
+            kind=kind,
+            audience=audience,
+            title=title,
+            held_on=held_on,
+            commune_code="06688",
+            venue_type="agency",
+            topics=topics,
+            participants=participants,
+        )
     wards = list(Commune.objects.filter(code__in=["06688", "06673", "06685", "06793", "06811"]))
     wards += list(
         Commune.objects.filter(province_id="22").exclude(pk__in=[w.pk for w in wards])[:1]
@@ -166,6 +159,12 @@ def load(ctx: DemoContext) -> None:
             participants={"owner": n_owner, "member": n_member},
             establishments=[e for e in establishments if e.commune_id == code][:2],
         )
+    _quang_ninh_2019_services(ctx, record, establishments)
+
+
+def _quang_ninh_2019_services(
+    ctx: DemoContext, record: _Recorder, establishments: list[Any]
+) -> None:
     record(
         "qn_services",
         kind="dialogue",
@@ -192,9 +191,10 @@ def load(ctx: DemoContext) -> None:
             participants={"member": 22, "provider": 8},
         )
 
-    # --- Hải Phòng (seed 004) ---
-    hp = ctx.models["hp_selfhelp"]
-    hp_group = ctx.groups["hp_1"]
+
+def _hai_phong(ctx: DemoContext, record: _Recorder, group_clients: list[Any]) -> None:
+    """Seed 004: 6 communication sessions, 4 mobile health-check days with the services
+    delivered there, 4 trainings for staff."""
     for i, n in enumerate([60, 60, 60, 55, 55, 60]):
         record(
             "hp_selfhelp",
@@ -207,42 +207,7 @@ def load(ctx: DemoContext) -> None:
             topics=["violence", "hiv_sti"],
             participants={"resident": n - 10, "worker": 10},
         )
-    # The health-check days are run by a health provider of the province (never the
-    # agency leading the model); the programmes demo has none in Hải Phòng yet.
-    hp_provider = Organisation.objects.filter(
-        province_id=hp.province_id, kind=Organisation.Kind.SERVICE_PROVIDER, active=True
-    ).first() or Organisation.objects.create(
-        name="Trung tâm Y tế quận Đồ Sơn",
-        kind=Organisation.Kind.SERVICE_PROVIDER,
-        province_id=hp.province_id,
-    )
-    # Recorded by the group's peer educator: the model has no coordinator in the demo.
-    hp_grant = Grant.objects.filter(peer_group=hp_group, active=True).select_related("user").first()
-    hp_peer = hp_grant.user if hp_grant else coordinator
-    for i, n in enumerate([13, 13, 12, 12]):
-        day = record(
-            "hp_selfhelp",
-            kind="health_day",
-            audience="establishment",
-            title="Khám sức khỏe lưu động cho lao động nữ",
-            held_on=date(2021, 4 + 2 * i, 20),
-            commune_code="11455",
-            venue_type="establishment",
-            peer_group=hp_group,
-            topics=["srh"],
-            participants={"worker": n},
-        )
-        for client in (clients_by_group.get(hp_group.pk) or [])[i * 3 : i * 3 + 3]:
-            try:
-                services.health_day_delivery_record(
-                    actor=hp_peer,
-                    activity=day,
-                    client=client,
-                    service_type="reproductive_health_check",
-                    provider=hp_provider,
-                )
-            except (ImportError, ValidationError):
-                break
+    _hai_phong_health_days(ctx, record, group_clients)
     for i in range(4):
         record(
             "hp_selfhelp",
@@ -256,7 +221,54 @@ def load(ctx: DemoContext) -> None:
             participants={"official": 18},
         )
 
-    # --- Monthly group meetings with attendance ---
+
+def _hai_phong_health_days(ctx: DemoContext, record: _Recorder, group_clients: list[Any]) -> None:
+    hp = ctx.models["hp_selfhelp"]
+    hp_group = ctx.groups["hp_1"]
+    # The health-check days are run by a health provider of the province (never the
+    # agency leading the model); the programmes demo has none in Hải Phòng yet.
+    hp_provider = Organisation.objects.filter(
+        province_id=hp.province_id, kind=Organisation.Kind.SERVICE_PROVIDER, active=True
+    ).first() or Organisation.objects.create(
+        name="Trung tâm Y tế quận Đồ Sơn",
+        kind=Organisation.Kind.SERVICE_PROVIDER,
+        province_id=hp.province_id,
+    )
+    # Recorded by the group's peer educator: the model has no coordinator in the demo.
+    hp_grant = Grant.objects.filter(peer_group=hp_group, active=True).select_related("user").first()
+    hp_peer = hp_grant.user if hp_grant else record.coordinator
+    for i, n in enumerate([13, 13, 12, 12]):
+        day = record(
+            "hp_selfhelp",
+            kind="health_day",
+            audience="establishment",
+            title="Khám sức khỏe lưu động cho lao động nữ",
+            held_on=date(2021, 4 + 2 * i, 20),
+            commune_code="11455",
+            venue_type="establishment",
+            peer_group=hp_group,
+            topics=["srh"],
+            participants={"worker": n},
+        )
+        for client in group_clients[i * 3 : i * 3 + 3]:
+            try:
+                services.health_day_delivery_record(
+                    actor=hp_peer,
+                    activity=day,
+                    client=client,
+                    service_type="reproductive_health_check",
+                    provider=hp_provider,
+                )
+            except (ImportError, ValidationError):
+                break
+
+
+def _group_meetings(
+    ctx: DemoContext, coordinator: Any, clients_by_group: dict[int, list[Any]]
+) -> None:
+    """A monthly meeting of every group with its attendance list (the last three years
+    only, except for two groups whose whole history the demo shows)."""
+    rng, today, users = ctx.rng, ctx.today, ctx.users
     actors = {
         ctx.groups["qn_halong"].pk: users.get("truongnhom"),
         ctx.groups["qn_campha"].pk: users.get("dongdangcampha"),
@@ -304,13 +316,6 @@ def load(ctx: DemoContext) -> None:
                 ),
             )
 
-    _routine_programme(ctx, record, establishments)
-    _materials(ctx)
-    ctx.log.append(
-        f"activities: {Activity.objects.count() - n_before} activities, "
-        f"{len(establishments)} establishments"
-    )
-
 
 # Each model's yearly routine beyond group meetings, so that any year's report shows every
 # kind of activity: (kind, audience, title, venue, topics, participant ranges, per year).
@@ -345,7 +350,7 @@ ROUTINE: list[tuple[str, str, str, str, list[str], dict[str, tuple[int, int]], i
 ]
 
 
-def _routine_programme(ctx: DemoContext, record: Any, establishments: list[Any]) -> None:
+def _routine_programme(ctx: DemoContext, record: _Recorder, establishments: list[Any]) -> None:
     """From 2022 to today: each model's communication sessions, training and provider
     workshop; for the workers' rights model also an owner workshop and a tripartite
     dialogue at its establishments."""

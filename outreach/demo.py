@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -208,104 +209,68 @@ def _receive_stock(
     return receipts
 
 
+@dataclass
+class _Contacts:
+    """The contacts being built (not saved yet), with the items handed out at each one
+    (parallel lists), and what every group's contacts are drawn from."""
+
+    rng: Any
+    today: date
+    by_theme: dict[str, Material]
+    windows: dict[int, tuple[date, date]]
+    pwud: set[int]
+    contacts: list[OutreachContact] = field(default_factory=list)
+    # Items per contact, parallel to `contacts`: (item kind, material, quantity).
+    items: list[list[tuple[str, Material | None, int]]] = field(default_factory=list)
+
+    def add_client_contact(
+        self, client: Any, group: Any, peer: Any, commune_id: str | None, **values: Any
+    ) -> None:
+        self.contacts.append(
+            OutreachContact(
+                client_id=client.pk,
+                head_count=1,
+                peer_group_id=group.pk,
+                peer_educator_id=peer.pk,
+                commune_id=client.commune_id or commune_id,
+                **values,
+            )
+        )
+
+
 @demo_loader(25, "outreach")
 def load(ctx: DemoContext) -> None:
-    rng = ctx.rng
-    today = ctx.today
-    scale = max(ctx.scale, 1)
     materials = [Material.objects.create(name=n, theme=t, format=f) for n, t, f in MATERIALS]
-    by_theme = {m.theme: m for m in materials}
     peers: dict[int, Any] = ctx.extra.get("group_peers") or {}
     clients = list(ctx.extra.get("clients") or [])
-    windows = _client_windows(clients, today)
     pwud = set(
         Client.population_groups.through.objects.filter(
             client_id__in=[c.pk for c in clients], populationgroup_id="pwud"
         ).values_list("client_id", flat=True)
     )
+    plan = _Contacts(
+        rng=ctx.rng,
+        today=ctx.today,
+        by_theme={m.theme: m for m in materials},
+        windows=_client_windows(clients, ctx.today),
+        pwud=pwud,
+    )
     by_group: dict[int, list[Any]] = defaultdict(list)
     for c in clients:
         by_group[c.peer_group_id].append(c)
-
-    contacts: list[OutreachContact] = []
-    # Items per contact, parallel to `contacts`: (item kind, material, quantity).
-    items: list[list[tuple[str, Material | None, int]]] = []
     for key, group in ctx.groups.items():
         peer = peers.get(group.pk)
-        holder = group.support_model.lead_organisation
-        if peer is None or holder is None:
+        if peer is None or group.support_model.lead_organisation is None:
             continue
-        commune = group.communes.order_by("code").first()
-        commune_id = commune.pk if commune else None
-        per_year = PER_YEAR.get(key, DEFAULT_PER_YEAR) * scale
-        years = max((today - START).days, 1) / 365.25
-        themes = (
-            [Material.Theme.LEGAL_AID, Material.Theme.SAFETY_SKILLS, Material.Theme.STI_PREVENTION]
-            if key == "qt_1"
-            else [Material.Theme(t) for t in by_theme]
-        )
-        # One-to-one contacts, spread over each client's active window.
-        members = [c for c in by_group.get(group.pk, []) if windows[c.pk][1] >= windows[c.pk][0]]
-        total = per_year * years * CLIENT_SHARE
-        span_sum = sum((windows[c.pk][1] - windows[c.pk][0]).days + 1 for c in members) or 1
-        for client in members:
-            start, end = windows[client.pk]
-            expected = total * ((end - start).days + 1) / span_sum
-            n = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
-            for _ in range(n):
-                day = _day_in(rng, start, end)
-                contacts.append(
-                    OutreachContact(
-                        contact_date=day,
-                        client_id=client.pk,
-                        head_count=1,
-                        peer_group_id=group.pk,
-                        peer_educator_id=peer.pk,
-                        place_type=rng.choices(CLIENT_PLACES, CLIENT_PLACE_WEIGHTS)[0],
-                        topics=rng.sample(TOPICS, rng.randrange(1, 4)),
-                        needs=rng.sample(NEEDS, 1) if rng.random() < 0.12 else [],
-                        commune_id=client.commune_id or commune_id,
-                    )
-                )
-                got = _client_items(rng, client.pk in pwud, by_theme, themes)
-                items.append(got)
-        if key == "qn_halong":  # something on the demo peer educator's "today" list
-            for client in [c for c in members if windows[c.pk][1] == today][:3]:
-                contacts.append(
-                    OutreachContact(
-                        contact_date=today,
-                        client_id=client.pk,
-                        head_count=1,
-                        peer_group_id=group.pk,
-                        peer_educator_id=peer.pk,
-                        place_type=PlaceType.ESTABLISHMENT,
-                        topics=[Topic.HIV_STI, Topic.SAFER_SEX],
-                        needs=[],
-                        commune_id=client.commune_id or commune_id,
-                    )
-                )
-                items.append([(ItemKind.CONDOM, None, 10)])
-        # Anonymous group outreach at venues: head counts.
-        group_total = per_year * years * (1 - CLIENT_SHARE)
-        _venue_contacts(
-            rng,
-            group=group,
-            peer=peer,
-            commune_id=commune_id,
-            group_total=group_total,
-            today=today,
-            by_theme=by_theme,
-            themes=themes,
-            contacts=contacts,
-            items=items,
-        )
+        _group_contacts(plan, key, group, peer, by_group.get(group.pk, []), max(ctx.scale, 1))
+    contacts = plan.contacts
     OutreachContact.objects.bulk_create(contacts, batch_size=2000)
     if any(c.pk is None for c in contacts):  # databases that do not return ids
         by_uuid = dict(OutreachContact.objects.values_list("public_id", "pk"))
         for c in contacts:
             c.pk = by_uuid[c.public_id]
 
-    distributions, needed = _distribute(ctx, contacts, items)
+    distributions, needed = _distribute(ctx, contacts, plan.items)
 
     receipts = _receive_stock(ctx, peers, needed)
     people = sum(c.head_count for c in contacts)
@@ -313,4 +278,66 @@ def load(ctx: DemoContext) -> None:
     ctx.log.append(
         f"outreach: {len(contacts)} contacts ({people} people-times), "
         f"{len(distributions)} distributions, {len(receipts)} stock receipts"
+    )
+
+
+def _group_contacts(
+    plan: _Contacts, key: str, group: Any, peer: Any, group_clients: list[Any], scale: int
+) -> None:
+    """One group's contacts since START: one-to-one contacts spread over each client's
+    active window, and anonymous group outreach at venues (head counts)."""
+    rng, today, windows = plan.rng, plan.today, plan.windows
+    commune = group.communes.order_by("code").first()
+    commune_id = commune.pk if commune else None
+    per_year = PER_YEAR.get(key, DEFAULT_PER_YEAR) * scale
+    years = max((today - START).days, 1) / 365.25
+    themes = (
+        [Material.Theme.LEGAL_AID, Material.Theme.SAFETY_SKILLS, Material.Theme.STI_PREVENTION]
+        if key == "qt_1"
+        else [Material.Theme(t) for t in plan.by_theme]
+    )
+    members = [c for c in group_clients if windows[c.pk][1] >= windows[c.pk][0]]
+    total = per_year * years * CLIENT_SHARE
+    span_sum = sum((windows[c.pk][1] - windows[c.pk][0]).days + 1 for c in members) or 1
+    for client in members:
+        start, end = windows[client.pk]
+        expected = total * ((end - start).days + 1) / span_sum
+        n = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+        for _ in range(n):
+            day = _day_in(rng, start, end)
+            plan.add_client_contact(
+                client,
+                group,
+                peer,
+                commune_id,
+                contact_date=day,
+                place_type=rng.choices(CLIENT_PLACES, CLIENT_PLACE_WEIGHTS)[0],
+                topics=rng.sample(TOPICS, rng.randrange(1, 4)),
+                needs=rng.sample(NEEDS, 1) if rng.random() < 0.12 else [],
+            )
+            plan.items.append(_client_items(rng, client.pk in plan.pwud, plan.by_theme, themes))
+    if key == "qn_halong":  # something on the demo peer educator's "today" list
+        for client in [c for c in members if windows[c.pk][1] == today][:3]:
+            plan.add_client_contact(
+                client,
+                group,
+                peer,
+                commune_id,
+                contact_date=today,
+                place_type=PlaceType.ESTABLISHMENT,
+                topics=[Topic.HIV_STI, Topic.SAFER_SEX],
+                needs=[],
+            )
+            plan.items.append([(ItemKind.CONDOM, None, 10)])
+    _venue_contacts(
+        rng,
+        group=group,
+        peer=peer,
+        commune_id=commune_id,
+        group_total=per_year * years * (1 - CLIENT_SHARE),
+        today=today,
+        by_theme=plan.by_theme,
+        themes=themes,
+        contacts=plan.contacts,
+        items=plan.items,
     )
