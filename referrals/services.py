@@ -252,6 +252,36 @@ def _require_provider_staff(actor: User, referral: Referral) -> None:
         raise BadTransition(_("Only the provider's staff can do this."))
 
 
+def _step(
+    referral: Referral,
+    status: str,
+    actor: User | None,
+    *,
+    stamp: str,
+    reason: str = "",
+    changes: dict[str, object] | None = None,
+    also_saved: tuple[str, ...] = (),
+) -> None:
+    """Record one step of the status flow: the status, when and by whom (the referral's
+    `<stamp>_at` and `<stamp>_by`; no one for a scheduled step), its event and its audit
+    entry. `also_saved`: other fields the step changed."""
+    referral.status = status
+    setattr(referral, f"{stamp}_at", timezone.now())
+    fields = ["status", *also_saved, f"{stamp}_at"]
+    if actor is not None:
+        setattr(referral, f"{stamp}_by", actor)
+        fields.append(f"{stamp}_by")
+    referral.save(update_fields=[*fields, "updated_at"])
+    _event(referral, status, actor, reason)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=referral,
+        changes={"status": str(status), **(changes or {})},
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -259,12 +289,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     if _done_by(referral, Referral.Status.ACCEPTED, "accepted_by", actor):
         return referral
     _require(referral, [Referral.Status.SENT], _("accepted"))
-    referral.status = Referral.Status.ACCEPTED
-    referral.accepted_at = timezone.now()
-    referral.accepted_by = actor
-    referral.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
-    _event(referral, referral.status, actor)
-    audit_record(actor=actor, action="update", obj=referral, changes={"status": "accepted"})
+    _step(referral, Referral.Status.ACCEPTED, actor, stamp="accepted")
     _notify_sender(referral)
     return referral
 
@@ -278,20 +303,14 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("declined"))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the referral is declined.")})
-    referral.status = Referral.Status.DECLINED
-    referral.declined_at = timezone.now()
-    referral.declined_by = actor
     referral.decline_reason = "" if _about_erased_client(referral) else reason.strip()
-    referral.save(
-        update_fields=["status", "declined_at", "declined_by", "decline_reason", "updated_at"]
-    )
-    _event(referral, referral.status, actor, reason.strip())
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=referral,
-        changes={"status": "declined"},
+    _step(
+        referral,
+        Referral.Status.DECLINED,
+        actor,
+        stamp="declined",
         reason=reason.strip(),
+        also_saved=("decline_reason",),
     )
     _notify_sender(referral)
     return referral
@@ -317,23 +336,9 @@ def referral_complete(
         raise ValidationError({"service_types": _("Tick at least one service delivered.")})
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
-    now = timezone.now()
     if referral.accepted_at is None:
-        referral.accepted_at = now
+        referral.accepted_at = timezone.now()
         referral.accepted_by = actor
-    referral.status = Referral.Status.COMPLETED
-    referral.completed_at = now
-    referral.completed_by = actor
-    referral.save(
-        update_fields=[
-            "status",
-            "accepted_at",
-            "accepted_by",
-            "completed_at",
-            "completed_by",
-            "updated_at",
-        ]
-    )
     for i, service_type in enumerate(dict.fromkeys(service_types)):
         delivery_record(
             actor=actor,
@@ -346,12 +351,13 @@ def referral_complete(
             service=referral.service if service_type == referral.service_type else None,
             amount_vnd=amount_vnd if i == 0 else None,
         )
-    _event(referral, referral.status, actor)
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=referral,
-        changes={"status": "completed", "deliveries": len(set(service_types))},
+    _step(
+        referral,
+        Referral.Status.COMPLETED,
+        actor,
+        stamp="completed",
+        changes={"deliveries": len(set(service_types))},
+        also_saved=("accepted_at", "accepted_by"),
     )
     _notify_sender(referral)
     return referral
@@ -364,12 +370,7 @@ def referral_no_show(*, actor: User, referral: Referral) -> Referral:
     if _done_by(referral, Referral.Status.NO_SHOW, "no_show_by", actor):
         return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("marked as no-show"))
-    referral.status = Referral.Status.NO_SHOW
-    referral.no_show_at = timezone.now()
-    referral.no_show_by = actor
-    referral.save(update_fields=["status", "no_show_at", "no_show_by", "updated_at"])
-    _event(referral, referral.status, actor)
-    audit_record(actor=actor, action="update", obj=referral, changes={"status": "no_show"})
+    _step(referral, Referral.Status.NO_SHOW, actor, stamp="no_show")
     _notify_sender(referral)
     return referral
 
@@ -383,18 +384,7 @@ def referral_cancel(*, actor: User, referral: Referral, reason: str = "") -> Ref
     if _done_by(referral, Referral.Status.CANCELLED, "cancelled_by", actor):
         return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("cancelled"))
-    referral.status = Referral.Status.CANCELLED
-    referral.cancelled_at = timezone.now()
-    referral.cancelled_by = actor
-    referral.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
-    _event(referral, referral.status, actor, reason.strip())
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=referral,
-        changes={"status": "cancelled"},
-        reason=reason.strip(),
-    )
+    _step(referral, Referral.Status.CANCELLED, actor, stamp="cancelled", reason=reason.strip())
     return referral
 
 
@@ -404,11 +394,7 @@ def referral_expire(*, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral.is_open:
         return referral
-    referral.status = Referral.Status.EXPIRED
-    referral.expired_at = timezone.now()
-    referral.save(update_fields=["status", "expired_at", "updated_at"])
-    _event(referral, referral.status, None)
-    audit_record(actor=None, action="update", obj=referral, changes={"status": "expired"})
+    _step(referral, Referral.Status.EXPIRED, None, stamp="expired")
     if not queries.follow_up_withdrawn(referral.client):
         _notify_sender(referral)
     return referral
