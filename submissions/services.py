@@ -5,6 +5,7 @@ guard the workflow itself (a step from the wrong status is refused)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -12,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from audit.services import audit_record
@@ -185,17 +187,38 @@ def report_submit(
         obj=report,
         changes={"version": number, "period": report.period_code, "late": version.late},
     )
-    title = _title(report)
-    for reviewer in queries.reviewers(report):
-        with override(reviewer.language or "vi"):
+    _tell(
+        queries.reviewers(report),
+        report,
+        "submission.submitted",
+        gettext_lazy("Report submitted for review: %(title)s"),
+        gettext_lazy("Version %(number)s is waiting for your review."),
+        {"number": number},
+    )
+    return version
+
+
+def _tell(
+    users: Iterable[User],
+    report: PeriodicReport,
+    kind: str,
+    title: Promise,
+    body: Promise | str,
+    values: dict[str, object] | None = None,
+) -> None:
+    """Notify each user about the report, in the user's own language: `title` names the
+    report as `%(title)s`, `body` is formatted with `values` (a text typed by a person, as
+    it is)."""
+    name = _title(report)
+    for user in users:
+        with override(user.language or "vi"):
             notify(
-                user=reviewer,
-                kind="submission.submitted",
-                title=_("Report submitted for review: %(title)s") % {"title": title},
-                body=_("Version %(number)s is waiting for your review.") % {"number": number},
+                user=user,
+                kind=kind,
+                title=title % {"title": name},
+                body=str(body) % values if values else str(body),
                 url=_url(report),
             )
-    return version
 
 
 def _decided(actor: User, report: PeriodicReport, status: str) -> ReportVersion | None:
@@ -223,23 +246,27 @@ def report_approve(*, actor: User, report: PeriodicReport) -> ReportVersion:
     if done is not None:
         return done
     report, version = _decide(actor, report)
-    version.decision = ReportVersion.Decision.APPROVED
-    version.decided_by, version.decided_at = actor, timezone.now()
-    version.save(update_fields=["decision", "decided_by", "decided_at"])
-    report.status = Status.APPROVED
-    report.save(update_fields=["status", "updated_at"])
+    _record_decision(actor, report, version, ReportVersion.Decision.APPROVED, Status.APPROVED)
     audit_record(actor=actor, action="approve", obj=report, changes={"version": version.number})
-    title = _title(report)
-    for user in queries.preparers(report):
-        with override(user.language or "vi"):
-            notify(
-                user=user,
-                kind="submission.approved",
-                title=_("Report approved: %(title)s") % {"title": title},
-                body=_("Version %(number)s was approved.") % {"number": version.number},
-                url=_url(report),
-            )
+    _tell(
+        queries.preparers(report),
+        report,
+        "submission.approved",
+        gettext_lazy("Report approved: %(title)s"),
+        gettext_lazy("Version %(number)s was approved."),
+        {"number": version.number},
+    )
     return version
+
+
+def _record_decision(
+    actor: User, report: PeriodicReport, version: ReportVersion, decision: str, status: str
+) -> None:
+    version.decision = decision
+    version.decided_by, version.decided_at = actor, timezone.now()
+    version.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+    report.status = status
+    report.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
@@ -252,12 +279,8 @@ def report_return(*, actor: User, report: PeriodicReport, reason: str) -> Report
     if done is not None:
         return done
     report, version = _decide(actor, report)
-    version.decision = ReportVersion.Decision.RETURNED
-    version.decided_by, version.decided_at = actor, timezone.now()
     version.reason = reason
-    version.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
-    report.status = Status.RETURNED
-    report.save(update_fields=["status", "updated_at"])
+    _record_decision(actor, report, version, ReportVersion.Decision.RETURNED, Status.RETURNED)
     audit_record(
         actor=actor,
         action="return",
@@ -265,16 +288,13 @@ def report_return(*, actor: User, report: PeriodicReport, reason: str) -> Report
         changes={"version": version.number},
         reason=reason,
     )
-    title = _title(report)
-    for user in queries.preparers(report):
-        with override(user.language or "vi"):
-            notify(
-                user=user,
-                kind="submission.returned",
-                title=_("Report returned for correction: %(title)s") % {"title": title},
-                body=reason,
-                url=_url(report),
-            )
+    _tell(
+        queries.preparers(report),
+        report,
+        "submission.returned",
+        gettext_lazy("Report returned for correction: %(title)s"),
+        reason,
+    )
     return version
 
 
