@@ -54,24 +54,11 @@ def pdf_font() -> str:
 def to_pdf(report: Report, *, compress: bool = True) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
     font = pdf_font()
     base = ParagraphStyle("base", fontName=font, fontSize=9, leading=11)
     title = ParagraphStyle("title", parent=base, fontSize=14, leading=18, spaceAfter=6)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=_("Indicator report"),
-        pageCompression=1 if compress else 0,
-        invariant=0 if compress else 1,
-    )
     story: list[Any] = [Paragraph(_("INDICATOR REPORT"), title)]
     for label, value in describe(report):
         story.append(Paragraph(f"<b>{_esc(label)}:</b> {_esc(value)}", base))
@@ -87,7 +74,45 @@ def to_pdf(report: Report, *, compress: bool = True) -> bytes:
             story.append(_pdf_area_table(report, dim, font))
             continue
         story.append(_pdf_breakdown_table(report, dim, font, base))
-    doc.build(story)
+    return pdf_bytes(
+        story,
+        pagesize=A4,
+        margins_mm=(15, 15, 15, 15),
+        title=_("Indicator report"),
+        pageCompression=1 if compress else 0,
+        invariant=0 if compress else 1,
+    )
+
+
+def pdf_bytes(
+    story: list[Any],
+    *,
+    pagesize: tuple[float, float],
+    margins_mm: tuple[float, float, float, float],
+    canvasmaker: Any = None,
+    **info: Any,
+) -> bytes:
+    """The PDF file of the flowables laid out on pages of `pagesize`, with the margins
+    (left, right, top, bottom) in millimetres; `info`: the document's title, author and
+    output options."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    out = io.BytesIO()
+    left, right, top, bottom = (m * mm for m in margins_mm)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        **info,
+    )
+    if canvasmaker is None:
+        doc.build(story)
+    else:
+        doc.build(story, canvasmaker=canvasmaker)
     return out.getvalue()
 
 

@@ -34,9 +34,31 @@ def to_xlsx(report: Report) -> bytes:
             _xlsx_breakdown_sheet(report, dim, sheet, bold, box)
     if report.suppressed:
         _xlsx_legend_sheet(wb.create_sheet(sheet_title(_("Legend"))), bold)
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Any) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def print_on_a4(
+    sheet: Any, *, area: str, title_rows: str, landscape: bool, page_numbers: bool = False
+) -> None:
+    """Print the sheet on A4, one page wide and as many long as it takes, with its
+    heading rows on every page (and "Trang n/N" at the foot of each: official documents)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.print_title_rows = title_rows
+    sheet.print_area = area
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if page_numbers:
+        sheet.oddFooter.center.text = "Trang &P/&N"
 
 
 def _xlsx_main_sheet(report: Report, ws: Any, bold: Any, box: Any) -> None:
@@ -174,13 +196,12 @@ def _xlsx_area_sheet(report: Report, dim: str, sheet: Any, bold: Any, box: Any) 
     for col in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 14 if col % 2 == 0 else 6
     sheet.freeze_panes = sheet.cell(row=head + 1, column=2)
-    sheet.print_title_rows = f"{head}:{head}"
-    sheet.print_area = f"A1:{get_column_letter(len(header))}{r}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_on_a4(
+        sheet,
+        area=f"A1:{get_column_letter(len(header))}{r}",
+        title_rows=f"{head}:{head}",
+        landscape=True,
+    )
 
 
 def sheet_title(text: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
+
+from reports.export_pdf import pdf_bytes
 
 from .models import ReportVersion
 from .official import MOTTO, NATIONAL_TITLE, Document, _paragraphs, build_document
@@ -244,7 +245,6 @@ def to_pdf(version: ReportVersion) -> bytes:
         HRFlowable,
         KeepTogether,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
     )
 
@@ -266,16 +266,11 @@ def to_pdf(version: ReportVersion) -> bytes:
             story += _pdf_indicators(d, st, width)
     story += [Spacer(1, 10), KeepTogether([_pdf_foot(d, st, left_w, right_w)])]
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
+    return pdf_bytes(
+        story,
         pagesize=A4,
-        leftMargin=30 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        margins_mm=(30, 20, 20, 20),
+        canvasmaker=numbered_canvas(f["regular"]),
         title=f"{d.title} {d.summary}",
         author=d.issuing_agency,
     )
-    doc.build(story, canvasmaker=numbered_canvas(f["regular"]))
-    return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from reports.export_xlsx import print_on_a4, workbook_bytes
 
 from .models import ReportVersion
 from .official import MOTTO, NATIONAL_TITLE, build_document
@@ -13,7 +13,6 @@ def to_xlsx(version: ReportVersion) -> bytes:
     repeated on every printed page, the print area set, A4 portrait fitted to width."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     d = build_document(version)
     wb = Workbook()
@@ -60,14 +59,11 @@ def to_xlsx(version: ReportVersion) -> bytes:
     ws.column_dimensions["C"].width = 16
     ws.column_dimensions["D"].width = 14
     ws.freeze_panes = ws.cell(header_row + 1, 1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:D{ws.max_row}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddFooter.center.text = "Trang &P/&N"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    print_on_a4(
+        ws,
+        area=f"A1:D{ws.max_row}",
+        title_rows=f"{header_row}:{header_row}",
+        landscape=False,
+        page_numbers=True,
+    )
+    return workbook_bytes(wb)

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from reports.export_pdf import pdf_bytes
+from reports.export_xlsx import print_on_a4, workbook_bytes
 from reports.report import Cell
 
 SUB, LIVE = "submitted", "live"
@@ -57,7 +59,6 @@ def to_xlsx(table: dict[str, Any], unit_label: str, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     heads, body = matrix(table, unit_label)
     wb = Workbook()
@@ -87,18 +88,15 @@ def to_xlsx(table: dict[str, Any], unit_label: str, title: str) -> bytes:
     for c in range(3, len(heads[0]) + 1):
         ws.column_dimensions[get_column_letter(c)].width = 11
     ws.freeze_panes = "C4"
-    ws.print_title_rows = "2:3"
     ws.print_title_cols = "A:A"
-    ws.print_area = f"A1:{get_column_letter(len(heads[0]))}{ws.max_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddFooter.center.text = "Trang &P/&N"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    print_on_a4(
+        ws,
+        area=f"A1:{get_column_letter(len(heads[0]))}{ws.max_row}",
+        title_rows="2:3",
+        landscape=True,
+        page_numbers=True,
+    )
+    return workbook_bytes(wb)
 
 
 def to_pdf(table: dict[str, Any], unit_label: str, title: str) -> bytes:
@@ -106,7 +104,7 @@ def to_pdf(table: dict[str, Any], unit_label: str, title: str) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     from .official_pdf import _serif_fonts, numbered_canvas
 
@@ -144,16 +142,11 @@ def to_pdf(table: dict[str, Any], unit_label: str, title: str) -> bytes:
     style += [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
     grid.setStyle(TableStyle(style))
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
+    title_style = ParagraphStyle("t", parent=base, fontName=f["bold"], fontSize=12, leading=15)
+    return pdf_bytes(
+        [Paragraph(title, title_style), grid],
         pagesize=page,
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        margins_mm=(10, 10, 12, 12),
+        canvasmaker=numbered_canvas(f["regular"]),
         title=title,
     )
-    title_style = ParagraphStyle("t", parent=base, fontName=f["bold"], fontSize=12, leading=15)
-    doc.build([Paragraph(title, title_style), grid], canvasmaker=numbered_canvas(f["regular"]))
-    return out.getvalue()
