@@ -48,32 +48,32 @@ def audit_login_failed(
 ) -> None:
     if request is not None and getattr(request, "axes_locked_out", False):
         return  # written as a lockout by audit_lockout
-    account = _account(credentials.get("username"))
-    with transaction.atomic():
-        audit_record(
-            actor=None,
-            action="login_failed",
-            obj=account,
-            object_type="" if account else "accounts.user",
-            changes={"known_account": account is not None, "ip": _ip(request)},
-        )
+    _audit_attempt("login_failed", _account(credentials.get("username")), request)
 
 
 @receiver(user_locked_out, dispatch_uid="caunoi_audit_lockout")
 def audit_lockout(
     sender: Any, request: HttpRequest | None = None, username: object = None, **kwargs: Any
 ) -> None:
-    account = _account(username)
     by_address = bool(getattr(request, LOCKED_BY_ADDRESS, False))
+    _audit_attempt(
+        "lockout",
+        _account(username),
+        request,
+        limit="address" if by_address else "account_and_address",
+    )
+
+
+def _audit_attempt(
+    action: str, account: User | None, request: HttpRequest | None, **changes: object
+) -> None:
+    """An attempt to sign in, on the account named (if it exists: a name that matches no
+    account is written as such, never as typed) from the request's address."""
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="lockout",
+            action=action,
             obj=account,
             object_type="" if account else "accounts.user",
-            changes={
-                "known_account": account is not None,
-                "ip": _ip(request),
-                "limit": "address" if by_address else "account_and_address",
-            },
+            changes={"known_account": account is not None, "ip": _ip(request), **changes},
         )

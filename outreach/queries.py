@@ -14,10 +14,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,6 +29,8 @@ from geo.models import Commune
 from programs.models import Establishment, Organisation, PeerGroup
 
 from .models import Distribution, Material, MaterialStock, OutreachContact, StockReceipt
+
+_M = TypeVar("_M", bound=Model)
 
 
 def stock_holder(peer_group: PeerGroup) -> Organisation | None:
@@ -68,13 +70,19 @@ def can_log_for(user: Any, client: Client) -> bool:
     return client.peer_group_id in scope.peer_group_ids(user) and may_follow_up(client)
 
 
-def contacts_for(user: Any) -> QuerySet[OutreachContact]:
+def _of_groups_and_models(user: Any, qs: QuerySet[_M], group: str, model: str) -> QuerySet[_M]:
+    """What belongs to the user's peer groups (reached by the lookup `group`) or to the
+    support models they run (`model`): an outreach record's scope."""
     groups = scope.peer_group_ids(user)
     models = scope.support_model_ids(user)
     if not groups and not models:
-        return OutreachContact.objects.none()
-    return OutreachContact.objects.filter(
-        Q(peer_group_id__in=groups) | Q(peer_group__support_model_id__in=models)
+        return qs.none()
+    return qs.filter(Q(**{f"{group}__in": groups}) | Q(**{f"{model}__in": models}))
+
+
+def contacts_for(user: Any) -> QuerySet[OutreachContact]:
+    return _of_groups_and_models(
+        user, OutreachContact.objects.all(), "peer_group_id", "peer_group__support_model_id"
     )
 
 
@@ -167,12 +175,8 @@ def last_place(user: Any, establishments: Any = None) -> tuple[str, int | None]:
 
 def stock_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations whose stock the user may see."""
-    groups = scope.peer_group_ids(user)
-    models = scope.support_model_ids(user)
-    if not groups and not models:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(support_models__peer_groups__in=groups) | Q(support_models__in=models)
+    return _of_groups_and_models(
+        user, Organisation.objects.all(), "support_models__peer_groups", "support_models"
     ).distinct()
 
 

@@ -16,10 +16,10 @@ Who may change what:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import scope
@@ -27,25 +27,37 @@ from accounts.models import Role, User
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
 
+_M = TypeVar("_M", bound=Model)
+
+
+def _in_scope(
+    user: Any, qs: QuerySet[_M], *, group: str, model: str, province: str
+) -> QuerySet[_M]:
+    """What the user's grants reach: everything for the nation and administrators, else
+    what lies in one of their peer groups, support models or provinces (each reached by
+    its lookup)."""
+    if scope.is_national(user) or scope.is_admin(user):
+        return qs
+    cond = Q(**{f"{group}__in": scope.peer_group_ids(user)})
+    cond |= Q(**{f"{model}__in": scope.support_model_ids(user)})
+    cond |= Q(**{f"{province}__in": scope.province_codes(user)})
+    return qs.filter(cond).distinct()
+
 
 def support_models_for(user: Any) -> QuerySet[SupportModel]:
     qs = SupportModel.objects.select_related("province", "lead_organisation")
-    if scope.is_national(user) or scope.is_admin(user):
-        return qs
-    cond = Q(pk__in=scope.support_model_ids(user))
-    cond |= Q(province_id__in=scope.province_codes(user))
-    cond |= Q(peer_groups__in=scope.peer_group_ids(user))
-    return qs.filter(cond).distinct()
+    return _in_scope(user, qs, group="peer_groups", model="pk", province="province_id")
 
 
 def peer_groups_for(user: Any) -> QuerySet[PeerGroup]:
     qs = PeerGroup.objects.select_related("support_model__province")
-    if scope.is_national(user) or scope.is_admin(user):
-        return qs
-    cond = Q(pk__in=scope.peer_group_ids(user))
-    cond |= Q(support_model_id__in=scope.support_model_ids(user))
-    cond |= Q(support_model__province_id__in=scope.province_codes(user))
-    return qs.filter(cond).distinct()
+    return _in_scope(
+        user,
+        qs,
+        group="pk",
+        model="support_model_id",
+        province="support_model__province_id",
+    )
 
 
 def coordinator_provinces(user: Any) -> set[str]:

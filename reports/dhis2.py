@@ -131,15 +131,10 @@ def as_data_value_set(report: Report, mapping: dict[str, Any] | None = None) -> 
         values.append(item)
 
     for line in report.lines:
-        target = mapping.get("dataElements", {}).get(line.indicator.code)
-        if not target:
+        target = data_element_for(line.indicator.code, mapping, default_coc)
+        if target is None:
             continue
-        element = target["dataElement"] if isinstance(target, dict) else str(target)
-        coc = (
-            target.get("categoryOptionCombo", default_coc)
-            if isinstance(target, dict)
-            else default_coc
-        )
+        element, coc = target
         add(element, coc, line.cell)
         for dim, cells in line.breakdowns.items():
             dim_combos = combos.get(dim, {})
@@ -265,6 +260,19 @@ def org_unit_for_area(area: str | None, mapping: dict[str, Any]) -> str:
     return str(mapping.get("orgUnitPattern", "{code}").format(code=key))
 
 
+def data_element_for(
+    code: str, mapping: dict[str, Any], default_coc: str
+) -> tuple[str, str] | None:
+    """The DHIS2 data element and category option combo an indicator is sent as (None: not
+    mapped). The mapping names the element alone, or the element and its combo."""
+    target = mapping.get("dataElements", {}).get(code)
+    if not target:
+        return None
+    if isinstance(target, dict):
+        return target["dataElement"], target.get("categoryOptionCombo", default_coc)
+    return str(target), default_coc
+
+
 def data_value_set_from_figures(
     figures: dict[str, Any], *, period: Any, area: str | None, mapping: dict[str, Any]
 ) -> dict[str, Any]:
@@ -275,16 +283,11 @@ def data_value_set_from_figures(
     default_coc = mapping.get("defaultCategoryOptionCombo", "HllvX50cXC0")
     values = []
     for indicator in figures.get("indicators", []):
-        target = mapping.get("dataElements", {}).get(indicator["code"])
+        target = data_element_for(indicator["code"], mapping, default_coc)
         value = indicator.get("value")
-        if not target or value is None:
+        if target is None or value is None:
             continue
-        element = target["dataElement"] if isinstance(target, dict) else str(target)
-        coc = (
-            target.get("categoryOptionCombo", default_coc)
-            if isinstance(target, dict)
-            else default_coc
-        )
+        element, coc = target
         item: dict[str, Any] = {
             "dataElement": element,
             "period": pe,

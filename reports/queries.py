@@ -14,7 +14,7 @@ provider outside the scope answers 404, like a missing one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.http import Http404
 
@@ -101,29 +101,23 @@ def providers_in_scope(rs: ReportScope) -> Any:
     return qs.filter(province_id__in=provinces)
 
 
-def report_context(
-    user: Any,
-    *,
-    period: Period,
-    province: str | None = None,
-    commune: str | None = None,
-    support_model: int | None = None,
-    peer_group: int | None = None,
-    provider: int | None = None,
-) -> ReportContext:
+class Filters(TypedDict, total=False):
+    """What a report may be narrowed to, besides its period: an area (a province or a
+    commune), a support model, a peer group, a provider (ids and codes)."""
+
+    province: str | None
+    commune: str | None
+    support_model: int | None
+    peer_group: int | None
+    provider: int | None
+
+
+def report_context(user: Any, *, period: Period, **filters: Unpack[Filters]) -> ReportContext:
     """The report the user asked for, limited to their scope; 404 when out of scope."""
     rs = report_scope(user)
     if rs is None:
         raise Http404
-    return context_for_scope(
-        rs,
-        period=period,
-        province=province,
-        commune=commune,
-        support_model=support_model,
-        peer_group=peer_group,
-        provider=provider,
-    )
+    return context_for_scope(rs, period=period, **filters)
 
 
 def context_for_scope(
@@ -170,23 +164,8 @@ def context_for_scope(
 
 
 def system_context(
-    *,
-    period: Period,
-    province: str | None = None,
-    commune: str | None = None,
-    support_model: int | None = None,
-    peer_group: int | None = None,
-    provider: int | None = None,
-    suppress: bool = False,
+    *, period: Period, suppress: bool = False, **filters: Unpack[Filters]
 ) -> ReportContext:
     """For the operator's command line: the whole nation, unsuppressed unless asked."""
     rs = ReportScope("nation", suppress=suppress) if suppress else NATION
-    return context_for_scope(
-        rs,
-        period=period,
-        province=province,
-        commune=commune,
-        support_model=support_model,
-        peer_group=peer_group,
-        provider=provider,
-    )
+    return context_for_scope(rs, period=period, **filters)

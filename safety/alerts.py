@@ -216,6 +216,15 @@ def alert_submit(
     return alert
 
 
+def _require_review(actor: User, alert: SafetyAlert, refused: str) -> None:
+    """Only a pending alert is reviewed, and only by a second person (`can_approve`);
+    `refused`: what someone else is told."""
+    if alert.status != SafetyAlert.Status.PENDING:
+        raise ValidationError(_("This alert is no longer waiting for approval."))
+    if not can_approve(actor, alert):
+        raise ValidationError(refused)
+
+
 @transaction.atomic
 def alert_approve(*, actor: User, alert: SafetyAlert) -> SafetyAlert:
     """A second person (a leader of the incident's group or a coordinator of its model,
@@ -225,12 +234,9 @@ def alert_approve(*, actor: User, alert: SafetyAlert) -> SafetyAlert:
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if approved_by(actor, alert):
         return alert  # a resend of this approval: answered as the first one was
-    if alert.status != SafetyAlert.Status.PENDING:
-        raise ValidationError(_("This alert is no longer waiting for approval."))
-    if not can_approve(actor, alert):
-        raise ValidationError(
-            _("Only a group leader or coordinator who did not write it can approve it.")
-        )
+    _require_review(
+        actor, alert, _("Only a group leader or coordinator who did not write it can approve it.")
+    )
     if alert.expires_on < timezone.localdate():
         raise ValidationError(
             _("This alert has already expired. Decline it; the author can write a new one.")
@@ -267,12 +273,9 @@ def alert_decline(*, actor: User, alert: SafetyAlert, note: str = "") -> SafetyA
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if declined_by(actor, alert):
         return alert  # a resend of this decline: answered as the first one was
-    if alert.status != SafetyAlert.Status.PENDING:
-        raise ValidationError(_("This alert is no longer waiting for approval."))
-    if not can_approve(actor, alert):
-        raise ValidationError(
-            _("Only a group leader or coordinator who did not write it can decline it.")
-        )
+    _require_review(
+        actor, alert, _("Only a group leader or coordinator who did not write it can decline it.")
+    )
     _free_text_errors("note", note.strip(), alert)
     _remove_text(alert)
     alert.status = SafetyAlert.Status.DECLINED
