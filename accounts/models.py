@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.fields import optional_province_field
 from programs import fields as programs_fields
 
 from .roles import SUPERVISORS, Role
@@ -76,14 +77,7 @@ class Grant(models.Model):
         "grants", _("organisation"), models.CASCADE
     )
     support_model = programs_fields.optional_support_model_field("grants", models.CASCADE)
-    province = models.ForeignKey(
-        "geo.Province",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="grants",
-        verbose_name=_("province"),
-    )
+    province = optional_province_field("grants", models.CASCADE)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

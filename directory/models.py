@@ -9,7 +9,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from geo.fields import commune_field
+from geo.fields import commune_field, optional_province_field
 from programs import fields as programs_fields
 
 from .taxonomy import SERVICE_TYPES, service_type_choices
@@ -22,22 +22,12 @@ class Location(models.Model):
     roles that need it (see directory.queries.can_see_address); exports redact it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="locations",
-        verbose_name=_("organisation"),
+    organisation = programs_fields.organisation_field(
+        "locations", _("organisation"), models.CASCADE
     )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    province = models.ForeignKey(
-        "geo.Province",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("province"),
-    )
+    province = optional_province_field()
     commune = commune_field()
     confidential = models.BooleanField(
         _("confidential address"),
@@ -67,12 +57,7 @@ class Service(models.Model):
         FEE = "fee", _("Fee")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="services",
-        verbose_name=_("organisation"),
-    )
+    organisation = programs_fields.organisation_field("services", _("organisation"), models.CASCADE)
     service_type = models.CharField(
         _("service type"), max_length=40, choices=service_type_choices, db_index=True
     )

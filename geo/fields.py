@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,14 @@ def province_field(
     related_name: str | None = "+", verbose_name: StrOrPromise | None = None
 ) -> models.ForeignKey[Province, Province]:
     return reference("geo.Province", related_name, verbose_name or _("province"))
+
+
+def optional_province_field(
+    related_name: str | None = "+", on_delete: Callable[..., Any] = models.PROTECT
+) -> models.ForeignKey[Province | None, Province | None]:
+    return reference(
+        "geo.Province", related_name, _("province"), optional=True, on_delete=on_delete
+    )
 
 
 def commune_field(

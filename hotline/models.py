@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.fields import optional_user_field, user_field
 from clients.fields import optional_client_field
 from programs import fields as programs_fields
+from referrals.models import Urgency
 
 
 class HotlineCall(models.Model):
@@ -32,10 +33,7 @@ class HotlineCall(models.Model):
         INFO = "info", _("Information about services")
         OTHER = "other", _("Other")
 
-    class Urgency(models.TextChoices):
-        ROUTINE = "routine", _("Routine")
-        URGENT = "urgent", _("Urgent")
-        EMERGENCY = "emergency", _("Emergency")
+    Urgency = Urgency  # the referrals' scale: a call's urgency is carried to its referral
 
     class Action(models.TextChoices):
         COUNSELLED = "counselled", _("Counselled")

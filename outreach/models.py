@@ -154,12 +154,7 @@ class MaterialStock(models.Model):
     """What an organisation holds: one row per commodity (condoms, lubricant, needles and
     syringes; material null) or per material (item_kind "material")."""
 
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="stock",
-        verbose_name=_("organisation"),
-    )
+    organisation = programs_fields.organisation_field("stock", _("organisation"), models.CASCADE)
     item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
     material = models.ForeignKey(
         Material,
@@ -208,11 +203,8 @@ class MaterialStock(models.Model):
 class StockReceipt(models.Model):
     """Stock received by an organisation (from a funder, a health centre, a print run)."""
 
-    organisation = models.ForeignKey(
-        "programs.Organisation",
-        on_delete=models.CASCADE,
-        related_name="stock_receipts",
-        verbose_name=_("organisation"),
+    organisation = programs_fields.organisation_field(
+        "stock_receipts", _("organisation"), models.CASCADE
     )
     item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
     material = models.ForeignKey(

@@ -20,9 +20,9 @@ OnDelete = Callable[..., Any]
 
 
 def organisation_field(
-    related_name: str, verbose_name: StrOrPromise | None
+    related_name: str, verbose_name: StrOrPromise | None, on_delete: OnDelete = models.PROTECT
 ) -> models.ForeignKey[Organisation, Organisation]:
-    return reference("programs.Organisation", related_name, verbose_name)
+    return reference("programs.Organisation", related_name, verbose_name, on_delete=on_delete)
 
 
 def optional_organisation_field(

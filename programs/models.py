@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import user_field
-from geo.fields import commune_field, province_field
+from geo.fields import commune_field, optional_province_field, province_field
 
 
 class Organisation(models.Model):
@@ -22,9 +22,7 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    province = models.ForeignKey(
-        "geo.Province", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("province")
-    )
+    province = optional_province_field(None)
     commune = commune_field(None)
     description = models.TextField(_("description"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

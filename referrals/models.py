@@ -39,16 +39,22 @@ def normalise_code(raw: str) -> str:
     return value
 
 
+class Urgency(models.TextChoices):
+    """How soon someone needs help: one scale for referrals and the hotline calls they are
+    opened from (a call's urgency is carried over to its referral)."""
+
+    ROUTINE = "routine", _("Routine")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
+
+
 class Referral(models.Model):
     class FromKind(models.TextChoices):
         PEER = "peer", _("Peer educator")
         HOTLINE = "hotline", _("Hotline")
         COORDINATOR = "coordinator", _("Coordinator")
 
-    class Urgency(models.TextChoices):
-        ROUTINE = "routine", _("Routine")
-        URGENT = "urgent", _("Urgent")
-        EMERGENCY = "emergency", _("Emergency")
+    Urgency = Urgency
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
+from geo.fields import optional_province_field
 from programs import fields as programs_fields
 
 
@@ -50,14 +51,7 @@ class PeriodicReport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     support_model = programs_fields.optional_support_model_field("periodic_reports")
-    province = models.ForeignKey(
-        "geo.Province",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="periodic_reports",
-        verbose_name=_("province"),
-    )
+    province = optional_province_field("periodic_reports")
     period_code = models.CharField(_("period"), max_length=30)
     period_start = models.DateField()
     period_end = models.DateField()
