@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from accounts.models import Grant
-from core.demo import DemoContext
+from core.demo import DEMO_START, DemoContext
 from core.registry import demo_loader
 from geo.models import Commune
 from programs.establishments.demo import establishments_load
@@ -281,7 +281,7 @@ def _group_meetings(
         commune = group.communes.first()
         if commune is None:
             continue
-        months = _months(group.founded_on or date(2019, 6, 1), today)
+        months = _months(group.founded_on or DEMO_START, today)
         if key not in ("qn_halong", "hp_1"):
             months = [m for m in months if m >= start]  # keep the demo quick
         for month in months:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Grant, Role, User
 from core.crypto import EncryptedIdentity, blind_index, name_token_indexes
-from core.demo import DemoContext
+from core.demo import DEMO_START, DemoContext
 from core.registry import demo_loader
 
 from .models import (
@@ -29,7 +29,6 @@ from .models import (
 from .records import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from .uic import build_uic, uic_index
 
-START = date(2019, 6, 1)
 # Clients per group at scale 1 (Quảng Ninh's three peer groups and its club are the largest).
 CLIENTS_PER_GROUP = {"qn_halong": 260, "qn_campha": 180, "qn_uongbi": 140, "qn_club": 160}
 DEFAULT_CLIENTS = 50
@@ -292,7 +291,7 @@ def load(ctx: DemoContext) -> None:
     peers = group_peers(ctx)
     ctx.extra["group_peers"] = peers
     pops = {p.code: p for p in PopulationGroup.objects.all()}
-    span = max((today - START).days, 1)
+    span = max((today - DEMO_START).days, 1)
     providers = [ctx.organisations[k] for k in ("qn_clinic", "qn_legal") if k in ctx.organisations]
     plan: list[tuple[Any, User]] = []
     for key, group in ctx.groups.items():
@@ -309,7 +308,7 @@ def load(ctx: DemoContext) -> None:
             peer,
             code,
             commune=first_commune[group.pk],
-            registered_from=START,
+            registered_from=DEMO_START,
             span=span,
         )
         clients.append(client)

@@ -14,6 +14,11 @@ DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # "1234567890123
 DEMO_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 
+# The day the demo's history begins: its groups are founded, its first members join and
+# its first clients, contacts and referrals are recorded.
+DEMO_START = date(2019, 6, 1)
+
+
 @dataclass
 class DemoContext:
     scale: int = 1

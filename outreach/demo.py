@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from clients.models import Client, ClientStatus, ClientStatusChange, Consent
-from core.demo import DemoContext
+from core.demo import DEMO_START, DemoContext
 from core.registry import demo_loader
 
 from .models import (
@@ -27,7 +27,6 @@ from .models import (
     Topic,
 )
 
-START = date(2019, 6, 1)
 # People-times (lượt) per year at scale 1.
 PER_YEAR = {"qn_halong": 2200, "qn_campha": 2000, "qn_uongbi": 1800, "qn_club": 986}
 DEFAULT_PER_YEAR = 300
@@ -121,7 +120,7 @@ def _venue_contacts(
     while reached < group_total:
         heads = rng.randrange(4, 21)
         reached += heads
-        day = _day_in(rng, START, today)
+        day = _day_in(rng, DEMO_START, today)
         contacts.append(
             OutreachContact(
                 contact_date=day,
@@ -193,7 +192,7 @@ def _receive_stock(
                 item_kind=kind,
                 material_id=material_id,
                 quantity=received,
-                received_on=max(date(year, 1, 1), START - timedelta(days=7)),
+                received_on=max(date(year, 1, 1), DEMO_START - timedelta(days=7)),
                 source="Cục PCTNXH / Trung tâm Kiểm soát bệnh tật tỉnh",
                 received_by=receiver,
             )
@@ -284,13 +283,13 @@ def load(ctx: DemoContext) -> None:
 def _group_contacts(
     plan: _Contacts, key: str, group: Any, peer: Any, group_clients: list[Any], scale: int
 ) -> None:
-    """One group's contacts since START: one-to-one contacts spread over each client's
+    """One group's contacts since DEMO_START: one-to-one contacts spread over each client's
     active window, and anonymous group outreach at venues (head counts)."""
     rng, today, windows = plan.rng, plan.today, plan.windows
     commune = group.communes.order_by("code").first()
     commune_id = commune.pk if commune else None
     per_year = PER_YEAR.get(key, DEFAULT_PER_YEAR) * scale
-    years = max((today - START).days, 1) / 365.25
+    years = max((today - DEMO_START).days, 1) / 365.25
     themes = (
         [Material.Theme.LEGAL_AID, Material.Theme.SAFETY_SKILLS, Material.Theme.STI_PREVENTION]
         if key == "qt_1"

@@ -10,7 +10,7 @@ from typing import Any
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Grant, Role, User
-from core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, DemoContext
+from core.demo import DEMO_PASSWORD, DEMO_START, DEMO_TOTP_KEY_HEX, DemoContext
 from core.registry import demo_loader
 from geo.models import Commune, Province
 
@@ -197,7 +197,7 @@ def load(ctx: DemoContext) -> None:
         ctx.models[key] = model
     for key, name, kind, model_key, communes in GROUPS:
         group = PeerGroup.objects.create(
-            name=name, kind=kind, support_model=ctx.models[model_key], founded_on=date(2019, 6, 1)
+            name=name, kind=kind, support_model=ctx.models[model_key], founded_on=DEMO_START
         )
         group.communes.set(Commune.objects.filter(code__in=communes))
         ctx.groups[key] = group
@@ -208,7 +208,7 @@ def load(ctx: DemoContext) -> None:
                 peer_group=group,
                 alias=f"TV{i + 1:02d}",
                 role=Membership.Role.CORE if i < n_core else Membership.Role.NETWORK,
-                joined_on=date(2019, 6, 1) if i < n_core else date(2020, 3, 1),
+                joined_on=DEMO_START if i < n_core else date(2020, 3, 1),
                 left_on=date(2023, 12, 31) if i == n_core + n_network - 1 else None,
             )
     for username, full_name, role, kind, key in USERS:

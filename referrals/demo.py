@@ -11,13 +11,11 @@ from django.utils import timezone
 
 from accounts.models import Grant, Role
 from clients.models import Consent
-from core.demo import DemoContext
+from core.demo import DEMO_START, DemoContext
 from core.registry import demo_loader
 from directory.taxonomy import CHILD_PROTECTION
 
 from .models import Referral, ReferralEvent, ServiceDelivery
-
-START = datetime(2019, 6, 1).date()
 
 
 def _senders(ctx: DemoContext) -> dict[int, Any]:
@@ -132,7 +130,7 @@ def _other_deliveries(
             service_type=service.service_type,
             provider=service.organisation,
             service=service,
-            delivered_on=START + timedelta(days=rng.randrange(max(span, 1))),
+            delivered_on=DEMO_START + timedelta(days=rng.randrange(max(span, 1))),
             source=source,
             amount_vnd=5_000_000 if service.service_type == "loan" else None,
             recorded_by=recorder,
@@ -156,7 +154,7 @@ def _consent_to_share(client: Any, provider: Any, sender: Any, consents: list[Co
                 provider=provider,
                 method=Consent.Method.VERBAL,
                 taken_by=sender,
-                taken_at=_aware(START, 9),
+                taken_at=_aware(DEMO_START, 9),
             )
         )
 
@@ -177,7 +175,7 @@ def load(ctx: DemoContext) -> None:
             continue  # only for minors: the coordinator's panel lists those still waiting
         by_province.setdefault(s.organisation.province_id, []).append(s)
     today = ctx.today
-    span = (today - START).days
+    span = (today - DEMO_START).days
     n_referrals = n_deliveries = 0
     consents: list[Consent] = []
     for client in clients:
@@ -189,7 +187,7 @@ def load(ctx: DemoContext) -> None:
             service = rng.choice(options)
             provider = service.organisation
             _consent_to_share(client, provider, sender, consents)
-            sent_day = START + timedelta(days=rng.randrange(max(span, 1)))
+            sent_day = DEMO_START + timedelta(days=rng.randrange(max(span, 1)))
             sent_at = _aware(sent_day, rng.randrange(8, 18))
             age = (today - sent_day).days
             urgency = rng.choices(
