@@ -14,25 +14,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
+from core.models import BilingualLookup
 from geo.fields import commune_field, legacy_commune_field, province_field
 from programs import fields as programs_fields
 
 
-class PopulationGroup(models.Model):
+class PopulationGroup(BilingualLookup):
     """Key population a client belongs to (a client may belong to several)."""
 
     code = models.CharField(max_length=30, primary_key=True)
-    name_vi = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order"]
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
 
 class Sex(models.TextChoices):

@@ -5,6 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import get_language
+
+
+class BilingualLookup(models.Model):
+    """A row of a lookup table (population groups, violence types), named in Vietnamese and
+    English and shown in the active language, in the table's own order."""
+
+    name_vi = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
 
 class IdempotencyKey(models.Model):

@@ -17,26 +17,16 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.fields import optional_user_field, user_field
 from clients.fields import optional_client_field
+from core.models import BilingualLookup
 from directory.taxonomy import SERVICE_TYPES
 from geo.fields import commune_field, province_field
 from programs import fields as programs_fields
 
 
-class ViolenceType(models.Model):
+class ViolenceType(BilingualLookup):
     """Lookup table (rows created by a data migration)."""
 
     code = models.CharField(max_length=20, primary_key=True)
-    name_vi = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order"]
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
 
 # code, Vietnamese, English (also used by the data migration and the demo).
