@@ -247,9 +247,13 @@ def _done_by(referral: Referral, status: str, by: str, actor: User) -> bool:
     return referral.status == status and getattr(referral, f"{by}_id") == actor.pk
 
 
-def _require_provider_staff(actor: User, referral: Referral) -> None:
+def _provider_step(actor: User, referral: Referral, status: str, by: str) -> tuple[Referral, bool]:
+    """The referral, locked for a step only the provider's staff take, and whether this
+    user already took this very step (`_done_by`)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.provider_id not in queries.provider_org_ids(actor):
         raise BadTransition(_("Only the provider's staff can do this."))
+    return referral, _done_by(referral, status, by, actor)
 
 
 def _step(
@@ -284,9 +288,8 @@ def _step(
 
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require_provider_staff(actor, referral)
-    if _done_by(referral, Referral.Status.ACCEPTED, "accepted_by", actor):
+    referral, done = _provider_step(actor, referral, Referral.Status.ACCEPTED, "accepted_by")
+    if done:
         return referral
     _require(referral, [Referral.Status.SENT], _("accepted"))
     _step(referral, Referral.Status.ACCEPTED, actor, stamp="accepted")
@@ -296,9 +299,8 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
 
 @transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require_provider_staff(actor, referral)
-    if _done_by(referral, Referral.Status.DECLINED, "declined_by", actor):
+    referral, done = _provider_step(actor, referral, Referral.Status.DECLINED, "declined_by")
+    if done:
         return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("declined"))
     if not reason.strip():
@@ -327,9 +329,8 @@ def referral_complete(
 ) -> Referral:
     """Close the loop: the provider records what was delivered; each service type
     becomes a ServiceDelivery row."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require_provider_staff(actor, referral)
-    if _done_by(referral, Referral.Status.COMPLETED, "completed_by", actor):
+    referral, done = _provider_step(actor, referral, Referral.Status.COMPLETED, "completed_by")
+    if done:
         return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("completed"))
     if not service_types:
@@ -365,9 +366,8 @@ def referral_complete(
 
 @transaction.atomic
 def referral_no_show(*, actor: User, referral: Referral) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require_provider_staff(actor, referral)
-    if _done_by(referral, Referral.Status.NO_SHOW, "no_show_by", actor):
+    referral, done = _provider_step(actor, referral, Referral.Status.NO_SHOW, "no_show_by")
+    if done:
         return referral
     _require(referral, [Referral.Status.SENT, Referral.Status.ACCEPTED], _("marked as no-show"))
     _step(referral, Referral.Status.NO_SHOW, actor, stamp="no_show")

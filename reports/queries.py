@@ -65,30 +65,31 @@ def scope_provinces(rs: ReportScope) -> set[str] | None:
     )
 
 
-def models_in_scope(rs: ReportScope) -> Any:
-    qs = SupportModel.objects.select_related("province")
+def _in_scope(rs: ReportScope, qs: Any, lookups: dict[str, str]) -> Any:
+    """The rows a scope reaches: all for the nation; for the other kinds, those whose
+    lookup for the kind (provinces, models, groups) is among the scope's ids; none for a
+    kind without a lookup."""
     if rs.kind == "nation":
         return qs
-    if rs.kind == "provinces":
-        return qs.filter(province_id__in=rs.ids)
-    if rs.kind == "models":
-        return qs.filter(pk__in=rs.ids)
-    if rs.kind == "groups":
-        return qs.filter(peer_groups__in=rs.ids).distinct()
-    return qs.none()
+    if rs.kind not in lookups:
+        return qs.none()
+    return qs.filter(**{f"{lookups[rs.kind]}__in": rs.ids})
+
+
+def models_in_scope(rs: ReportScope) -> Any:
+    qs = SupportModel.objects.select_related("province")
+    found = _in_scope(rs, qs, {"provinces": "province_id", "models": "pk", "groups": "peer_groups"})
+    return found.distinct() if rs.kind == "groups" else found
 
 
 def groups_in_scope(rs: ReportScope) -> Any:
     qs = PeerGroup.objects.select_related("support_model")
-    if rs.kind == "nation":
-        return qs
-    if rs.kind == "provinces":
-        return qs.filter(support_model__province_id__in=rs.ids)
-    if rs.kind == "models":
-        return qs.filter(support_model_id__in=rs.ids)
-    if rs.kind == "groups":
-        return qs.filter(pk__in=rs.ids)
-    return qs.none()
+    lookups = {
+        "provinces": "support_model__province_id",
+        "models": "support_model_id",
+        "groups": "pk",
+    }
+    return _in_scope(rs, qs, lookups)
 
 
 def providers_in_scope(rs: ReportScope) -> Any:

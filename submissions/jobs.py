@@ -92,24 +92,14 @@ def run_export(job_id: int) -> None:
                 report_export(actor=job.user, ctx=ctx, fmt=job.fmt, indicators=len(report.lines))
         except (Http404, PeriodError):
             # The user's scope changed since the request: nothing is built.
-            _set(
-                job,
-                100,
-                "",
-                state=ExportJob.State.FAILED,
-                error=_("This report is no longer within your access."),
-                finished_at=timezone.now(),
-            )
+            _fail(job, _("This report is no longer within your access."))
         except Exception:
             logger.exception("background export failed job=%s", job.pk)
-            _set(
-                job,
-                100,
-                "",
-                state=ExportJob.State.FAILED,
-                error=_("The file could not be built. Try again, or ask the administrator."),
-                finished_at=timezone.now(),
-            )
+            _fail(job, _("The file could not be built. Try again, or ask the administrator."))
+
+
+def _fail(job: ExportJob, error: str) -> None:
+    _set(job, 100, "", state=ExportJob.State.FAILED, error=error, finished_at=timezone.now())
 
 
 def exports_cleanup() -> int:
