@@ -7,14 +7,13 @@ Name, nickname, phone and notes are optional and only ever stored encrypted
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import optional_user_field, user_field
-from core.models import BilingualLookup
+from core.models import BilingualLookup, Encrypted
 from geo.fields import commune_field, legacy_commune_field, province_field
 from programs import fields as programs_fields
 
@@ -49,9 +48,11 @@ class ClientStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
-class Client(models.Model):
-    # URLs carry public_id only: never the UIC, short code, name or phone.
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Client(Encrypted):
+    """URLs carry public_id only: never the UIC, short code, name or phone. The identity
+    (name, nickname, phone, notes) is envelope-encrypted in `identity_blob`."""
+
+    crypto_prefix = "client"
     short_code = models.CharField(_("short code"), max_length=8, unique=True, editable=False)
     # The UIC's keyed hash (clients.uic.uic_index), never the UIC: built from initials,
     # the mother's initials, birth year and sex, the code itself would identify.
@@ -80,8 +81,6 @@ class Client(models.Model):
     )
     registered_on = models.DateField(_("registered on"), default=date.today)
     registered_by = user_field(_("registered by"))
-    # Envelope-encrypted identity (name, nickname, phone, notes). Null after erasure.
-    wrapped_key = models.BinaryField(null=True, editable=False)
     identity_blob = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     name_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
@@ -97,10 +96,6 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.short_code
-
-    @property
-    def crypto_context(self) -> str:
-        return f"client:{self.public_id}"
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year

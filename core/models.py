@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -22,6 +25,25 @@ class BilingualLookup(models.Model):
 
     def __str__(self) -> str:
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class Encrypted(models.Model):
+    """A record whose identifying fields are encrypted under a data key of its own
+    (core.crypto): the key, wrapped under the master key (null once erased), and the
+    context the encryption is bound to, `<crypto_prefix>:<public_id>`. URLs carry the
+    public id only."""
+
+    crypto_prefix: ClassVar[str]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    wrapped_key = models.BinaryField(null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def crypto_context(self) -> str:
+        return f"{self.crypto_prefix}:{self.public_id}"
 
 
 class IdempotencyKey(models.Model):

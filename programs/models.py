@@ -3,12 +3,11 @@ business establishments that outreach and the workers' rights model work with.""
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import user_field
+from core.models import Encrypted
 from geo.fields import commune_field, optional_province_field, province_field
 
 
@@ -153,7 +152,7 @@ class Membership(models.Model):
         return self.alias
 
 
-class Establishment(models.Model):
+class Establishment(Encrypted):
     """A business establishment (cơ sở kinh doanh dịch vụ) reached by outreach.
 
     Deliberately holds no link to inspection or enforcement data: see docs/architecture.md.
@@ -168,7 +167,8 @@ class Establishment(models.Model):
         RESTAURANT = "restaurant", _("Restaurant or café")
         OTHER = "other", _("Other")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    crypto_prefix = "establishment"
+
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     commune = models.ForeignKey("geo.Commune", on_delete=models.PROTECT, verbose_name=_("commune"))
@@ -180,7 +180,6 @@ class Establishment(models.Model):
         related_name="establishments",
         verbose_name=_("support model"),
     )
-    wrapped_key = models.BinaryField(null=True, editable=False)
     owner_contact_blob = models.BinaryField(null=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -192,10 +191,6 @@ class Establishment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def crypto_context(self) -> str:
-        return f"establishment:{self.public_id}"
 
 
 class EstablishmentAgreement(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.fields import optional_user_field, user_field
 from clients.fields import optional_client_field
-from core.models import BilingualLookup
+from core.models import BilingualLookup, Encrypted
 from directory.taxonomy import SERVICE_TYPES
 from geo.fields import commune_field, province_field
 from programs import fields as programs_fields
@@ -40,7 +40,7 @@ VIOLENCE_TYPES: list[tuple[str, str, str]] = [
 ]
 
 
-class Incident(models.Model):
+class Incident(Encrypted):
     class PlaceType(models.TextChoices):
         ESTABLISHMENT = "establishment", _("Business establishment")
         HOTEL = "hotel", _("Hotel or guesthouse")
@@ -70,7 +70,8 @@ class Incident(models.Model):
         EMERGENCY = "emergency", _("Emergency protection")
         NONE = "none", _("No action wanted")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    crypto_prefix = "incident"
+
     occurred_on = models.DateField(_("date"))
     place_type = models.CharField(_("place type"), max_length=20, choices=PlaceType.choices)
     province = province_field()
@@ -93,7 +94,6 @@ class Incident(models.Model):
     consent_alert = models.BooleanField(_("consents to a safety alert"), default=False)
     action_taken = models.CharField(_("action taken"), max_length=20, choices=Action.choices)
     # Encrypted account of what happened (core.crypto); null when none was written.
-    wrapped_key = models.BinaryField(null=True, editable=False)
     details_blob = models.BinaryField(null=True, editable=False)
     recorded_by = user_field(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -111,10 +111,6 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_place_type_display()} {self.occurred_on:%d/%m/%Y}"
-
-    @property
-    def crypto_context(self) -> str:
-        return f"incident:{self.public_id}"
 
 
 class IncidentProtection(models.Model):
