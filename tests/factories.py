@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from clients.models import Client, Consent, PopulationGroup
+from programs.models import Establishment
 
 _numbers = itertools.count(1)
 # Names of the population groups tests use (the reference data has none in tests).
@@ -61,3 +62,19 @@ def share_consent(client: Client, provider: Any, by: Any) -> Consent:
         taken_by=by,
         taken_at=timezone.now(),
     )
+
+
+def make_establishment(world: SimpleNamespace, **details: Any) -> Establishment:
+    """An establishment of the world's model in Hạ Long, registered by its coordinator
+    (through the service: the owner's contact is encrypted)."""
+    from programs.establishments.services import establishment_register
+
+    values: dict[str, Any] = {
+        "name": "Karaoke Sao Biển",
+        "kind": "karaoke",
+        "commune": world.ha_long,
+        "support_model": world.model,
+        "owner_name": "",
+        "owner_phone": "",
+    }
+    return establishment_register(actor=world.coordinator, **(values | details))

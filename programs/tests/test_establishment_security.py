@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from programs.establishments import services
+from tests.factories import make_establishment
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,7 @@ OWNER_PHONE = "0912345678"
 
 
 def _establishment(world):
-    return services.establishment_register(
-        actor=world.coordinator,
-        name="Karaoke Sao Biển",
-        kind="karaoke",
-        commune=world.ha_long,
-        support_model=world.model,
-        owner_name="Trần Văn Chủ Quán",
-        owner_phone=OWNER_PHONE,
-    )
+    return make_establishment(world, owner_name="Trần Văn Chủ Quán", owner_phone=OWNER_PHONE)
 
 
 def test_it_hides_the_owner_contact_from_peers(world, as_user):

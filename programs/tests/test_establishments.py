@@ -10,6 +10,7 @@ from activities.services import ActivityRecord, activity_record
 from audit.models import AuditEntry
 from programs.establishments import queries, services
 from programs.models import Establishment, EstablishmentAgreement
+from tests.factories import make_establishment
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +19,7 @@ OWNER_PHONE = "0912345678"
 
 
 def _establishment(world, **kw):
-    defaults = dict(
-        actor=world.coordinator,
-        name="Karaoke Sao Biển",
-        kind="karaoke",
-        commune=world.ha_long,
-        support_model=world.model,
-        owner_name=OWNER_NAME,
-        owner_phone=OWNER_PHONE,
-    )
-    defaults.update(kw)
-    return services.establishment_register(**defaults)
+    return make_establishment(world, **{"owner_name": OWNER_NAME, "owner_phone": OWNER_PHONE, **kw})
 
 
 def test_it_hides_establishment_pages_from_outsiders_and_wrong_roles(world, as_user):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from programs.establishments import services
 from tests.catalogues import english_leaks, translated_msgids
+from tests.factories import make_establishment
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,7 @@ def test_its_catalogue_holds_the_establishment_strings():
 
 
 def test_establishment_pages_show_no_english_in_vietnamese(world, as_user):
-    est = services.establishment_register(
-        actor=world.coordinator,
-        name="Karaoke Sao Biển",
-        kind="karaoke",
-        commune=world.ha_long,
-        support_model=world.model,
-        owner_name="",
-        owner_phone="",
-    )
+    est = make_establishment(world)
     http = as_user(world.coordinator)
     urls = [
         reverse("establishments:establishment_list"),
