@@ -99,16 +99,9 @@ def pdf_bytes(
     from reportlab.platypus import SimpleDocTemplate
 
     out = io.BytesIO()
-    left, right, top, bottom = (m * mm for m in margins_mm)
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=pagesize,
-        leftMargin=left,
-        rightMargin=right,
-        topMargin=top,
-        bottomMargin=bottom,
-        **info,
-    )
+    sides = ("leftMargin", "rightMargin", "topMargin", "bottomMargin")
+    margins = {side: size * mm for side, size in zip(sides, margins_mm)}
+    doc = SimpleDocTemplate(out, pagesize=pagesize, **margins, **info)
     if canvasmaker is None:
         doc.build(story)
     else:
