@@ -150,20 +150,36 @@ class Material(models.Model):
         return self.name
 
 
+def _material_field(
+    related_name: str | None,
+) -> models.ForeignKey[Material | None, Material | None]:
+    """Which material, when the item is one (`_material_iff_kind`)."""
+    return models.ForeignKey(
+        Material,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=_("material"),
+    )
+
+
+def _material_iff_kind(name: str) -> models.CheckConstraint:
+    """A row names a material exactly when its item kind is "material"."""
+    return models.CheckConstraint(
+        condition=(Q(item_kind="material") & Q(material__isnull=False))
+        | (~Q(item_kind="material") & Q(material__isnull=True)),
+        name=name,
+    )
+
+
 class MaterialStock(models.Model):
     """What an organisation holds: one row per commodity (condoms, lubricant, needles and
     syringes; material null) or per material (item_kind "material")."""
 
     organisation = programs_fields.organisation_field("stock", _("organisation"), models.CASCADE)
     item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
-    material = models.ForeignKey(
-        Material,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="stock",
-        verbose_name=_("material"),
-    )
+    material = _material_field("stock")
     quantity = models.IntegerField(_("quantity"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,11 +189,7 @@ class MaterialStock(models.Model):
         verbose_name_plural = _("stock")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_not_negative"),
-            models.CheckConstraint(
-                condition=(Q(item_kind="material") & Q(material__isnull=False))
-                | (~Q(item_kind="material") & Q(material__isnull=True)),
-                name="stock_material_iff_kind",
-            ),
+            _material_iff_kind("stock_material_iff_kind"),
             models.UniqueConstraint(
                 fields=["organisation", "item_kind"],
                 condition=Q(material__isnull=True),
@@ -207,9 +219,7 @@ class StockReceipt(models.Model):
         "stock_receipts", _("organisation"), models.CASCADE
     )
     item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
-    material = models.ForeignKey(
-        Material, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("material")
-    )
+    material = _material_field(None)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     received_on = models.DateField(_("received on"))
     source = models.CharField(_("from"), max_length=200, blank=True)
@@ -227,14 +237,7 @@ class Distribution(models.Model):
 
     distributed_on = models.DateField(_("date"), db_index=True)
     item_kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
-    material = models.ForeignKey(
-        Material,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="distributions",
-        verbose_name=_("material"),
-    )
+    material = _material_field("distributions")
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     organisation = programs_fields.organisation_field("distributions", _("stock holder"))
     peer_group = programs_fields.optional_peer_group_field("distributions")
@@ -255,11 +258,7 @@ class Distribution(models.Model):
         verbose_name_plural = _("distributions")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="distribution_quantity_pos"),
-            models.CheckConstraint(
-                condition=(Q(item_kind="material") & Q(material__isnull=False))
-                | (~Q(item_kind="material") & Q(material__isnull=True)),
-                name="distribution_material_iff_kind",
-            ),
+            _material_iff_kind("distribution_material_iff_kind"),
         ]
 
     def __str__(self) -> str:
