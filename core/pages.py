@@ -33,6 +33,11 @@ from .idempotency import FIELD, Once
 R = TypeVar("R")
 
 
+class ShowAgain(Exception):  # noqa: N818 (an answer, not an error)
+    """Raised by a use case given to `handle_form` to record nothing and show the form
+    again as it stands: the form already says why (a warning to confirm first)."""
+
+
 def handle_form(
     request: HttpRequest,
     form: Any,
@@ -52,7 +57,9 @@ def handle_form(
 
     `creates=False` for a form that edits: saving the same edit twice changes nothing, so
     it carries no one-time key. `refused` replaces putting a refusal on the form's fields
-    (`apply_errors`), for forms that answer a refusal their own way."""
+    (`apply_errors`), for forms that answer a refusal their own way. Whatever the use
+    case raises rolls its transaction back with the one-time key, so the corrected form
+    can be sent again."""
     once = Once(request, form, field=key_field, active=creates)
     if not once.ready():
         return None
@@ -60,6 +67,8 @@ def handle_form(
         return None
     try:
         record = once.run(use_case)
+    except ShowAgain:
+        return None
     except ValidationError as exc:
         if refused is None:
             apply_errors(form, exc)

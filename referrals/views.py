@@ -18,6 +18,8 @@ from accounts import roles, scope
 from accounts.http import AuthedRequest
 from accounts.models import Role
 from audit.services import audit_view
+from clients.models import Client
+from core import pages
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
@@ -96,32 +98,21 @@ def referral_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
         consent_inline=True,
         initial=initial,
     )
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            referral = once.run(
-                lambda: services.referral_send(
-                    actor=request.user,
-                    client=client,
-                    service=data["service"],
-                    reason=data["reason"],
-                    urgency=data["urgency"],
-                    note=data["note"],
-                    from_kind=_from_kind(request.user, client),
-                    override_reason=data.get("override_reason", ""),
-                    **form.share_choices(),
-                    consent_now=data.get("consent_now", False),
-                )
-            )
-        except services.ConsentMissing as error:
-            form.consent_refused(error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Referral sent. Show the slip to the client."))
-            return redirect("referrals:slip", referral.public_id)
-    return render(
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.referral_send(
+            actor=request.user,
+            client=client,
+            from_kind=_from_kind(request.user, client),
+            **form.referral(),
+            **form.share_choices(),
+        ),
+        refused=form.refused,
+        success=_("Referral sent. Show the slip to the client."),
+        to=_slip,
+    )
+    return done or render(
         request,
         "referrals/new.html",
         {
@@ -142,37 +133,38 @@ def hotline_referral_new(request: AuthedRequest) -> HttpResponse:
         services=directory_queries.services_for(request.user),
         consent_inline=True,
     )
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Referral sent. Read the referral code to the caller."))
-        return redirect("referrals:slip", once.earlier.public_id)
-    if request.method == "POST" and form.is_valid():
-        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
-        if client is None:
-            form.add_error("client_code", queries.NOT_AVAILABLE)
-        else:
-            data = form.cleaned_data
-            try:
-                referral = once.run(
-                    lambda: services.referral_send(
-                        actor=request.user,
-                        client=client,
-                        service=data["service"],
-                        reason=data["reason"],
-                        urgency=data["urgency"],
-                        note=data["note"],
-                        from_kind=Referral.FromKind.HOTLINE,
-                        consent_now=data.get("consent_now", False),
-                    )
-                )
-            except services.ConsentMissing as error:
-                form.consent_refused(error)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Referral sent. Read the referral code to the caller."))
-                return redirect("referrals:slip", referral.public_id)
-    return render(request, "referrals/new.html", {"form": form, "client": None})
+
+    def send() -> Referral:
+        client = _client_of_code(request, form)
+        return services.referral_send(
+            actor=request.user,
+            client=client,
+            from_kind=Referral.FromKind.HOTLINE,
+            **form.referral(),
+        )
+
+    done = pages.handle_form(
+        request,
+        form,
+        send,
+        refused=form.refused,
+        success=_("Referral sent. Read the referral code to the caller."),
+        to=_slip,
+    )
+    return done or render(request, "referrals/new.html", {"form": form, "client": None})
+
+
+def _slip(referral: Referral) -> str:
+    return reverse("referrals:slip", args=[referral.public_id])
+
+
+def _client_of_code(request: AuthedRequest, form: Any) -> Client:
+    """The client whose short code the form gives, in the user's reach; refused on the
+    code's field otherwise (queries.client_by_code)."""
+    client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
+    if client is None:
+        raise ValidationError({"client_code": queries.NOT_AVAILABLE})
+    return client
 
 
 @login_required
@@ -267,32 +259,26 @@ def peer_delivery_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
     form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Service recorded."))
-        return redirect("referrals:client", client.public_id)
-    if request.method == "POST" and form.is_valid():
-        provider = form.cleaned_data["provider"]
-        if not _duplicate_warning(form, client=client, provider=provider):
-            data = form.cleaned_data
-            try:
-                once.run(
-                    lambda: delivery_record(
-                        actor=request.user,
-                        client=client,
-                        service_type=data["service_type"],
-                        provider=provider,
-                        delivered_on=data["delivered_on"],
-                        source=ServiceDelivery.Source.PEER_REPORTED,
-                        amount_vnd=data["amount_vnd"],
-                    )
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Service recorded."))
-                return redirect("referrals:client", client.public_id)
-    return render(request, "referrals/delivery_new.html", {"form": form, "client": client})
+    return _delivery_page(
+        request, form, client=client, to=reverse("referrals:client", args=[client.public_id])
+    )
+
+
+def _delivery_page(
+    request: AuthedRequest, form: Any, *, client: Client | None, to: str
+) -> HttpResponse:
+    """Record a service received outside a referral, for `client` or (None) the client
+    whose code the form gives; a possible duplicate is confirmed first."""
+
+    def record() -> ServiceDelivery:
+        who = client or _client_of_code(request, form)
+        details = form.delivery()
+        if _duplicate_warning(form, client=who, provider=details["provider"]):
+            raise pages.ShowAgain
+        return delivery_record(actor=request.user, client=who, **details)
+
+    done = pages.handle_form(request, form, record, success=_("Service recorded."), to=to)
+    return done or render(request, "referrals/delivery_new.html", {"form": form, "client": client})
 
 
 # --- Provider side -----------------------------------------------------------------------
@@ -423,35 +409,7 @@ def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     organisations = queries.provider_organisations(request.user)
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Service recorded."))
-        return redirect("referrals:provider_deliveries")
-    if request.method == "POST" and form.is_valid():
-        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
-        provider = form.cleaned_data.get("provider") or form.organisations[0]
-        if client is None:
-            form.add_error("client_code", queries.NOT_AVAILABLE)
-        elif not _duplicate_warning(form, client=client, provider=provider):
-            data = form.cleaned_data
-            try:
-                once.run(
-                    lambda: delivery_record(
-                        actor=request.user,
-                        client=client,
-                        service_type=data["service_type"],
-                        provider=provider,
-                        delivered_on=data["delivered_on"],
-                        source=data["source"],
-                        amount_vnd=data["amount_vnd"],
-                    )
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Service recorded."))
-                return redirect("referrals:provider_deliveries")
-    return render(request, "referrals/delivery_new.html", {"form": form, "client": None})
+    return _delivery_page(request, form, client=None, to=reverse("referrals:provider_deliveries"))
 
 
 @login_required

@@ -4,7 +4,7 @@ incident's text, and nothing about the victim is asked for."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +20,9 @@ from referrals.queries import NOT_AVAILABLE, client_by_code
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 from .services import IncidentReport
+
+if TYPE_CHECKING:
+    from referrals.forms import ReferralForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -247,7 +250,7 @@ class AlertWithdrawForm(forms.Form):
 
 def protection_referral_form(
     data: Any, *, services: Any, kind: str, allow_override: bool
-) -> forms.Form:
+) -> ReferralForm:
     """The referrals app's own form (service, reason, urgency, note, coordinators'
     override), with the services of this protection kind and defaults for a referral
     after violence: emergency for a shelter, urgent otherwise; the reason prefilled

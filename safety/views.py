@@ -10,17 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles, scope
 from accounts.models import Role, User
-from core import idempotency
+from core import idempotency, pages
 from core.forms import apply_errors
 from core.idempotency import Once
 from core.paging import paginate
 from referrals.models import Referral
-from referrals.services import ConsentMissing
 
 from . import alerts, queries, services
 from .forms import (
@@ -32,19 +32,12 @@ from .forms import (
 )
 from .models import IncidentProtection
 
-
-def _require(request: HttpRequest, *sets: roles.RoleSet) -> User:
-    """The signed-in user when they hold a role of `sets`; 404 for anyone else."""
-    scope.require_role(request.user, *sets)
-    return cast(User, request.user)
-
-
 # --- Incidents -----------------------------------------------------------------------
 
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     page_obj = paginate(request, queries.incidents_for(user))
     return render(
         request,
@@ -59,7 +52,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.FIELD)
+    user = scope.require_role(request.user, roles.FIELD)
     group, hotline, via = queries.incident_recorder(user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
@@ -69,25 +62,21 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
-    once = Once(request, form)
-    if once.ready():
-        try:
-            incident = once.run(
-                lambda: services.incident_record(
-                    actor=user, report=form.report(peer_group=group, hotline=hotline)
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Incident recorded."))
-            return redirect("safety:incident_detail", public_id=incident.public_id)
-    return render(request, "safety/incident_form.html", {"form": form})
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.incident_record(
+            actor=user, report=form.report(peer_group=group, hotline=hotline)
+        ),
+        success=_("Incident recorded."),
+        to=lambda incident: reverse("safety:incident_detail", args=[incident.public_id]),
+    )
+    return done or render(request, "safety/incident_form.html", {"form": form})
 
 
 @login_required
 def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     incident = queries.get_incident(user, public_id)
     details = services.incident_view(actor=user, incident=incident, page="safety:incident_detail")
     can_alert = incident.consent_alert and scope.has_role(user, *roles.CASEWORK)
@@ -112,7 +101,7 @@ def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
     if sent is not None:
         # A resend of the referral just sent: this protection is no longer open to refer,
@@ -126,31 +115,21 @@ def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResp
         kind=kind,
         allow_override=allow_override,
     )
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            referral = once.run(
-                lambda: services.incident_protection_refer(
-                    actor=user,
-                    incident=incident,
-                    kind=kind,
-                    service=data["service"],
-                    reason=data["reason"],
-                    urgency=data["urgency"],
-                    note=data["note"],
-                    from_kind=queries.referral_from_kind(user, incident),
-                    override_reason=data.get("override_reason", ""),
-                    consent_now=data.get("consent_now", False),
-                )
-            )
-        except ConsentMissing as exc:
-            form.consent_refused(exc)  # type: ignore[attr-defined]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _protection_referred(request, incident.public_id, referral)
-    return render(
+
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.incident_protection_refer(
+            actor=user,
+            incident=incident,
+            kind=kind,
+            from_kind=queries.referral_from_kind(user, incident),
+            **form.referral(),
+        ),
+        refused=form.refused,
+        to=lambda referral: _protection_referred(request, incident.public_id, referral),
+    )
+    return done or render(
         request,
         "safety/incident_refer.html",
         {
@@ -163,7 +142,7 @@ def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResp
     )
 
 
-def _protection_referred(request: HttpRequest, public_id: UUID, referral: Any) -> HttpResponse:
+def _protection_referred(request: HttpRequest, public_id: UUID, referral: Referral) -> HttpResponse:
     messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
     return redirect("safety:incident_detail", public_id=public_id)
 
@@ -222,7 +201,7 @@ def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.ALERT_READERS)
+    user = scope.require_role(request.user, roles.ALERT_READERS)
     lists = queries.alert_lists(user)
     return render(
         request,
@@ -233,7 +212,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.ALERT_READERS)
+    user = scope.require_role(request.user, roles.ALERT_READERS)
     alert = queries.get_alert(user, public_id)
     return _alert_page(request, alert)
 
@@ -262,7 +241,7 @@ def _alert_page(
 @login_required
 @require_POST
 def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.LEADERS)
+    user = scope.require_role(request.user, roles.LEADERS)
     alert = queries.get_alert(user, public_id)
     if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
         raise Http404
@@ -279,7 +258,7 @@ def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.LEADERS)
+    user = scope.require_role(request.user, roles.LEADERS)
     alert = queries.get_alert(user, public_id)
     if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
         raise Http404
@@ -298,7 +277,7 @@ def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.CASEWORK)
+    user = scope.require_role(request.user, roles.CASEWORK)
     alert = queries.get_alert(user, public_id)
     if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
         raise Http404
