@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import pages
 from core.errors import database_unavailable
 from core.health import check_database
-from core.idempotency import Once
 
 from . import queries, roles, scope, services
 from .client_ip import client_ip
@@ -241,38 +241,44 @@ def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
 def user_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     form = UserCreateForm(request.POST or None)
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        codes: list[str] = []
+    codes: list[str] = []
 
-        def create() -> User:
-            user, code = services.user_create_with_enrolment_code(
-                actor=request.user,
-                username=data["username"],
-                password=data["password1"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                language=data["language"],
-            )
-            codes.append(code)
-            return user
+    def create() -> User:
+        data = form.cleaned_data
+        user, code = services.user_create_with_enrolment_code(
+            actor=request.user,
+            username=data["username"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            language=data["language"],
+        )
+        codes.append(code)
+        return user
 
-        created = once.run(create)
+    def created(user: User) -> str:
         if codes:  # a resend finds the account made: its code was shown already
-            _show_code_once(request, created, codes[0])
-        messages.success(request, _("Account created. Now grant it a role."))
-        return redirect("accounts:user_detail", pk=created.pk)
-    return render(
+            _show_code_once(request, user, codes[0])
+        return _user_page(user.pk)
+
+    done = pages.handle_form(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New user"),
-            "submit": _("Create account"),
-            "cancel_url": reverse("accounts:user_list"),
-        },
+        form,
+        create,
+        success=_("Account created. Now grant it a role."),
+        to=created,
     )
+    return done or pages.form_page(
+        request,
+        form,
+        title=_("New user"),
+        submit=_("Create account"),
+        cancel_url=reverse("accounts:user_list"),
+    )
+
+
+def _user_page(pk: int) -> str:
+    return reverse("accounts:user_detail", args=[pk])
 
 
 @login_required
@@ -298,21 +304,22 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = PasswordResetForm(target, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.user_password_reset(
-            actor=request.user, user=target, password=form.cleaned_data["new_password1"]
-        )
-        messages.success(request, _("Password changed. Give it to the user in person."))
-        return redirect("accounts:user_detail", pk=target.pk)
-    return render(
+    done = pages.handle_form(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New password for %(user)s") % {"user": target.username},
-            "submit": _("Set password"),
-            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
-        },
+        form,
+        lambda: services.user_password_reset(
+            actor=request.user, user=target, password=form.cleaned_data["new_password1"]
+        ),
+        creates=False,
+        success=_("Password changed. Give it to the user in person."),
+        to=_user_page(target.pk),
+    )
+    return done or pages.form_page(
+        request,
+        form,
+        title=_("New password for %(user)s") % {"user": target.username},
+        submit=_("Set password"),
+        cancel_url=_user_page(target.pk),
     )
 
 
@@ -322,31 +329,27 @@ def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        once.run(
-            lambda: services.grant_add(
-                actor=request.user,
-                user=target,
-                role=data["role"],
-                peer_group=data.get("peer_group"),
-                organisation=data.get("organisation"),
-                support_model=data.get("support_model"),
-                province=data.get("province"),
-            )
-        )
-        messages.success(request, _("Role granted."))
-        return redirect("accounts:user_detail", pk=target.pk)
-    return render(
+    done = pages.handle_form(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Grant a role to %(user)s") % {"user": target.username},
-            "submit": _("Grant"),
-            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
-        },
+        form,
+        lambda: services.grant_add(
+            actor=request.user,
+            user=target,
+            role=form.cleaned_data["role"],
+            peer_group=form.cleaned_data.get("peer_group"),
+            organisation=form.cleaned_data.get("organisation"),
+            support_model=form.cleaned_data.get("support_model"),
+            province=form.cleaned_data.get("province"),
+        ),
+        success=_("Role granted."),
+        to=_user_page(target.pk),
+    )
+    return done or pages.form_page(
+        request,
+        form,
+        title=_("Grant a role to %(user)s") % {"user": target.username},
+        submit=_("Grant"),
+        cancel_url=_user_page(target.pk),
     )
 
 

@@ -19,6 +19,7 @@ from accounts import roles, scope
 from accounts.http import AuthedRequest
 from clients import queries as client_queries
 from clients.models import Client
+from core import pages
 from core.idempotency import Once
 from core.offline import offline_cacheable
 from core.paging import paginate
@@ -156,24 +157,16 @@ def stock_receive(request: AuthedRequest) -> HttpResponse:
         organisations=queries.receiving_organisations(request.user),
         initial={"received_on": timezone.localdate()},
     )
-    once = Once(request, form)
-    if once.ready():
-        try:
-            once.run(lambda: services.stock_receive(actor=request.user, **form.cleaned_data))
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Stock received."))
-            return redirect("outreach:stock")
-    return render(
+    done = pages.handle_form(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Receive stock"),
-            "cancel_url": reverse("outreach:stock"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda: services.stock_receive(actor=request.user, **form.cleaned_data),
+        refused=lambda exc: form.add_error(None, exc.messages),
+        success=_("Stock received."),
+        to="outreach:stock",
+    )
+    return done or pages.form_page(
+        request, form, title=_("Receive stock"), cancel_url=reverse("outreach:stock")
     )
 
 
@@ -195,18 +188,13 @@ def material_list(request: HttpRequest) -> HttpResponse:
 def material_new(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     form = MaterialForm(request.POST or None)
-    once = Once(request, form)
-    if once.ready():
-        once.run(lambda: services.material_create(actor=request.user, **form.cleaned_data))
-        messages.success(request, _("Material added to the catalogue."))
-        return redirect("outreach:materials")
-    return render(
+    done = pages.handle_form(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New material"),
-            "cancel_url": reverse("outreach:materials"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda: services.material_create(actor=request.user, **form.cleaned_data),
+        success=_("Material added to the catalogue."),
+        to="outreach:materials",
+    )
+    return done or pages.form_page(
+        request, form, title=_("New material"), cancel_url=reverse("outreach:materials")
     )
