@@ -7,7 +7,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -261,19 +260,15 @@ def user_create(request: AuthedRequest) -> HttpResponse:
             _show_code_once(request, user, codes[0])
         return _user_page(user.pk)
 
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         create,
         success=_("Account created. Now grant it a role."),
         to=created,
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("New user"),
         submit=_("Create account"),
-        cancel_url=reverse("accounts:user_list"),
+        back=reverse("accounts:user_list"),
     )
 
 
@@ -287,15 +282,12 @@ def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(actor=request.user, user=target, active=active)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Account reactivated.") if active else _("Account deactivated.")
-        )
-    return redirect("accounts:user_detail", pk=target.pk)
+    return pages.act(
+        request,
+        lambda: services.user_set_active(actor=request.user, user=target, active=active),
+        success=_("Account reactivated.") if active else _("Account deactivated."),
+        to=_user_page(target.pk),
+    )
 
 
 @login_required
@@ -304,7 +296,7 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = PasswordResetForm(target, request.POST or None)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.user_password_reset(
@@ -313,13 +305,8 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
         creates=False,
         success=_("Password changed. Give it to the user in person."),
         to=_user_page(target.pk),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("New password for %(user)s") % {"user": target.username},
         submit=_("Set password"),
-        cancel_url=_user_page(target.pk),
     )
 
 
@@ -329,7 +316,7 @@ def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     target = queries.get_user(request.user, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.grant_add(
@@ -343,13 +330,8 @@ def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         success=_("Role granted."),
         to=_user_page(target.pk),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Grant a role to %(user)s") % {"user": target.username},
         submit=_("Grant"),
-        cancel_url=_user_page(target.pk),
     )
 
 

@@ -14,7 +14,6 @@ from accounts import roles, scope
 from audit.services import audit_view
 from core import pages
 from core.idempotency import Once
-from core.paging import paginate
 
 from . import queries, services
 from .forms import (
@@ -34,16 +33,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in ActivityKind.values:
         qs = qs.filter(kind=kind)
-    page_obj = paginate(request, qs)
-    return render(
+    return pages.list_page(
         request,
         "activities/activity_list.html",
-        {
-            "activities": page_obj.object_list,
-            "page_obj": page_obj,
-            "kinds": ActivityKind.choices,
-            "kind": kind,
-        },
+        qs,
+        name="activities",
+        kinds=ActivityKind.choices,
+        kind=kind,
     )
 
 

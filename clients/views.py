@@ -21,7 +21,6 @@ from audit.services import audit_view
 from core import pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from directory.taxonomy import CHILD_PROTECTION
 
 from . import consent as consents
@@ -54,16 +53,13 @@ def _client_page(client: Client) -> str:
 @login_required
 def client_list(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
-    page_obj = paginate(request, queries.client_list(request.user))
-    return render(
+    return pages.list_page(
         request,
         "clients/client_list.html",
-        {
-            "clients": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_register": queries.registration_groups(request.user).exists(),
-            "find_form": FindForm(),
-        },
+        queries.client_list(request.user),
+        name="clients",
+        can_register=queries.registration_groups(request.user).exists(),
+        find_form=FindForm(),
     )
 
 
@@ -256,19 +252,14 @@ def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
             family_name=data.get("family_name", ""),
         )
 
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         save,
         creates=False,
         success=_("Client record saved."),
         to=_client_page(client),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Correct client %(code)s") % {"code": client.short_code},
-        cancel_url=_client_page(client),
     )
 
 
@@ -277,16 +268,17 @@ def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def client_status(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_status_change(actor=request.user, client=client, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a status and a date."))
-    return redirect("clients:detail", public_id=client.public_id)
+        return redirect(_client_page(client))
+    return pages.act(
+        request,
+        lambda: services.client_status_change(
+            actor=request.user, client=client, **form.cleaned_data
+        ),
+        success=_("Status changed."),
+        to=_client_page(client),
+    )
 
 
 @login_required
@@ -296,7 +288,7 @@ def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if not queries.can_unmask(request.user, client):
         raise Http404
     form = UnmaskForm(request.POST or None)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.client_unmask(
@@ -304,12 +296,7 @@ def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         ),
         creates=False,
         to=_client_page(client),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Show the identity of %(code)s") % {"code": client.short_code},
-        cancel_url=_client_page(client),
         submit=_("Show identity"),
     )
 
@@ -319,18 +306,13 @@ def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def consent_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: consents.consent_record(actor=request.user, client=client, **form.cleaned_data),
         success=_("Consent recorded."),
         to=_client_page(client),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Record consent for %(code)s") % {"code": client.short_code},
-        cancel_url=_client_page(client),
     )
 
 
@@ -379,7 +361,7 @@ def consent_withdraw(request: AuthedRequest, public_id: UUID, pk: int) -> HttpRe
 def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = RequestForm(request.POST or None)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: subject_requests.request_record(
@@ -387,12 +369,7 @@ def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         ),
         success=_("Request recorded."),
         to=_client_page(client),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Record a request from %(code)s") % {"code": client.short_code},
-        cancel_url=_client_page(client),
     )
 
 
@@ -446,7 +423,7 @@ def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if not queries.can_erase(request.user, client) or client.is_erased:
         raise Http404
     form = EraseForm(request.POST or None)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: erasure.client_erase(
@@ -455,11 +432,6 @@ def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         creates=False,
         success=_("Identity erased. The pseudonymous record and counts stay."),
         to=_client_page(client),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Erase the identity of %(code)s") % {"code": client.short_code},
-        cancel_url=_client_page(client),
         submit=_("Erase identity"),
     )

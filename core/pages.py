@@ -24,11 +24,12 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 
 from .forms import apply_errors
 from .idempotency import FIELD, Once
+from .paging import paginate
 
 R = TypeVar("R")
 
@@ -96,3 +97,48 @@ def form_page(
         "core/form_page.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
     )
+
+
+def form_view(
+    request: HttpRequest,
+    form: Any,
+    use_case: Callable[[], R],
+    *,
+    title: str,
+    to: str | Callable[[R], str | HttpResponse],
+    back: str = "",
+    submit: str = "",
+    **handling: Any,
+) -> HttpResponse:
+    """`handle_form`, and the form page (`form_page`) when the form is to be shown: a
+    page holding one form. Cancel leads to `back`, or to `to` when it is a URL or a
+    URL name."""
+    done = handle_form(request, form, use_case, to=to, **handling)
+    if done is not None:
+        return done
+    cancel_url = back or (resolve_url(to) if isinstance(to, str) else "")
+    return form_page(request, form, title=title, cancel_url=cancel_url, submit=submit)
+
+
+def list_page(
+    request: HttpRequest, template: str, items: Any, *, name: str, **context: Any
+) -> HttpResponse:
+    """A list page: the requested page of `items` (core.paging) as `name` and
+    `page_obj` (for the pager), beside `context`."""
+    page_obj = paginate(request, items)
+    return render(request, template, {name: page_obj.object_list, "page_obj": page_obj, **context})
+
+
+def act(
+    request: HttpRequest, use_case: Callable[[], object], *, success: str, to: str
+) -> HttpResponse:
+    """A button that runs a use case with nothing to type (POSTed): says it was done
+    (`success`), or why it was refused (each message of the ValidationError), and goes
+    back to `to`."""
+    try:
+        use_case()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(to)

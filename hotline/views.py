@@ -258,10 +258,9 @@ def _caller_registered(request: HttpRequest, call: HotlineCall, client: Any) -> 
 def call_follow_up_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = scope.require_role(request.user, roles.HOTLINE)
     call = queries.get_call(user, public_id)
-    try:
-        services.hotline_follow_up_done(actor=user, call=call)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Follow-up marked done."))
-    return redirect("hotline:hotline_shift")
+    return pages.act(
+        request,
+        lambda: services.hotline_follow_up_done(actor=user, call=call),
+        success=_("Follow-up marked done."),
+        to="hotline:hotline_shift",
+    )

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,7 +21,6 @@ from clients.models import Client
 from core import pages
 from core.idempotency import Once
 from core.offline import offline_cacheable
-from core.paging import paginate
 from programs.models import PeerGroup
 
 from . import queries, services
@@ -115,15 +113,12 @@ def contact_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
-    page_obj = paginate(request, queries.contact_list(request.user))
-    return render(
+    return pages.list_page(
         request,
         "outreach/contact_list.html",
-        {
-            "contacts": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_log": scope.has_role(request.user, *roles.PEERS),
-        },
+        queries.contact_list(request.user),
+        name="contacts",
+        can_log=scope.has_role(request.user, *roles.PEERS),
     )
 
 
@@ -157,16 +152,14 @@ def stock_receive(request: AuthedRequest) -> HttpResponse:
         organisations=queries.receiving_organisations(request.user),
         initial={"received_on": timezone.localdate()},
     )
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.stock_receive(actor=request.user, **form.cleaned_data),
         refused=lambda exc: form.add_error(None, exc.messages),
         success=_("Stock received."),
         to="outreach:stock",
-    )
-    return done or pages.form_page(
-        request, form, title=_("Receive stock"), cancel_url=reverse("outreach:stock")
+        title=_("Receive stock"),
     )
 
 
@@ -188,13 +181,11 @@ def material_list(request: HttpRequest) -> HttpResponse:
 def material_new(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     form = MaterialForm(request.POST or None)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.material_create(actor=request.user, **form.cleaned_data),
         success=_("Material added to the catalogue."),
         to="outreach:materials",
-    )
-    return done or pages.form_page(
-        request, form, title=_("New material"), cancel_url=reverse("outreach:materials")
+        title=_("New material"),
     )

@@ -88,7 +88,7 @@ def model_create(request: AuthedRequest) -> HttpResponse:
     form = SupportModelForm(
         request.POST or None, organisations=queries.organisations_for(request.user)
     )
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.support_model_create(
@@ -96,12 +96,8 @@ def model_create(request: AuthedRequest) -> HttpResponse:
         ),
         success=_("Support model created."),
         to=lambda model: reverse("programs:model_detail", args=[model.pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("New support model"),
-        cancel_url=reverse("programs:model_list"),
+        back=reverse("programs:model_list"),
     )
 
 
@@ -118,7 +114,7 @@ def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not scope.is_admin(request.user):
         form.fields["province"].disabled = True
         form.fields["province"].help_text = _("Only an administrator can move a model.")
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         _unsaved(
@@ -130,12 +126,7 @@ def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         creates=False,
         success=_("Support model saved."),
         to=reverse("programs:model_detail", args=[model.pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Edit support model"),
-        cancel_url=reverse("programs:model_detail", args=[model.pk]),
     )
 
 
@@ -191,7 +182,7 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("model", "").isdigit():
         initial["support_model"] = request.GET["model"]
     form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.peer_group_create(
@@ -199,9 +190,8 @@ def group_create(request: AuthedRequest) -> HttpResponse:
         ),
         success=_("Peer group created."),
         to=lambda group: reverse("programs:group_detail", args=[group.pk]),
-    )
-    return done or pages.form_page(
-        request, form, title=_("New peer group"), cancel_url=reverse("programs:group_list")
+        title=_("New peer group"),
+        back=reverse("programs:group_list"),
     )
 
 
@@ -215,7 +205,7 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         instance=group,
         support_models=queries.editable_support_models(request.user),
     )
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         _unsaved(
@@ -227,12 +217,7 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         creates=False,
         success=_("Peer group saved."),
         to=reverse("programs:group_detail", args=[group.pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Edit peer group"),
-        cancel_url=reverse("programs:group_detail", args=[group.pk]),
     )
 
 
@@ -242,18 +227,13 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.GROUP_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.membership_add(actor=request.user, peer_group=group, **form.cleaned_data),
         success=_("Member added."),
         to=reverse("programs:group_detail", args=[group.pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Add a member to %(group)s") % {"group": group.name},
-        cancel_url=reverse("programs:group_detail", args=[group.pk]),
     )
 
 
@@ -263,7 +243,7 @@ def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
     scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         _unsaved(
@@ -275,12 +255,7 @@ def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
         creates=False,
         success=_("Member saved."),
         to=reverse("programs:group_detail", args=[pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("Edit member"),
-        cancel_url=reverse("programs:group_detail", args=[pk]),
     )
 
 
@@ -294,7 +269,7 @@ def member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpRespons
         membership=member,
         initial={"left_on": member.left_on or timezone.localdate()},
     )
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.membership_leave(
@@ -303,12 +278,7 @@ def member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpRespons
         creates=False,
         success=_("Member marked as left."),
         to=reverse("programs:group_detail", args=[pk]),
-    )
-    return done or pages.form_page(
-        request,
-        form,
         title=_("%(alias)s left the group") % {"alias": member.alias},
-        cancel_url=reverse("programs:group_detail", args=[pk]),
         submit=_("Mark as left"),
     )
 
@@ -344,7 +314,7 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         lambda: services.organisation_create(
@@ -352,9 +322,7 @@ def org_create(request: AuthedRequest) -> HttpResponse:
         ),
         success=_("Organisation created."),
         to="programs:org_list",
-    )
-    return done or pages.form_page(
-        request, form, title=_("New organisation"), cancel_url=reverse("programs:org_list")
+        title=_("New organisation"),
     )
 
 
@@ -366,7 +334,7 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, instance=org, provinces=_org_form_provinces(request.user)
     )
-    done = pages.handle_form(
+    return pages.form_view(
         request,
         form,
         _unsaved(
@@ -380,7 +348,5 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         creates=False,
         success=_("Organisation saved."),
         to="programs:org_list",
-    )
-    return done or pages.form_page(
-        request, form, title=_("Edit organisation"), cancel_url=reverse("programs:org_list")
+        title=_("Edit organisation"),
     )

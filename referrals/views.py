@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,6 @@ from clients.models import Client
 from core import pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
 
@@ -44,20 +44,28 @@ def _scan_url(request: HttpRequest, referral: Referral) -> str:
 
 @login_required
 def referral_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
-    status = request.GET.get("status", "open")
-    qs = queries.with_status(queries.sent_referrals_for(request.user), status)
-    page_obj = paginate(request, qs)
-    return render(
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
+    return _status_list(
         request,
         "referrals/list.html",
-        {
-            "referrals": page_obj.object_list,
-            "page_obj": page_obj,
-            "status": status,
-            "statuses": Referral.Status.choices,
-            "can_follow_up": scope.has_role(request.user, *roles.CASEWORK),
-        },
+        queries.sent_referrals_for(user),
+        can_follow_up=scope.has_role(user, *roles.CASEWORK),
+    )
+
+
+def _status_list(
+    request: HttpRequest, template: str, referrals: QuerySet[Referral], **context: Any
+) -> HttpResponse:
+    """A list of referrals in the status chosen (?status=; the open ones unless told)."""
+    status = request.GET.get("status", "open")
+    return pages.list_page(
+        request,
+        template,
+        queries.with_status(referrals, status),
+        name="referrals",
+        status=status,
+        statuses=Referral.Status.choices,
+        **context,
     )
 
 
@@ -219,13 +227,12 @@ def referral_cancel(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.referral_cancel(actor=request.user, referral=referral, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Referral cancelled."))
-    return redirect("referrals:detail", referral.public_id)
+    return pages.act(
+        request,
+        lambda: services.referral_cancel(actor=request.user, referral=referral, reason=reason),
+        success=_("Referral cancelled."),
+        to=reverse("referrals:detail", args=[referral.public_id]),
+    )
 
 
 def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
@@ -294,19 +301,11 @@ def _require_provider(request: HttpRequest) -> set[int]:
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
-    status = request.GET.get("status", "open")
-    qs = queries.with_status(queries.inbox_for(request.user), status)
-    page_obj = paginate(request, qs)
-    return render(
+    return _status_list(
         request,
         "referrals/inbox.html",
-        {
-            "referrals": page_obj.object_list,
-            "page_obj": page_obj,
-            "status": status,
-            "statuses": Referral.Status.choices,
-            "lookup_form": forms.CodeLookupForm(),
-        },
+        queries.inbox_for(request.user),
+        lookup_form=forms.CodeLookupForm(),
     )
 
 
@@ -415,11 +414,11 @@ def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def provider_deliveries(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
-    page_obj = paginate(request, queries.deliveries_by_provider(request.user))
-    return render(
+    return pages.list_page(
         request,
         "referrals/provider_deliveries.html",
-        {"deliveries": page_obj.object_list, "page_obj": page_obj},
+        queries.deliveries_by_provider(request.user),
+        name="deliveries",
     )
 
 

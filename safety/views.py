@@ -19,7 +19,6 @@ from accounts.models import Role, User
 from core import idempotency, pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from referrals.models import Referral
 
 from . import alerts, queries, services
@@ -30,7 +29,7 @@ from .forms import (
     IncidentForm,
     protection_referral_form,
 )
-from .models import IncidentProtection
+from .models import IncidentProtection, SafetyAlert
 
 # --- Incidents -----------------------------------------------------------------------
 
@@ -38,15 +37,12 @@ from .models import IncidentProtection
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
-    page_obj = paginate(request, queries.incidents_for(user))
-    return render(
+    return pages.list_page(
         request,
         "safety/incident_list.html",
-        {
-            "incidents": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_record": scope.has_role(user, *roles.FIELD),
-        },
+        queries.incidents_for(user),
+        name="incidents",
+        can_record=scope.has_role(user, *roles.FIELD),
     )
 
 
@@ -263,15 +259,15 @@ def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
         raise Http404
     form = AlertDeclineForm(request.POST)
-    if not form.is_valid():
-        return _alert_page(request, alert, decline_form=form)
-    try:
-        alerts.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return _alert_page(request, alert, decline_form=form)
-    messages.success(request, _("Alert declined. The author was told."))
-    return redirect("safety:alert_detail", public_id=public_id)
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: alerts.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"]),
+        creates=False,
+        success=_("Alert declined. The author was told."),
+        to=_alert_url(alert),
+    )
+    return done or _alert_page(request, alert, decline_form=form)
 
 
 @login_required
@@ -282,16 +278,30 @@ def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
         raise Http404
     form = AlertWithdrawForm(request.POST)
-    if not form.is_valid():
-        return _alert_page(request, alert, withdraw_form=form)
-    try:
-        alerts.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("safety:alert_detail", public_id=public_id)
-        apply_errors(form, exc)
-        return _alert_page(request, alert, withdraw_form=form)
-    messages.success(request, _("Alert withdrawn."))
-    return redirect("safety:alert_detail", public_id=public_id)
+    refusals: list[str] = []
+
+    def refused(exc: ValidationError) -> None:
+        """A refusal of the alert (not of what was typed) is said on the alert's page."""
+        if hasattr(exc, "error_dict"):
+            apply_errors(form, exc)
+        else:
+            refusals.extend(exc.messages)
+
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: alerts.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"]),
+        creates=False,
+        refused=refused,
+        success=_("Alert withdrawn."),
+        to=_alert_url(alert),
+    )
+    for message in refusals:
+        messages.error(request, message)
+    if refusals:
+        return redirect(_alert_url(alert))
+    return done or _alert_page(request, alert, withdraw_form=form)
+
+
+def _alert_url(alert: SafetyAlert) -> str:
+    return reverse("safety:alert_detail", args=[alert.public_id])

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from accounts import roles, scope
 from core import pages
 from core.idempotency import Once
-from core.paging import paginate
 
 from . import queries, services
 from .forms import AgreementForm, EstablishmentForm, OwnerContactForm, RevealReasonForm
@@ -24,11 +23,11 @@ from .forms import AgreementForm, EstablishmentForm, OwnerContactForm, RevealRea
 @login_required
 def establishment_list(request: HttpRequest) -> HttpResponse:
     user = scope.require_role(request.user, roles.CASEWORK)
-    page_obj = paginate(request, queries.establishments_for(user))
-    return render(
+    return pages.list_page(
         request,
         "programs/establishment_list.html",
-        {"establishments": page_obj.object_list, "page_obj": page_obj},
+        queries.establishments_for(user),
+        name="establishments",
     )
 
 
