@@ -79,26 +79,7 @@ def client_register(request: AuthedRequest) -> HttpResponse:
             client = once.run(
                 lambda: services.client_register(
                     actor=request.user,
-                    details=services.ClientDetails(
-                        peer_group=data["peer_group"],
-                        given_name=data.get("given_name", ""),
-                        mother_given_name=data.get("mother_given_name", ""),
-                        family_name=data.get("family_name", ""),
-                        birth_year=data["birth_year"],
-                        sex=data["sex"],
-                        gender_identity=data["gender_identity"],
-                        population_groups=data["population_groups"],
-                        commune=data["commune"],
-                        establishment=data["establishment"],
-                        name=data["name"],
-                        nickname=data["nickname"],
-                        phone=data["phone"],
-                        notes=data["notes"],
-                        consent_follow_up=data["consent_follow_up"],
-                        consent_method=data["consent_method"],
-                        consent_phone=data["consent_phone"],
-                        share_with=data["share_with"],
-                    ),
+                    details=form.details(),
                     register_anyway=bool(data.get("register_anyway")),
                 )
             )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -105,52 +105,65 @@ def agreement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _editable_organisations(request: AuthedRequest) -> QuerySet[Organisation]:
-    """The organisations whose services and locations the user keeps; 404 for none."""
+def _record_edit(
+    request: AuthedRequest,
+    public_id: Any,
+    *,
+    find: Callable[[Any, Any], Any],
+    form_class: type[forms.ServiceForm] | type[forms.LocationForm],
+    save: Callable[[Any, dict[str, Any]], Any],
+    title: str,
+    success: str,
+    to: str | Callable[[Any], str],
+) -> HttpResponse:
+    """Add (`public_id` None) or edit a record of an organisation the user keeps (404 when
+    they keep none): `find` gives the record, `save` the use case, from the form."""
     organisations = queries.editable_organisations(request.user)
     if not organisations.exists():
         raise Http404
-    return organisations
+    instance = None if public_id is None else find(request.user, public_id)
+    form = form_class(request.POST or None, instance=instance, organisations=organisations)
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: save(instance, form.cleaned_data),
+        creates=instance is None,
+        success=success,
+        to=to,
+    )
+    return done or render(request, "directory/edit.html", {"form": form, "title": title})
 
 
 @login_required
 def service_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
-    organisations = _editable_organisations(request)
-    instance = None if public_id is None else queries.editable_service(request.user, public_id)
-    form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
-    done = pages.handle_form(
+    return _record_edit(
         request,
-        form,
-        lambda: services.service_save(
-            actor=request.user,
-            service=instance,
-            details=services.ServiceDetails(**form.cleaned_data),
+        public_id,
+        find=queries.editable_service,
+        form_class=forms.ServiceForm,
+        save=lambda service, data: services.service_save(
+            actor=request.user, service=service, details=services.ServiceDetails(**data)
         ),
-        creates=instance is None,
+        title=_("Service"),
         success=_("Service saved."),
         to=lambda service: reverse("directory:service", args=[service.public_id]),
     )
-    return done or render(request, "directory/edit.html", {"form": form, "title": _("Service")})
 
 
 @login_required
 def location_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
-    organisations = _editable_organisations(request)
-    instance = None if public_id is None else queries.editable_location(request.user, public_id)
-    form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
-    done = pages.handle_form(
+    return _record_edit(
         request,
-        form,
-        lambda: services.location_save(
-            actor=request.user,
-            location=instance,
-            details=services.LocationDetails(**form.cleaned_data),
+        public_id,
+        find=queries.editable_location,
+        form_class=forms.LocationForm,
+        save=lambda location, data: services.location_save(
+            actor=request.user, location=location, details=services.LocationDetails(**data)
         ),
-        creates=instance is None,
+        title=_("Location"),
         success=_("Location saved."),
         to="directory:search",
     )
-    return done or render(request, "directory/edit.html", {"form": form, "title": _("Location")})
 
 
 @login_required

@@ -193,14 +193,7 @@ class CallerRegisterForm(ClientRegisterForm):
         """The typed input of `hotline_caller_register`, from the cleaned form."""
         data = self.cleaned_data
         return CallerRegistration(
-            peer_group=data["peer_group"],
-            given_name=data.get("given_name", ""),
-            mother_given_name=data.get("mother_given_name", ""),
-            family_name=data.get("family_name", ""),
-            birth_year=data["birth_year"],
-            sex=data["sex"],
-            gender_identity=data["gender_identity"],
-            population_groups=data["population_groups"],
+            **self.pseudonymous(),
             consent_follow_up=data["consent_follow_up"],
             register_anyway=bool(data.get("register_anyway")),
             duplicate_reason=data.get("duplicate_reason", ""),

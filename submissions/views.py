@@ -132,6 +132,24 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(narrative, exc)
         report.refresh_from_db()
+    return _report_page(
+        request,
+        user,
+        report,
+        narrative=narrative if may_prepare and report.editable else None,
+        review=ReturnForm() if _reviewable(user, report) else None,
+        can_push=queries.can_push(user, report) and report.status == Status.APPROVED,
+        dhis2_configured=bool(dhis2_push_module.configured_url()),
+        pushes=queries.pushes_of(report),
+        status=400 if narrative.errors else 200,
+    )
+
+
+def _report_page(
+    request: HttpRequest, user: User, report: PeriodicReport, *, status: int, **context: Any
+) -> HttpResponse:
+    """The report's page: its versions, the live figures beside the latest frozen ones,
+    its deadline, and what the caller adds (the forms this user may send)."""
     versions = list(queries.versions_of(report))
     latest = versions[0] if versions else None
     return render(
@@ -143,14 +161,10 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "versions": versions,
             "latest": latest,
             "figures": _figures(user, report, latest),
-            "narrative": narrative if may_prepare and report.editable else None,
-            "review": ReturnForm() if _reviewable(user, report) else None,
             "deadline": queries.deadline_for(report.period_code, report.level),
-            "can_push": queries.can_push(user, report) and report.status == Status.APPROVED,
-            "dhis2_configured": bool(dhis2_push_module.configured_url()),
-            "pushes": queries.pushes_of(report),
+            **context,
         },
-        status=400 if narrative.errors else 200,
+        status=status,
     )
 
 
@@ -178,22 +192,7 @@ def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("submissions:detail", public_id=report.public_id)
-    versions = list(queries.versions_of(report))
-    return render(
-        request,
-        "submissions/detail.html",
-        {
-            "report": report,
-            "period": queries.period_of(report),
-            "versions": versions,
-            "latest": versions[0] if versions else None,
-            "figures": _figures(user, report, versions[0] if versions else None),
-            "narrative": None,
-            "review": form,
-            "deadline": queries.deadline_for(report.period_code, report.level),
-        },
-        status=400,
-    )
+    return _report_page(request, user, report, narrative=None, review=form, status=400)
 
 
 @login_required
