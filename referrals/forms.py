@@ -15,9 +15,22 @@ from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
 
 from .models import Referral, ServiceDelivery
+from .queries import NOT_AVAILABLE, client_by_code
 
 NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
 """Help text for free text that ends up in the audit log's reason."""
+
+
+def optional_client(user: Any, code: str) -> Any:
+    """The client of a short code typed in a field that may stay empty (an anonymous
+    caller or victim): None for no code; a code out of the user's reach is refused
+    with the same words as an unknown one (queries.client_by_code)."""
+    if not (code or "").strip():
+        return None
+    client = client_by_code(user, code)
+    if client is None:
+        raise forms.ValidationError(NOT_AVAILABLE)
+    return client
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
