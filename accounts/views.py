@@ -210,8 +210,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     issued = request.session.get(ISSUED_CODE_SESSION_KEY)
     issued_code = None
     if issued and issued.get("user") == target.pk:
@@ -229,6 +228,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issued_code": issued_code,
         },
     )
+
+
+def _account(request: HttpRequest, pk: int) -> User:
+    """The account an administrator works on; 404 for anyone else, or out of reach."""
+    return queries.get_user(scope.require_role(request.user, roles.ADMINISTRATORS), pk)
 
 
 def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
@@ -279,8 +283,7 @@ def _user_page(pk: int) -> str:
 @login_required
 @require_POST
 def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     active = request.POST.get("active") == "1"
     return pages.act(
         request,
@@ -293,8 +296,7 @@ def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     form = PasswordResetForm(target, request.POST or None)
     return pages.form_view(
         request,
@@ -313,8 +315,7 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
     return pages.form_view(
         request,
@@ -348,8 +349,7 @@ def grant_revoke(request: AuthedRequest, pk: int, grant_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     reset = services.two_factor_reset(actor=request.user, user=target)
     _show_code_once(request, target, reset.enrolment_code)
     messages.success(
@@ -365,8 +365,7 @@ def two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_code_issue(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     code = services.enrolment_code_issue(actor=request.user, user=target)
     _show_code_once(request, target, code)
     messages.success(request, _("New enrolment code issued; any earlier one no longer works."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -234,13 +235,29 @@ def _alert_page(
     )
 
 
+def _alert_to_act_on(
+    request: HttpRequest,
+    public_id: UUID,
+    who: roles.RoleSet,
+    *,
+    may: Callable[[User, SafetyAlert], bool],
+    did: Callable[[User, SafetyAlert], bool],
+) -> tuple[User, SafetyAlert]:
+    """The user and the alert they may act on now (`may`), or did act on (`did`: a resend
+    is answered as the first send was); 404 for anyone else."""
+    user = scope.require_role(request.user, who)
+    alert = queries.get_alert(user, public_id)
+    if not (may(user, alert) or did(user, alert)):
+        raise Http404
+    return user, alert
+
+
 @login_required
 @require_POST
 def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = scope.require_role(request.user, roles.LEADERS)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.LEADERS, may=queries.can_approve, did=queries.approved_by
+    )
     try:
         alerts.alert_approve(actor=user, alert=alert)
     except ValidationError as exc:
@@ -254,10 +271,9 @@ def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = scope.require_role(request.user, roles.LEADERS)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.LEADERS, may=queries.can_approve, did=queries.declined_by
+    )
     form = AlertDeclineForm(request.POST)
     done = pages.handle_form(
         request,
@@ -273,10 +289,9 @@ def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = scope.require_role(request.user, roles.CASEWORK)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.CASEWORK, may=queries.can_withdraw, did=queries.withdrawn_by
+    )
     form = AlertWithdrawForm(request.POST)
     refusals: list[str] = []
 
