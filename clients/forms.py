@@ -51,7 +51,19 @@ def _birth_year_field() -> forms.IntegerField:
 
 
 class _PseudonymousFields(forms.Form):
-    """Fields shared by registration and correction."""
+    """Fields shared by registration and correction, in the order both show them."""
+
+    field_order = [
+        "sex",
+        "gender_identity",
+        "population_groups",
+        "commune",
+        "establishment",
+        "name",
+        "nickname",
+        "phone",
+        "notes",
+    ]
 
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     gender_identity = forms.ChoiceField(
@@ -156,15 +168,7 @@ class ClientRegisterForm(_PseudonymousFields):
         "mother_given_name",
         "family_name",
         "birth_year",
-        "sex",
-        "gender_identity",
-        "population_groups",
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
+        *_PseudonymousFields.field_order,
         "consent_method",
         "consent_follow_up",
         "consent_phone",
@@ -261,15 +265,7 @@ class ClientEditForm(_PseudonymousFields):
     )
     field_order = [
         "birth_year",
-        "sex",
-        "gender_identity",
-        "population_groups",
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
+        *_PseudonymousFields.field_order,
         "given_name",
         "mother_given_name",
         "family_name",
