@@ -34,7 +34,7 @@ from .paging import paginate
 R = TypeVar("R")
 
 
-class ShowAgain(Exception):  # noqa: N818 (an answer, not an error)
+class ShowAgain(Exception):
     """Raised by a use case given to `handle_form` to record nothing and show the form
     again as it stands: the form already says why (a warning to confirm first)."""
 
