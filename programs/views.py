@@ -4,6 +4,7 @@ service. Scope is decided in queries.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -30,16 +31,26 @@ from .forms import (
 from .services import OrganisationDetails, PeerGroupDetails, SupportModelDetails
 
 
-def _unsaved(instance: Model, update: Callable[[], object]) -> Callable[[], object]:
-    """An edit form's use case: the form must not write (validating a ModelForm changed
-    `instance` in memory), so the record is read again and the service writes it, with
-    its audit entry."""
+def _record_form(
+    request: AuthedRequest,
+    form: Any,
+    details: Callable[..., Any],
+    save: Callable[..., Any],
+    *,
+    instance: Model | None = None,
+    **page: Any,
+) -> HttpResponse:
+    """The form page of a model, group or organisation: what was typed, as `details`, goes
+    to `save` (the service creating the record, or updating `instance`), which writes it
+    with its audit entry. The form must not write: validating a ModelForm changed
+    `instance` in memory, so it is read again first."""
 
-    def run() -> object:
-        instance.refresh_from_db()
-        return update()
+    def run() -> Any:
+        if instance is not None:
+            instance.refresh_from_db()
+        return save(actor=request.user, details=details(**form.cleaned_data))
 
-    return run
+    return pages.form_view(request, form, run, creates=instance is None, **page)
 
 
 # --- Support models ---------------------------------------------------------------
@@ -88,12 +99,11 @@ def model_create(request: AuthedRequest) -> HttpResponse:
     form = SupportModelForm(
         request.POST or None, organisations=queries.organisations_for(request.user)
     )
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        lambda: services.support_model_create(
-            actor=request.user, details=SupportModelDetails(**form.cleaned_data)
-        ),
+        SupportModelDetails,
+        services.support_model_create,
         success=_("Support model created."),
         to=lambda model: reverse("programs:model_detail", args=[model.pk]),
         title=_("New support model"),
@@ -114,16 +124,12 @@ def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not scope.is_admin(request.user):
         form.fields["province"].disabled = True
         form.fields["province"].help_text = _("Only an administrator can move a model.")
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        _unsaved(
-            model,
-            lambda: services.support_model_update(
-                actor=request.user, model=model, details=SupportModelDetails(**form.cleaned_data)
-            ),
-        ),
-        creates=False,
+        SupportModelDetails,
+        partial(services.support_model_update, model=model),
+        instance=model,
         success=_("Support model saved."),
         to=reverse("programs:model_detail", args=[model.pk]),
         title=_("Edit support model"),
@@ -182,12 +188,11 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("model", "").isdigit():
         initial["support_model"] = request.GET["model"]
     form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        lambda: services.peer_group_create(
-            actor=request.user, details=PeerGroupDetails(**form.cleaned_data)
-        ),
+        PeerGroupDetails,
+        services.peer_group_create,
         success=_("Peer group created."),
         to=lambda group: reverse("programs:group_detail", args=[group.pk]),
         title=_("New peer group"),
@@ -205,16 +210,12 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         instance=group,
         support_models=queries.editable_support_models(request.user),
     )
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        _unsaved(
-            group,
-            lambda: services.peer_group_update(
-                actor=request.user, group=group, details=PeerGroupDetails(**form.cleaned_data)
-            ),
-        ),
-        creates=False,
+        PeerGroupDetails,
+        partial(services.peer_group_update, group=group),
+        instance=group,
         success=_("Peer group saved."),
         to=reverse("programs:group_detail", args=[group.pk]),
         title=_("Edit peer group"),
@@ -243,15 +244,17 @@ def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
     scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
+
+    def save() -> object:
+        member.refresh_from_db()  # the form must not write: the service does (_record_form)
+        return services.membership_update(
+            actor=request.user, membership=member, **form.cleaned_data
+        )
+
     return pages.form_view(
         request,
         form,
-        _unsaved(
-            member,
-            lambda: services.membership_update(
-                actor=request.user, membership=member, **form.cleaned_data
-            ),
-        ),
+        save,
         creates=False,
         success=_("Member saved."),
         to=reverse("programs:group_detail", args=[pk]),
@@ -314,12 +317,11 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        lambda: services.organisation_create(
-            actor=request.user, details=OrganisationDetails(**form.cleaned_data)
-        ),
+        OrganisationDetails,
+        services.organisation_create,
         success=_("Organisation created."),
         to="programs:org_list",
         title=_("New organisation"),
@@ -334,18 +336,12 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, instance=org, provinces=_org_form_provinces(request.user)
     )
-    return pages.form_view(
+    return _record_form(
         request,
         form,
-        _unsaved(
-            org,
-            lambda: services.organisation_update(
-                actor=request.user,
-                organisation=org,
-                details=OrganisationDetails(**form.cleaned_data),
-            ),
-        ),
-        creates=False,
+        OrganisationDetails,
+        partial(services.organisation_update, organisation=org),
+        instance=org,
         success=_("Organisation saved."),
         to="programs:org_list",
         title=_("Edit organisation"),
