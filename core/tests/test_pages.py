@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from core import pages
@@ -51,7 +52,7 @@ def test_a_valid_send_runs_the_use_case_once_and_a_resend_is_answered_the_same(u
         return made[-1]
 
     data = {"name": "Lan", "once_key": _key(user)}
-    answers = []
+    answers: list[HttpResponse] = []
     for _send in range(2):
         request = _post(user, data)
         response = pages.handle_form(
@@ -61,6 +62,7 @@ def test_a_valid_send_runs_the_use_case_once_and_a_resend_is_answered_the_same(u
             success="Saved.",
             to=lambda record: f"/things/{record.pk}/",
         )
+        assert response is not None
         answers.append(response)
         assert [str(m) for m in get_messages(request)] == ["Saved."]
     assert len(made) == 1
