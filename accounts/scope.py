@@ -2,7 +2,8 @@
 nothing else decides scope. Results are cached on the user object per request.
 
 `require_role` is the one role check of views: 404 (as for a record that does not exist)
-unless the user holds a role of the given sets (accounts.roles)."""
+unless the user holds a role of the given sets (accounts.roles); it returns the signed-in
+`User`, typed, for the services' `actor`."""
 
 from __future__ import annotations
 
@@ -40,10 +41,11 @@ def has_role(user: UserOrAnonymous, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def require_role(user: UserOrAnonymous, *sets: RoleSet) -> None:
-    """Refuse (404) a user who holds no role of `sets`."""
-    if not roles(user) & frozenset[str]().union(*sets):
+def require_role(user: UserOrAnonymous, *sets: RoleSet) -> User:
+    """The user, signed in and holding a role of `sets`; 404 for anyone else."""
+    if isinstance(user, AnonymousUser) or not roles(user) & frozenset[str]().union(*sets):
         raise Http404
+    return user
 
 
 def peer_group_ids(user: UserOrAnonymous, *wanted: str) -> set[int]:

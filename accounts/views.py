@@ -7,7 +7,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import pages
 from core.errors import database_unavailable
 from core.health import check_database
-from core.idempotency import Once
 
 from . import queries, roles, scope, services
 from .client_ip import client_ip
@@ -211,8 +210,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     issued = request.session.get(ISSUED_CODE_SESSION_KEY)
     issued_code = None
     if issued and issued.get("user") == target.pk:
@@ -232,6 +230,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _account(request: HttpRequest, pk: int) -> User:
+    """The account an administrator works on; 404 for anyone else, or out of reach."""
+    return queries.get_user(scope.require_role(request.user, roles.ADMINISTRATORS), pk)
+
+
 def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
     request.session[ISSUED_CODE_SESSION_KEY] = {"user": target.pk, "code": code}
 
@@ -241,112 +244,95 @@ def _show_code_once(request: HttpRequest, target: User, code: str) -> None:
 def user_create(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.ADMINISTRATORS)
     form = UserCreateForm(request.POST or None)
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        codes: list[str] = []
+    codes: list[str] = []
 
-        def create() -> User:
-            user, code = services.user_create_with_enrolment_code(
-                actor=request.user,
-                username=data["username"],
-                password=data["password1"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                language=data["language"],
-            )
-            codes.append(code)
-            return user
+    def create() -> User:
+        data = form.cleaned_data
+        user, code = services.user_create_with_enrolment_code(
+            actor=request.user,
+            username=data["username"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            language=data["language"],
+        )
+        codes.append(code)
+        return user
 
-        created = once.run(create)
+    def created(user: User) -> str:
         if codes:  # a resend finds the account made: its code was shown already
-            _show_code_once(request, created, codes[0])
-        messages.success(request, _("Account created. Now grant it a role."))
-        return redirect("accounts:user_detail", pk=created.pk)
-    return render(
+            _show_code_once(request, user, codes[0])
+        return _user_page(user.pk)
+
+    return pages.form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New user"),
-            "submit": _("Create account"),
-            "cancel_url": reverse("accounts:user_list"),
-        },
+        form,
+        create,
+        success=_("Account created. Now grant it a role."),
+        to=created,
+        title=_("New user"),
+        submit=_("Create account"),
+        back=reverse("accounts:user_list"),
     )
+
+
+def _user_page(pk: int) -> str:
+    return reverse("accounts:user_detail", args=[pk])
 
 
 @login_required
 @require_POST
 def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(actor=request.user, user=target, active=active)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Account reactivated.") if active else _("Account deactivated.")
-        )
-    return redirect("accounts:user_detail", pk=target.pk)
+    return pages.act(
+        request,
+        lambda: services.user_set_active(actor=request.user, user=target, active=active),
+        success=_("Account reactivated.") if active else _("Account deactivated."),
+        to=_user_page(target.pk),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     form = PasswordResetForm(target, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.user_password_reset(
-            actor=request.user, user=target, password=form.cleaned_data["new_password1"]
-        )
-        messages.success(request, _("Password changed. Give it to the user in person."))
-        return redirect("accounts:user_detail", pk=target.pk)
-    return render(
+    return pages.form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New password for %(user)s") % {"user": target.username},
-            "submit": _("Set password"),
-            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
-        },
+        form,
+        lambda: services.user_password_reset(
+            actor=request.user, user=target, password=form.cleaned_data["new_password1"]
+        ),
+        creates=False,
+        success=_("Password changed. Give it to the user in person."),
+        to=_user_page(target.pk),
+        title=_("New password for %(user)s") % {"user": target.username},
+        submit=_("Set password"),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     form = GrantForm(request.POST or None, instance=Grant(user=target))
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        once.run(
-            lambda: services.grant_add(
-                actor=request.user,
-                user=target,
-                role=data["role"],
-                peer_group=data.get("peer_group"),
-                organisation=data.get("organisation"),
-                support_model=data.get("support_model"),
-                province=data.get("province"),
-            )
-        )
-        messages.success(request, _("Role granted."))
-        return redirect("accounts:user_detail", pk=target.pk)
-    return render(
+    return pages.form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Grant a role to %(user)s") % {"user": target.username},
-            "submit": _("Grant"),
-            "cancel_url": reverse("accounts:user_detail", args=[target.pk]),
-        },
+        form,
+        lambda: services.grant_add(
+            actor=request.user,
+            user=target,
+            role=form.cleaned_data["role"],
+            peer_group=form.cleaned_data.get("peer_group"),
+            organisation=form.cleaned_data.get("organisation"),
+            support_model=form.cleaned_data.get("support_model"),
+            province=form.cleaned_data.get("province"),
+        ),
+        success=_("Role granted."),
+        to=_user_page(target.pk),
+        title=_("Grant a role to %(user)s") % {"user": target.username},
+        submit=_("Grant"),
     )
 
 
@@ -363,8 +349,7 @@ def grant_revoke(request: AuthedRequest, pk: int, grant_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     reset = services.two_factor_reset(actor=request.user, user=target)
     _show_code_once(request, target, reset.enrolment_code)
     messages.success(
@@ -380,8 +365,7 @@ def two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_code_issue(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.ADMINISTRATORS)
-    target = queries.get_user(request.user, pk)
+    target = _account(request, pk)
     code = services.enrolment_code_issue(actor=request.user, user=target)
     _show_code_once(request, target, code)
     messages.success(request, _("New enrolment code issued; any earlier one no longer works."))

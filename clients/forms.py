@@ -26,6 +26,7 @@ from .models import (
     PopulationGroup,
     Sex,
 )
+from .services import ClientDetails
 
 
 class DateInput(forms.DateInput):
@@ -50,7 +51,19 @@ def _birth_year_field() -> forms.IntegerField:
 
 
 class _PseudonymousFields(forms.Form):
-    """Fields shared by registration and correction."""
+    """Fields shared by registration and correction, in the order both show them."""
+
+    field_order = [
+        "sex",
+        "gender_identity",
+        "population_groups",
+        "commune",
+        "establishment",
+        "name",
+        "nickname",
+        "phone",
+        "notes",
+    ]
 
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     gender_identity = forms.ChoiceField(
@@ -155,15 +168,7 @@ class ClientRegisterForm(_PseudonymousFields):
         "mother_given_name",
         "family_name",
         "birth_year",
-        "sex",
-        "gender_identity",
-        "population_groups",
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
+        *_PseudonymousFields.field_order,
         "consent_method",
         "consent_follow_up",
         "consent_phone",
@@ -194,6 +199,38 @@ class ClientRegisterForm(_PseudonymousFields):
             fields["given_name"].required = False
         if not show_register_anyway:
             del fields["register_anyway"]
+
+    def pseudonymous(self) -> dict[str, Any]:
+        """What the client's code and the counts are built from, as every registration use
+        case takes it (a name the code does not need is not asked, so empty)."""
+        data = self.cleaned_data
+        return {
+            "peer_group": data["peer_group"],
+            "given_name": data.get("given_name", ""),
+            "mother_given_name": data.get("mother_given_name", ""),
+            "family_name": data.get("family_name", ""),
+            "birth_year": data["birth_year"],
+            "sex": data["sex"],
+            "gender_identity": data["gender_identity"],
+            "population_groups": data["population_groups"],
+        }
+
+    def details(self) -> ClientDetails:
+        """The typed input of `client_register`, from the cleaned form."""
+        data = self.cleaned_data
+        return ClientDetails(
+            **self.pseudonymous(),
+            commune=data["commune"],
+            establishment=data["establishment"],
+            name=data["name"],
+            nickname=data["nickname"],
+            phone=data["phone"],
+            notes=data["notes"],
+            consent_follow_up=data["consent_follow_up"],
+            consent_method=data["consent_method"],
+            consent_phone=data["consent_phone"],
+            share_with=data["share_with"],
+        )
 
     def clean_consent_follow_up(self) -> bool:
         value = bool(self.cleaned_data.get("consent_follow_up"))
@@ -228,15 +265,7 @@ class ClientEditForm(_PseudonymousFields):
     )
     field_order = [
         "birth_year",
-        "sex",
-        "gender_identity",
-        "population_groups",
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
+        *_PseudonymousFields.field_order,
         "given_name",
         "mother_given_name",
         "family_name",

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import roles, scope
 from accounts.http import AuthedRequest
 from audit.services import audit_view
+from core import pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from directory.taxonomy import CHILD_PROTECTION
 
 from . import consent as consents
@@ -42,38 +42,24 @@ from .records import IDENTITY_FIELDS
 
 
 def _client(request: HttpRequest, public_id: UUID) -> Client:
-    scope.require_role(request.user, roles.CASEWORK)
-    return queries.get_client(request.user, public_id)
+    return queries.get_client(scope.require_role(request.user, roles.CASEWORK), public_id)
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    cancel_url: str,
-    submit: str = "",
-) -> HttpResponse:
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
-    )
+def _client_page(client: Client) -> str:
+    """Where a form about one client leads back to: the client's page."""
+    return reverse("clients:detail", args=[client.public_id])
 
 
 @login_required
 def client_list(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
-    page_obj = paginate(request, queries.client_list(request.user))
-    return render(
+    return pages.list_page(
         request,
         "clients/client_list.html",
-        {
-            "clients": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_register": queries.registration_groups(request.user).exists(),
-            "find_form": FindForm(),
-        },
+        queries.client_list(request.user),
+        name="clients",
+        can_register=queries.registration_groups(request.user).exists(),
+        find_form=FindForm(),
     )
 
 
@@ -93,26 +79,7 @@ def client_register(request: AuthedRequest) -> HttpResponse:
             client = once.run(
                 lambda: services.client_register(
                     actor=request.user,
-                    details=services.ClientDetails(
-                        peer_group=data["peer_group"],
-                        given_name=data.get("given_name", ""),
-                        mother_given_name=data.get("mother_given_name", ""),
-                        family_name=data.get("family_name", ""),
-                        birth_year=data["birth_year"],
-                        sex=data["sex"],
-                        gender_identity=data["gender_identity"],
-                        population_groups=data["population_groups"],
-                        commune=data["commune"],
-                        establishment=data["establishment"],
-                        name=data["name"],
-                        nickname=data["nickname"],
-                        phone=data["phone"],
-                        notes=data["notes"],
-                        consent_follow_up=data["consent_follow_up"],
-                        consent_method=data["consent_method"],
-                        consent_phone=data["consent_phone"],
-                        share_with=data["share_with"],
-                    ),
+                    details=form.details(),
                     register_anyway=bool(data.get("register_anyway")),
                 )
             )
@@ -243,38 +210,37 @@ def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     # identity fields; the erased form has none, so that would be dropped in silence while
     # the sender is told "saved". Send it on: the service refuses it, saying why.
     typed_identity = {k: request.POST.get(form.add_prefix(k), "").strip() for k in IDENTITY_FIELDS}
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
         data = form.cleaned_data
         identity = None
         if not client.is_erased:
             identity = {k: data[k] for k in IDENTITY_FIELDS}
         elif any(typed_identity.values()):
             identity = typed_identity
-        try:
-            services.client_update(
-                actor=request.user,
-                client=client,
-                birth_year=data["birth_year"],
-                sex=data["sex"],
-                gender_identity=data["gender_identity"],
-                population_groups=data["population_groups"],
-                commune=data["commune"],
-                establishment=data["establishment"],
-                identity=identity,
-                given_name=data.get("given_name", ""),
-                mother_given_name=data.get("mother_given_name", ""),
-                family_name=data.get("family_name", ""),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Client record saved."))
-            return redirect("clients:detail", public_id=client.public_id)
-    return _form_page(
+        services.client_update(
+            actor=request.user,
+            client=client,
+            birth_year=data["birth_year"],
+            sex=data["sex"],
+            gender_identity=data["gender_identity"],
+            population_groups=data["population_groups"],
+            commune=data["commune"],
+            establishment=data["establishment"],
+            identity=identity,
+            given_name=data.get("given_name", ""),
+            mother_given_name=data.get("mother_given_name", ""),
+            family_name=data.get("family_name", ""),
+        )
+
+    return pages.form_view(
         request,
         form,
+        save,
+        creates=False,
+        success=_("Client record saved."),
+        to=_client_page(client),
         title=_("Correct client %(code)s") % {"code": client.short_code},
-        cancel_url=reverse("clients:detail", args=[client.public_id]),
     )
 
 
@@ -283,16 +249,17 @@ def client_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def client_status(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_status_change(actor=request.user, client=client, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a status and a date."))
-    return redirect("clients:detail", public_id=client.public_id)
+        return redirect(_client_page(client))
+    return pages.act(
+        request,
+        lambda: services.client_status_change(
+            actor=request.user, client=client, **form.cleaned_data
+        ),
+        success=_("Status changed."),
+        to=_client_page(client),
+    )
 
 
 @login_required
@@ -302,20 +269,15 @@ def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if not queries.can_unmask(request.user, client):
         raise Http404
     form = UnmaskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_unmask(
-                actor=request.user, client=client, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("clients:detail", public_id=client.public_id)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: services.client_unmask(
+            actor=request.user, client=client, reason=form.cleaned_data["reason"]
+        ),
+        creates=False,
+        to=_client_page(client),
         title=_("Show the identity of %(code)s") % {"code": client.short_code},
-        cancel_url=reverse("clients:detail", args=[client.public_id]),
         submit=_("Show identity"),
     )
 
@@ -325,24 +287,13 @@ def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def consent_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = ConsentForm(request.POST or None, providers=queries.sharing_providers(client))
-    once = Once(request, form)
-    if once.ready():
-        try:
-            once.run(
-                lambda: consents.consent_record(
-                    actor=request.user, client=client, **form.cleaned_data
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("clients:detail", public_id=client.public_id)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: consents.consent_record(actor=request.user, client=client, **form.cleaned_data),
+        success=_("Consent recorded."),
+        to=_client_page(client),
         title=_("Record consent for %(code)s") % {"code": client.short_code},
-        cancel_url=reverse("clients:detail", args=[client.public_id]),
     )
 
 
@@ -391,51 +342,44 @@ def consent_withdraw(request: AuthedRequest, public_id: UUID, pk: int) -> HttpRe
 def request_add(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     form = RequestForm(request.POST or None)
-    once = Once(request, form)
-    if once.ready():
-        try:
-            once.run(
-                lambda: subject_requests.request_record(
-                    actor=request.user, client=client, **form.cleaned_data
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Request recorded."))
-            return redirect("clients:detail", public_id=client.public_id)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: subject_requests.request_record(
+            actor=request.user, client=client, **form.cleaned_data
+        ),
+        success=_("Request recorded."),
+        to=_client_page(client),
         title=_("Record a request from %(code)s") % {"code": client.short_code},
-        cancel_url=reverse("clients:detail", args=[client.public_id]),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    scope.require_role(request.user, roles.LEADERS)
-    dsr = queries.get_request(request.user, pk)
-    if not queries.can_erase(request.user, dsr.client):
+    user = scope.require_role(request.user, roles.LEADERS)
+    dsr = queries.get_request(user, pk)
+    if not queries.can_erase(user, dsr.client):
         raise Http404
     form = CloseRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subject_requests.request_close(
-                actor=request.user, request=dsr, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Request closed."))
-            return redirect("clients:detail", public_id=dsr.client.public_id)
-    audit_view(actor=request.user, obj=dsr, page="clients:request_close")
-    return _form_page(
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: subject_requests.request_close(
+            actor=user, request=dsr, note=form.cleaned_data["note"]
+        ),
+        creates=False,
+        success=_("Request closed."),
+        to=_client_page(dsr.client),
+    )
+    if done:
+        return done
+    audit_view(actor=user, obj=dsr, page="clients:request_close")
+    return pages.form_page(
         request,
         form,
         title=_("Close request: %(kind)s") % {"kind": dsr.get_kind_display()},
-        cancel_url=reverse("clients:detail", args=[dsr.client.public_id]),
+        cancel_url=_client_page(dsr.client),
         submit=_("Close request"),
     )
 
@@ -460,22 +404,15 @@ def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if not queries.can_erase(request.user, client) or client.is_erased:
         raise Http404
     form = EraseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            erasure.client_erase(
-                actor=request.user, client=client, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Identity erased. The pseudonymous record and counts stay.")
-            )
-            return redirect("clients:detail", public_id=client.public_id)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: erasure.client_erase(
+            actor=request.user, client=client, reason=form.cleaned_data["reason"]
+        ),
+        creates=False,
+        success=_("Identity erased. The pseudonymous record and counts stay."),
+        to=_client_page(client),
         title=_("Erase the identity of %(code)s") % {"code": client.short_code},
-        cancel_url=reverse("clients:detail", args=[client.public_id]),
         submit=_("Erase identity"),
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import CommuneSelect, ProvinceSelect
-from geo.models import Commune, Province
+from geo.forms import area_fields
 
 from .models import Agreement, AgreementLine, Location, Service
 from .services import AgreementDetails, AgreementLineDetails
@@ -24,18 +24,7 @@ class ServiceSearchForm(forms.Form):
         required=False,
         choices=[("", _("All categories")), *category_choices()],
     )
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Province.objects.all(),
-        required=False,
-        widget=ProvinceSelect(),
-    )
-    commune = forms.ModelChoiceField(
-        label=_("Commune or ward"),
-        queryset=Commune.objects.select_related("province"),
-        required=False,
-        widget=CommuneSelect(province_field="province"),
-    )
+    province, commune = area_fields()
     friendly_only = forms.BooleanField(
         label=_("Only services friendly to key populations"), required=False
     )

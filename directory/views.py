@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import roles, scope
 from accounts.http import AuthedRequest
-from core.forms import apply_errors
-from core.idempotency import Once
+from core import pages
 from core.paging import paginate
 from programs.models import Organisation
 
@@ -106,58 +105,65 @@ def agreement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@login_required
-def service_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
+def _record_edit(
+    request: AuthedRequest,
+    public_id: Any,
+    *,
+    find: Callable[[Any, Any], Any],
+    form_class: type[forms.ServiceForm] | type[forms.LocationForm],
+    save: Callable[[Any, dict[str, Any]], Any],
+    title: str,
+    success: str,
+    to: str | Callable[[Any], str],
+) -> HttpResponse:
+    """Add (`public_id` None) or edit a record of an organisation the user keeps (404 when
+    they keep none): `find` gives the record, `save` the use case, from the form."""
     organisations = queries.editable_organisations(request.user)
     if not organisations.exists():
         raise Http404
-    instance = None
-    if public_id is not None:
-        instance = queries.editable_service(request.user, public_id)
-    form = forms.ServiceForm(request.POST or None, instance=instance, organisations=organisations)
-    once = Once(request, form, active=instance is None)
-    if once.ready():
-        try:
-            service = once.run(
-                lambda: services.service_save(
-                    actor=request.user,
-                    service=instance,
-                    details=services.ServiceDetails(**form.cleaned_data),
-                )
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Service saved."))
-            return redirect("directory:service", service.public_id)
-    return render(request, "directory/edit.html", {"form": form, "title": _("Service")})
+    instance = None if public_id is None else find(request.user, public_id)
+    form = form_class(request.POST or None, instance=instance, organisations=organisations)
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: save(instance, form.cleaned_data),
+        creates=instance is None,
+        success=success,
+        to=to,
+    )
+    return done or render(request, "directory/edit.html", {"form": form, "title": title})
+
+
+@login_required
+def service_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
+    return _record_edit(
+        request,
+        public_id,
+        find=queries.editable_service,
+        form_class=forms.ServiceForm,
+        save=lambda service, data: services.service_save(
+            actor=request.user, service=service, details=services.ServiceDetails(**data)
+        ),
+        title=_("Service"),
+        success=_("Service saved."),
+        to=lambda service: reverse("directory:service", args=[service.public_id]),
+    )
 
 
 @login_required
 def location_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
-    organisations = queries.editable_organisations(request.user)
-    if not organisations.exists():
-        raise Http404
-    instance = None
-    if public_id is not None:
-        instance = queries.editable_location(request.user, public_id)
-    form = forms.LocationForm(request.POST or None, instance=instance, organisations=organisations)
-    once = Once(request, form, active=instance is None)
-    if once.ready():
-        try:
-            once.run(
-                lambda: services.location_save(
-                    actor=request.user,
-                    location=instance,
-                    details=services.LocationDetails(**form.cleaned_data),
-                )
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Location saved."))
-            return redirect("directory:search")
-    return render(request, "directory/edit.html", {"form": form, "title": _("Location")})
+    return _record_edit(
+        request,
+        public_id,
+        find=queries.editable_location,
+        form_class=forms.LocationForm,
+        save=lambda location, data: services.location_save(
+            actor=request.user, location=location, details=services.LocationDetails(**data)
+        ),
+        title=_("Location"),
+        success=_("Location saved."),
+        to="directory:search",
+    )
 
 
 @login_required
@@ -179,21 +185,15 @@ def agreement_edit(request: AuthedRequest, public_id: Any = None) -> HttpRespons
         support_model_required=not scope.is_admin(request.user),
     )
     lines = forms.AgreementLineFormSet(request.POST or None, instance=instance, prefix="lines")
-    once = Once(request, form, active=instance is None)
-    if once.earlier is not None or (
-        request.method == "POST" and form.is_valid() and lines.is_valid()
-    ):
-        try:
-            agreement = once.run(
-                lambda: services.agreement_save(
-                    actor=request.user,
-                    agreement=instance,
-                    details=forms.agreement_details(form, lines),
-                )
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Agreement saved."))
-            return redirect("directory:agreement", agreement.public_id)
-    return render(request, "directory/agreement_edit.html", {"form": form, "lines": lines})
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.agreement_save(
+            actor=request.user, agreement=instance, details=forms.agreement_details(form, lines)
+        ),
+        creates=instance is None,
+        also_valid=[lines],
+        success=_("Agreement saved."),
+        to=lambda agreement: reverse("directory:agreement", args=[agreement.public_id]),
+    )
+    return done or render(request, "directory/agreement_edit.html", {"form": form, "lines": lines})

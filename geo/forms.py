@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import CommuneSelect
+from core.widgets import CommuneSelect, ProvinceSelect
 
-from .models import Commune
+from .models import Commune, Province
 
 
 class LegacyCommuneLookupForm(forms.Form):
@@ -25,6 +25,26 @@ class LegacyCommuneLookupForm(forms.Form):
         if not term.isdigit() and len(term) < 2:
             raise forms.ValidationError(_("Type at least 2 letters of the name."))
         return term
+
+
+def area_fields(
+    *, province_required: bool = False, commune_required: bool = False
+) -> tuple[forms.ModelChoiceField, forms.ModelChoiceField]:
+    """A province and a commune or ward, the commune's list following the province
+    chosen (core.widgets): the area fields of filters and of records placed in an area."""
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        required=province_required,
+        widget=ProvinceSelect(),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.select_related("province"),
+        required=commune_required,
+        widget=CommuneSelect(province_field="province"),
+    )
+    return province, commune
 
 
 def commune_field(required: bool = True) -> forms.ModelChoiceField:

@@ -16,8 +16,8 @@ from clients.forms import ClientRegisterForm
 from core.forms import NO_NAMES, must_choose
 from directory.models import Service
 from programs.models import PeerGroup
-from referrals.forms import ServiceChoiceField
-from referrals.queries import NOT_AVAILABLE, client_by_code
+from referrals.forms import ServiceChoiceField, optional_client
+from referrals.queries import NOT_AVAILABLE
 
 from . import queries
 from .models import HotlineCall
@@ -79,13 +79,7 @@ class HotlineCallForm(forms.Form):
         return started
 
     def clean_client_code(self) -> Any:
-        code = self.cleaned_data.get("client_code", "").strip().upper()
-        if not code:
-            return None
-        client = client_by_code(self.user, code)
-        if client is None:
-            raise forms.ValidationError(NOT_AVAILABLE)
-        return client
+        return optional_client(self.user, self.cleaned_data.get("client_code", ""))
 
 
 class CallEndForm(forms.Form):
@@ -193,14 +187,7 @@ class CallerRegisterForm(ClientRegisterForm):
         """The typed input of `hotline_caller_register`, from the cleaned form."""
         data = self.cleaned_data
         return CallerRegistration(
-            peer_group=data["peer_group"],
-            given_name=data.get("given_name", ""),
-            mother_given_name=data.get("mother_given_name", ""),
-            family_name=data.get("family_name", ""),
-            birth_year=data["birth_year"],
-            sex=data["sex"],
-            gender_identity=data["gender_identity"],
-            population_groups=data["population_groups"],
+            **self.pseudonymous(),
             consent_follow_up=data["consent_follow_up"],
             register_anyway=bool(data.get("register_anyway")),
             duplicate_reason=data.get("duplicate_reason", ""),

@@ -11,16 +11,17 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
-from accounts.models import Role, User
+from accounts import roles, scope
+from accounts.models import User
 from audit.services import audit_view
 from clients.models import Client
-from core import idempotency
+from core import idempotency, pages
 from core.forms import apply_errors
 from core.idempotency import Once
 
@@ -29,17 +30,10 @@ from .forms import CallEndForm, CallerRegisterForm, CallLinkForm, CallReferralFo
 from .models import HotlineCall
 
 
-def _counsellor(request: HttpRequest) -> User:
-    """The signed-in hotline counsellor; 404 for anyone else."""
-    if not scope.has_role(request.user, Role.HOTLINE):
-        raise Http404
-    return cast(User, request.user)
-
-
 @login_required
 def hotline_shift(request: HttpRequest) -> HttpResponse:
     """The shift view: open follow-ups first, then the latest calls."""
-    user = _counsellor(request)
+    user = scope.require_role(request.user, roles.HOTLINE)
     return render(
         request,
         "hotline/hotline_shift.html",
@@ -52,43 +46,44 @@ def hotline_shift(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
-    user = _counsellor(request)
+    user = scope.require_role(request.user, roles.HOTLINE)
     orgs = list(queries.hotline_orgs(user))
     form = HotlineCallForm(request.POST or None, user=user)
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            call = once.run(
-                lambda: services.hotline_call_log(
-                    actor=user,
-                    organisation=orgs[0],
-                    started_at=data["started_at"],
-                    duration_minutes=data["duration_minutes"],
-                    ended_at=data["ended_at"],
-                    client=data["client_code"],
-                    topic=data["topic"],
-                    urgency=data["urgency"],
-                    action=data["action"],
-                    follow_up_needed=data["follow_up_needed"],
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Call saved: end it here when it is over.")
-                if call.in_progress
-                else _("Call logged."),
-            )
-            return redirect("hotline:call_detail", public_id=call.public_id)
-    return render(request, "hotline/call_form.html", {"form": form})
+
+    def log() -> HotlineCall:
+        data = form.cleaned_data
+        return services.hotline_call_log(
+            actor=user,
+            organisation=orgs[0],
+            started_at=data["started_at"],
+            duration_minutes=data["duration_minutes"],
+            ended_at=data["ended_at"],
+            client=data["client_code"],
+            topic=data["topic"],
+            urgency=data["urgency"],
+            action=data["action"],
+            follow_up_needed=data["follow_up_needed"],
+        )
+
+    done = pages.handle_form(
+        request,
+        form,
+        log,
+        success=lambda call: (
+            _("Call saved: end it here when it is over.") if call.in_progress else _("Call logged.")
+        ),
+        to=_call_page,
+    )
+    return done or render(request, "hotline/call_form.html", {"form": form})
+
+
+def _call_page(call: HotlineCall) -> str:
+    return reverse("hotline:call_detail", args=[call.public_id])
 
 
 @login_required
 def call_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _counsellor(request)
+    user = scope.require_role(request.user, roles.HOTLINE)
     call = queries.get_call(user, public_id)
     action = request.POST.get("action", "refer") if request.method == "POST" else ""
     context: dict[str, Any] = {
@@ -124,18 +119,18 @@ def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) 
         return redirect("hotline:call_detail", public_id=call.public_id)
     form = CallEndForm(request.POST, prefix="end")
     context["end_form"] = form
-    if form.is_valid():
-        try:
-            services.hotline_call_end(
-                actor=user,
-                call=call,
-                duration_minutes=form.cleaned_data["duration_minutes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Call ended."))
-            return redirect("hotline:call_detail", public_id=call.public_id)
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.hotline_call_end(
+            actor=user, call=call, duration_minutes=form.cleaned_data["duration_minutes"]
+        ),
+        creates=False,
+        success=_("Call ended."),
+        to=_call_page(call),
+    )
+    if done:
+        return done
     if call.client_id:
         return _call_refer(request, call, "", context)
     return _call_register_or_link(request, call, "", context)
@@ -162,25 +157,19 @@ def _call_refer(
         request.POST if posted else None, services=services_qs, initial=initial
     )
     context["refer_form"] = refer_form
-    once = Once(request, refer_form)
-    if posted and once.ready():
-        data = once.cleaned_data
-        try:
-            referral = once.run(
-                lambda: services.hotline_call_refer(
-                    actor=user,
-                    call=call,
-                    service=data["service"],
-                    reason=data["reason"],
-                    consent_on_call=data["consent_on_call"],
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(refer_form, exc)
-        else:
-            messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
-            return redirect("hotline:call_detail", public_id=call.public_id)
-    return None
+    return pages.handle_form(
+        request,
+        refer_form,
+        lambda: services.hotline_call_refer(
+            actor=user,
+            call=call,
+            service=refer_form.cleaned_data["service"],
+            reason=refer_form.cleaned_data["reason"],
+            consent_on_call=refer_form.cleaned_data["consent_on_call"],
+        ),
+        success=lambda referral: _("Referral %(code)s sent.") % {"code": referral.code},
+        to=_call_page(call),
+    )
 
 
 def _call_register_or_link(
@@ -234,16 +223,19 @@ def _call_register_or_link(
             apply_errors(register_form, exc)
         else:
             return _caller_registered(request, call, client)
-    elif action == "link" and link_form.is_valid():
-        try:
-            services.hotline_call_link_client(
+    elif action == "link":
+        done = pages.handle_form(
+            request,
+            link_form,
+            lambda: services.hotline_call_link_client(
                 actor=user, call=call, client=link_form.cleaned_data["client_code"]
-            )
-        except ValidationError as exc:
-            apply_errors(link_form, exc)
-        else:
-            messages.success(request, _("Call linked to the caller's record."))
-            return redirect("hotline:call_detail", public_id=call.public_id)
+            ),
+            creates=False,
+            success=_("Call linked to the caller's record."),
+            to=_call_page(call),
+        )
+        if done:
+            return done
     context["show_anyway"] = register_form is not None and "register_anyway" in register_form.fields
     return None
 
@@ -264,12 +256,11 @@ def _caller_registered(request: HttpRequest, call: HotlineCall, client: Any) -> 
 @login_required
 @require_POST
 def call_follow_up_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _counsellor(request)
+    user = scope.require_role(request.user, roles.HOTLINE)
     call = queries.get_call(user, public_id)
-    try:
-        services.hotline_follow_up_done(actor=user, call=call)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Follow-up marked done."))
-    return redirect("hotline:hotline_shift")
+    return pages.act(
+        request,
+        lambda: services.hotline_follow_up_done(actor=user, call=call),
+        success=_("Follow-up marked done."),
+        to="hotline:hotline_shift",
+    )

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,9 +18,9 @@ from accounts import roles, scope
 from accounts.http import AuthedRequest
 from clients import queries as client_queries
 from clients.models import Client
+from core import pages
 from core.idempotency import Once
 from core.offline import offline_cacheable
-from core.paging import paginate
 from programs.models import PeerGroup
 
 from . import queries, services
@@ -114,15 +113,12 @@ def contact_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     scope.require_role(request.user, roles.CASEWORK)
-    page_obj = paginate(request, queries.contact_list(request.user))
-    return render(
+    return pages.list_page(
         request,
         "outreach/contact_list.html",
-        {
-            "contacts": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_log": scope.has_role(request.user, *roles.PEERS),
-        },
+        queries.contact_list(request.user),
+        name="contacts",
+        can_log=scope.has_role(request.user, *roles.PEERS),
     )
 
 
@@ -156,24 +152,14 @@ def stock_receive(request: AuthedRequest) -> HttpResponse:
         organisations=queries.receiving_organisations(request.user),
         initial={"received_on": timezone.localdate()},
     )
-    once = Once(request, form)
-    if once.ready():
-        try:
-            once.run(lambda: services.stock_receive(actor=request.user, **form.cleaned_data))
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Stock received."))
-            return redirect("outreach:stock")
-    return render(
+    return pages.form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Receive stock"),
-            "cancel_url": reverse("outreach:stock"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda: services.stock_receive(actor=request.user, **form.cleaned_data),
+        refused=lambda exc: form.add_error(None, exc.messages),
+        success=_("Stock received."),
+        to="outreach:stock",
+        title=_("Receive stock"),
     )
 
 
@@ -195,18 +181,11 @@ def material_list(request: HttpRequest) -> HttpResponse:
 def material_new(request: AuthedRequest) -> HttpResponse:
     scope.require_role(request.user, roles.PROGRAMME_ADMINS)
     form = MaterialForm(request.POST or None)
-    once = Once(request, form)
-    if once.ready():
-        once.run(lambda: services.material_create(actor=request.user, **form.cleaned_data))
-        messages.success(request, _("Material added to the catalogue."))
-        return redirect("outreach:materials")
-    return render(
+    return pages.form_view(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New material"),
-            "cancel_url": reverse("outreach:materials"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda: services.material_create(actor=request.user, **form.cleaned_data),
+        success=_("Material added to the catalogue."),
+        to="outreach:materials",
+        title=_("New material"),
     )

@@ -3,12 +3,14 @@ service. Scope is decided in queries.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import roles, scope
 from accounts.http import AuthedRequest
-from core.idempotency import Once
+from core import pages
 
 from . import queries, services
 from .forms import (
@@ -29,14 +31,26 @@ from .forms import (
 from .services import OrganisationDetails, PeerGroupDetails, SupportModelDetails
 
 
-def _form_page(
-    request: HttpRequest, form: Any, *, title: str, cancel_url: str, submit: str = ""
+def _record_form(
+    request: AuthedRequest,
+    form: Any,
+    details: Callable[..., Any],
+    save: Callable[..., Any],
+    *,
+    instance: Model | None = None,
+    **page: Any,
 ) -> HttpResponse:
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save")},
-    )
+    """The form page of a model, group or organisation: what was typed, as `details`, goes
+    to `save` (the service creating the record, or updating `instance`), which writes it
+    with its audit entry. The form must not write: validating a ModelForm changed
+    `instance` in memory, so it is read again first."""
+
+    def run() -> Any:
+        if instance is not None:
+            instance.refresh_from_db()
+        return save(actor=request.user, details=details(**form.cleaned_data))
+
+    return pages.form_view(request, form, run, creates=instance is None, **page)
 
 
 # --- Support models ---------------------------------------------------------------
@@ -85,20 +99,15 @@ def model_create(request: AuthedRequest) -> HttpResponse:
     form = SupportModelForm(
         request.POST or None, organisations=queries.organisations_for(request.user)
     )
-    once = Once(request, form)
-    if once.ready():
-        model = once.run(
-            lambda: services.support_model_create(
-                actor=request.user, details=SupportModelDetails(**form.cleaned_data)
-            )
-        )
-        messages.success(request, _("Support model created."))
-        return redirect("programs:model_detail", pk=model.pk)
-    return _form_page(
+    return _record_form(
         request,
         form,
+        SupportModelDetails,
+        services.support_model_create,
+        success=_("Support model created."),
+        to=lambda model: reverse("programs:model_detail", args=[model.pk]),
         title=_("New support model"),
-        cancel_url=reverse("programs:model_list"),
+        back=reverse("programs:model_list"),
     )
 
 
@@ -115,19 +124,15 @@ def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not scope.is_admin(request.user):
         form.fields["province"].disabled = True
         form.fields["province"].help_text = _("Only an administrator can move a model.")
-    if request.method == "POST" and form.is_valid():
-        # The form must not write: the service does, with its audit entry.
-        model.refresh_from_db()
-        services.support_model_update(
-            actor=request.user, model=model, details=SupportModelDetails(**form.cleaned_data)
-        )
-        messages.success(request, _("Support model saved."))
-        return redirect("programs:model_detail", pk=model.pk)
-    return _form_page(
+    return _record_form(
         request,
         form,
+        SupportModelDetails,
+        partial(services.support_model_update, model=model),
+        instance=model,
+        success=_("Support model saved."),
+        to=reverse("programs:model_detail", args=[model.pk]),
         title=_("Edit support model"),
-        cancel_url=reverse("programs:model_detail", args=[model.pk]),
     )
 
 
@@ -183,17 +188,15 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("model", "").isdigit():
         initial["support_model"] = request.GET["model"]
     form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
-    once = Once(request, form)
-    if once.ready():
-        group = once.run(
-            lambda: services.peer_group_create(
-                actor=request.user, details=PeerGroupDetails(**form.cleaned_data)
-            )
-        )
-        messages.success(request, _("Peer group created."))
-        return redirect("programs:group_detail", pk=group.pk)
-    return _form_page(
-        request, form, title=_("New peer group"), cancel_url=reverse("programs:group_list")
+    return _record_form(
+        request,
+        form,
+        PeerGroupDetails,
+        services.peer_group_create,
+        success=_("Peer group created."),
+        to=lambda group: reverse("programs:group_detail", args=[group.pk]),
+        title=_("New peer group"),
+        back=reverse("programs:group_list"),
     )
 
 
@@ -207,18 +210,15 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         instance=group,
         support_models=queries.editable_support_models(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        group.refresh_from_db()
-        services.peer_group_update(
-            actor=request.user, group=group, details=PeerGroupDetails(**form.cleaned_data)
-        )
-        messages.success(request, _("Peer group saved."))
-        return redirect("programs:group_detail", pk=group.pk)
-    return _form_page(
+    return _record_form(
         request,
         form,
+        PeerGroupDetails,
+        partial(services.peer_group_update, group=group),
+        instance=group,
+        success=_("Peer group saved."),
+        to=reverse("programs:group_detail", args=[group.pk]),
         title=_("Edit peer group"),
-        cancel_url=reverse("programs:group_detail", args=[group.pk]),
     )
 
 
@@ -228,20 +228,13 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_role(request.user, roles.GROUP_ADMINS)
     group = queries.get_peer_group(request.user, pk, for_members=True)
     form = MembershipForm(request.POST or None, initial={"joined_on": timezone.localdate()})
-    once = Once(request, form)
-    if once.ready():
-        once.run(
-            lambda: services.membership_add(
-                actor=request.user, peer_group=group, **form.cleaned_data
-            )
-        )
-        messages.success(request, _("Member added."))
-        return redirect("programs:group_detail", pk=group.pk)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: services.membership_add(actor=request.user, peer_group=group, **form.cleaned_data),
+        success=_("Member added."),
+        to=reverse("programs:group_detail", args=[group.pk]),
         title=_("Add a member to %(group)s") % {"group": group.name},
-        cancel_url=reverse("programs:group_detail", args=[group.pk]),
     )
 
 
@@ -251,16 +244,21 @@ def member_edit(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
     scope.require_role(request.user, roles.GROUP_ADMINS)
     member = queries.get_membership(request.user, pk, member_pk)
     form = MembershipForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        member.refresh_from_db()
-        services.membership_update(actor=request.user, membership=member, **form.cleaned_data)
-        messages.success(request, _("Member saved."))
-        return redirect("programs:group_detail", pk=pk)
-    return _form_page(
+
+    def save() -> object:
+        member.refresh_from_db()  # the form must not write: the service does (_record_form)
+        return services.membership_update(
+            actor=request.user, membership=member, **form.cleaned_data
+        )
+
+    return pages.form_view(
         request,
         form,
+        save,
+        creates=False,
+        success=_("Member saved."),
+        to=reverse("programs:group_detail", args=[pk]),
         title=_("Edit member"),
-        cancel_url=reverse("programs:group_detail", args=[pk]),
     )
 
 
@@ -274,17 +272,16 @@ def member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpRespons
         membership=member,
         initial={"left_on": member.left_on or timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        services.membership_leave(
-            actor=request.user, membership=member, left_on=form.cleaned_data["left_on"]
-        )
-        messages.success(request, _("Member marked as left."))
-        return redirect("programs:group_detail", pk=pk)
-    return _form_page(
+    return pages.form_view(
         request,
         form,
+        lambda: services.membership_leave(
+            actor=request.user, membership=member, left_on=form.cleaned_data["left_on"]
+        ),
+        creates=False,
+        success=_("Member marked as left."),
+        to=reverse("programs:group_detail", args=[pk]),
         title=_("%(alias)s left the group") % {"alias": member.alias},
-        cancel_url=reverse("programs:group_detail", args=[pk]),
         submit=_("Mark as left"),
     )
 
@@ -320,17 +317,14 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
-    once = Once(request, form)
-    if once.ready():
-        once.run(
-            lambda: services.organisation_create(
-                actor=request.user, details=OrganisationDetails(**form.cleaned_data)
-            )
-        )
-        messages.success(request, _("Organisation created."))
-        return redirect("programs:org_list")
-    return _form_page(
-        request, form, title=_("New organisation"), cancel_url=reverse("programs:org_list")
+    return _record_form(
+        request,
+        form,
+        OrganisationDetails,
+        services.organisation_create,
+        success=_("Organisation created."),
+        to="programs:org_list",
+        title=_("New organisation"),
     )
 
 
@@ -342,13 +336,13 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, instance=org, provinces=_org_form_provinces(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        org.refresh_from_db()
-        services.organisation_update(
-            actor=request.user, organisation=org, details=OrganisationDetails(**form.cleaned_data)
-        )
-        messages.success(request, _("Organisation saved."))
-        return redirect("programs:org_list")
-    return _form_page(
-        request, form, title=_("Edit organisation"), cancel_url=reverse("programs:org_list")
+    return _record_form(
+        request,
+        form,
+        OrganisationDetails,
+        partial(services.organisation_update, organisation=org),
+        instance=org,
+        success=_("Organisation saved."),
+        to="programs:org_list",
+        title=_("Edit organisation"),
     )

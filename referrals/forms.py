@@ -3,19 +3,34 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import apply_errors
 from directory.models import Service
 from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
 
 from .models import Referral, ServiceDelivery
+from .queries import NOT_AVAILABLE, client_by_code
 
 NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
 """Help text for free text that ends up in the audit log's reason."""
+
+
+def optional_client(user: Any, code: str) -> Any:
+    """The client of a short code typed in a field that may stay empty (an anonymous
+    caller or victim): None for no code; a code out of the user's reach is refused
+    with the same words as an unknown one (queries.client_by_code)."""
+    if not (code or "").strip():
+        return None
+    client = client_by_code(user, code)
+    if client is None:
+        raise forms.ValidationError(NOT_AVAILABLE)
+    return client
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -141,6 +156,29 @@ class ReferralForm(forms.Form):
             "share_gender": bool(data.get("share_gender")),
         }
 
+    def referral(self) -> dict[str, Any]:
+        """What a valid form gives the use cases that send a referral (referral_send and
+        safety's incident_protection_refer), who sends it, to whom and from where aside."""
+        data = self.cleaned_data
+        return {
+            "service": data["service"],
+            "reason": data["reason"],
+            "urgency": data["urgency"],
+            "note": data["note"],
+            "override_reason": data.get("override_reason", ""),
+            "consent_now": data.get("consent_now", False),
+        }
+
+    def refused(self, error: ValidationError) -> None:
+        """A referral the service refused, on the form: a missing sharing consent next to
+        the box that records it (`consent_refused`), any other reason next to its field."""
+        from .services import ConsentMissing
+
+        if isinstance(error, ConsentMissing):
+            self.consent_refused(error)
+        else:
+            apply_errors(self, error)
+
     def consent_refused(self, error: Any) -> None:
         """A referral refused for want of a sharing consent: say so next to the box that
         records it there and then, keeping everything typed (the box stays unticked)."""
@@ -224,6 +262,16 @@ class DeliveryForm(forms.Form):
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
 
+    def delivery(self) -> dict[str, Any]:
+        """What a valid form gives delivery_record, who records it and for whom aside."""
+        data = self.cleaned_data
+        return {
+            "service_type": data["service_type"],
+            "provider": data.get("provider"),
+            "delivered_on": data["delivered_on"],
+            "amount_vnd": data["amount_vnd"],
+        }
+
 
 class ProviderDeliveryForm(DeliveryForm):
     client_code = forms.CharField(
@@ -254,6 +302,15 @@ class ProviderDeliveryForm(DeliveryForm):
             )
         self.organisations = orgs
 
+    def delivery(self) -> dict[str, Any]:
+        """The provider chosen (or the user's only one) and where the service was given."""
+        data = self.cleaned_data
+        return {
+            **super().delivery(),
+            "provider": data.get("provider") or self.organisations[0],
+            "source": data["source"],
+        }
+
 
 class PeerDeliveryForm(DeliveryForm):
     provider = forms.ModelChoiceField(
@@ -268,6 +325,9 @@ class PeerDeliveryForm(DeliveryForm):
         field = self.fields["provider"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = providers
+
+    def delivery(self) -> dict[str, Any]:
+        return {**super().delivery(), "source": ServiceDelivery.Source.PEER_REPORTED}
 
 
 class CodeLookupForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +19,10 @@ from accounts import roles, scope
 from accounts.http import AuthedRequest
 from accounts.models import Role
 from audit.services import audit_view
+from clients.models import Client
+from core import pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from directory import queries as directory_queries
 from directory.taxonomy import SERVICE_TYPES, category_of
 
@@ -42,20 +44,28 @@ def _scan_url(request: HttpRequest, referral: Referral) -> str:
 
 @login_required
 def referral_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
-    status = request.GET.get("status", "open")
-    qs = queries.with_status(queries.sent_referrals_for(request.user), status)
-    page_obj = paginate(request, qs)
-    return render(
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
+    return _status_list(
         request,
         "referrals/list.html",
-        {
-            "referrals": page_obj.object_list,
-            "page_obj": page_obj,
-            "status": status,
-            "statuses": Referral.Status.choices,
-            "can_follow_up": scope.has_role(request.user, *roles.CASEWORK),
-        },
+        queries.sent_referrals_for(user),
+        can_follow_up=scope.has_role(user, *roles.CASEWORK),
+    )
+
+
+def _status_list(
+    request: HttpRequest, template: str, referrals: QuerySet[Referral], **context: Any
+) -> HttpResponse:
+    """A list of referrals in the status chosen (?status=; the open ones unless told)."""
+    status = request.GET.get("status", "open")
+    return pages.list_page(
+        request,
+        template,
+        queries.with_status(referrals, status),
+        name="referrals",
+        status=status,
+        statuses=Referral.Status.choices,
+        **context,
     )
 
 
@@ -96,32 +106,21 @@ def referral_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
         consent_inline=True,
         initial=initial,
     )
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            referral = once.run(
-                lambda: services.referral_send(
-                    actor=request.user,
-                    client=client,
-                    service=data["service"],
-                    reason=data["reason"],
-                    urgency=data["urgency"],
-                    note=data["note"],
-                    from_kind=_from_kind(request.user, client),
-                    override_reason=data.get("override_reason", ""),
-                    **form.share_choices(),
-                    consent_now=data.get("consent_now", False),
-                )
-            )
-        except services.ConsentMissing as error:
-            form.consent_refused(error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Referral sent. Show the slip to the client."))
-            return redirect("referrals:slip", referral.public_id)
-    return render(
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.referral_send(
+            actor=request.user,
+            client=client,
+            from_kind=_from_kind(request.user, client),
+            **form.referral(),
+            **form.share_choices(),
+        ),
+        refused=form.refused,
+        success=_("Referral sent. Show the slip to the client."),
+        to=_slip,
+    )
+    return done or render(
         request,
         "referrals/new.html",
         {
@@ -142,37 +141,38 @@ def hotline_referral_new(request: AuthedRequest) -> HttpResponse:
         services=directory_queries.services_for(request.user),
         consent_inline=True,
     )
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Referral sent. Read the referral code to the caller."))
-        return redirect("referrals:slip", once.earlier.public_id)
-    if request.method == "POST" and form.is_valid():
-        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
-        if client is None:
-            form.add_error("client_code", queries.NOT_AVAILABLE)
-        else:
-            data = form.cleaned_data
-            try:
-                referral = once.run(
-                    lambda: services.referral_send(
-                        actor=request.user,
-                        client=client,
-                        service=data["service"],
-                        reason=data["reason"],
-                        urgency=data["urgency"],
-                        note=data["note"],
-                        from_kind=Referral.FromKind.HOTLINE,
-                        consent_now=data.get("consent_now", False),
-                    )
-                )
-            except services.ConsentMissing as error:
-                form.consent_refused(error)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Referral sent. Read the referral code to the caller."))
-                return redirect("referrals:slip", referral.public_id)
-    return render(request, "referrals/new.html", {"form": form, "client": None})
+
+    def send() -> Referral:
+        client = _client_of_code(request, form)
+        return services.referral_send(
+            actor=request.user,
+            client=client,
+            from_kind=Referral.FromKind.HOTLINE,
+            **form.referral(),
+        )
+
+    done = pages.handle_form(
+        request,
+        form,
+        send,
+        refused=form.refused,
+        success=_("Referral sent. Read the referral code to the caller."),
+        to=_slip,
+    )
+    return done or render(request, "referrals/new.html", {"form": form, "client": None})
+
+
+def _slip(referral: Referral) -> str:
+    return reverse("referrals:slip", args=[referral.public_id])
+
+
+def _client_of_code(request: AuthedRequest, form: Any) -> Client:
+    """The client whose short code the form gives, in the user's reach; refused on the
+    code's field otherwise (queries.client_by_code)."""
+    client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
+    if client is None:
+        raise ValidationError({"client_code": queries.NOT_AVAILABLE})
+    return client
 
 
 @login_required
@@ -227,13 +227,12 @@ def referral_cancel(request: AuthedRequest, public_id: Any) -> HttpResponse:
     referral = queries.get_sent_referral(request.user, public_id)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.referral_cancel(actor=request.user, referral=referral, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Referral cancelled."))
-    return redirect("referrals:detail", referral.public_id)
+    return pages.act(
+        request,
+        lambda: services.referral_cancel(actor=request.user, referral=referral, reason=reason),
+        success=_("Referral cancelled."),
+        to=reverse("referrals:detail", args=[referral.public_id]),
+    )
 
 
 def _duplicate_warning(form: Any, *, client: Any, provider: Any) -> bool:
@@ -267,32 +266,26 @@ def peer_delivery_new(request: AuthedRequest, client_id: Any) -> HttpResponse:
     client = queries.get_client(request.user, client_id)
     providers = queries.delivery_providers(request.user, client)
     form = forms.PeerDeliveryForm(request.POST or None, providers=providers)
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Service recorded."))
-        return redirect("referrals:client", client.public_id)
-    if request.method == "POST" and form.is_valid():
-        provider = form.cleaned_data["provider"]
-        if not _duplicate_warning(form, client=client, provider=provider):
-            data = form.cleaned_data
-            try:
-                once.run(
-                    lambda: delivery_record(
-                        actor=request.user,
-                        client=client,
-                        service_type=data["service_type"],
-                        provider=provider,
-                        delivered_on=data["delivered_on"],
-                        source=ServiceDelivery.Source.PEER_REPORTED,
-                        amount_vnd=data["amount_vnd"],
-                    )
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Service recorded."))
-                return redirect("referrals:client", client.public_id)
-    return render(request, "referrals/delivery_new.html", {"form": form, "client": client})
+    return _delivery_page(
+        request, form, client=client, to=reverse("referrals:client", args=[client.public_id])
+    )
+
+
+def _delivery_page(
+    request: AuthedRequest, form: Any, *, client: Client | None, to: str
+) -> HttpResponse:
+    """Record a service received outside a referral, for `client` or (None) the client
+    whose code the form gives; a possible duplicate is confirmed first."""
+
+    def record() -> ServiceDelivery:
+        who = client or _client_of_code(request, form)
+        details = form.delivery()
+        if _duplicate_warning(form, client=who, provider=details["provider"]):
+            raise pages.ShowAgain
+        return delivery_record(actor=request.user, client=who, **details)
+
+    done = pages.handle_form(request, form, record, success=_("Service recorded."), to=to)
+    return done or render(request, "referrals/delivery_new.html", {"form": form, "client": client})
 
 
 # --- Provider side -----------------------------------------------------------------------
@@ -308,19 +301,11 @@ def _require_provider(request: HttpRequest) -> set[int]:
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
-    status = request.GET.get("status", "open")
-    qs = queries.with_status(queries.inbox_for(request.user), status)
-    page_obj = paginate(request, qs)
-    return render(
+    return _status_list(
         request,
         "referrals/inbox.html",
-        {
-            "referrals": page_obj.object_list,
-            "page_obj": page_obj,
-            "status": status,
-            "statuses": Referral.Status.choices,
-            "lookup_form": forms.CodeLookupForm(),
-        },
+        queries.inbox_for(request.user),
+        lookup_form=forms.CodeLookupForm(),
     )
 
 
@@ -423,45 +408,17 @@ def provider_delivery_new(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
     organisations = queries.provider_organisations(request.user)
     form = forms.ProviderDeliveryForm(request.POST or None, organisations=organisations)
-    once = Once(request, form)
-    if once.earlier is not None:
-        messages.success(request, _("Service recorded."))
-        return redirect("referrals:provider_deliveries")
-    if request.method == "POST" and form.is_valid():
-        client = queries.client_by_code(request.user, form.cleaned_data["client_code"])
-        provider = form.cleaned_data.get("provider") or form.organisations[0]
-        if client is None:
-            form.add_error("client_code", queries.NOT_AVAILABLE)
-        elif not _duplicate_warning(form, client=client, provider=provider):
-            data = form.cleaned_data
-            try:
-                once.run(
-                    lambda: delivery_record(
-                        actor=request.user,
-                        client=client,
-                        service_type=data["service_type"],
-                        provider=provider,
-                        delivered_on=data["delivered_on"],
-                        source=data["source"],
-                        amount_vnd=data["amount_vnd"],
-                    )
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Service recorded."))
-                return redirect("referrals:provider_deliveries")
-    return render(request, "referrals/delivery_new.html", {"form": form, "client": None})
+    return _delivery_page(request, form, client=None, to=reverse("referrals:provider_deliveries"))
 
 
 @login_required
 def provider_deliveries(request: AuthedRequest) -> HttpResponse:
     _require_provider(request)
-    page_obj = paginate(request, queries.deliveries_by_provider(request.user))
-    return render(
+    return pages.list_page(
         request,
         "referrals/provider_deliveries.html",
-        {"deliveries": page_obj.object_list, "page_obj": page_obj},
+        queries.deliveries_by_provider(request.user),
+        name="deliveries",
     )
 
 

@@ -9,8 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.widgets import CommuneSelect, ProvinceSelect
-from geo.models import Commune, Province
+from geo.forms import area_fields
 
 from . import queries
 from .context import ReportScope
@@ -101,18 +100,7 @@ class ReportFilterForm(forms.Form):
             "months (6 tháng đầu năm 2026), a year (2026) or dates (01/01/2026 - 31/08/2026)."
         ),
     )
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Province.objects.all(),
-        required=False,
-        widget=ProvinceSelect(),
-    )
-    commune = forms.ModelChoiceField(
-        label=_("Commune or ward"),
-        queryset=Commune.objects.select_related("province"),
-        required=False,
-        widget=CommuneSelect(province_field="province"),
-    )
+    province, commune = area_fields()
     # Plain ids: the choices offered are the user's own, and an id outside the user's
     # scope is answered with 404 by reports.queries (not a form error that confirms it).
     support_model = forms.IntegerField(

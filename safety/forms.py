@@ -4,7 +4,7 @@ incident's text, and nothing about the victim is asked for."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -13,13 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import must_choose
-from core.widgets import CommuneSelect, ProvinceSelect
+from geo.forms import area_fields
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
-from referrals.queries import NOT_AVAILABLE, client_by_code
+from referrals.forms import optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 from .services import IncidentReport
+
+if TYPE_CHECKING:
+    from referrals.forms import ReferralForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,14 +37,8 @@ def _f(form: forms.BaseForm, name: str) -> Any:
 
 def _area_fields(form: forms.BaseForm, *, commune_required: bool = False) -> None:
     # Built per instance: the widgets reverse a URL, which must not run at import time.
-    form.fields["province"] = forms.ModelChoiceField(
-        label=_("Province"), queryset=Province.objects.all(), widget=ProvinceSelect()
-    )
-    form.fields["commune"] = forms.ModelChoiceField(
-        label=_("Commune or ward"),
-        queryset=Commune.objects.select_related("province"),
-        widget=CommuneSelect(province_field="province"),
-        required=commune_required,
+    form.fields["province"], form.fields["commune"] = area_fields(
+        province_required=True, commune_required=commune_required
     )
 
 
@@ -135,13 +132,7 @@ class IncidentForm(forms.Form):
         return value
 
     def clean_client_code(self) -> Any:
-        code = self.cleaned_data.get("client_code", "").strip().upper()
-        if not code:
-            return None
-        client = client_by_code(self.user, code)
-        if client is None:
-            raise forms.ValidationError(NOT_AVAILABLE)
-        return client
+        return optional_client(self.user, self.cleaned_data.get("client_code", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -247,7 +238,7 @@ class AlertWithdrawForm(forms.Form):
 
 def protection_referral_form(
     data: Any, *, services: Any, kind: str, allow_override: bool
-) -> forms.Form:
+) -> ReferralForm:
     """The referrals app's own form (service, reason, urgency, note, coordinators'
     override), with the services of this protection kind and defaults for a referral
     after violence: emergency for a shelter, urgent otherwise; the reason prefilled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -10,17 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles, scope
 from accounts.models import Role, User
-from core import idempotency
+from core import idempotency, pages
 from core.forms import apply_errors
 from core.idempotency import Once
-from core.paging import paginate
 from referrals.models import Referral
-from referrals.services import ConsentMissing
 
 from . import alerts, queries, services
 from .forms import (
@@ -30,36 +30,26 @@ from .forms import (
     IncidentForm,
     protection_referral_form,
 )
-from .models import IncidentProtection
-
-
-def _require(request: HttpRequest, *sets: roles.RoleSet) -> User:
-    """The signed-in user when they hold a role of `sets`; 404 for anyone else."""
-    scope.require_role(request.user, *sets)
-    return cast(User, request.user)
-
+from .models import IncidentProtection, SafetyAlert
 
 # --- Incidents -----------------------------------------------------------------------
 
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
-    page_obj = paginate(request, queries.incidents_for(user))
-    return render(
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
+    return pages.list_page(
         request,
         "safety/incident_list.html",
-        {
-            "incidents": page_obj.object_list,
-            "page_obj": page_obj,
-            "can_record": scope.has_role(user, *roles.FIELD),
-        },
+        queries.incidents_for(user),
+        name="incidents",
+        can_record=scope.has_role(user, *roles.FIELD),
     )
 
 
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.FIELD)
+    user = scope.require_role(request.user, roles.FIELD)
     group, hotline, via = queries.incident_recorder(user)
     province_id = group.support_model.province_id if group else hotline.province_id  # type: ignore[union-attr]
     form = IncidentForm(
@@ -69,25 +59,21 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         provinces=None if province_id is None else [province_id],
         initial={"province": province_id},
     )
-    once = Once(request, form)
-    if once.ready():
-        try:
-            incident = once.run(
-                lambda: services.incident_record(
-                    actor=user, report=form.report(peer_group=group, hotline=hotline)
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Incident recorded."))
-            return redirect("safety:incident_detail", public_id=incident.public_id)
-    return render(request, "safety/incident_form.html", {"form": form})
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.incident_record(
+            actor=user, report=form.report(peer_group=group, hotline=hotline)
+        ),
+        success=_("Incident recorded."),
+        to=lambda incident: reverse("safety:incident_detail", args=[incident.public_id]),
+    )
+    return done or render(request, "safety/incident_form.html", {"form": form})
 
 
 @login_required
 def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     incident = queries.get_incident(user, public_id)
     details = services.incident_view(actor=user, incident=incident, page="safety:incident_detail")
     can_alert = incident.consent_alert and scope.has_role(user, *roles.CASEWORK)
@@ -112,7 +98,7 @@ def incident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResponse:
     """Send the protection referral ticked on the incident (one kind) to a service."""
-    user = _require(request, roles.CASEWORK_AND_HOTLINE)
+    user = scope.require_role(request.user, roles.CASEWORK_AND_HOTLINE)
     sent = idempotency.earlier(request, Referral) if request.method == "POST" else None
     if sent is not None:
         # A resend of the referral just sent: this protection is no longer open to refer,
@@ -126,31 +112,21 @@ def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResp
         kind=kind,
         allow_override=allow_override,
     )
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            referral = once.run(
-                lambda: services.incident_protection_refer(
-                    actor=user,
-                    incident=incident,
-                    kind=kind,
-                    service=data["service"],
-                    reason=data["reason"],
-                    urgency=data["urgency"],
-                    note=data["note"],
-                    from_kind=queries.referral_from_kind(user, incident),
-                    override_reason=data.get("override_reason", ""),
-                    consent_now=data.get("consent_now", False),
-                )
-            )
-        except ConsentMissing as exc:
-            form.consent_refused(exc)  # type: ignore[attr-defined]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _protection_referred(request, incident.public_id, referral)
-    return render(
+
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.incident_protection_refer(
+            actor=user,
+            incident=incident,
+            kind=kind,
+            from_kind=queries.referral_from_kind(user, incident),
+            **form.referral(),
+        ),
+        refused=form.refused,
+        to=lambda referral: _protection_referred(request, incident.public_id, referral),
+    )
+    return done or render(
         request,
         "safety/incident_refer.html",
         {
@@ -163,7 +139,7 @@ def incident_refer(request: HttpRequest, public_id: UUID, kind: str) -> HttpResp
     )
 
 
-def _protection_referred(request: HttpRequest, public_id: UUID, referral: Any) -> HttpResponse:
+def _protection_referred(request: HttpRequest, public_id: UUID, referral: Referral) -> HttpResponse:
     messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
     return redirect("safety:incident_detail", public_id=public_id)
 
@@ -222,7 +198,7 @@ def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, roles.ALERT_READERS)
+    user = scope.require_role(request.user, roles.ALERT_READERS)
     lists = queries.alert_lists(user)
     return render(
         request,
@@ -233,7 +209,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.ALERT_READERS)
+    user = scope.require_role(request.user, roles.ALERT_READERS)
     alert = queries.get_alert(user, public_id)
     return _alert_page(request, alert)
 
@@ -259,13 +235,29 @@ def _alert_page(
     )
 
 
+def _alert_to_act_on(
+    request: HttpRequest,
+    public_id: UUID,
+    who: roles.RoleSet,
+    *,
+    may: Callable[[User, SafetyAlert], bool],
+    did: Callable[[User, SafetyAlert], bool],
+) -> tuple[User, SafetyAlert]:
+    """The user and the alert they may act on now (`may`), or did act on (`did`: a resend
+    is answered as the first send was); 404 for anyone else."""
+    user = scope.require_role(request.user, who)
+    alert = queries.get_alert(user, public_id)
+    if not (may(user, alert) or did(user, alert)):
+        raise Http404
+    return user, alert
+
+
 @login_required
 @require_POST
 def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.LEADERS)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_approve(user, alert) or queries.approved_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.LEADERS, may=queries.can_approve, did=queries.approved_by
+    )
     try:
         alerts.alert_approve(actor=user, alert=alert)
     except ValidationError as exc:
@@ -279,40 +271,52 @@ def alert_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.LEADERS)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_approve(user, alert) or queries.declined_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.LEADERS, may=queries.can_approve, did=queries.declined_by
+    )
     form = AlertDeclineForm(request.POST)
-    if not form.is_valid():
-        return _alert_page(request, alert, decline_form=form)
-    try:
-        alerts.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return _alert_page(request, alert, decline_form=form)
-    messages.success(request, _("Alert declined. The author was told."))
-    return redirect("safety:alert_detail", public_id=public_id)
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: alerts.alert_decline(actor=user, alert=alert, note=form.cleaned_data["note"]),
+        creates=False,
+        success=_("Alert declined. The author was told."),
+        to=_alert_url(alert),
+    )
+    return done or _alert_page(request, alert, decline_form=form)
 
 
 @login_required
 @require_POST
 def alert_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require(request, roles.CASEWORK)
-    alert = queries.get_alert(user, public_id)
-    if not (queries.can_withdraw(user, alert) or queries.withdrawn_by(user, alert)):
-        raise Http404
+    user, alert = _alert_to_act_on(
+        request, public_id, roles.CASEWORK, may=queries.can_withdraw, did=queries.withdrawn_by
+    )
     form = AlertWithdrawForm(request.POST)
-    if not form.is_valid():
-        return _alert_page(request, alert, withdraw_form=form)
-    try:
-        alerts.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("safety:alert_detail", public_id=public_id)
-        apply_errors(form, exc)
-        return _alert_page(request, alert, withdraw_form=form)
-    messages.success(request, _("Alert withdrawn."))
-    return redirect("safety:alert_detail", public_id=public_id)
+    refusals: list[str] = []
+
+    def refused(exc: ValidationError) -> None:
+        """A refusal of the alert (not of what was typed) is said on the alert's page."""
+        if hasattr(exc, "error_dict"):
+            apply_errors(form, exc)
+        else:
+            refusals.extend(exc.messages)
+
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: alerts.alert_withdraw(actor=user, alert=alert, reason=form.cleaned_data["reason"]),
+        creates=False,
+        refused=refused,
+        success=_("Alert withdrawn."),
+        to=_alert_url(alert),
+    )
+    for message in refusals:
+        messages.error(request, message)
+    if refusals:
+        return redirect(_alert_url(alert))
+    return done or _alert_page(request, alert, withdraw_form=form)
+
+
+def _alert_url(alert: SafetyAlert) -> str:
+    return reverse("safety:alert_detail", args=[alert.public_id])

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles, scope
 from accounts.models import User
+from core import pages
+from core.forms import apply_errors
 from reports.periods import default_period
 from reports.report import build_report
 
@@ -26,27 +28,9 @@ from .forms import DeadlineForm, NarrativeForm, PeriodForm, ReturnForm, StartFor
 from .models import Level, PeriodicReport, ReportVersion, Status
 
 
-def _require_use(request: HttpRequest) -> User:
-    """The user (the views are behind login_required), if they work with periodic
-    reports; else 404."""
-    user = cast(User, request.user)
-    scope.require_role(user, roles.SUBMITTERS)
-    return user
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     form = PeriodForm(request.GET or {"period": default_period().code})
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
@@ -83,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
@@ -116,7 +100,7 @@ def _figures(
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(user, public_id)
     may_prepare = queries.can_prepare(user, report)
     narrative = NarrativeForm(initial={f: getattr(report, f) for f in services.DRAFT_FIELDS})
@@ -146,8 +130,26 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     messages.success(request, _("Saved."))
                 return redirect("submissions:detail", public_id=report.public_id)
             except ValidationError as exc:
-                _apply_errors(narrative, exc)
+                apply_errors(narrative, exc)
         report.refresh_from_db()
+    return _report_page(
+        request,
+        user,
+        report,
+        narrative=narrative if may_prepare and report.editable else None,
+        review=ReturnForm() if _reviewable(user, report) else None,
+        can_push=queries.can_push(user, report) and report.status == Status.APPROVED,
+        dhis2_configured=bool(dhis2_push_module.configured_url()),
+        pushes=queries.pushes_of(report),
+        status=400 if narrative.errors else 200,
+    )
+
+
+def _report_page(
+    request: HttpRequest, user: User, report: PeriodicReport, *, status: int, **context: Any
+) -> HttpResponse:
+    """The report's page: its versions, the live figures beside the latest frozen ones,
+    its deadline, and what the caller adds (the forms this user may send)."""
     versions = list(queries.versions_of(report))
     latest = versions[0] if versions else None
     return render(
@@ -159,14 +161,10 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "versions": versions,
             "latest": latest,
             "figures": _figures(user, report, latest),
-            "narrative": narrative if may_prepare and report.editable else None,
-            "review": ReturnForm() if _reviewable(user, report) else None,
             "deadline": queries.deadline_for(report.period_code, report.level),
-            "can_push": queries.can_push(user, report) and report.status == Status.APPROVED,
-            "dhis2_configured": bool(dhis2_push_module.configured_url()),
-            "pushes": queries.pushes_of(report),
+            **context,
         },
-        status=400 if narrative.errors else 200,
+        status=status,
     )
 
 
@@ -177,7 +175,7 @@ def _reviewable(user: User, report: PeriodicReport) -> bool:
 @login_required
 @require_POST
 def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(user, public_id)
     if not queries.can_review(user, report):
         raise Http404
@@ -194,22 +192,7 @@ def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("submissions:detail", public_id=report.public_id)
-    versions = list(queries.versions_of(report))
-    return render(
-        request,
-        "submissions/detail.html",
-        {
-            "report": report,
-            "period": queries.period_of(report),
-            "versions": versions,
-            "latest": versions[0] if versions else None,
-            "figures": _figures(user, report, versions[0] if versions else None),
-            "narrative": None,
-            "review": form,
-            "deadline": queries.deadline_for(report.period_code, report.level),
-        },
-        status=400,
-    )
+    return _report_page(request, user, report, narrative=None, review=form, status=400)
 
 
 @login_required
@@ -219,11 +202,15 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     if not scope.is_national(user):
         raise Http404
     form = DeadlineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.deadline_set(actor=user, **form.cleaned_data)
-        messages.success(request, _("Deadline saved."))
-        return redirect("submissions:deadlines")
-    return render(
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.deadline_set(actor=user, **form.cleaned_data),
+        creates=False,
+        success=_("Deadline saved."),
+        to="submissions:deadlines",
+    )
+    return done or render(
         request,
         "submissions/deadlines.html",
         {"form": form, "deadlines": queries.deadlines()[:100]},
@@ -235,7 +222,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def version_document(request: HttpRequest, public_id: UUID, number: int, fmt: str) -> HttpResponse:
     """A submitted version as an official document (PDF, Word, Excel)."""
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     if fmt not in official_formats.FORMATS:
         raise Http404
     version = queries.get_version(user, public_id, number)
@@ -250,7 +237,7 @@ def version_document(request: HttpRequest, public_id: UUID, number: int, fmt: st
 @login_required
 @require_POST
 def dhis2_push(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     report = queries.get_report(user, public_id)
     if not queries.can_push(user, report):
         raise Http404
@@ -296,7 +283,7 @@ def table_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
     from . import tables
 
-    user = _require_use(request)
+    user = scope.require_role(request.user, roles.SUBMITTERS)
     if fmt not in TABLE_TYPES or kind not in {"provinces", "models"}:
         raise Http404
     form = PeriodForm(request.GET)

@@ -4,76 +4,52 @@ service. The pages keep their first addresses (/activities/establishments/...), 
 
 from __future__ import annotations
 
-from typing import cast
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import roles, scope
-from accounts.models import User
-from core.forms import apply_errors
+from core import pages
 from core.idempotency import Once
-from core.paging import paginate
 
 from . import queries, services
 from .forms import AgreementForm, EstablishmentForm, OwnerContactForm, RevealReasonForm
 
 
-def _establishment_user(request: HttpRequest) -> User:
-    """The signed-in coordinator, group leader or peer educator; 404 for anyone else."""
-    if not scope.has_role(request.user, *roles.CASEWORK):
-        raise Http404
-    return cast(User, request.user)
-
-
 @login_required
 def establishment_list(request: HttpRequest) -> HttpResponse:
-    user = _establishment_user(request)
-    page_obj = paginate(request, queries.establishments_for(user))
-    return render(
+    user = scope.require_role(request.user, roles.CASEWORK)
+    return pages.list_page(
         request,
         "programs/establishment_list.html",
-        {"establishments": page_obj.object_list, "page_obj": page_obj},
+        queries.establishments_for(user),
+        name="establishments",
     )
 
 
 @login_required
 def establishment_create(request: HttpRequest) -> HttpResponse:
-    user = _establishment_user(request)
+    user = scope.require_role(request.user, roles.CASEWORK)
     form = EstablishmentForm(request.POST or None, user=user)
-    once = Once(request, form)
-    if once.ready():
-        data = once.cleaned_data
-        try:
-            establishment = once.run(
-                lambda: services.establishment_register(
-                    actor=user,
-                    name=data["name"],
-                    kind=data["kind"],
-                    commune=data["commune"],
-                    support_model=data["support_model"],
-                    owner_name=data["owner_name"],
-                    owner_phone=data["owner_phone"],
-                )
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Establishment registered."))
-            return redirect(
-                "establishments:establishment_detail", public_id=establishment.public_id
-            )
-    return render(request, "programs/establishment_form.html", {"form": form})
+    done = pages.handle_form(
+        request,
+        form,
+        lambda: services.establishment_register(actor=user, **form.cleaned_data),
+        success=_("Establishment registered."),
+        to=lambda establishment: reverse(
+            "establishments:establishment_detail", args=[establishment.public_id]
+        ),
+    )
+    return done or render(request, "programs/establishment_form.html", {"form": form})
 
 
 @login_required
 def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = _establishment_user(request)
+    user = scope.require_role(request.user, roles.CASEWORK)
     establishment = queries.get_establishment(user, public_id)
     reveal_form = RevealReasonForm(prefix="reveal")
     contact_form = OwnerContactForm(prefix="contact")
@@ -81,6 +57,8 @@ def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     Once(request, agreement_form)
     contact = None
     may_contact = queries.can_manage_owner_contact(user, establishment)
+    here = reverse("establishments:establishment_detail", args=[public_id])
+    done = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("reveal", "contact") and not may_contact:
@@ -95,31 +73,29 @@ def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 )
         elif action == "contact":
             contact_form = OwnerContactForm(request.POST, prefix="contact")
-            if contact_form.is_valid():
-                services.establishment_set_owner_contact(
-                    actor=user,
-                    establishment=establishment,
-                    owner_name=contact_form.cleaned_data["owner_name"],
-                    owner_phone=contact_form.cleaned_data["owner_phone"],
-                )
-                messages.success(request, _("Owner's contact saved."))
-                return redirect("establishments:establishment_detail", public_id=public_id)
+            done = pages.handle_form(
+                request,
+                contact_form,
+                lambda: services.establishment_set_owner_contact(
+                    actor=user, establishment=establishment, **contact_form.cleaned_data
+                ),
+                creates=False,
+                success=_("Owner's contact saved."),
+                to=here,
+            )
         elif action == "agreement":
             agreement_form = AgreementForm(request.POST, prefix="agreement")
-            once = Once(request, agreement_form)
-            if once.ready():
-                data = once.cleaned_data
-                once.run(
-                    lambda: services.establishment_agreement_record(
-                        actor=user,
-                        establishment=establishment,
-                        signed_on=data["signed_on"],
-                        summary=data["summary"],
-                        signed_by=data["signed_by"],
-                    )
-                )
-                messages.success(request, _("Agreement recorded."))
-                return redirect("establishments:establishment_detail", public_id=public_id)
+            done = pages.handle_form(
+                request,
+                agreement_form,
+                lambda: services.establishment_agreement_record(
+                    actor=user, establishment=establishment, **agreement_form.cleaned_data
+                ),
+                success=_("Agreement recorded."),
+                to=here,
+            )
+        if done:
+            return done
     return render(
         request,
         "programs/establishment_detail.html",

@@ -85,6 +85,18 @@
   var PAGES_CACHE = "caunoi-pages";
   var box, syncing = false;
 
+  // A list of messages (the server's reasons for refusing a contact), as text only.
+  function messageList(className, messages) {
+    var list = document.createElement("ul");
+    list.className = className;
+    messages.forEach(function (message) {
+      var li = document.createElement("li");
+      li.textContent = message;
+      list.appendChild(li);
+    });
+    return list;
+  }
+
   function t(name, count) {
     var text = (box && box.dataset["t" + name.charAt(0).toUpperCase() + name.slice(1)]) || "";
     return text.replace("%(count)s", count === undefined ? "" : String(count));
@@ -194,14 +206,7 @@
         var what = document.createElement("div");
         what.textContent = item.summary;
         li.appendChild(what);
-        var errs = document.createElement("ul");
-        errs.className = "errorlist";
-        item.errors.forEach(function (message) {
-          var e = document.createElement("li");
-          e.textContent = message;
-          errs.appendChild(e);
-        });
-        li.appendChild(errs);
+        li.appendChild(messageList("errorlist", item.errors));
         if (box.dataset.form) {
           var fix = document.createElement("button");
           fix.type = "button";
@@ -404,14 +409,7 @@
     head.className = "error-title";
     head.textContent = t("editing");
     notice.appendChild(head);
-    var list = document.createElement("ul");
-    list.className = "error-fields";
-    item.errors.forEach(function (message) {
-      var li = document.createElement("li");
-      li.textContent = message;
-      list.appendChild(li);
-    });
-    notice.appendChild(list);
+    notice.appendChild(messageList("error-fields", item.errors));
     form.insertBefore(notice, form.firstChild);
   }
 
