@@ -223,6 +223,66 @@ def sessions_and_clients(users: dict[str, int]) -> tuple[dict[str, list[str]], l
     return sessions, clients
 
 
+class CpuMeter:
+    """CPU seconds spent during the run by the web server (the gunicorn master, its workers
+    and the workers it reaped), by this database's PostgreSQL backends (sampled every
+    second: a backend that ends between two samples loses at most its last second) and by
+    the load generator itself, which shares the machine's cores with both."""
+
+    def __init__(self, server_pids: list[int], dbname: str) -> None:
+        self.server_pids = set(server_pids)
+        self.marker = f" {dbname} ".encode()
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            pid, ppid = int(entry.name), int(stat[1])
+            own, children = int(stat[11]) + int(stat[12]), int(stat[13]) + int(stat[14])
+            if pid in self.server_pids:
+                key, ticks = ("web", pid), own + children
+            elif ppid in self.server_pids:
+                key, ticks = ("web", pid), own
+            elif cmdline.startswith(b"postgres: ") and self.marker in cmdline:
+                key, ticks = ("postgres", pid), own
+            else:
+                continue
+            seconds = ticks / self.tick
+            if key not in self.first:
+                # Seen for the first time after the start: it began during the run.
+                self.first[key] = seconds if not self.thread.is_alive() else 0.0
+            self.last[key] = seconds
+
+    def _run(self) -> None:
+        while not self.stop.wait(1.0):
+            self._sample()
+
+    def start(self) -> None:
+        self._sample()
+        self.generator = sum(os.times()[:2])
+        self.thread.start()
+
+    def finish(self) -> dict[str, float]:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        spent = {"web": 0.0, "postgres": 0.0}
+        for key, last in self.last.items():
+            spent[key[0]] += last - self.first[key]
+        spent["load generator"] = sum(os.times()[:2]) - self.generator
+        return spent
+
+
 def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -237,6 +297,19 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600)
             pass
         time.sleep(1)
     raise SystemExit("gunicorn did not answer in time.")
+
+
+def cpu_line(cpu: dict[str, float], requests: int, duration: float) -> str:
+    """CPU per request of each part, and how much of the machine the run used."""
+    if not requests:
+        return ""
+    parts = ", ".join(f"{name} {seconds / requests * 1000:.1f} ms" for name, seconds in cpu.items())
+    busy = sum(cpu.values()) / duration
+    return (
+        f"CPU per request: {parts}; total {sum(cpu.values()) / requests * 1000:.1f} ms. "
+        f"Served {requests / duration:.1f} requests/s using {busy:.2f} of "
+        f"{os.cpu_count()} CPUs."
+    )
 
 
 def render(rows: dict[str, list[float]], errors: dict[str, int], kinds: dict[str, int],
@@ -263,6 +336,8 @@ def render(rows: dict[str, list[float]], errors: dict[str, int], kinds: dict[str
         )
     total = sum(len(v) for v in rows.values())
     lines += ["", f"Total: {total} requests, {sum(errors.values())} errors."]
+    if meta.get("cpu"):
+        lines += ["", meta["cpu"]]
     if kinds:
         lines.append("Errors by kind: " + ", ".join(f"{k} × {n}" for k, n in kinds.items()))
     lines += ["<!-- load:end -->", ""]
@@ -336,6 +411,13 @@ def main() -> None:
         print(f"demo_data --scale {opts.scale} …", flush=True)
         seconds, _rss, _out = run_child(["demo_data", "--scale", str(opts.scale)], env)
         print(f"  {seconds:.0f} s", flush=True)
+        # The planner's statistics of a freshly loaded database, as autovacuum would have
+        # them on a server that has been running: without them PostgreSQL plans the
+        # field pages' statements for empty tables (sequential scans, hashes).
+        subprocess.run(
+            ["psql", opts.db_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", "VACUUM ANALYZE"],
+            check=True,
+        )
 
     os.environ.clear()
     os.environ.update(env)
@@ -372,6 +454,8 @@ def main() -> None:
         workers = int(os.environ.get("CAUNOI_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
         load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
+        meter = CpuMeter([p.pid for p in (server, report_server) if p is not None], dbname)
+        meter.start()
         stop = time.time() + opts.duration
         threads = []
         for role, keys in sessions.items():
@@ -387,6 +471,7 @@ def main() -> None:
                 threads.append(thread)
         for thread in threads:
             thread.join()
+        cpu = meter.finish()
         load_after = "/".join(f"{x:.2f}" for x in os.getloadavg())
     finally:
         for proc in (server, report_server):
@@ -413,6 +498,7 @@ def main() -> None:
         "load_before": load_before,
         "load_after": load_after,
         "note": opts.note,
+        "cpu": cpu_line(cpu, sum(len(v) for v in stats.times.values()), opts.duration),
     }
     section = render(stats.times, stats.errors, stats.error_kinds, meta)
     print(section)
