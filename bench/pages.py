@@ -185,7 +185,10 @@ def main() -> None:
         help="also the database's own time per request (EXPLAIN ANALYZE of each statement)",
     )
     parser.add_argument(
-        "--profile", type=int, default=0, metavar="N",
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
         help="cProfile this many functions per page (own time and subtree), per request",
     )
     parser.add_argument(

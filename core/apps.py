@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django.apps import AppConfig
@@ -51,9 +53,9 @@ def _choice_labels_looked_up_once() -> None:
     from django.utils.hashable import make_hashable
 
     original = Model._get_FIELD_display
-    tables: "dict[Field[Any, Any], dict[Any, Any]]" = {}
+    tables: dict[Field[Any, Any], dict[Any, Any]] = {}
 
-    def display(self: Model, field: "Field[Any, Any]") -> Any:
+    def display(self: Model, field: Field[Any, Any]) -> Any:
         table = tables.get(field)
         if table is None:
             if isinstance(field.choices, CallableChoiceIterator):
