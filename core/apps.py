@@ -52,7 +52,7 @@ def _choice_labels_looked_up_once() -> None:
     from django.utils.encoding import force_str
     from django.utils.hashable import make_hashable
 
-    original = Model._get_FIELD_display
+    original = Model._get_FIELD_display  # type: ignore[attr-defined]
     tables: dict[Field[Any, Any], dict[Any, Any]] = {}
 
     def display(self: Model, field: Field[Any, Any]) -> Any:
