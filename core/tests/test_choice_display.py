@@ -13,7 +13,6 @@ from django.utils import translation
 from clients.models import Client
 from referrals.models import Referral
 
-
 # Django's own lookup, which core.apps replaces on the models.
 DJANGO_DISPLAY = Model._get_FIELD_display  # type: ignore[attr-defined]
 
