@@ -283,6 +283,19 @@ class CpuMeter:
         return spent
 
 
+def gunicorn_size(env: dict[str, str]) -> tuple[int, int]:
+    """Workers and threads as deploy/gunicorn.conf.py reads them from this environment."""
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        conf: dict[str, Any] = {}
+        exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), conf)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return int(conf["workers"]), int(conf["threads"])
+
+
 def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -366,6 +379,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--note", default="", help="a sentence about the machine's load")
     parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (0: deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (0: deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
         "--report-workers",
         type=int,
         default=0,
@@ -427,6 +446,10 @@ def main() -> None:
 
     server_env = dict(env, CAUNOI_PRODUCTION="1", CAUNOI_BIND=f"127.0.0.1:{opts.port}")
     server_env["CAUNOI_MIGRATE_ON_START"] = "0"
+    if opts.workers:
+        server_env["CAUNOI_WEB_WORKERS"] = str(opts.workers)
+    if opts.threads:
+        server_env["CAUNOI_WEB_THREADS"] = str(opts.threads)
     server = subprocess.Popen(
         [str(ROOT / "bin/serve-production")], cwd=ROOT, env=server_env,
         stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "wb"),
@@ -451,7 +474,7 @@ def main() -> None:
                 stdout=subprocess.DEVNULL, stderr=open(tmp / "report-server.log", "wb"),
             )  # fmt: skip
             wait_healthy(report_port, report_server)
-        workers = int(os.environ.get("CAUNOI_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+        workers, per_worker = gunicorn_size(server_env)
         load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
         meter = CpuMeter([p.pid for p in (server, report_server) if p is not None], dbname)
@@ -489,7 +512,7 @@ def main() -> None:
         f"Python {info['python']}, PostgreSQL on the same machine",
         "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
         f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
-        f"think time 1–2 s; gunicorn {workers} workers × 2 threads (gthread), loopback"
+        f"think time 1–2 s; gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
         + (
             f"; /reports/ on a second gunicorn of {opts.report_workers} worker(s) × 2 threads."
             if opts.report_workers
