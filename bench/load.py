@@ -9,7 +9,8 @@
    collectstatic, gunicorn with its default workers) on a loopback port, keys and secret in
    a temp directory.
 3. Opens one session per simulated user (created in the database like a login with
-   two-factor passed) and runs them for --duration seconds, each user a thread with its own
+   two-factor passed) and runs them for --warmup seconds (not counted: each gunicorn worker
+   compiles its templates on its first requests) then --duration seconds, each user a thread with its own
    keep-alive connection, thinking 1–2 s between requests like a person on a phone:
    peers (home, client list, a client page, log a contact: GET the form, POST it),
    providers (referral inbox), coordinators (home, client list), managers (report page).
@@ -69,8 +70,12 @@ class Stats:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Requests that end before this time (the warm-up) are not counted.
+    since: float = 0.0
 
     def add(self, name: str, seconds: float, error: str = "") -> None:
+        if time.time() < self.since:
+            return
         with self.lock:
             self.times[name].append(seconds)
             if error:
@@ -375,6 +380,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--port", type=int, default=8019)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=15,
+        help="seconds of the same load before the measured --duration, not counted: each "
+        "gunicorn worker compiles its templates and loads its translations on its first "
+        "requests, which a server that has been running has long done",
+    )
     parser.add_argument("--reuse", action="store_true", help="the database is already loaded")
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--note", default="", help="a sentence about the machine's load")
@@ -478,8 +491,8 @@ def main() -> None:
         load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
         meter = CpuMeter([p.pid for p in (server, report_server) if p is not None], dbname)
-        meter.start()
-        stop = time.time() + opts.duration
+        stats.since = time.time() + opts.warmup
+        stop = stats.since + opts.duration
         threads = []
         for role, keys in sessions.items():
             for i, key in enumerate(keys):
@@ -492,6 +505,8 @@ def main() -> None:
                 )
                 thread.start()
                 threads.append(thread)
+        time.sleep(max(0.0, stats.since - time.time()))
+        meter.start()
         for thread in threads:
             thread.join()
         cpu = meter.finish()
@@ -512,7 +527,7 @@ def main() -> None:
         f"Python {info['python']}, PostgreSQL on the same machine",
         "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
         f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
-        f"think time 1–2 s; gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
+        f"think time 1–2 s, after {opts.warmup} s of the same load not counted; gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
         + (
             f"; /reports/ on a second gunicorn of {opts.report_workers} worker(s) × 2 threads."
             if opts.report_workers
