@@ -9,9 +9,10 @@
    collectstatic, gunicorn with its default workers) on a loopback port, keys and secret in
    a temp directory.
 3. Opens one session per simulated user (created in the database like a login with
-   two-factor passed) and runs them for --warmup seconds (not counted: each gunicorn worker
-   compiles its templates on its first requests) then --duration seconds, each user a thread with its own
-   keep-alive connection, thinking 1–2 s between requests like a person on a phone:
+   two-factor passed) and runs them for --warmup seconds (not counted: each gunicorn
+   worker compiles its templates on its first requests) then --duration seconds, each
+   user a thread with its own keep-alive connection, thinking 1–2 s between requests like
+   a person on a phone:
    peers (home, client list, a client page, log a contact: GET the form, POST it),
    providers (referral inbox), coordinators (home, client list), managers (report page).
    Requests carry X-Forwarded-Proto: https, as nginx sends them.
@@ -288,6 +289,41 @@ class CpuMeter:
         return spent
 
 
+# The settings of deploy/postgresql/caunoi.conf that one database can carry (ALTER
+# DATABASE … SET): the run is tuned as a deployment is, without touching a server that
+# other databases share. shared_buffers and the like stay the server's.
+DATABASE_SETTINGS = {
+    "work_mem",
+    "jit",
+    "random_page_cost",
+    "effective_cache_size",
+    "effective_io_concurrency",
+    "max_parallel_workers_per_gather",
+    "idle_in_transaction_session_timeout",
+}
+
+
+def deployment_settings() -> dict[str, str]:
+    settings = {}
+    for line in (ROOT / "deploy" / "postgresql" / "caunoi.conf").read_text().splitlines():
+        name, _, value = line.split("#", 1)[0].partition("=")
+        if name.strip() in DATABASE_SETTINGS:
+            settings[name.strip()] = value.strip()
+    return settings
+
+
+def tune_database(db_url: str, dbname: str) -> str:
+    """Applies deployment_settings() to the scratch database; says which."""
+    settings = deployment_settings()
+    for name, value in settings.items():
+        subprocess.run(
+            ["psql", db_url, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+             f"ALTER DATABASE {dbname} SET {name} = '{value}'"],
+            check=True,
+        )  # fmt: skip
+    return ", ".join(f"{k}={v}" for k, v in sorted(settings.items()))
+
+
 def gunicorn_size(env: dict[str, str]) -> tuple[int, int]:
     """Workers and threads as deploy/gunicorn.conf.py reads them from this environment."""
     saved = dict(os.environ)
@@ -451,6 +487,7 @@ def main() -> None:
             check=True,
         )
 
+    tuning = tune_database(opts.db_url, dbname)
     os.environ.clear()
     os.environ.update(env)
     total = sum(MIX.values())
@@ -527,12 +564,15 @@ def main() -> None:
         f"Python {info['python']}, PostgreSQL on the same machine",
         "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
         f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
-        f"think time 1–2 s, after {opts.warmup} s of the same load not counted; gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
+        f"think time 1–2 s, after {opts.warmup} s of the same load not counted; "
+        f"gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
         + (
             f"; /reports/ on a second gunicorn of {opts.report_workers} worker(s) × 2 threads."
             if opts.report_workers
             else "."
-        ),
+        )
+        + f" PostgreSQL with the per-database settings of deploy/postgresql/caunoi.conf "
+        f"({tuning}); the server's own shared_buffers.",
         "load_before": load_before,
         "load_after": load_after,
         "note": opts.note,
