@@ -58,9 +58,10 @@ def _choice_labels_looked_up_once() -> None:
     def display(self: Model, field: Field[Any, Any]) -> Any:
         table = tables.get(field)
         if table is None:
-            if isinstance(field.choices, CallableChoiceIterator):
-                return original(self, field=field)  # may change: looked up every time
-            table = tables[field] = {make_hashable(v): label for v, label in field.flatchoices}
+            # Django's table, without hashing (translating) the labels.
+            table = {make_hashable(v): label for v, label in field.flatchoices}
+            if not isinstance(field.choices, CallableChoiceIterator):
+                tables[field] = table  # a callable's choices may change: built every time
         value = getattr(self, field.attname)
         return force_str(table.get(make_hashable(value), value), strings_only=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partialmethod
 from typing import Any
 
+import pytest
 from django.apps import apps
 from django.db.models import Model
 from django.utils import translation
@@ -58,8 +59,17 @@ def test_the_label_follows_the_language_of_the_request() -> None:
     assert isinstance(english, str) and isinstance(vietnamese, str)
 
 
-def test_choices_given_by_a_callable_are_looked_up_each_time() -> None:
+def test_choices_given_by_a_callable_are_looked_up_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import replace
+
+    from directory import taxonomy
+
     field = Referral._meta.get_field("service_type")
     value = field.flatchoices[0][0]
     referral = Referral(service_type=value)
     assert referral.get_service_type_display() == DJANGO_DISPLAY(referral, field=field)
+    renamed = replace(taxonomy.SERVICE_TYPES[value], label="renamed")
+    monkeypatch.setitem(taxonomy.SERVICE_TYPES, value, renamed)
+    assert referral.get_service_type_display() == "renamed"
