@@ -9,8 +9,10 @@
    collectstatic, gunicorn with its default workers) on a loopback port, keys and secret in
    a temp directory.
 3. Opens one session per simulated user (created in the database like a login with
-   two-factor passed) and runs them for --duration seconds, each user a thread with its own
-   keep-alive connection, thinking 1–2 s between requests like a person on a phone:
+   two-factor passed) and runs them for --warmup seconds (not counted: each gunicorn
+   worker compiles its templates on its first requests) then --duration seconds, each
+   user a thread with its own keep-alive connection, thinking 1–2 s between requests like
+   a person on a phone:
    peers (home, client list, a client page, log a contact: GET the form, POST it),
    providers (referral inbox), coordinators (home, client list), managers (report page).
    Requests carry X-Forwarded-Proto: https, as nginx sends them.
@@ -69,8 +71,12 @@ class Stats:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Requests that end before this time (the warm-up) are not counted.
+    since: float = 0.0
 
     def add(self, name: str, seconds: float, error: str = "") -> None:
+        if time.time() < self.since:
+            return
         with self.lock:
             self.times[name].append(seconds)
             if error:
@@ -223,6 +229,114 @@ def sessions_and_clients(users: dict[str, int]) -> tuple[dict[str, list[str]], l
     return sessions, clients
 
 
+class CpuMeter:
+    """CPU seconds spent during the run by the web server (the gunicorn master, its workers
+    and the workers it reaped), by this database's PostgreSQL backends (sampled every
+    second: a backend that ends between two samples loses at most its last second) and by
+    the load generator itself, which shares the machine's cores with both."""
+
+    def __init__(self, server_pids: list[int], dbname: str) -> None:
+        self.server_pids = set(server_pids)
+        self.marker = f" {dbname} ".encode()
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            pid, ppid = int(entry.name), int(stat[1])
+            own, children = int(stat[11]) + int(stat[12]), int(stat[13]) + int(stat[14])
+            if pid in self.server_pids:
+                key, ticks = ("web", pid), own + children
+            elif ppid in self.server_pids:
+                key, ticks = ("web", pid), own
+            elif cmdline.startswith(b"postgres: ") and self.marker in cmdline:
+                key, ticks = ("postgres", pid), own
+            else:
+                continue
+            seconds = ticks / self.tick
+            if key not in self.first:
+                # Seen for the first time after the start: it began during the run.
+                self.first[key] = seconds if not self.thread.is_alive() else 0.0
+            self.last[key] = seconds
+
+    def _run(self) -> None:
+        while not self.stop.wait(1.0):
+            self._sample()
+
+    def start(self) -> None:
+        self._sample()
+        self.generator = sum(os.times()[:2])
+        self.thread.start()
+
+    def finish(self) -> dict[str, float]:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        spent = {"web": 0.0, "postgres": 0.0}
+        for key, last in self.last.items():
+            spent[key[0]] += last - self.first[key]
+        spent["load generator"] = sum(os.times()[:2]) - self.generator
+        return spent
+
+
+# The settings of deploy/postgresql/caunoi.conf that one database can carry (ALTER
+# DATABASE … SET): the run is tuned as a deployment is, without touching a server that
+# other databases share. shared_buffers and the like stay the server's.
+DATABASE_SETTINGS = {
+    "work_mem",
+    "jit",
+    "random_page_cost",
+    "effective_cache_size",
+    "effective_io_concurrency",
+    "max_parallel_workers_per_gather",
+    "idle_in_transaction_session_timeout",
+}
+
+
+def deployment_settings() -> dict[str, str]:
+    settings = {}
+    for line in (ROOT / "deploy" / "postgresql" / "caunoi.conf").read_text().splitlines():
+        name, _, value = line.split("#", 1)[0].partition("=")
+        if name.strip() in DATABASE_SETTINGS:
+            settings[name.strip()] = value.strip()
+    return settings
+
+
+def tune_database(db_url: str, dbname: str) -> str:
+    """Applies deployment_settings() to the scratch database; says which."""
+    settings = deployment_settings()
+    for name, value in settings.items():
+        subprocess.run(
+            ["psql", db_url, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+             f"ALTER DATABASE {dbname} SET {name} = '{value}'"],
+            check=True,
+        )  # fmt: skip
+    return ", ".join(f"{k}={v}" for k, v in sorted(settings.items()))
+
+
+def gunicorn_size(env: dict[str, str]) -> tuple[int, int]:
+    """Workers and threads as deploy/gunicorn.conf.py reads them from this environment."""
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        conf: dict[str, Any] = {}
+        exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), conf)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return int(conf["workers"]), int(conf["threads"])
+
+
 def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -237,6 +351,19 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 600)
             pass
         time.sleep(1)
     raise SystemExit("gunicorn did not answer in time.")
+
+
+def cpu_line(cpu: dict[str, float], requests: int, duration: float) -> str:
+    """CPU per request of each part, and how much of the machine the run used."""
+    if not requests:
+        return ""
+    parts = ", ".join(f"{name} {seconds / requests * 1000:.1f} ms" for name, seconds in cpu.items())
+    busy = sum(cpu.values()) / duration
+    return (
+        f"CPU per request: {parts}; total {sum(cpu.values()) / requests * 1000:.1f} ms. "
+        f"Served {requests / duration:.1f} requests/s using {busy:.2f} of "
+        f"{os.cpu_count()} CPUs."
+    )
 
 
 def render(rows: dict[str, list[float]], errors: dict[str, int], kinds: dict[str, int],
@@ -263,6 +390,8 @@ def render(rows: dict[str, list[float]], errors: dict[str, int], kinds: dict[str
         )
     total = sum(len(v) for v in rows.values())
     lines += ["", f"Total: {total} requests, {sum(errors.values())} errors."]
+    if meta.get("cpu"):
+        lines += ["", meta["cpu"]]
     if kinds:
         lines.append("Errors by kind: " + ", ".join(f"{k} × {n}" for k, n in kinds.items()))
     lines += ["<!-- load:end -->", ""]
@@ -287,9 +416,23 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--port", type=int, default=8019)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=15,
+        help="seconds of the same load before the measured --duration, not counted: each "
+        "gunicorn worker compiles its templates and loads its translations on its first "
+        "requests, which a server that has been running has long done",
+    )
     parser.add_argument("--reuse", action="store_true", help="the database is already loaded")
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--note", default="", help="a sentence about the machine's load")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (0: deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (0: deploy/gunicorn.conf.py's)"
+    )
     parser.add_argument(
         "--report-workers",
         type=int,
@@ -336,7 +479,15 @@ def main() -> None:
         print(f"demo_data --scale {opts.scale} …", flush=True)
         seconds, _rss, _out = run_child(["demo_data", "--scale", str(opts.scale)], env)
         print(f"  {seconds:.0f} s", flush=True)
+        # The planner's statistics of a freshly loaded database, as autovacuum would have
+        # them on a server that has been running: without them PostgreSQL plans the
+        # field pages' statements for empty tables (sequential scans, hashes).
+        subprocess.run(
+            ["psql", opts.db_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", "VACUUM ANALYZE"],
+            check=True,
+        )
 
+    tuning = tune_database(opts.db_url, dbname)
     os.environ.clear()
     os.environ.update(env)
     total = sum(MIX.values())
@@ -345,6 +496,10 @@ def main() -> None:
 
     server_env = dict(env, CAUNOI_PRODUCTION="1", CAUNOI_BIND=f"127.0.0.1:{opts.port}")
     server_env["CAUNOI_MIGRATE_ON_START"] = "0"
+    if opts.workers:
+        server_env["CAUNOI_WEB_WORKERS"] = str(opts.workers)
+    if opts.threads:
+        server_env["CAUNOI_WEB_THREADS"] = str(opts.threads)
     server = subprocess.Popen(
         [str(ROOT / "bin/serve-production")], cwd=ROOT, env=server_env,
         stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "wb"),
@@ -369,10 +524,12 @@ def main() -> None:
                 stdout=subprocess.DEVNULL, stderr=open(tmp / "report-server.log", "wb"),
             )  # fmt: skip
             wait_healthy(report_port, report_server)
-        workers = int(os.environ.get("CAUNOI_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+        workers, per_worker = gunicorn_size(server_env)
         load_before = "/".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{sum(users.values())} users for {opts.duration} s …", flush=True)
-        stop = time.time() + opts.duration
+        meter = CpuMeter([p.pid for p in (server, report_server) if p is not None], dbname)
+        stats.since = time.time() + opts.warmup
+        stop = stats.since + opts.duration
         threads = []
         for role, keys in sessions.items():
             for i, key in enumerate(keys):
@@ -385,8 +542,11 @@ def main() -> None:
                 )
                 thread.start()
                 threads.append(thread)
+        time.sleep(max(0.0, stats.since - time.time()))
+        meter.start()
         for thread in threads:
             thread.join()
+        cpu = meter.finish()
         load_after = "/".join(f"{x:.2f}" for x in os.getloadavg())
     finally:
         for proc in (server, report_server):
@@ -404,15 +564,19 @@ def main() -> None:
         f"Python {info['python']}, PostgreSQL on the same machine",
         "setup": f"demo_data --scale {opts.scale}; {sum(users.values())} users "
         f"({', '.join(f'{n} {r}' for r, n in users.items())}) for {opts.duration} s, "
-        f"think time 1–2 s; gunicorn {workers} workers × 2 threads (gthread), loopback"
+        f"think time 1–2 s, after {opts.warmup} s of the same load not counted; "
+        f"gunicorn {workers} workers × {per_worker} threads (gthread), loopback"
         + (
             f"; /reports/ on a second gunicorn of {opts.report_workers} worker(s) × 2 threads."
             if opts.report_workers
             else "."
-        ),
+        )
+        + f" PostgreSQL with the per-database settings of deploy/postgresql/caunoi.conf "
+        f"({tuning}); the server's own shared_buffers.",
         "load_before": load_before,
         "load_after": load_after,
         "note": opts.note,
+        "cpu": cpu_line(cpu, sum(len(v) for v in stats.times.values()), opts.duration),
     }
     section = render(stats.times, stats.errors, stats.error_kinds, meta)
     print(section)

@@ -51,6 +51,12 @@ def _client_for(username: str) -> Any:
     return user, http
 
 
+REPORT_PAGES = [
+    ("report page (national)", "quanlyquocgia", "/reports/"),
+    ("report page (province)", "quanlytinh", "/reports/?period=2024&province=22"),
+]
+
+
 def pages(
     peer_name: str = "dongdang", provider: str = "phongkham", coordinator: str = "dieuphoi"
 ) -> list[tuple[str, str, str]]:
@@ -108,6 +114,35 @@ def measure(http: Any, url: str, repeat: int) -> dict[str, Any]:
     }
 
 
+def profile(http: Any, url: str, repeat: int, top: int) -> None:
+    """cProfile over `repeat` requests of the page: the functions that cost the most
+    CPU of their own (tottime) and the largest subtrees (cumtime), per request. Function
+    names and timings only."""
+    import cProfile
+    import pstats
+
+    http.get(url)
+    prof = cProfile.Profile(time.process_time)  # CPU, not waiting for PostgreSQL
+    prof.enable()
+    for _ in range(repeat):
+        http.get(url)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    for order in ("tottime", "cumulative"):
+        print(f"    -- by {order} (ms per request) --")
+        rows = sorted(
+            stats.stats.items(),  # type: ignore[attr-defined]
+            key=lambda kv: kv[1][2 if order == "tottime" else 3],
+            reverse=True,
+        )[:top]
+        for (file, line, func), (_cc, nc, tt, ct, _callers) in rows:
+            where = file.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+            print(
+                f"    {tt / repeat * 1000:7.2f} {ct / repeat * 1000:7.2f} {nc // repeat:6d}  "
+                f"{where}:{line}({func})"
+            )
+
+
 def server_time(http: Any, url: str) -> tuple[float, str]:
     """The database's own time for one request of the page: planning + execution of each
     of its reading statements, from EXPLAIN ANALYZE (PostgreSQL only), and the statement
@@ -149,6 +184,18 @@ def main() -> None:
         action="store_true",
         help="also the database's own time per request (EXPLAIN ANALYZE of each statement)",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="cProfile this many functions per page (own time and subtree), per request",
+    )
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="also the report pages of bench/load.py (the demo data's managers)",
+    )
     parser.add_argument("--only", default="", help="time only pages whose name contains this")
     parser.add_argument(
         "--scale-json",
@@ -176,7 +223,7 @@ def main() -> None:
 
         logins = json.loads(Path(opts.scale_json).read_text())["logins"]
         users = {k: logins[k] for k in ("provider", "coordinator")} | {"peer_name": logins["peer"]}
-    for name, username, url in pages(**users):
+    for name, username, url in pages(**users) + (REPORT_PAGES if opts.reports else []):
         if opts.only and opts.only not in name:
             continue
         if username not in clients:
@@ -186,6 +233,8 @@ def main() -> None:
             f"{name:28} {r['queries']:>7} {r['median'] * 1000:>6.0f}ms {r['p95'] * 1000:>6.0f}ms "
             f"{r['sql'] * 1000:>6.0f}ms {r['slowest'][0] * 1000:>6.0f}ms {r['cpu'] * 1000:>8.0f}ms"
         )
+        if opts.profile:
+            profile(clients[username], url, opts.repeat, opts.profile)
         if opts.server_time and connection.vendor == "postgresql":
             ms, plan = server_time(clients[username], url)
             print(f"    database time (plan + execution, all statements): {ms:.1f} ms")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import clean_phone_digits
-from core.widgets import CommuneSelect
+from core.widgets import CommuneSelect, LongSelect
 from geo.models import Commune
 from programs.models import Establishment, Organisation
 
@@ -82,7 +82,10 @@ class _PseudonymousFields(forms.Form):
         widget=CommuneSelect(),
     )
     establishment = forms.ModelChoiceField(
-        Establishment.objects.none(), label=_("Establishment (optional)"), required=False
+        Establishment.objects.none(),
+        label=_("Establishment (optional)"),
+        required=False,
+        widget=LongSelect,  # every establishment of the groups' provinces
     )
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     nickname = forms.CharField(label=_("Nickname"), max_length=100, required=False)

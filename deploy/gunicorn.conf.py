@@ -14,10 +14,14 @@ def _int(name: str, default: int) -> int:
 
 # nginx in front talks to this address; keep it on loopback unless nginx runs elsewhere.
 bind = os.environ.get("CAUNOI_BIND", "127.0.0.1:8000")
-# Worker processes: CAUNOI_WEB_WORKERS, default 2 × cores + 1 (gunicorn's own advice).
-workers = _int("CAUNOI_WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Threads per worker (gthread): more requests in flight while one waits for PostgreSQL.
-threads = _int("CAUNOI_WEB_THREADS", 2)
+# Worker processes: CAUNOI_WEB_WORKERS, default one per core. A page is Python CPU work
+# (templates, ORM) between short waits for PostgreSQL, so processes beyond the cores add no
+# throughput, only memory and the warm-up of each new worker (templates compiled,
+# translations loaded: ~0.6 s of CPU each, again after every max_requests); gunicorn's
+# "2 × cores + 1" is for workers that mostly wait. Measured in bench/RESULTS.md, "Load test".
+workers = _int("CAUNOI_WEB_WORKERS", multiprocessing.cpu_count())
+# Threads per worker (gthread): the requests in flight while others wait for PostgreSQL.
+threads = _int("CAUNOI_WEB_THREADS", 4)
 worker_class = "gthread"
 timeout = _int("CAUNOI_WEB_TIMEOUT", 60)  # the slowest legitimate request: a large export
 graceful_timeout = 30

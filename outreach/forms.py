@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Client
 from core.forms import apply_errors
-from core.widgets import CommuneSelect
+from core.widgets import CommuneSelect, LongSelect
 from geo.models import Commune
 from programs.models import Establishment, PeerGroup
 
@@ -56,7 +56,10 @@ class ContactForm(forms.Form):
     )
     place_type = forms.ChoiceField(label=_("Place"), choices=PlaceType.choices)
     establishment = forms.ModelChoiceField(
-        Establishment.objects.none(), label=_("Establishment"), required=False
+        Establishment.objects.none(),
+        label=_("Establishment"),
+        required=False,
+        widget=LongSelect,  # every establishment of the groups' provinces
     )
     commune = forms.ModelChoiceField(
         Commune.objects.none(), label=_("Commune or ward"), required=False, widget=CommuneSelect()
