@@ -131,3 +131,26 @@ class ContactMonth(models.Model):
             )
         ]
         indexes = [models.Index(fields=["contact_date"])]
+
+
+class LegacyArea(models.Model):
+    """What a pre-reform commune became, as the conversion table says now (a view over
+    geo.CommuneConversion, migration 0002): the one new commune and the one province it
+    became, NULL where it was split between several (or is not in the table). Read by a
+    join, so a report looks the conversion table up once per query, not once per row,
+    and a change of the table is in the next report."""
+
+    legacy = models.OneToOneField(
+        "geo.LegacyCommune",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        db_column="legacy_id",
+        related_name="resolution",
+    )
+    commune = _fk("geo.Commune", null=True)
+    province = _fk("geo.Province", null=True)
+
+    class Meta:
+        managed = False
+        db_table = "reports_legacyarea"
