@@ -8,7 +8,8 @@ and every breakdown are the engine's own. Only how a cell is counted changes:
 - a person-time is a `PersonTime` row (COUNT(*)), or, for the lines and breakdowns by
   service type, a distinct (client, category, provider, date) among `PersonTimeType`
   rows, as over the raw rows;
-- persons are distinct clients, of `PersonTime` rows or of `ContactMonth` rows;
+- persons are distinct clients, of `PersonTime` rows or of the presence rows of the
+  coarsest grain the period is made of (`ContactYear`, `ContactQuarter`, `ContactMonth`);
 - a cell key of records (reports.perturbation) is worked out from the rows' number of
   records, Σ id and Σ id² (a record key is a quadratic in its id mod P), the cell key
   of persons as over the raw rows (the distinct clients' keys).
@@ -59,7 +60,7 @@ class Table:
     source: str  # key of its Source in sources.SOURCES
     figure: Callable[[Measure, Q | None, Dimension | None], Aggregate | None]
     keyed_rows: bool  # rows carry records / id_sum / id_sq_sum
-    month_grain: bool = False
+    grain: str = ""  # presence rows per month, quarter or year: periods made of them
 
 
 def _person_times(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
@@ -110,7 +111,10 @@ def _contacts(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggre
 PERSON_TIME = Table("delivery@persontime", _person_times, keyed_rows=True)
 PERSON_TIME_TYPE = Table("delivery@persontimetype", _person_times_by_type, keyed_rows=True)
 CONTACT_DAY = Table("contact@day", _contacts, keyed_rows=True)
-CONTACT_MONTH = Table("contact@month", _clients, keyed_rows=False, month_grain=True)
+CONTACT_PRESENCE = {
+    grain: Table(f"contact@{grain}", _clients, keyed_rows=False, grain=grain)
+    for grain in ("month", "quarter", "year")
+}
 
 
 def _register() -> None:
@@ -120,6 +124,8 @@ def _register() -> None:
         ("delivery@persontimetype", delivery, "reports.PersonTimeType", {"category": "column"}),
         ("contact@day", contact, "reports.ContactDay", {"client": None}),
         ("contact@month", contact, "reports.ContactMonth", {}),
+        ("contact@quarter", contact, "reports.ContactQuarter", {}),
+        ("contact@year", contact, "reports.ContactYear", {}),
     ):
         SOURCES[key] = replace(base, key=key, model=model, recorded_by=None, **extra)
 
@@ -137,18 +143,38 @@ def _mentions(q: Q, name: str) -> bool:
     return False
 
 
-def _table(source: str, measure: Measure, dim: Dimension | None) -> Table | None:
+def _table(
+    ctx: ReportContext, source: str, measure: Measure, dim: Dimension | None
+) -> Table | None:
     if source == "delivery":
         by_type = (dim is not None and dim.key == "service_type") or _mentions(
             measure.where, "service_type"
         )
         return PERSON_TIME_TYPE if by_type else PERSON_TIME
     if source == "contact":
-        return CONTACT_MONTH if measure.how == "distinct" else CONTACT_DAY
+        if measure.how != "distinct":
+            return CONTACT_DAY
+        # Distinct clients from the coarsest presence rows the period is made of (the
+        # breakdown by month from the months).
+        grain = "month" if dim is not None and dim.key == "month" else _grain(ctx)
+        return CONTACT_PRESENCE[grain]
     return None
 
 
-def _whole_months(ctx: ReportContext) -> bool:
+def _grain(ctx: ReportContext) -> str:
+    """The coarsest grain (year, quarter, month) whose whole periods make up the report's
+    period; "month" also when none does (then `_tiles` says no)."""
+    start, end = ctx.period.start, ctx.period.end
+    after = end + timedelta(days=1)
+    for grain, months in (("year", 12), ("quarter", 3)):
+        if start.day == 1 and after.day == 1 and (start.month - 1) % months == 0:
+            if (after.month - 1) % months == 0:
+                return grain
+    return "month"
+
+
+def _tiles(ctx: ReportContext) -> bool:
+    """The period is made of whole months."""
     start, end = ctx.period.start, ctx.period.end
     return start.day == 1 and (end + timedelta(days=1)).day == 1
 
@@ -162,10 +188,10 @@ def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
         return NotImplemented
     plan: dict[Table, list[Measure]] = {}
     for measure in MEASURES.get(source, {}).values():
-        table = _table(source, measure, dim)
+        table = _table(ctx, source, measure, dim)
         if table is None or table.figure(measure, None, dim) is None:
             return NotImplemented
-        if table.month_grain and not _whole_months(ctx):
+        if table.grain and not _tiles(ctx):
             return NotImplemented
         if dim is not None and (source, measure.key, dim.key) not in BROKEN_DOWN:
             continue  # no line shows it (e.g. the loans sub-line by month)

@@ -108,9 +108,10 @@ class ContactDay(KeyedRows):
         ]
 
 
-class ContactMonth(models.Model):
-    """A registered client contacted in a month (`contact_date` is the month's first
-    day) in a commune × pre-reform commune × peer group: distinct persons reached."""
+class ContactPresence(models.Model):
+    """A registered client contacted in a period of one grain (`contact_date` is the
+    period's first day) in a commune × pre-reform commune × peer group: distinct persons
+    reached, from one row per client and place instead of one per contact."""
 
     client = _fk("clients.Client")
     contact_date = models.DateField()
@@ -118,6 +119,31 @@ class ContactMonth(models.Model):
     legacy_commune = _fk("geo.LegacyCommune", null=True)
     peer_group = _fk("programs.PeerGroup")
     records = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _presence_meta(name: str) -> type:
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                F("client"),
+                F("contact_date"),
+                Coalesce("commune", Value("")),
+                Coalesce("legacy_commune", Value("")),
+                F("peer_group"),
+                name=f"{name}_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["contact_date"], name=f"{name}_date")]
+
+    return Meta
+
+
+class ContactMonth(ContactPresence):
+    """Presence of a client per month: periods made of whole months, and the breakdown
+    by month."""
 
     class Meta:
         constraints = [
@@ -131,6 +157,18 @@ class ContactMonth(models.Model):
             )
         ]
         indexes = [models.Index(fields=["contact_date"])]
+
+
+class ContactQuarter(ContactPresence):
+    """Presence of a client per quarter: periods made of whole quarters."""
+
+    Meta = _presence_meta("reports_contactquarter")
+
+
+class ContactYear(ContactPresence):
+    """Presence of a client per calendar year: annual reports."""
+
+    Meta = _presence_meta("reports_contactyear")
 
 
 class LegacyArea(models.Model):
