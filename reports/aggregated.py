@@ -28,14 +28,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import FieldError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Cast, Substr
 
 from .context import ReportContext
 from .dimensions import Dimension
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
 from .perturbation import P, _coefficients, _secret
-from .sources import SOURCES
+from .sources import SOURCES, _date_text
 
 # Lines of the catalogue by (source, measure key): the breakdowns they ask for
 # (reports.indicators fills it).
@@ -224,6 +225,30 @@ def _count(
     qs = ctx.rows(table.source)
     if qs is None:
         return None
+    aggregates = _aggregates(ctx, source, table, measures, dim)
+    coefficients = _key_polynomial(SOURCES[source].model)
+    if dim is not None and dim.key in PERSON_KEYS and _partitioned(ctx, measures):
+        key = ("persons@", table.source, tuple(m.key for m in measures))
+        groups = ctx.cached(key, lambda: _person_groups(ctx, qs, table, aggregates))
+        if groups is None:
+            return None
+        rows = _folded(ctx, groups, dim.key)
+    else:
+        try:
+            if dim is None:
+                rows = {None: qs.aggregate(**aggregates)}
+            else:
+                expr = dim.expr(SOURCES[table.source])
+                grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+                rows = {r.pop("_dim"): r for r in grouped}
+        except FieldError:
+            return None
+    return {value: _named(row, measures, coefficients) for value, row in rows.items()}
+
+
+def _aggregates(
+    ctx: ReportContext, source: str, table: Table, measures: list[Measure], dim: Dimension | None
+) -> dict[str, Any]:
     aggregates: dict[str, Any] = {}
     for i, m in enumerate(measures):
         where = m.where if m.where else None
@@ -235,17 +260,56 @@ def _count(
         elif table.keyed_rows:
             for col in ("records", "id_sum", "id_sq_sum"):
                 aggregates[f"k{i}_{col}"] = Sum(col, filter=where)
+    return aggregates
+
+
+# Breakdowns by what a client is: one GROUP BY over (sex, gender, year of birth[, year])
+# per table serves the three, added up here (a client has one of each at a time).
+PERSON_KEYS = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
+
+
+def _partitioned(ctx: ReportContext, measures: list[Measure]) -> bool:
+    """Every measure adds up over groups of clients: person-times, sums and counts of
+    rows always; distinct clients within one calendar year (over several, a client can
+    be in two age groups)."""
+    one_year = ctx.period.start.year == ctx.period.end.year
+    return all(m.how != "distinct" or one_year for m in measures)
+
+
+def _person_groups(
+    ctx: ReportContext, qs: Any, table: Table, aggregates: dict[str, Any]
+) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
+    src = SOURCES[table.source]
+    if src.client is None or not src.date:
+        return None
+    keys: dict[str, Any] = {
+        f"_p_{name}": F(f"{src.client}__{name}") for name in PERSON_KEYS.values()
+    }
+    if ctx.period.start.year != ctx.period.end.year:
+        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
     try:
-        if dim is None:
-            rows = {None: qs.aggregate(**aggregates)}
-        else:
-            expr = dim.expr(SOURCES[table.source])
-            grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
-            rows = {r.pop("_dim"): r for r in grouped}
+        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return [({k.removeprefix("_p_"): r.pop(k) for k in keys}, r) for r in rows]
     except FieldError:
         return None
-    coefficients = _key_polynomial(SOURCES[source].model)
-    return {value: _named(row, measures, coefficients) for value, row in rows.items()}
+
+
+def _folded(
+    ctx: ReportContext, groups: list[tuple[dict[str, Any], dict[str, Any]]], dim_key: str
+) -> dict[Any, dict[str, Any]]:
+    from .counting import _age_bucket
+
+    out: dict[Any, dict[str, Any]] = {}
+    for attrs, values in groups:
+        if dim_key == "age_group":
+            year, born = attrs.get("_year", ctx.period.start.year), attrs["birth_year"]
+            key = _age_bucket(None if born is None or year is None else year - born)
+        else:
+            key = attrs[PERSON_KEYS[dim_key]]
+        bucket = out.setdefault(key, {})
+        for k, v in values.items():
+            bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return out
 
 
 def _key_polynomial(salt: str) -> tuple[int, int, int]:
