@@ -33,10 +33,10 @@ from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Cast, Substr
 
 from .context import ReportContext
-from .dimensions import Dimension
+from .dimensions import DIMENSIONS, Dimension
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
 from .perturbation import P, _coefficients, _secret
-from .sources import SOURCES, _date_text
+from .sources import SOURCES, Source, _date_text
 
 # Lines of the catalogue by (source, measure key): the breakdowns they ask for
 # (reports.indicators fills it).
@@ -225,15 +225,21 @@ def _count(
     qs = ctx.rows(table.source)
     if qs is None:
         return None
-    aggregates = _aggregates(ctx, source, table, measures, dim)
     coefficients = _key_polynomial(SOURCES[source].model)
-    if dim is not None and dim.key in PERSON_KEYS and _partitioned(ctx, measures):
-        key = ("persons@", table.source, tuple(m.key for m in measures))
-        groups = ctx.cached(key, lambda: _person_groups(ctx, qs, table, aggregates))
+    grouping = _grouping(ctx, source, table, dim)
+    if grouping is not None:
+        every = _table_measures(ctx, source, table)
+        groups = ctx.cached(
+            ("persons@", table.source),
+            lambda: _person_groups(
+                ctx, qs, table, grouping, _aggregates(ctx, source, table, every, None)
+            ),
+        )
         if groups is None:
             return None
-        rows = _folded(ctx, groups, dim.key)
+        rows = _renamed(_folded(ctx, groups, dim.key if dim else None), every, measures)
     else:
+        aggregates = _aggregates(ctx, source, table, measures, dim)
         try:
             if dim is None:
                 rows = {None: qs.aggregate(**aggregates)}
@@ -268,6 +274,36 @@ def _aggregates(
 PERSON_KEYS = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
 
 
+def _grouping(
+    ctx: ReportContext, source: str, table: Table, dim: Dimension | None
+) -> tuple[str, ...] | None:
+    """The breakdowns one GROUP BY over (sex, gender, year of birth[, province]) serves,
+    with the totals, when the report asks for person breakdowns and every measure of the
+    table adds up over groups of clients; None otherwise (a query of its own)."""
+    src = SOURCES[table.source]
+    planned = ctx.planned_dimensions
+    if src.client is None or not src.date or not any(d in PERSON_KEYS for d in planned):
+        return None
+    keys = tuple(PERSON_KEYS)
+    if "province" in planned and _area_of_client(src):
+        keys += ("province",)  # a client is in one province: the groups split the clients
+    if dim is not None and dim.key not in keys:
+        return None
+    if not _partitioned(ctx, _table_measures(ctx, source, table)):
+        return None
+    return keys
+
+
+def _area_of_client(src: Source) -> bool:
+    prefix = f"{src.client}__"
+    paths = (*src.communes, *src.legacies, *src.province)
+    return bool(paths) and all(p.startswith(prefix) for p in paths)
+
+
+def _table_measures(ctx: ReportContext, source: str, table: Table) -> list[Measure]:
+    return [m for m in MEASURES[source].values() if _table(ctx, source, m, None) is table]
+
+
 def _partitioned(ctx: ReportContext, measures: list[Measure]) -> bool:
     """Every measure adds up over groups of clients: person-times, sums and counts of
     rows always; distinct clients within one calendar year (over several, a client can
@@ -277,14 +313,18 @@ def _partitioned(ctx: ReportContext, measures: list[Measure]) -> bool:
 
 
 def _person_groups(
-    ctx: ReportContext, qs: Any, table: Table, aggregates: dict[str, Any]
+    ctx: ReportContext,
+    qs: Any,
+    table: Table,
+    grouping: tuple[str, ...],
+    aggregates: dict[str, Any],
 ) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
     src = SOURCES[table.source]
-    if src.client is None or not src.date:
-        return None
     keys: dict[str, Any] = {
         f"_p_{name}": F(f"{src.client}__{name}") for name in PERSON_KEYS.values()
     }
+    if "province" in grouping:
+        keys["_p__province"] = DIMENSIONS["province"].expr(src)
     if ctx.period.start.year != ctx.period.end.year:
         keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
     try:
@@ -295,20 +335,41 @@ def _person_groups(
 
 
 def _folded(
-    ctx: ReportContext, groups: list[tuple[dict[str, Any], dict[str, Any]]], dim_key: str
+    ctx: ReportContext, groups: list[tuple[dict[str, Any], dict[str, Any]]], dim_key: str | None
 ) -> dict[Any, dict[str, Any]]:
     from .counting import _age_bucket
 
     out: dict[Any, dict[str, Any]] = {}
     for attrs, values in groups:
+        key: Any = None
         if dim_key == "age_group":
             year, born = attrs.get("_year", ctx.period.start.year), attrs["birth_year"]
             key = _age_bucket(None if born is None or year is None else year - born)
-        else:
+        elif dim_key == "province":
+            key = attrs["_province"]
+        elif dim_key is not None:
             key = attrs[PERSON_KEYS[dim_key]]
         bucket = out.setdefault(key, {})
         for k, v in values.items():
             bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return out
+
+
+def _renamed(
+    rows: dict[Any, dict[str, Any]], every: list[Measure], measures: list[Measure]
+) -> dict[Any, dict[str, Any]]:
+    """Rows counted for `every` measure of the table, with the aliases of `measures`."""
+    index = {m.key: j for j, m in enumerate(every)}
+    out: dict[Any, dict[str, Any]] = {}
+    for value, row in rows.items():
+        named: dict[str, Any] = {}
+        for i, m in enumerate(measures):
+            j = index[m.key]
+            for alias, v in row.items():
+                head, _, tail = alias.partition("_")
+                if head in (f"m{j}", f"k{j}"):
+                    named[f"{head[0]}{i}" + (f"_{tail}" if tail else "")] = v
+        out[value] = named
     return out
 
 
