@@ -285,11 +285,16 @@ def _grouping(
     if src.client is None or not src.date or not any(d in PERSON_KEYS for d in planned):
         return None
     keys = tuple(PERSON_KEYS)
-    if "province" in planned and _area_of_client(src):
+    every = _table_measures(ctx, source, table)
+    if (
+        "province" in planned
+        and _area_of_client(src)
+        and any((source, m.key, "province") in BROKEN_DOWN for m in every)
+    ):
         keys += ("province",)  # a client is in one province: the groups split the clients
     if dim is not None and dim.key not in keys:
         return None
-    if not _partitioned(ctx, _table_measures(ctx, source, table)):
+    if not _partitioned(ctx, every):
         return None
     return keys
 
