@@ -124,21 +124,16 @@ class ContactPresence(models.Model):
         abstract = True
 
 
-def _presence_meta(name: str) -> type:
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                F("client"),
-                F("contact_date"),
-                Coalesce("commune", Value("")),
-                Coalesce("legacy_commune", Value("")),
-                F("peer_group"),
-                name=f"{name}_cell",
-            )
-        ]
-        indexes = [models.Index(fields=["contact_date"], name=f"{name}_date")]
-
-    return Meta
+def _presence_cell(table: str) -> models.UniqueConstraint:
+    """One row per client, period and place (NULL communes conflict too)."""
+    return models.UniqueConstraint(
+        F("client"),
+        F("contact_date"),
+        Coalesce("commune", Value("")),
+        Coalesce("legacy_commune", Value("")),
+        F("peer_group"),
+        name=f"{table}_cell",
+    )
 
 
 class ContactMonth(ContactPresence):
@@ -146,29 +141,24 @@ class ContactMonth(ContactPresence):
     by month."""
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                F("client"),
-                F("contact_date"),
-                Coalesce("commune", Value("")),
-                Coalesce("legacy_commune", Value("")),
-                F("peer_group"),
-                name="reports_contactmonth_cell",
-            )
-        ]
+        constraints = [_presence_cell("reports_contactmonth")]
         indexes = [models.Index(fields=["contact_date"])]
 
 
 class ContactQuarter(ContactPresence):
     """Presence of a client per quarter: periods made of whole quarters."""
 
-    Meta = _presence_meta("reports_contactquarter")
+    class Meta:
+        constraints = [_presence_cell("reports_contactquarter")]
+        indexes = [models.Index(fields=["contact_date"], name="reports_contactquarter_date")]
 
 
 class ContactYear(ContactPresence):
     """Presence of a client per calendar year: annual reports."""
 
-    Meta = _presence_meta("reports_contactyear")
+    class Meta:
+        constraints = [_presence_cell("reports_contactyear")]
+        indexes = [models.Index(fields=["contact_date"], name="reports_contactyear_date")]
 
 
 class LegacyArea(models.Model):
