@@ -8,7 +8,8 @@ and every breakdown are the engine's own. Only how a cell is counted changes:
 - a person-time is a `PersonTime` row (COUNT(*)), or, for the lines and breakdowns by
   service type, a distinct (client, category, provider, date) among `PersonTimeType`
   rows, as over the raw rows;
-- persons are distinct clients, of `PersonTime` rows or of `ContactMonth` rows;
+- persons are distinct clients, of `PersonTime` rows or of the presence rows of the
+  coarsest grain the period is made of (`ContactYear`, `ContactQuarter`, `ContactMonth`);
 - a cell key of records (reports.perturbation) is worked out from the rows' number of
   records, Σ id and Σ id² (a record key is a quadratic in its id mod P), the cell key
   of persons as over the raw rows (the distinct clients' keys).
@@ -27,14 +28,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import FieldError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Cast, Substr
 
 from .context import ReportContext
-from .dimensions import Dimension
+from .dimensions import DIMENSIONS, Dimension
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
 from .perturbation import P, _coefficients, _secret
-from .sources import SOURCES
+from .sources import SOURCES, Source, _date_text
 
 # Lines of the catalogue by (source, measure key): the breakdowns they ask for
 # (reports.indicators fills it).
@@ -59,7 +61,7 @@ class Table:
     source: str  # key of its Source in sources.SOURCES
     figure: Callable[[Measure, Q | None, Dimension | None], Aggregate | None]
     keyed_rows: bool  # rows carry records / id_sum / id_sq_sum
-    month_grain: bool = False
+    grain: str = ""  # presence rows per month, quarter or year: periods made of them
 
 
 def _person_times(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggregate | None:
@@ -110,7 +112,10 @@ def _contacts(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggre
 PERSON_TIME = Table("delivery@persontime", _person_times, keyed_rows=True)
 PERSON_TIME_TYPE = Table("delivery@persontimetype", _person_times_by_type, keyed_rows=True)
 CONTACT_DAY = Table("contact@day", _contacts, keyed_rows=True)
-CONTACT_MONTH = Table("contact@month", _clients, keyed_rows=False, month_grain=True)
+CONTACT_PRESENCE = {
+    grain: Table(f"contact@{grain}", _clients, keyed_rows=False, grain=grain)
+    for grain in ("month", "quarter", "year")
+}
 
 
 def _register() -> None:
@@ -120,6 +125,8 @@ def _register() -> None:
         ("delivery@persontimetype", delivery, "reports.PersonTimeType", {"category": "column"}),
         ("contact@day", contact, "reports.ContactDay", {"client": None}),
         ("contact@month", contact, "reports.ContactMonth", {}),
+        ("contact@quarter", contact, "reports.ContactQuarter", {}),
+        ("contact@year", contact, "reports.ContactYear", {}),
     ):
         SOURCES[key] = replace(base, key=key, model=model, recorded_by=None, **extra)
 
@@ -137,18 +144,38 @@ def _mentions(q: Q, name: str) -> bool:
     return False
 
 
-def _table(source: str, measure: Measure, dim: Dimension | None) -> Table | None:
+def _table(
+    ctx: ReportContext, source: str, measure: Measure, dim: Dimension | None
+) -> Table | None:
     if source == "delivery":
         by_type = (dim is not None and dim.key == "service_type") or _mentions(
             measure.where, "service_type"
         )
         return PERSON_TIME_TYPE if by_type else PERSON_TIME
     if source == "contact":
-        return CONTACT_MONTH if measure.how == "distinct" else CONTACT_DAY
+        if measure.how != "distinct":
+            return CONTACT_DAY
+        # Distinct clients from the coarsest presence rows the period is made of (the
+        # breakdown by month from the months).
+        grain = "month" if dim is not None and dim.key == "month" else _grain(ctx)
+        return CONTACT_PRESENCE[grain]
     return None
 
 
-def _whole_months(ctx: ReportContext) -> bool:
+def _grain(ctx: ReportContext) -> str:
+    """The coarsest grain (year, quarter, month) whose whole periods make up the report's
+    period; "month" also when none does (then `_tiles` says no)."""
+    start, end = ctx.period.start, ctx.period.end
+    after = end + timedelta(days=1)
+    for grain, months in (("year", 12), ("quarter", 3)):
+        if start.day == 1 and after.day == 1 and (start.month - 1) % months == 0:
+            if (after.month - 1) % months == 0:
+                return grain
+    return "month"
+
+
+def _tiles(ctx: ReportContext) -> bool:
+    """The period is made of whole months."""
     start, end = ctx.period.start, ctx.period.end
     return start.day == 1 and (end + timedelta(days=1)).day == 1
 
@@ -162,10 +189,10 @@ def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
         return NotImplemented
     plan: dict[Table, list[Measure]] = {}
     for measure in MEASURES.get(source, {}).values():
-        table = _table(source, measure, dim)
+        table = _table(ctx, source, measure, dim)
         if table is None or table.figure(measure, None, dim) is None:
             return NotImplemented
-        if table.month_grain and not _whole_months(ctx):
+        if table.grain and not _tiles(ctx):
             return NotImplemented
         if dim is not None and (source, measure.key, dim.key) not in BROKEN_DOWN:
             continue  # no line shows it (e.g. the loans sub-line by month)
@@ -198,6 +225,36 @@ def _count(
     qs = ctx.rows(table.source)
     if qs is None:
         return None
+    coefficients = _key_polynomial(SOURCES[source].model)
+    grouping = _grouping(ctx, source, table, dim)
+    if grouping is not None:
+        every = _table_measures(ctx, source, table)
+        groups = ctx.cached(
+            ("persons@", table.source),
+            lambda: _person_groups(
+                ctx, qs, table, grouping, _aggregates(ctx, source, table, every, None)
+            ),
+        )
+        if groups is None:
+            return None
+        rows = _renamed(_folded(ctx, groups, dim.key if dim else None), every, measures)
+    else:
+        aggregates = _aggregates(ctx, source, table, measures, dim)
+        try:
+            if dim is None:
+                rows = {None: qs.aggregate(**aggregates)}
+            else:
+                expr = dim.expr(SOURCES[table.source])
+                grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+                rows = {r.pop("_dim"): r for r in grouped}
+        except FieldError:
+            return None
+    return {value: _named(row, measures, coefficients) for value, row in rows.items()}
+
+
+def _aggregates(
+    ctx: ReportContext, source: str, table: Table, measures: list[Measure], dim: Dimension | None
+) -> dict[str, Any]:
     aggregates: dict[str, Any] = {}
     for i, m in enumerate(measures):
         where = m.where if m.where else None
@@ -209,17 +266,116 @@ def _count(
         elif table.keyed_rows:
             for col in ("records", "id_sum", "id_sq_sum"):
                 aggregates[f"k{i}_{col}"] = Sum(col, filter=where)
+    return aggregates
+
+
+# Breakdowns by what a client is: one GROUP BY over (sex, gender, year of birth[, year])
+# per table serves the three, added up here (a client has one of each at a time).
+PERSON_KEYS = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
+
+
+def _grouping(
+    ctx: ReportContext, source: str, table: Table, dim: Dimension | None
+) -> tuple[str, ...] | None:
+    """The breakdowns one GROUP BY over (sex, gender, year of birth[, province]) serves,
+    with the totals, when the report asks for person breakdowns and every measure of the
+    table adds up over groups of clients; None otherwise (a query of its own)."""
+    src = SOURCES[table.source]
+    planned = ctx.planned_dimensions
+    if src.client is None or not src.date or not any(d in PERSON_KEYS for d in planned):
+        return None
+    keys = tuple(PERSON_KEYS)
+    every = _table_measures(ctx, source, table)
+    if (
+        "province" in planned
+        and _area_of_client(src)
+        and any((source, m.key, "province") in BROKEN_DOWN for m in every)
+    ):
+        keys += ("province",)  # a client is in one province: the groups split the clients
+    if dim is not None and dim.key not in keys:
+        return None
+    if not _partitioned(ctx, every):
+        return None
+    return keys
+
+
+def _area_of_client(src: Source) -> bool:
+    prefix = f"{src.client}__"
+    paths = (*src.communes, *src.legacies, *src.province)
+    return bool(paths) and all(p.startswith(prefix) for p in paths)
+
+
+def _table_measures(ctx: ReportContext, source: str, table: Table) -> list[Measure]:
+    return [m for m in MEASURES[source].values() if _table(ctx, source, m, None) is table]
+
+
+def _partitioned(ctx: ReportContext, measures: list[Measure]) -> bool:
+    """Every measure adds up over groups of clients: person-times, sums and counts of
+    rows always; distinct clients within one calendar year (over several, a client can
+    be in two age groups)."""
+    one_year = ctx.period.start.year == ctx.period.end.year
+    return all(m.how != "distinct" or one_year for m in measures)
+
+
+def _person_groups(
+    ctx: ReportContext,
+    qs: Any,
+    table: Table,
+    grouping: tuple[str, ...],
+    aggregates: dict[str, Any],
+) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
+    src = SOURCES[table.source]
+    keys: dict[str, Any] = {
+        f"_p_{name}": F(f"{src.client}__{name}") for name in PERSON_KEYS.values()
+    }
+    if "province" in grouping:
+        keys["_p__province"] = DIMENSIONS["province"].expr(src)
+    if ctx.period.start.year != ctx.period.end.year:
+        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
     try:
-        if dim is None:
-            rows = {None: qs.aggregate(**aggregates)}
-        else:
-            expr = dim.expr(SOURCES[table.source])
-            grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
-            rows = {r.pop("_dim"): r for r in grouped}
+        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return [({k.removeprefix("_p_"): r.pop(k) for k in keys}, r) for r in rows]
     except FieldError:
         return None
-    coefficients = _key_polynomial(SOURCES[source].model)
-    return {value: _named(row, measures, coefficients) for value, row in rows.items()}
+
+
+def _folded(
+    ctx: ReportContext, groups: list[tuple[dict[str, Any], dict[str, Any]]], dim_key: str | None
+) -> dict[Any, dict[str, Any]]:
+    from .counting import _age_bucket
+
+    out: dict[Any, dict[str, Any]] = {}
+    for attrs, values in groups:
+        key: Any = None
+        if dim_key == "age_group":
+            year, born = attrs.get("_year", ctx.period.start.year), attrs["birth_year"]
+            key = _age_bucket(None if born is None or year is None else year - born)
+        elif dim_key == "province":
+            key = attrs["_province"]
+        elif dim_key is not None:
+            key = attrs[PERSON_KEYS[dim_key]]
+        bucket = out.setdefault(key, {})
+        for k, v in values.items():
+            bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return out
+
+
+def _renamed(
+    rows: dict[Any, dict[str, Any]], every: list[Measure], measures: list[Measure]
+) -> dict[Any, dict[str, Any]]:
+    """Rows counted for `every` measure of the table, with the aliases of `measures`."""
+    index = {m.key: j for j, m in enumerate(every)}
+    out: dict[Any, dict[str, Any]] = {}
+    for value, row in rows.items():
+        named: dict[str, Any] = {}
+        for i, m in enumerate(measures):
+            j = index[m.key]
+            for alias, v in row.items():
+                head, _, tail = alias.partition("_")
+                if head in (f"m{j}", f"k{j}"):
+                    named[f"{head[0]}{i}" + (f"_{tail}" if tail else "")] = v
+        out[value] = named
+    return out
 
 
 def _key_polynomial(salt: str) -> tuple[int, int, int]:

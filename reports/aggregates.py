@@ -74,10 +74,19 @@ def _category_sql() -> str:
     return f"COALESCE(CASE {{r}}.service_type {whens} END, {{r}}.category)"
 
 
-def _month_sql(vendor: str) -> str:
+def _period_start_sql(vendor: str, grain: str) -> str:
+    """The first day of the month, quarter or year of a contact's date."""
     if vendor == "postgresql":
-        return "CAST(date_trunc('month', {r}.contact_date) AS date)"
-    return "date({r}.contact_date, 'start of month')"
+        return f"CAST(date_trunc('{grain}', {{r}}.contact_date) AS date)"
+    if grain == "quarter":
+        return (
+            "printf('%04d-%02d-01', CAST(strftime('%Y', {r}.contact_date) AS integer), "
+            "((CAST(strftime('%m', {r}.contact_date) AS integer) - 1) / 3) * 3 + 1)"
+        )
+    return f"date({{r}}.contact_date, 'start of {grain}')"
+
+
+PRESENCE_GRAINS = ("month", "quarter", "year")
 
 
 def tables(vendor: str | None = None) -> list[Table]:
@@ -123,18 +132,21 @@ def tables(vendor: str | None = None) -> list[Table]:
                 ("anonymous", "CASE WHEN {r}.client_id IS NULL THEN 1 ELSE 0 END"),
             ),
         ),
-        Table(
-            "reports_contactmonth",
-            "outreach_outreachcontact",
-            (
-                Key("client_id", "{r}.client_id"),
-                Key("contact_date", _month_sql(vendor)),
-                *contact_place,
-            ),
-            contact_watched + ("client_id",),
-            keyed=False,
-            when="{r}.client_id IS NOT NULL",
-        ),
+        *[
+            Table(
+                f"reports_contact{grain}",
+                "outreach_outreachcontact",
+                (
+                    Key("client_id", "{r}.client_id"),
+                    Key("contact_date", _period_start_sql(vendor, grain)),
+                    *contact_place,
+                ),
+                contact_watched + ("client_id",),
+                keyed=False,
+                when="{r}.client_id IS NOT NULL",
+            )
+            for grain in PRESENCE_GRAINS
+        ],
     ]
 
 
@@ -236,11 +248,17 @@ def _execute(conn: BaseDatabaseWrapper, statements: Iterable[str]) -> None:
             cursor.execute(sql)
 
 
+def present(conn: BaseDatabaseWrapper) -> list[Table]:
+    """The tables the database has so far (an earlier migration fills only its own)."""
+    existing = set(conn.introspection.table_names())
+    return [t for t in tables(conn.vendor) if t.name in existing and t.raw in existing]
+
+
 def install_triggers(conn: BaseDatabaseWrapper | None = None) -> None:
     """(Re)create the triggers, with the service taxonomy as the code has it now."""
     conn = conn or connection
     create = _pg_create if conn.vendor == "postgresql" else _sqlite_create
-    _execute(conn, [sql for t in tables(conn.vendor) for sql in create(t)])
+    _execute(conn, [sql for t in present(conn) for sql in create(t)])
 
 
 def drop_triggers(conn: BaseDatabaseWrapper | None = None) -> None:
@@ -268,15 +286,21 @@ def _recount_sql(t: Table) -> str:
     )
 
 
-def rebuild(conn: BaseDatabaseWrapper | None = None) -> dict[str, int]:
-    """Refill every aggregate table from the raw rows (and reinstall the triggers), in
-    one transaction: a report running meanwhile sees the old rows or the new."""
+def rebuild(
+    conn: BaseDatabaseWrapper | None = None, only: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Refill every aggregate table (or those named in `only`) from the raw rows, and
+    reinstall the triggers, in one transaction: a report running meanwhile sees the old
+    rows or the new."""
     conn = conn or connection
+    names = set(only) if only is not None else None
     counts: dict[str, int] = {}
     with transaction.atomic(using=conn.alias):
         install_triggers(conn)
         with conn.cursor() as cursor:
-            for t in tables(conn.vendor):
+            for t in present(conn):
+                if names is not None and t.name not in names:
+                    continue
                 cursor.execute(f"DELETE FROM {t.name}")  # noqa: S608
                 cursor.execute(f"INSERT INTO {t.name} ({', '.join(t.columns())}) {_recount_sql(t)}")
                 counts[t.name] = cursor.rowcount

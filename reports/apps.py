@@ -10,12 +10,9 @@ def _reinstall_triggers(sender: Any, using: str = "default", **kwargs: Any) -> N
     and the triggers carry the service taxonomy, which lives in code."""
     from django.db import connections
 
-    from .aggregates import install_triggers, tables
+    from .aggregates import install_triggers
 
-    conn = connections[using]
-    existing = set(conn.introspection.table_names())
-    if all(t.name in existing and t.raw in existing for t in tables(conn.vendor)):
-        install_triggers(conn)
+    install_triggers(connections[using])
 
 
 class ReportsConfig(AppConfig):

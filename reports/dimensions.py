@@ -12,13 +12,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     IntegerField,
-    Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -27,7 +23,6 @@ from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
 from directory.taxonomy import CATEGORIES, SERVICE_TYPES
-from geo.models import CommuneConversion
 
 from .context import ReportContext
 from .sources import Source, _date_text, _path, _paths
@@ -157,17 +152,11 @@ def _month_labels() -> dict[Any, Any]:
 # records as the report of that area alone, and so gets the same published figure.
 
 
-def _mapped(legacy: str, target: str) -> Subquery:
-    """The one `target` (new commune, or its province) a pre-reform commune became;
-    NULL when it is not in the conversion table or was split between several."""
-    return Subquery(
-        CommuneConversion.objects.filter(old_commune_id=OuterRef(legacy))
-        .values("old_commune_id")
-        .annotate(_n=Count(target, distinct=True), _t=Min(target))
-        .filter(_n=1)
-        .values("_t")[:1],
-        output_field=CharField(),
-    )
+def _mapped(legacy: str, target: str) -> F:
+    """The one `target` ("commune" or "province") a pre-reform commune became; NULL when
+    it is not in the conversion table or was split between several: a join on the view
+    reports.LegacyArea (the table looked up once per query, not once per row)."""
+    return F(f"{legacy}__resolution__{target}_id")
 
 
 def _first_of(paths: tuple[str, ...], output: Any = None) -> Any:
@@ -184,7 +173,7 @@ def _province_expr(src: Source) -> Any:
     default = fallback if fallback is not None else Value(None, output_field=CharField())
     whens = [When(**{f"{c}__isnull": False}, then=F(f"{c}__province_id")) for c in src.communes]
     for legacy in src.legacies:
-        mapped = _mapped(legacy, "new_commune__province_id")
+        mapped = _mapped(legacy, "province")
         value = Coalesce(mapped, default, output_field=CharField())
         whens.append(When(**{f"{legacy}__isnull": False}, then=value))
     if not whens:
@@ -200,7 +189,7 @@ def _commune_expr(src: Source) -> Any:
         return None
     whens = [When(**{f"{c}__isnull": False}, then=F(f"{c}_id")) for c in src.communes]
     for legacy in src.legacies:
-        whens.append(When(**{f"{legacy}__isnull": False}, then=_mapped(legacy, "new_commune_id")))
+        whens.append(When(**{f"{legacy}__isnull": False}, then=_mapped(legacy, "commune")))
     return Case(*whens, default=Value(None, output_field=CharField()), output_field=CharField())
 
 

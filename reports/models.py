@@ -108,9 +108,10 @@ class ContactDay(KeyedRows):
         ]
 
 
-class ContactMonth(models.Model):
-    """A registered client contacted in a month (`contact_date` is the month's first
-    day) in a commune × pre-reform commune × peer group: distinct persons reached."""
+class ContactPresence(models.Model):
+    """A registered client contacted in a period of one grain (`contact_date` is the
+    period's first day) in a commune × pre-reform commune × peer group: distinct persons
+    reached, from one row per client and place instead of one per contact."""
 
     client = _fk("clients.Client")
     contact_date = models.DateField()
@@ -120,14 +121,64 @@ class ContactMonth(models.Model):
     records = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                F("client"),
-                F("contact_date"),
-                Coalesce("commune", Value("")),
-                Coalesce("legacy_commune", Value("")),
-                F("peer_group"),
-                name="reports_contactmonth_cell",
-            )
-        ]
+        abstract = True
+
+
+def _presence_cell(table: str) -> models.UniqueConstraint:
+    """One row per client, period and place (NULL communes conflict too)."""
+    return models.UniqueConstraint(
+        F("client"),
+        F("contact_date"),
+        Coalesce("commune", Value("")),
+        Coalesce("legacy_commune", Value("")),
+        F("peer_group"),
+        name=f"{table}_cell",
+    )
+
+
+class ContactMonth(ContactPresence):
+    """Presence of a client per month: periods made of whole months, and the breakdown
+    by month."""
+
+    class Meta:
+        constraints = [_presence_cell("reports_contactmonth")]
         indexes = [models.Index(fields=["contact_date"])]
+
+
+class ContactQuarter(ContactPresence):
+    """Presence of a client per quarter: periods made of whole quarters."""
+
+    class Meta:
+        constraints = [_presence_cell("reports_contactquarter")]
+        indexes = [models.Index(fields=["contact_date"], name="reports_contactquarter_date")]
+
+
+class ContactYear(ContactPresence):
+    """Presence of a client per calendar year: annual reports."""
+
+    class Meta:
+        constraints = [_presence_cell("reports_contactyear")]
+        indexes = [models.Index(fields=["contact_date"], name="reports_contactyear_date")]
+
+
+class LegacyArea(models.Model):
+    """What a pre-reform commune became, as the conversion table says now (a view over
+    geo.CommuneConversion, migration 0002): the one new commune and the one province it
+    became, NULL where it was split between several (or is not in the table). Read by a
+    join, so a report looks the conversion table up once per query, not once per row,
+    and a change of the table is in the next report."""
+
+    legacy = models.OneToOneField(
+        "geo.LegacyCommune",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        db_column="legacy_id",
+        related_name="resolution",
+    )
+    commune = _fk("geo.Commune", null=True)
+    province = _fk("geo.Province", null=True)
+
+    class Meta:
+        managed = False
+        db_table = "reports_legacyarea"

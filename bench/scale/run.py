@@ -407,19 +407,24 @@ def bench_field(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row]
 
 
 def bench_ingest(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row]:
-    from django.db import connection, transaction
-
+    """POST /api/v1/outreach/contacts one at a time and a batch back to back, against COPY
+    of the same rows (rolled back)."""
     from accounts.models import User
     from clients import queries as client_queries
 
-    logins = manifest["logins"]
-    peer_user = User.objects.get(username=logins["peer"])
-    peer = logged_in(logins["peer"])
-    clients = [
-        str(c.public_id)
-        for c in client_queries.clients_for(peer_user).filter(erased_at__isnull=True)[:50]
-    ]
+    peer_user = User.objects.get(username=manifest["logins"]["peer"])
+    clients = client_queries.clients_for(peer_user).filter(erased_at__isnull=True)
     day = dt.date(int(opts.period[:4]), 12, 1).isoformat()
+    rows = ingest_posts(opts, manifest, [str(c.public_id) for c in clients[:50]], day)
+    ids = list(clients.values_list("id", "commune_id")[:50])
+    rows.append(ingest_copy(opts.ingest_batch, manifest, peer_user.pk, ids, day))
+    return rows
+
+
+def ingest_posts(
+    opts: argparse.Namespace, manifest: dict[str, Any], clients: list[str], day: str
+) -> list[Row]:
+    peer = logged_in(manifest["logins"]["peer"])
 
     def payload(i: int) -> dict[str, Any]:
         return {
@@ -456,15 +461,18 @@ def bench_ingest(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row
         row.error = f"{failures} refused"
     rows.append(row)
     print(f"  {row.name:<58} {seconds:8.3f} s {row.note} {row.error}", flush=True)
+    return rows
 
-    # COPY of the same rows, rolled back.
+
+def ingest_copy(
+    batch: int, manifest: dict[str, Any], peer_id: int, ids: list[tuple[int, Any]], day: str
+) -> Row:
+    """COPY of `batch` contacts like the POSTed ones, inside a transaction rolled back."""
+    from django.db import connection, transaction
+
     group = manifest["logins"]["peer_group_id"]
-    ids = list(
-        client_queries.clients_for(peer_user)
-        .filter(erased_at__isnull=True)
-        .values_list("id", "commune_id")[:50]
-    )
     started = time.perf_counter()
+    seconds = 0.0
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
@@ -478,29 +486,17 @@ def bench_ingest(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row
                     for i in range(batch):
                         cid, commune = ids[i % len(ids)]
                         copy.write_row(
-                            (
-                                uuid.uuid4(),
-                                day,
-                                1,
-                                "street",
-                                '["hiv_sti"]',
-                                "[]",
-                                now,
-                                cid,
-                                commune,
-                                peer_user.pk,
-                                group,
-                            )
-                        )
+                            (uuid.uuid4(), day, 1, "street", '["hiv_sti"]', "[]", now, cid,
+                             commune, peer_id, group)
+                        )  # fmt: skip
             seconds = time.perf_counter() - started
             raise _Rollback
     except _Rollback:
         pass
     row = Row(f"Ingest: COPY of the same {batch} rows", "ingest", times=[seconds])
     row.note = f"{batch / seconds:.0f} rows/s"
-    rows.append(row)
     print(f"  {row.name:<58} {seconds:8.3f} s {row.note}", flush=True)
-    return rows
+    return row
 
 
 class _Rollback(Exception):
@@ -577,7 +573,7 @@ def write_results(section: str, title: str) -> None:
     RESULTS.write_text(text)
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--keys-dir", help="default /tmp/caunoi-scale/NAME")
@@ -606,29 +602,16 @@ def main() -> int:
     opts.breakdowns = [] if opts.breakdowns == "none" else opts.breakdowns.split(",")
     opts.exports = [] if opts.exports == "none" else opts.exports.split(",")
     opts.scopes = opts.scopes.split(",")
-    parts = opts.only.split(",")
+    return opts
 
-    dbname = urllib.parse.urlparse(opts.database_url).path.lstrip("/")
-    keys = Path(opts.keys_dir or f"/tmp/caunoi-scale/{dbname}")
-    manifest = json.loads((keys / "scale.json").read_text())
-    load_before = load()
-    setup_django(opts.database_url, keys, Path(opts.project))
+
+def run_info(opts: argparse.Namespace, load_before: str) -> dict[str, Any]:
+    """The machine, the server and its settings, the load before and after, for the
+    section's header."""
     from django.conf import settings
     from django.db import connection
 
-    rows: list[Row] = []
-    print(f"{dbname}: {manifest['rows']}", flush=True)
-    if "floor" in parts:
-        rows += bench_floor(opts, manifest)
-    if "reports" in parts:
-        rows += bench_reports(opts, manifest)
-    if "visible" in parts:
-        rows += bench_visible(opts, manifest)
-    if "field" in parts:
-        rows += bench_field(opts, manifest)
-    if "ingest" in parts:
-        rows += bench_ingest(opts, manifest)
-    info = {
+    return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.0f} GiB",
@@ -645,32 +628,45 @@ def main() -> int:
         "field_reps": opts.field_reps,
         "note": opts.note,
     }
+
+
+def write_json(path: str, info: dict[str, Any], rows: list[Row]) -> None:
+    fields = ("name", "kind", "scope", "times", "median", "p95", "note", "error")
+    Path(path).write_text(
+        json.dumps(
+            {"info": info, "rows": [{f: getattr(r, f) for f in fields} for r in rows]},
+            indent=1,
+        )
+    )
+
+
+def main() -> int:
+    opts = parse_args()
+    dbname = urllib.parse.urlparse(opts.database_url).path.lstrip("/")
+    keys = Path(opts.keys_dir or f"/tmp/caunoi-scale/{dbname}")
+    manifest = json.loads((keys / "scale.json").read_text())
+    load_before = load()
+    setup_django(opts.database_url, keys, Path(opts.project))
+
+    rows: list[Row] = []
+    print(f"{dbname}: {manifest['rows']}", flush=True)
+    parts = {
+        "floor": bench_floor,
+        "reports": bench_reports,
+        "visible": bench_visible,
+        "field": bench_field,
+        "ingest": bench_ingest,
+    }
+    for name, part in parts.items():  # in this order, whatever --only says
+        if name in opts.only.split(","):
+            rows += part(opts, manifest)
+    info = run_info(opts, load_before)
     title = f"## National scale: {manifest['contacts_requested']:,} contacts"
     if opts.label:
         title += f" ({opts.label})"
     section = render(rows, manifest, info, title)
     if opts.json:
-        Path(opts.json).write_text(
-            json.dumps(
-                {
-                    "info": info,
-                    "rows": [
-                        {
-                            "name": r.name,
-                            "kind": r.kind,
-                            "scope": r.scope,
-                            "times": r.times,
-                            "median": r.median,
-                            "p95": r.p95,
-                            "note": r.note,
-                            "error": r.error,
-                        }
-                        for r in rows
-                    ],
-                },
-                indent=1,
-            )
-        )
+        write_json(opts.json, info, rows)
     print()
     print(section)
     if not opts.no_write:

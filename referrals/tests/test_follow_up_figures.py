@@ -190,3 +190,27 @@ def test_a_year_zero_is_refused_not_a_crash(followed: Any, as_user: Any, text: s
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     manager = as_user(followed.w.prov_manager).get("/reports/", {"period": text})
     assert manager.status_code in (200, 400)
+
+
+def test_the_median_from_counts_per_day_is_the_median_of_the_referrals(followed: Any):
+    """median_days_to_service counts referrals per (local day sent, day served) in the
+    database: the same figure as days_to_service over each referral, late-night sends,
+    the completion day (after midnight locally), deliveries before the send and an even
+    number of referrals (a half day) included."""
+    rw = followed
+    more = [
+        (_at(2024, 6, 1, 23, 50), _at(2024, 6, 2, 0, 5), None),  # 1 day, not 0
+        (_at(2024, 6, 3, 9), _at(2024, 6, 9, 9), date(2024, 6, 1)),  # before: 0 days
+        (_at(2024, 6, 4, 9), _at(2024, 6, 11, 7), None),
+    ]
+    for sent, done, delivered in more:
+        r = _referral(rw, make_client(rw.w), rw.s.gyn, sent, "completed", completed_at=done)
+        if delivered:
+            _delivered(r, delivered, rw.w.provider)
+    completed = outcomes.with_first_delivery(Referral.objects.filter(status="completed"))
+    expected = outcomes.median_days(
+        outcomes.days_to_service(r.sent_at, r.completed_at, r.first_delivery) for r in completed
+    )
+    assert outcomes.median_days_to_service(Referral.objects.all()) == expected
+    assert outcomes.weighted_median({0: 1, 1: 1, 2: 1, 7: 1, 3: 1, 9: 1}) == 2.5
+    assert outcomes.median_days_to_service(Referral.objects.none()) is None

@@ -20,8 +20,16 @@ from referrals.models import ServiceDelivery
 from reports.aggregated import raw_counts
 from reports.aggregates import differences, rebuild
 from reports.context import ReportContext, ReportScope
-from reports.models import ContactDay, ContactMonth, PersonTime, PersonTimeType
-from reports.periods import parse_period
+from reports.models import (
+    ContactDay,
+    ContactMonth,
+    ContactQuarter,
+    ContactYear,
+    LegacyArea,
+    PersonTime,
+    PersonTimeType,
+)
+from reports.periods import half, parse_period, quarter
 from reports.queries import report_scope
 from reports.report import build_report
 
@@ -155,6 +163,7 @@ def test_the_tables_equal_a_recount_after_every_kind_of_write(varied):
     assert differences() == {}
     assert not PersonTime.objects.exists() and not PersonTimeType.objects.exists()
     assert not ContactDay.objects.exists() and not ContactMonth.objects.exists()
+    assert not ContactQuarter.objects.exists() and not ContactYear.objects.exists()
 
 
 def test_a_failed_write_changes_no_aggregate(varied):
@@ -169,9 +178,14 @@ def test_a_failed_write_changes_no_aggregate(varied):
     assert list(ContactDay.objects.order_by("pk").values()) == contacts
 
 
-@pytest.mark.parametrize("period", ["2024", "2024-03", "2024-02-10..2025-11-20"])
+@pytest.mark.parametrize(
+    "period",
+    ["2024", "2024-03", "2024-02-10..2025-11-20", "Q2", "H2", "2024-01-01..2025-12-31"],
+)
 def test_a_report_from_the_tables_has_every_figure_of_the_raw_rows(varied, period):
-    p = parse_period(period)
+    # Year, quarter and month presence rows: a year, a quarter, six months (two quarters),
+    # a month, two whole years; and a range the presence rows cannot give (raw rows).
+    p = {"Q2": quarter(2024, 2), "H2": half(2024, 2)}.get(period) or parse_period(period)
     figures = _same_report(period=p)
     assert figures[("pt_health", None, None)][0] > 0
     if period == "2024":
@@ -257,3 +271,47 @@ def test_two_writers_of_the_same_cell_both_count(transactional_db):
     assert cell.records == 4
     assert ContactDay.objects.get().records == 4
     assert ContactMonth.objects.get().records == 4
+    assert ContactQuarter.objects.get().records == 4
+    assert ContactYear.objects.get().records == 4
+
+
+def _legacy(code: str, province: str = "22") -> LegacyCommune:
+    return LegacyCommune.objects.create(
+        code=code,
+        name=f"Xã {code}",
+        district_code="193",
+        district_name="Huyện",
+        province_code=province,
+        province_name="Tỉnh",
+        search_name=f"xa {code}",
+    )
+
+
+def test_what_a_pre_reform_commune_became_follows_the_conversion_table(varied):
+    """LegacyArea: the one new commune and the one province, NULL where there are several
+    (as the per-row subquery it replaces said); a change of the table is seen at once."""
+    whole, across, unmapped = _legacy("06701"), _legacy("06702"), _legacy("06703")
+    CommuneConversion.objects.create(old_commune=whole, new_commune=varied.cam_pha)
+    CommuneConversion.objects.create(old_commune=across, new_commune=varied.ha_long)
+    CommuneConversion.objects.create(old_commune=across, new_commune=varied.thuan_hoa)
+    got = {a.legacy_id: (a.commune_id, a.province_id) for a in LegacyArea.objects.all()}
+    assert got == {
+        "06700": (None, "22"),  # split between two communes of one province
+        "06701": (varied.cam_pha.pk, "22"),
+        "06702": (None, None),  # split between two provinces
+    }
+    assert unmapped.pk not in got
+    moved = make_clients(
+        2, group=varied.group, province=varied.hue, legacy_commune=across, registered_by=varied.peer
+    )
+    for c in moved:
+        _contact(varied, date(2024, 9, 9), c, legacy_commune=across)
+        deliveries([(c, "hiv_test", varied.clinic, date(2024, 9, 9))], recorded_by=varied.peer)
+    before = _same_report(period=parse_period("2024"))
+    CommuneConversion.objects.filter(old_commune=across, new_commune=varied.thuan_hoa).delete()
+    assert LegacyArea.objects.get(legacy=across).province_id == "22"
+    after = _same_report(period=parse_period("2024"))
+    # Split between two provinces: their own province (46); then it became one of 22's.
+    for code, moved_by in (("22", 2), ("46", -2)):
+        key = ("persons_supported", "province", code)
+        assert after[key][0] == before[key][0] + moved_by
