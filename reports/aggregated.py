@@ -33,7 +33,7 @@ from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Cast, Substr
 
 from .context import ReportContext
-from .dimensions import DIMENSIONS, Dimension
+from .dimensions import DIMENSIONS, Dimension, age_bucket
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
 from .perturbation import P, _coefficients, _secret
 from .sources import SOURCES, Source, _date_text
@@ -342,14 +342,12 @@ def _person_groups(
 def _folded(
     ctx: ReportContext, groups: list[tuple[dict[str, Any], dict[str, Any]]], dim_key: str | None
 ) -> dict[Any, dict[str, Any]]:
-    from .counting import _age_bucket
-
     out: dict[Any, dict[str, Any]] = {}
     for attrs, values in groups:
         key: Any = None
         if dim_key == "age_group":
             year, born = attrs.get("_year", ctx.period.start.year), attrs["birth_year"]
-            key = _age_bucket(None if born is None or year is None else year - born)
+            key = age_bucket(None if born is None or year is None else year - born)
         elif dim_key == "province":
             key = attrs["_province"]
         elif dim_key is not None:

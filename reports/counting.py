@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Substr
 
 from . import aggregated
 from .context import ReportContext
-from .dimensions import AGE_GROUPS, DIMENSIONS, Dimension
+from .dimensions import DIMENSIONS, Dimension, age_bucket
 from .measures import KEY, MEASURES, Measure, _aggregates
 from .sources import SOURCES, _date_text, _path
 
@@ -108,20 +108,6 @@ def _batch(
 PERSON_ATTRIBUTES = {"sex": "sex", "gender": "gender_identity", "age_group": "birth_year"}
 
 
-def _age_bucket(age: int | None) -> str:
-    """Python twin of `_age_group` (an unknown year of birth falls in the last group,
-    as the SQL CASE does with NULL)."""
-    if age is None:
-        return AGE_GROUPS[-1][0]
-    if age < 18:
-        return "lt18"
-    if age < 25:
-        return "18_24"
-    if age < 35:
-        return "25_34"
-    return "35p"
-
-
 def _null_first(key: Any) -> tuple[bool, Any]:
     return (key is not None, key if key is not None else "")
 
@@ -148,7 +134,7 @@ def _person_batch(ctx: ReportContext, source: str, dim_key: str | None) -> Any:
         elif dim_key == "age_group":
             year = attrs.get("_year", ctx.period.start.year)
             born = attrs["birth_year"]
-            key = _age_bucket(None if born is None or year is None else year - born)
+            key = age_bucket(None if born is None or year is None else year - born)
         else:
             key = attrs[PERSON_ATTRIBUTES[dim_key]]
         bucket = out.setdefault(key, {})

@@ -58,6 +58,20 @@ def _client_field(name: str) -> Callable[[Source], Any]:
 AGE_GROUPS = [("lt18", "<18"), ("18_24", "18–24"), ("25_34", "25–34"), ("35p", "35+")]
 
 
+def age_bucket(age: int | None) -> str:
+    """Python twin of `_age_group` (an unknown year of birth falls in the last group,
+    as the SQL CASE does with NULL)."""
+    if age is None:
+        return AGE_GROUPS[-1][0]
+    if age < 18:
+        return "lt18"
+    if age < 25:
+        return "18_24"
+    if age < 35:
+        return "25_34"
+    return "35p"
+
+
 def _age_group(src: Source) -> Any:
     """Age at the record's date, from the client's year of birth."""
     if src.client is None or not src.date:
