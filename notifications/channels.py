@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from .registry import registrar
+
 if TYPE_CHECKING:
     from .models import Notification
 
@@ -21,13 +23,7 @@ logger = logging.getLogger("caunoi.notifications")
 Channel = Callable[["Notification"], None]
 CHANNELS: dict[str, Channel] = {}
 
-
-def channel(name: str) -> Callable[[Channel], Channel]:
-    def decorator(func: Channel) -> Channel:
-        CHANNELS[name] = func
-        return func
-
-    return decorator
+channel = registrar(CHANNELS)
 
 
 @channel("inapp")

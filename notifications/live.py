@@ -14,19 +14,15 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from .registry import registrar
+
 if TYPE_CHECKING:
     from .models import Notification
 
 Renderer = Callable[[list[int]], dict[int, tuple[str, str]]]
 RENDERERS: dict[str, Renderer] = {}
 
-
-def live_renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    def decorator(func: Renderer) -> Renderer:
-        RENDERERS[kind] = func
-        return func
-
-    return decorator
+live_renderer = registrar(RENDERERS)
 
 
 def ref_for(kind: str, pk: int) -> str:

@@ -11,17 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .registry import registrar
+
 # key → renderer(params) → (title, body), in the active language.
 Renderer = Callable[[dict[str, Any]], tuple[str, str]]
 MESSAGES: dict[str, Renderer] = {}
 
-
-def message(key: str) -> Callable[[Renderer], Renderer]:
-    def decorator(func: Renderer) -> Renderer:
-        MESSAGES[key] = func
-        return func
-
-    return decorator
+message = registrar(MESSAGES)
 
 
 def render(key: str, params: dict[str, Any]) -> tuple[str, str] | None:
