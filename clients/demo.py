@@ -160,42 +160,24 @@ def _consents_at_registration(
 ) -> list[Consent]:
     """Follow-up always, phone contact with a phone, sharing with each Quảng Ninh provider
     three times in ten."""
-    consents: list[Consent] = []
     taken = _aware(client.registered_on, rng.randrange(8, 18))
     method = rng.choices(list(Consent.Method.values), [70, 20, 10])[0]
-    consents.append(
+    wanted: list[tuple[str, Any]] = [(Consent.Purpose.FOLLOW_UP, None)]
+    if client.phone_index or client.erased_at:
+        wanted.append((Consent.Purpose.PHONE_CONTACT, None))
+    if client.province_id == "22" and providers:
+        wanted += [(Consent.Purpose.SHARE_PROVIDER, p) for p in providers if rng.random() < 0.3]
+    return [
         Consent(
             client=client,
-            purpose=Consent.Purpose.FOLLOW_UP,
+            purpose=purpose,
+            provider=provider,
             method=method,
             taken_by=peer,
             taken_at=taken,
         )
-    )
-    if client.phone_index or client.erased_at:
-        consents.append(
-            Consent(
-                client=client,
-                purpose=Consent.Purpose.PHONE_CONTACT,
-                method=method,
-                taken_by=peer,
-                taken_at=taken,
-            )
-        )
-    if client.province_id == "22" and providers:
-        for provider in providers:
-            if rng.random() < 0.3:
-                consents.append(
-                    Consent(
-                        client=client,
-                        purpose=Consent.Purpose.SHARE_PROVIDER,
-                        provider=provider,
-                        method=method,
-                        taken_by=peer,
-                        taken_at=taken,
-                    )
-                )
-    return consents
+        for purpose, provider in wanted
+    ]
 
 
 def _withdraw_some(rng: Any, consents: list[Consent]) -> int:

@@ -50,20 +50,26 @@ def _birth_year_field() -> forms.IntegerField:
     )
 
 
+def _code_name_field(label: Any, help_text: Any, *, required: bool = False) -> forms.CharField:
+    """A name typed only to build the UIC (never stored), not offered to autocomplete."""
+    return forms.CharField(
+        label=label,
+        max_length=60,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+# Where the client is met and who they are to the group: asked face to face (the hotline
+# leaves them to the first meeting with the peer group).
+FACE_TO_FACE_FIELDS = ("commune", "establishment", "name", "nickname", "phone", "notes")
+
+
 class _PseudonymousFields(forms.Form):
     """Fields shared by registration and correction, in the order both show them."""
 
-    field_order = [
-        "sex",
-        "gender_identity",
-        "population_groups",
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
-    ]
+    field_order = ["sex", "gender_identity", "population_groups", *FACE_TO_FACE_FIELDS]
 
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     gender_identity = forms.ChoiceField(
@@ -124,26 +130,14 @@ class ClientRegisterForm(_PseudonymousFields):
         queryset=None,
         label=_("Peer group"),
     )
-    given_name = forms.CharField(
-        label=_("Client's given name"),
-        max_length=60,
-        help_text=_("Used only to build the code; not stored."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    given_name = _code_name_field(
+        _("Client's given name"), _("Used only to build the code; not stored."), required=True
     )
-    mother_given_name = forms.CharField(
-        label=_("Mother's given name"),
-        max_length=60,
-        required=False,
-        help_text=_("Used only to build the code; not stored. Leave empty if not known."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    mother_given_name = _code_name_field(
+        _("Mother's given name"),
+        _("Used only to build the code; not stored. Leave empty if not known."),
     )
-    family_name = forms.CharField(
-        label=_("Family name"),
-        max_length=60,
-        required=False,
-        help_text=_("Used only to build the code; not stored."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    family_name = _code_name_field(_("Family name"), _("Used only to build the code; not stored."))
     birth_year = _birth_year_field()
     consent_method = forms.ChoiceField(
         label=_("How the client gave consent"),

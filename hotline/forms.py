@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.forms import ClientRegisterForm
+from clients.forms import FACE_TO_FACE_FIELDS, ClientRegisterForm
 from core.forms import NO_NAMES, must_choose
 from directory.models import Service
 from programs.models import PeerGroup
@@ -29,25 +29,36 @@ def _f(form: forms.BaseForm, name: str) -> Any:
     return form.fields[name]
 
 
-class HotlineCallForm(forms.Form):
-    started_at = forms.DateTimeField(
-        label=_("Start time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    duration_minutes = forms.IntegerField(
+def _duration_field(help_text: Any) -> forms.IntegerField:
+    """A call's length in minutes, optional: left empty, the service counts it."""
+    return forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=0,
         max_value=600,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Leave empty while the call is in progress: end it on the call's page."),
+        help_text=help_text,
     )
-    ended_at = forms.DateTimeField(
-        label=_("End time"),
-        required=False,
+
+
+def _local_time_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
+    """A local date and time typed in the browser's date-time picker."""
+    return forms.DateTimeField(
+        label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        **kwargs,
+    )
+
+
+class HotlineCallForm(forms.Form):
+    started_at = _local_time_field(_("Start time"))
+    duration_minutes = _duration_field(
+        _("Leave empty while the call is in progress: end it on the call's page.")
+    )
+    ended_at = _local_time_field(
+        _("End time"),
+        required=False,
         help_text=_("Or the end time instead of the duration: the minutes are counted."),
     )
     client_code = forms.CharField(
@@ -85,13 +96,8 @@ class HotlineCallForm(forms.Form):
 class CallEndForm(forms.Form):
     """Ending a call saved while in progress: nothing typed ends it now."""
 
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"),
-        min_value=0,
-        max_value=600,
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Leave empty to end the call now: the minutes since its start are counted."),
+    duration_minutes = _duration_field(
+        _("Leave empty to end the call now: the minutes since its start are counted.")
     )
 
 
@@ -130,12 +136,7 @@ class CallerRegisterForm(ClientRegisterForm):
     )
     # Asked at the first meeting with the peer group, not on the phone.
     NOT_ON_THE_PHONE = (
-        "commune",
-        "establishment",
-        "name",
-        "nickname",
-        "phone",
-        "notes",
+        *FACE_TO_FACE_FIELDS,
         "consent_method",
         "consent_phone",
         "share_with",
