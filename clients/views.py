@@ -3,6 +3,7 @@ URLs carry the client's public_id only; look-ups by code are POSTed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -262,22 +263,43 @@ def client_status(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     )
 
 
+def _identity_step(
+    request: AuthedRequest,
+    client: Client,
+    form: Any,
+    step: Callable[..., Any],
+    *,
+    title: str,
+    submit: str,
+    success: str = "",
+) -> HttpResponse:
+    """A step on the client's identity that is taken only with a written reason (showing
+    it, erasing it): the reason form, then `step(actor, client, reason)`, then back to the
+    client's page. `title` names the client by its `%(code)s`."""
+    return pages.form_view(
+        request,
+        form,
+        lambda: step(actor=request.user, client=client, reason=form.cleaned_data["reason"]),
+        creates=False,
+        success=success,
+        to=_client_page(client),
+        title=title % {"code": client.short_code},
+        submit=submit,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_unmask(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_unmask(request.user, client):
         raise Http404
-    form = UnmaskForm(request.POST or None)
-    return pages.form_view(
+    return _identity_step(
         request,
-        form,
-        lambda: services.client_unmask(
-            actor=request.user, client=client, reason=form.cleaned_data["reason"]
-        ),
-        creates=False,
-        to=_client_page(client),
-        title=_("Show the identity of %(code)s") % {"code": client.short_code},
+        client,
+        UnmaskForm(request.POST or None),
+        services.client_unmask,
+        title=_("Show the identity of %(code)s"),
         submit=_("Show identity"),
     )
 
@@ -403,16 +425,12 @@ def client_erase(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id)
     if not queries.can_erase(request.user, client) or client.is_erased:
         raise Http404
-    form = EraseForm(request.POST or None)
-    return pages.form_view(
+    return _identity_step(
         request,
-        form,
-        lambda: erasure.client_erase(
-            actor=request.user, client=client, reason=form.cleaned_data["reason"]
-        ),
-        creates=False,
-        success=_("Identity erased. The pseudonymous record and counts stay."),
-        to=_client_page(client),
-        title=_("Erase the identity of %(code)s") % {"code": client.short_code},
+        client,
+        EraseForm(request.POST or None),
+        erasure.client_erase,
+        title=_("Erase the identity of %(code)s"),
         submit=_("Erase identity"),
+        success=_("Identity erased. The pseudonymous record and counts stay."),
     )

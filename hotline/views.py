@@ -110,6 +110,16 @@ def call_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "hotline/call_detail.html", context)
 
 
+def _call_changed(
+    request: HttpRequest, call: HotlineCall, form: Any, change: Any, success: Any
+) -> HttpResponse | None:
+    """A form of the call's page that changes the call itself (nothing new is created):
+    on success, back to the call's page with the message."""
+    return pages.handle_form(
+        request, form, change, creates=False, success=success, to=_call_page(call)
+    )
+
+
 def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) -> Any:
     """End a call saved while in progress (the minutes typed, or now). The other forms of
     the page are shown as they are."""
@@ -119,15 +129,14 @@ def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) 
         return redirect("hotline:call_detail", public_id=call.public_id)
     form = CallEndForm(request.POST, prefix="end")
     context["end_form"] = form
-    done = pages.handle_form(
+    done = _call_changed(
         request,
+        call,
         form,
         lambda: services.hotline_call_end(
             actor=user, call=call, duration_minutes=form.cleaned_data["duration_minutes"]
         ),
-        creates=False,
-        success=_("Call ended."),
-        to=_call_page(call),
+        _("Call ended."),
     )
     if done:
         return done
@@ -224,15 +233,14 @@ def _call_register_or_link(
         else:
             return _caller_registered(request, call, client)
     elif action == "link":
-        done = pages.handle_form(
+        done = _call_changed(
             request,
+            call,
             link_form,
             lambda: services.hotline_call_link_client(
                 actor=user, call=call, client=link_form.cleaned_data["client_code"]
             ),
-            creates=False,
-            success=_("Call linked to the caller's record."),
-            to=_call_page(call),
+            _("Call linked to the caller's record."),
         )
         if done:
             return done
