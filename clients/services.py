@@ -42,21 +42,29 @@ def _is_minor(birth_year: int, on: date) -> bool:
     return on.year - birth_year < 18
 
 
-@dataclass(frozen=True)
-class ClientDetails:
-    """A client as registration gives them. The names are used for the UIC only (never
-    stored); name, nickname, phone and notes are stored encrypted."""
+@dataclass(frozen=True, kw_only=True)
+class ClientCodeDetails:
+    """What every registration asks, however the client is met (face to face, or on the
+    hotline): the group that follows them up, the names that build the UIC only (never
+    stored), the year of birth, the counted identity and the follow-up consent."""
 
     peer_group: PeerGroup
     given_name: str
     birth_year: int
     sex: str
     consent_follow_up: bool
-    consent_method: str
     mother_given_name: str = ""
     family_name: str = ""
     gender_identity: str = "not_stated"
     population_groups: Iterable[PopulationGroup] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientDetails(ClientCodeDetails):
+    """A client as registration gives them. Name, nickname, phone and notes are stored
+    encrypted."""
+
+    consent_method: str
     commune: Commune | None = None
     establishment: Establishment | None = None
     name: str = ""

@@ -7,8 +7,7 @@ counts, never identifying values."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -18,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from clients.models import Client, Consent, PopulationGroup
+from clients.models import Client, Consent
+from clients.services import ClientCodeDetails, ClientDetails, client_register
 from directory.models import Service
-from programs.models import Organisation, PeerGroup
+from programs.models import Organisation
 from referrals.models import Referral
 
 from .models import HotlineCall, HotlineCallReferral
@@ -45,10 +45,12 @@ def hotline_call_log(
 
     A call still in progress is saved at once, with neither duration nor end time; it is
     ended later (`hotline_call_end`). An end time gives the duration."""
-    if timezone.is_naive(started_at):
-        raise ValidationError({"started_at": _("The start time needs a time zone.")})
-    if started_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"started_at": _("The call cannot start in the future.")})
+    _check_call_time(
+        "started_at",
+        started_at,
+        naive=_("The start time needs a time zone."),
+        future=_("The call cannot start in the future."),
+    )
     duration_minutes, ended_at = _call_duration(started_at, duration_minutes, ended_at)
     call = HotlineCall.objects.create(
         organisation=organisation,
@@ -79,6 +81,16 @@ def hotline_call_log(
 
 
 MAX_CALL_MINUTES = 600
+# A clock a few minutes ahead of the server's is not "the future".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def _check_call_time(field: str, when: datetime, *, naive: str, future: str) -> None:
+    """A start or end time of a call: aware, and not in the future."""
+    if timezone.is_naive(when):
+        raise ValidationError({field: naive})
+    if when > timezone.now() + CLOCK_SLACK:
+        raise ValidationError({field: future})
 
 
 def _call_duration(
@@ -87,12 +99,14 @@ def _call_duration(
     """(duration, end time) of a call: the duration typed, or the minutes from start to end
     (rounded up: a call of 20 seconds lasted a minute)."""
     if ended_at is not None:
-        if timezone.is_naive(ended_at):
-            raise ValidationError({"ended_at": _("The end time needs a time zone.")})
+        _check_call_time(
+            "ended_at",
+            ended_at,
+            naive=_("The end time needs a time zone."),
+            future=_("The call cannot end in the future."),
+        )
         if ended_at < started_at:
             raise ValidationError({"ended_at": _("The call cannot end before it started.")})
-        if ended_at > timezone.now() + timedelta(minutes=5):
-            raise ValidationError({"ended_at": _("The call cannot end in the future.")})
         if duration_minutes is None:
             seconds = (ended_at - started_at).total_seconds()
             duration_minutes = max(1, -(-int(seconds) // 60)) if seconds > 0 else 0
@@ -230,21 +244,12 @@ def _call_link_client(
     return call
 
 
-@dataclass(frozen=True)
-class CallerRegistration:
+@dataclass(frozen=True, kw_only=True)
+class CallerRegistration(ClientCodeDetails):
     """What a counsellor asks an anonymous caller on the phone to register them: the
     clients' registration fields that can be asked there (the names only build the code),
     the group that will follow them up, and the verbal consent."""
 
-    peer_group: PeerGroup
-    given_name: str
-    birth_year: int
-    sex: str
-    consent_follow_up: bool
-    mother_given_name: str = ""
-    family_name: str = ""
-    gender_identity: str = "not_stated"
-    population_groups: Iterable[PopulationGroup] = ()
     register_anyway: bool = False
     duplicate_reason: str = ""
 
@@ -260,8 +265,6 @@ def hotline_caller_register(
     consent is verbal, taken by the counsellor. The peer group that will follow the caller
     up must be an active group in the hotline's province. Raises PossibleDuplicate like
     `client_register`: the hotline is never shown the matching clients."""
-    from clients.services import ClientDetails, client_register
-
     if call.client_id is not None:
         raise ValidationError(_("This call is already linked to a client."))
     if not caller_registration_groups(actor, call).filter(pk=caller.peer_group.pk).exists():
@@ -276,15 +279,7 @@ def hotline_caller_register(
     client = client_register(
         actor=actor,
         details=ClientDetails(
-            peer_group=caller.peer_group,
-            given_name=caller.given_name,
-            mother_given_name=caller.mother_given_name,
-            family_name=caller.family_name,
-            birth_year=caller.birth_year,
-            sex=caller.sex,
-            gender_identity=caller.gender_identity,
-            population_groups=caller.population_groups,
-            consent_follow_up=caller.consent_follow_up,
+            **{f.name: getattr(caller, f.name) for f in fields(ClientCodeDetails)},
             consent_method=Consent.Method.VERBAL,
         ),
         register_anyway=caller.register_anyway,
