@@ -50,6 +50,13 @@ def _birth_year_field() -> forms.IntegerField:
     )
 
 
+def _checkboxes(queryset: Any, label: Any) -> forms.ModelMultipleChoiceField:
+    """None, one or several of `queryset`, each a box to tick (none is ticked for you)."""
+    return forms.ModelMultipleChoiceField(
+        queryset, label=label, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 def _code_name_field(label: Any, help_text: Any, *, required: bool = False) -> forms.CharField:
     """A name typed only to build the UIC (never stored), not offered to autocomplete."""
     return forms.CharField(
@@ -75,12 +82,7 @@ class _PseudonymousFields(forms.Form):
     gender_identity = forms.ChoiceField(
         label=_("Gender identity"), choices=GenderIdentity.choices, initial="not_stated"
     )
-    population_groups = forms.ModelMultipleChoiceField(
-        PopulationGroup.objects.all(),
-        label=_("Population groups"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    population_groups = _checkboxes(PopulationGroup.objects.all(), _("Population groups"))
     commune = forms.ModelChoiceField(
         Commune.objects.select_related("province"),
         label=_("Commune or ward"),
@@ -150,11 +152,8 @@ class ClientRegisterForm(_PseudonymousFields):
     consent_phone = forms.BooleanField(
         label=_("The client agrees to be contacted by phone"), required=False
     )
-    share_with = forms.ModelMultipleChoiceField(
-        Organisation.objects.none(),
-        label=_("The client agrees to share their referral details with"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    share_with = _checkboxes(
+        Organisation.objects.none(), _("The client agrees to share their referral details with")
     )
     register_anyway = forms.BooleanField(
         label=_("Register anyway: this is a different person"), required=False
@@ -365,9 +364,16 @@ class EraseForm(forms.Form):
     )
 
 
-class FindForm(forms.Form):
-    code = forms.CharField(
-        label=_("Short code or UIC"),
-        max_length=20,
+def client_code_field(label: Any, max_length: int, **kwargs: Any) -> forms.CharField:
+    """A client's code typed by hand (from a card or a slip): in capitals, never offered
+    to autocomplete."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        **kwargs,
     )
+
+
+class FindForm(forms.Form):
+    code = client_code_field(_("Short code or UIC"), 20)

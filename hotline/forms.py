@@ -3,7 +3,6 @@ each builds the typed input of one use case in `hotline.services`."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.forms import FACE_TO_FACE_FIELDS, ClientRegisterForm
+from clients.forms import FACE_TO_FACE_FIELDS, ClientRegisterForm, client_code_field
 from core.forms import NO_NAMES, must_choose
 from directory.models import Service
 from programs.models import PeerGroup
@@ -21,7 +20,7 @@ from referrals.queries import NOT_AVAILABLE
 
 from . import queries
 from .models import HotlineCall
-from .services import CallerRegistration
+from .services import CLOCK_SLACK, CallerRegistration
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -61,12 +60,8 @@ class HotlineCallForm(forms.Form):
         required=False,
         help_text=_("Or the end time instead of the duration: the minutes are counted."),
     )
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-        help_text=_("Leave empty for an anonymous caller."),
+    client_code = client_code_field(
+        _("Client code"), 12, required=False, help_text=_("Leave empty for an anonymous caller.")
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=must_choose(HotlineCall.Topic.choices))
     urgency = forms.ChoiceField(
@@ -85,7 +80,7 @@ class HotlineCallForm(forms.Form):
 
     def clean_started_at(self) -> Any:
         started = self.cleaned_data["started_at"]
-        if started > timezone.now() + timedelta(minutes=5):
+        if started > timezone.now() + CLOCK_SLACK:
             raise forms.ValidationError(_("The call cannot start in the future."))
         return started
 
@@ -203,10 +198,9 @@ def _group_label(group: PeerGroup) -> str:
 class CallLinkForm(forms.Form):
     """The short code a caller gives, to link an anonymous call to their record."""
 
-    client_code = forms.CharField(
-        label=_("Caller's short code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    client_code = client_code_field(
+        _("Caller's short code"),
+        12,
         help_text=_("On the caller's card or referral slip (6 characters)."),
     )
 

@@ -5,6 +5,7 @@ namespace."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -111,19 +112,34 @@ def call_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _call_changed(
-    request: HttpRequest, call: HotlineCall, form: Any, change: Any, success: Any
+    request: HttpRequest,
+    call: HotlineCall,
+    form: Any,
+    step: Callable[..., Any],
+    success: str,
+    **from_form: str,
 ) -> HttpResponse | None:
     """A form of the call's page that changes the call itself (nothing new is created):
-    on success, back to the call's page with the message."""
+    `step(actor, call, argument=cleaned field…)` for each `argument="field"` of
+    `from_form`; on success, back to the call's page with the message."""
+    user = cast(User, request.user)
     return pages.handle_form(
-        request, form, change, creates=False, success=success, to=_call_page(call)
+        request,
+        form,
+        lambda: step(
+            actor=user,
+            call=call,
+            **{argument: form.cleaned_data[name] for argument, name in from_form.items()},
+        ),
+        creates=False,
+        success=success,
+        to=_call_page(call),
     )
 
 
 def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) -> Any:
     """End a call saved while in progress (the minutes typed, or now). The other forms of
     the page are shown as they are."""
-    user = cast(User, request.user)
     if not call.in_progress:
         messages.error(request, _("This call has already ended."))
         return redirect("hotline:call_detail", public_id=call.public_id)
@@ -133,10 +149,9 @@ def _call_end(request: HttpRequest, call: HotlineCall, context: dict[str, Any]) 
         request,
         call,
         form,
-        lambda: services.hotline_call_end(
-            actor=user, call=call, duration_minutes=form.cleaned_data["duration_minutes"]
-        ),
+        services.hotline_call_end,
         _("Call ended."),
+        duration_minutes="duration_minutes",
     )
     if done:
         return done
@@ -237,10 +252,9 @@ def _call_register_or_link(
             request,
             call,
             link_form,
-            lambda: services.hotline_call_link_client(
-                actor=user, call=call, client=link_form.cleaned_data["client_code"]
-            ),
+            services.hotline_call_link_client,
             _("Call linked to the caller's record."),
+            client="client_code",
         )
         if done:
             return done
