@@ -158,6 +158,8 @@ class ClientRegisterForm(_PseudonymousFields):
     register_anyway = forms.BooleanField(
         label=_("Register anyway: this is a different person"), required=False
     )
+    # The consent asked at registration, passed to the service as typed.
+    CONSENT_FIELDS = ("consent_method", "consent_follow_up", "consent_phone", "share_with")
     field_order = [
         "peer_group",
         "given_name",
@@ -165,10 +167,7 @@ class ClientRegisterForm(_PseudonymousFields):
         "family_name",
         "birth_year",
         *_PseudonymousFields.field_order,
-        "consent_method",
-        "consent_follow_up",
-        "consent_phone",
-        "share_with",
+        *CONSENT_FIELDS,
         "register_anyway",
     ]
 
@@ -214,18 +213,9 @@ class ClientRegisterForm(_PseudonymousFields):
     def details(self) -> ClientDetails:
         """The typed input of `client_register`, from the cleaned form."""
         data = self.cleaned_data
+        passed_as_typed = (*FACE_TO_FACE_FIELDS, *self.CONSENT_FIELDS)
         return ClientDetails(
-            **self.pseudonymous(),
-            commune=data["commune"],
-            establishment=data["establishment"],
-            name=data["name"],
-            nickname=data["nickname"],
-            phone=data["phone"],
-            notes=data["notes"],
-            consent_follow_up=data["consent_follow_up"],
-            consent_method=data["consent_method"],
-            consent_phone=data["consent_phone"],
-            share_with=data["share_with"],
+            **self.pseudonymous(), **{name: data[name] for name in passed_as_typed}
         )
 
     def clean_consent_follow_up(self) -> bool:
