@@ -20,7 +20,7 @@ from referrals.queries import NOT_AVAILABLE
 
 from . import queries
 from .models import HotlineCall
-from .services import CLOCK_SLACK, CallerRegistration
+from .services import CLOCK_SLACK, MAX_CALL_MINUTES, CallerRegistration
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -33,7 +33,7 @@ def _duration_field(help_text: Any) -> forms.IntegerField:
     return forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=0,
-        max_value=600,
+        max_value=MAX_CALL_MINUTES,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=help_text,
