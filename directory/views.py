@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import roles, scope
 from accounts.http import AuthedRequest
@@ -19,6 +21,9 @@ from programs.models import Organisation
 
 from . import forms, queries, services
 from .taxonomy import CATEGORIES, SERVICE_TYPES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @login_required
@@ -105,65 +110,76 @@ def agreement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _record_edit(
-    request: AuthedRequest,
-    public_id: Any,
-    *,
-    find: Callable[[Any, Any], Any],
-    form_class: type[forms.ServiceForm] | type[forms.LocationForm],
-    save: Callable[[Any, dict[str, Any]], Any],
-    title: str,
-    success: str,
-    to: str | Callable[[Any], str],
-) -> HttpResponse:
+@dataclass(frozen=True)
+class _Kind:
+    """A record of an organisation edited on one form page (a service, a location): how
+    to find it, its form, its use case (and the use case's keyword for the record) and
+    details, the page's title and message, and where it leads once saved."""
+
+    find: Callable[[Any, Any], Any]
+    form_class: type[forms.ServiceForm] | type[forms.LocationForm]
+    save: Callable[..., Any]
+    keyword: str
+    details: Callable[..., Any]
+    title: StrOrPromise
+    success: StrOrPromise
+    to: str | Callable[[Any], str]
+
+
+_KINDS = {
+    "service": _Kind(
+        queries.editable_service,
+        forms.ServiceForm,
+        services.service_save,
+        "service",
+        services.ServiceDetails,
+        gettext_lazy("Service"),
+        gettext_lazy("Service saved."),
+        lambda service: reverse("directory:service", args=[service.public_id]),
+    ),
+    "location": _Kind(
+        queries.editable_location,
+        forms.LocationForm,
+        services.location_save,
+        "location",
+        services.LocationDetails,
+        gettext_lazy("Location"),
+        gettext_lazy("Location saved."),
+        "directory:search",
+    ),
+}
+
+
+def _record_edit(request: AuthedRequest, public_id: Any, kind: str) -> HttpResponse:
     """Add (`public_id` None) or edit a record of an organisation the user keeps (404 when
-    they keep none): `find` gives the record, `save` the use case, from the form."""
+    they keep none), of the `kind` that says how to find and save it."""
+    k = _KINDS[kind]
     organisations = queries.editable_organisations(request.user)
     if not organisations.exists():
         raise Http404
-    instance = None if public_id is None else find(request.user, public_id)
-    form = form_class(request.POST or None, instance=instance, organisations=organisations)
+    instance = None if public_id is None else k.find(request.user, public_id)
+    form = k.form_class(request.POST or None, instance=instance, organisations=organisations)
     done = pages.handle_form(
         request,
         form,
-        lambda: save(instance, form.cleaned_data),
+        lambda: k.save(
+            actor=request.user, details=k.details(**form.cleaned_data), **{k.keyword: instance}
+        ),
         creates=instance is None,
-        success=success,
-        to=to,
+        success=str(k.success),
+        to=k.to,
     )
-    return done or render(request, "directory/edit.html", {"form": form, "title": title})
+    return done or render(request, "directory/edit.html", {"form": form, "title": str(k.title)})
 
 
 @login_required
 def service_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
-    return _record_edit(
-        request,
-        public_id,
-        find=queries.editable_service,
-        form_class=forms.ServiceForm,
-        save=lambda service, data: services.service_save(
-            actor=request.user, service=service, details=services.ServiceDetails(**data)
-        ),
-        title=_("Service"),
-        success=_("Service saved."),
-        to=lambda service: reverse("directory:service", args=[service.public_id]),
-    )
+    return _record_edit(request, public_id, "service")
 
 
 @login_required
 def location_edit(request: AuthedRequest, public_id: Any = None) -> HttpResponse:
-    return _record_edit(
-        request,
-        public_id,
-        find=queries.editable_location,
-        form_class=forms.LocationForm,
-        save=lambda location, data: services.location_save(
-            actor=request.user, location=location, details=services.LocationDetails(**data)
-        ),
-        title=_("Location"),
-        success=_("Location saved."),
-        to="directory:search",
-    )
+    return _record_edit(request, public_id, "location")
 
 
 @login_required

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -17,6 +18,8 @@ from core.records import assign, filled, values_of
 from geo.models import Commune, Province
 
 from .models import Membership, Organisation, PeerGroup, SupportModel
+
+_Record = TypeVar("_Record", Organisation, SupportModel, PeerGroup)
 
 
 @dataclass(frozen=True)
@@ -83,29 +86,35 @@ def _set_communes(obj: SupportModel | PeerGroup, communes: Sequence[Commune] | N
 
 
 def _create(
-    actor: User, obj: SupportModel | PeerGroup, details: SupportModelDetails | PeerGroupDetails
-) -> None:
-    values = _values(details)
+    actor: User, obj: _Record, values: dict[str, object], communes: Sequence[Commune] | None = None
+) -> _Record:
+    """Write a new record (`obj`, unsaved) from `values` (and a model's or group's
+    `communes`), with its audit entry naming the fields filled in."""
     assign(obj, values)
     obj.full_clean()
     obj.save()
-    _set_communes(obj, details.communes)
+    if isinstance(obj, SupportModel | PeerGroup):
+        _set_communes(obj, communes)
     audit_record(
-        actor=actor, action="create", obj=obj, changes={"fields": _filled(values, details.communes)}
+        actor=actor, action="create", obj=obj, changes={"fields": _filled(values, communes)}
     )
+    return obj
 
 
 def _update(
     actor: User,
-    obj: SupportModel | PeerGroup,
+    obj: Membership | Organisation | SupportModel | PeerGroup,
     values: dict[str, object],
-    communes: Sequence[Commune] | None,
+    communes: Sequence[Commune] | None = None,
 ) -> list[str]:
+    """Write `values` (and a model's or group's `communes`) to `obj`, read again under a
+    row lock; the fields that changed, audited."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     changed = assign(obj, values)
     if changed:
         obj.full_clean()
         obj.save()
-    if _set_communes(obj, communes):
+    if isinstance(obj, SupportModel | PeerGroup) and _set_communes(obj, communes):
         changed.append("communes")
     if changed:
         audit_record(actor=actor, action="update", obj=obj, changes={"fields": changed})
@@ -114,16 +123,13 @@ def _update(
 
 @transaction.atomic
 def support_model_create(*, actor: User, details: SupportModelDetails) -> SupportModel:
-    model = SupportModel()
-    _create(actor, model, details)
-    return model
+    return _create(actor, SupportModel(), _values(details), details.communes)
 
 
 @transaction.atomic
 def support_model_update(
     *, actor: User, model: SupportModel, details: SupportModelDetails
 ) -> list[str]:
-    model = SupportModel.objects.select_for_update().get(pk=model.pk)
     values = _values(details)
     if not scope.is_admin(actor):
         # A coordinator's reach follows the model's province: only administrators move it.
@@ -133,14 +139,11 @@ def support_model_update(
 
 @transaction.atomic
 def peer_group_create(*, actor: User, details: PeerGroupDetails) -> PeerGroup:
-    group = PeerGroup()
-    _create(actor, group, details)
-    return group
+    return _create(actor, PeerGroup(), _values(details), details.communes)
 
 
 @transaction.atomic
 def peer_group_update(*, actor: User, group: PeerGroup, details: PeerGroupDetails) -> list[str]:
-    group = PeerGroup.objects.select_for_update().get(pk=group.pk)
     return _update(actor, group, _values(details), details.communes)
 
 
@@ -178,15 +181,11 @@ def membership_update(
     joined_on: date,
     left_on: date | None = None,
 ) -> list[str]:
-    member = Membership.objects.select_for_update().get(pk=membership.pk)
-    changed = assign(
-        member, {"alias": alias, "role": role, "joined_on": joined_on, "left_on": left_on}
+    return _update(
+        actor,
+        membership,
+        {"alias": alias, "role": role, "joined_on": joined_on, "left_on": left_on},
     )
-    if changed:
-        member.full_clean()
-        member.save()
-        audit_record(actor=actor, action="update", obj=member, changes={"fields": changed})
-    return changed
 
 
 @transaction.atomic
@@ -201,23 +200,11 @@ def membership_leave(*, actor: User, membership: Membership, left_on: date) -> M
 
 @transaction.atomic
 def organisation_create(*, actor: User, details: OrganisationDetails) -> Organisation:
-    org = Organisation()
-    values = _values(details)
-    assign(org, values)
-    org.full_clean()
-    org.save()
-    audit_record(actor=actor, action="create", obj=org, changes={"fields": _filled(values)})
-    return org
+    return _create(actor, Organisation(), _values(details))
 
 
 @transaction.atomic
 def organisation_update(
     *, actor: User, organisation: Organisation, details: OrganisationDetails
 ) -> list[str]:
-    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = assign(org, _values(details))
-    if changed:
-        org.full_clean()
-        org.save()
-        audit_record(actor=actor, action="update", obj=org, changes={"fields": changed})
-    return changed
+    return _update(actor, organisation, _values(details))

@@ -4,8 +4,9 @@ service. Scope is decided in queries.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import roles, scope
@@ -30,27 +32,105 @@ from .forms import (
 )
 from .services import OrganisationDetails, PeerGroupDetails, SupportModelDetails
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of record with a form page (support model, peer group, organisation): what
+    its form's values become, the services that create and update it (the update's
+    keyword for the record), the messages and titles, and where the pages lead."""
+
+    details: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    keyword: str
+    created: StrOrPromise
+    saved: StrOrPromise
+    new_title: StrOrPromise
+    edit_title: StrOrPromise
+    list_url: str
+    detail_url: str = ""  # none: the pages lead back to the list
+
+
+_KINDS = {
+    "model": _Kind(
+        SupportModelDetails,
+        services.support_model_create,
+        services.support_model_update,
+        "model",
+        gettext_lazy("Support model created."),
+        gettext_lazy("Support model saved."),
+        gettext_lazy("New support model"),
+        gettext_lazy("Edit support model"),
+        "programs:model_list",
+        "programs:model_detail",
+    ),
+    "group": _Kind(
+        PeerGroupDetails,
+        services.peer_group_create,
+        services.peer_group_update,
+        "group",
+        gettext_lazy("Peer group created."),
+        gettext_lazy("Peer group saved."),
+        gettext_lazy("New peer group"),
+        gettext_lazy("Edit peer group"),
+        "programs:group_list",
+        "programs:group_detail",
+    ),
+    "organisation": _Kind(
+        OrganisationDetails,
+        services.organisation_create,
+        services.organisation_update,
+        "organisation",
+        gettext_lazy("Organisation created."),
+        gettext_lazy("Organisation saved."),
+        gettext_lazy("New organisation"),
+        gettext_lazy("Edit organisation"),
+        "programs:org_list",
+    ),
+}
+
 
 def _record_form(
-    request: AuthedRequest,
-    form: Any,
-    details: Callable[..., Any],
-    save: Callable[..., Any],
-    *,
-    instance: Model | None = None,
-    **page: Any,
+    request: AuthedRequest, form: Any, kind: str, *, instance: Model | None = None
 ) -> HttpResponse:
-    """The form page of a model, group or organisation: what was typed, as `details`, goes
-    to `save` (the service creating the record, or updating `instance`), which writes it
-    with its audit entry. The form must not write: validating a ModelForm changed
-    `instance` in memory, so it is read again first."""
+    """The form page of a model, group or organisation (`kind`): what was typed goes, as
+    the kind's details, to its service creating the record, or updating `instance`,
+    which writes it with its audit entry. The form must not write: validating a
+    ModelForm changed `instance` in memory, so it is read again first."""
+    k = _KINDS[kind]
 
     def run() -> Any:
+        save: Callable[..., Any] = k.create
         if instance is not None:
             instance.refresh_from_db()
-        return save(actor=request.user, details=details(**form.cleaned_data))
+            save = partial(k.update, **{k.keyword: instance})
+        return save(actor=request.user, details=k.details(**form.cleaned_data))
 
-    return pages.form_view(request, form, run, creates=instance is None, **page)
+    to: str | Callable[[Any], str] = k.list_url
+    if instance is not None:
+        if k.detail_url:
+            to = reverse(k.detail_url, args=[instance.pk])
+        return pages.form_view(
+            request, form, run, creates=False, success=str(k.saved), to=to, title=str(k.edit_title)
+        )
+    if k.detail_url:
+
+        def to(record: Any) -> str:
+            return reverse(k.detail_url, args=[record.pk])
+
+    return pages.form_view(
+        request,
+        form,
+        run,
+        creates=True,
+        success=str(k.created),
+        to=to,
+        title=str(k.new_title),
+        back=reverse(k.list_url) if k.detail_url else "",
+    )
 
 
 # --- Support models ---------------------------------------------------------------
@@ -99,16 +179,7 @@ def model_create(request: AuthedRequest) -> HttpResponse:
     form = SupportModelForm(
         request.POST or None, organisations=queries.organisations_for(request.user)
     )
-    return _record_form(
-        request,
-        form,
-        SupportModelDetails,
-        services.support_model_create,
-        success=_("Support model created."),
-        to=lambda model: reverse("programs:model_detail", args=[model.pk]),
-        title=_("New support model"),
-        back=reverse("programs:model_list"),
-    )
+    return _record_form(request, form, "model")
 
 
 @login_required
@@ -124,16 +195,7 @@ def model_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not scope.is_admin(request.user):
         form.fields["province"].disabled = True
         form.fields["province"].help_text = _("Only an administrator can move a model.")
-    return _record_form(
-        request,
-        form,
-        SupportModelDetails,
-        partial(services.support_model_update, model=model),
-        instance=model,
-        success=_("Support model saved."),
-        to=reverse("programs:model_detail", args=[model.pk]),
-        title=_("Edit support model"),
-    )
+    return _record_form(request, form, "model", instance=model)
 
 
 # --- Peer groups and members -----------------------------------------------------
@@ -188,16 +250,7 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("model", "").isdigit():
         initial["support_model"] = request.GET["model"]
     form = PeerGroupForm(request.POST or None, initial=initial, support_models=models)
-    return _record_form(
-        request,
-        form,
-        PeerGroupDetails,
-        services.peer_group_create,
-        success=_("Peer group created."),
-        to=lambda group: reverse("programs:group_detail", args=[group.pk]),
-        title=_("New peer group"),
-        back=reverse("programs:group_list"),
-    )
+    return _record_form(request, form, "group")
 
 
 @login_required
@@ -210,16 +263,7 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         instance=group,
         support_models=queries.editable_support_models(request.user),
     )
-    return _record_form(
-        request,
-        form,
-        PeerGroupDetails,
-        partial(services.peer_group_update, group=group),
-        instance=group,
-        success=_("Peer group saved."),
-        to=reverse("programs:group_detail", args=[group.pk]),
-        title=_("Edit peer group"),
-    )
+    return _record_form(request, form, "group", instance=group)
 
 
 @login_required
@@ -317,15 +361,7 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     if not queries.can_create_organisation(request.user):
         raise Http404
     form = OrganisationForm(request.POST or None, provinces=_org_form_provinces(request.user))
-    return _record_form(
-        request,
-        form,
-        OrganisationDetails,
-        services.organisation_create,
-        success=_("Organisation created."),
-        to="programs:org_list",
-        title=_("New organisation"),
-    )
+    return _record_form(request, form, "organisation")
 
 
 @login_required
@@ -336,13 +372,4 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, instance=org, provinces=_org_form_provinces(request.user)
     )
-    return _record_form(
-        request,
-        form,
-        OrganisationDetails,
-        partial(services.organisation_update, organisation=org),
-        instance=org,
-        success=_("Organisation saved."),
-        to="programs:org_list",
-        title=_("Edit organisation"),
-    )
+    return _record_form(request, form, "organisation", instance=org)

@@ -50,6 +50,17 @@ class Table:
             cols += ["id_sum", "id_sq_sum"]
         return cols + [c for c, _ in self.sums]
 
+    def measures(self, r: str) -> list[tuple[str, str, bool]]:
+        """What one raw row `r` adds to its cell, as (column, expression, kept mod P), in
+        the order of `columns()` after the keys: the record, its id terms, the sums."""
+        terms = [("records", "1", False)]
+        if self.keyed:
+            terms += [
+                ("id_sum", f"{r}.id % {P}", True),
+                ("id_sq_sum", f"(({r}.id % {P}) * ({r}.id % {P})) % {P}", True),
+            ]
+        return terms + [(c, e.format(r=r), False) for c, e in self.sums]
+
     def conflict(self) -> str:
         return ", ".join(f"COALESCE({k.column}, '')" if k.nullable else k.column for k in self.keys)
 
@@ -154,20 +165,16 @@ def tables(vendor: str | None = None) -> list[Table]:
 
 
 def _values(t: Table, r: str) -> list[str]:
-    vals = [k.expr.format(r=r) for k in t.keys] + ["1"]
-    if t.keyed:
-        vals += [f"{r}.id % {P}", f"(({r}.id % {P}) * ({r}.id % {P})) % {P}"]
-    return vals + [e.format(r=r) for _, e in t.sums]
+    return [k.expr.format(r=r) for k in t.keys] + [e for _, e, _ in t.measures(r)]
 
 
 def _add(t: Table, r: str) -> str:
-    sets = [f"records = {t.name}.records + 1"]
-    if t.keyed:
-        sets += [
-            f"id_sum = ({t.name}.id_sum + excluded.id_sum) % {P}",
-            f"id_sq_sum = ({t.name}.id_sq_sum + excluded.id_sq_sum) % {P}",
-        ]
-    sets += [f"{c} = {t.name}.{c} + excluded.{c}" for c, _ in t.sums]
+    sets = [
+        f"{c} = ({t.name}.{c} + excluded.{c}) % {P}"
+        if mod
+        else f"{c} = {t.name}.{c} + excluded.{c}"
+        for c, _, mod in t.measures(r)
+    ]
     return (
         f"INSERT INTO {t.name} ({', '.join(t.columns())}) "
         f"SELECT {', '.join(_values(t, r))} WHERE {t.condition(r)} "
@@ -176,13 +183,10 @@ def _add(t: Table, r: str) -> str:
 
 
 def _remove(t: Table, r: str) -> str:
-    sets = ["records = records - 1"]
-    if t.keyed:
-        sets += [
-            f"id_sum = (id_sum + {P} - {r}.id % {P}) % {P}",
-            f"id_sq_sum = (id_sq_sum + {P} - (({r}.id % {P}) * ({r}.id % {P})) % {P}) % {P}",
-        ]
-    sets += [f"{c} = {c} - {e.format(r=r)}" for c, e in t.sums]
+    sets = [
+        f"{c} = ({c} + {P} - {e}) % {P}" if mod else f"{c} = {c} - {e}"
+        for c, e, mod in t.measures(r)
+    ]
     where = f"{t.match(r)} AND {t.condition(r)}"
     return (
         f"UPDATE {t.name} SET {', '.join(sets)} WHERE {where}; "  # noqa: S608
@@ -273,13 +277,7 @@ def _recount_sql(t: Table) -> str:
     """The table's rows worked out from the raw rows (one GROUP BY)."""
     r = "r"
     keys = [k.expr.format(r=r) for k in t.keys]
-    values = [*keys, "COUNT(*)"]
-    if t.keyed:
-        values += [
-            f"SUM({r}.id % {P}) % {P}",
-            f"SUM((({r}.id % {P}) * ({r}.id % {P})) % {P}) % {P}",
-        ]
-    values += [f"SUM({e.format(r=r)})" for _, e in t.sums]
+    values = keys + [f"SUM({e}) % {P}" if mod else f"SUM({e})" for _, e, mod in t.measures(r)]
     return (
         f"SELECT {', '.join(values)} FROM {t.raw} {r} "  # noqa: S608
         f"WHERE {t.condition(r)} GROUP BY {', '.join(keys)}"

@@ -113,7 +113,7 @@ def _pdf_main_table(report: Report, font: str, base: Any) -> Any:
     """A row per indicator (indented by its level) with its published figure."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     data: list[list[Any]] = [[Paragraph(_esc(h), base) for h in line_headers()]]
     for line in report.lines:
@@ -127,27 +127,22 @@ def _pdf_main_table(report: Report, font: str, base: Any) -> Any:
                 str(line.cell),
             ]
         )
-    table = Table(data, colWidths=[14 * mm, 110 * mm, 26 * mm, 28 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f2ec")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-            ]
-        )
+    return _grid_table(
+        data,
+        [14 * mm, 110 * mm, 26 * mm, 28 * mm],
+        font,
+        9,
+        0.5,
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_HEADING)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
     )
-    return table
 
 
 def _pdf_breakdown_table(report: Report, dim: str, font: str, base: Any) -> Any:
     """A row per part of each indicator broken down by `dim`."""
-    from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     rows: list[list[Any]] = [[_("No."), _("Indicator"), _("Group"), _("Quantity")]]
     for line in report.lines:
@@ -160,18 +155,14 @@ def _pdf_breakdown_table(report: Report, dim: str, font: str, base: Any) -> Any:
                     str(bc.cell),
                 ]
             )
-    t = Table(rows, colWidths=[14 * mm, 90 * mm, 46 * mm, 28 * mm], repeatRows=1)
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-            ]
-        )
+    return _grid_table(
+        rows,
+        [14 * mm, 90 * mm, 46 * mm, 28 * mm],
+        font,
+        8,
+        0.25,
+        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
     )
-    return t
 
 
 def _pdf_area_table(report: Report, dim: str, font: str) -> Any:
@@ -180,7 +171,7 @@ def _pdf_area_table(report: Report, dim: str, font: str) -> Any:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     small = ParagraphStyle("area", fontName=font, fontSize=6.5, leading=7.5)
     lines, rows = area_rows(report, dim)
@@ -196,20 +187,41 @@ def _pdf_area_table(report: Report, dim: str, font: str) -> Any:
     for _key, label, cells in rows:
         data.append([Paragraph(_esc(label), small), *["0" if c is None else str(c) for c in cells]])
     width = (180 - 36) * mm / max(len(lines), 1)
-    t = Table(data, colWidths=[36 * mm, *[width] * len(lines)], repeatRows=1)
-    t.setStyle(
+    return _grid_table(
+        data,
+        [36 * mm, *[width] * len(lines)],
+        font,
+        7,
+        0.25,
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_HEADING)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+    )
+
+
+_HEADING = "#e6f2ec"  # the background of a table's heading row
+
+
+def _grid_table(
+    data: list[list[Any]], widths: list[Any], font: str, size: float, grid: float, *style: Any
+) -> Any:
+    """A table in `font` at `size` points, ruled with `grid`-point grey lines, its heading
+    row repeated on every page, with the further `style` commands."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 7),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f2ec")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("GRID", (0, 0), (-1, -1), grid, colors.grey),
+                *style,
             ]
         )
     )
-    return t
+    return table
 
 
 def _esc(text: str) -> str:

@@ -45,14 +45,22 @@ class KeyedRows(models.Model):
         abstract = True
 
 
-class PersonTime(KeyedRows):
-    """One lượt (person-time) of support: one distinct (client, category, provider,
-    date) among referrals.ServiceDelivery, the category from the taxonomy."""
+class PersonTimeCell(KeyedRows):
+    """What a row of person-times is keyed by: the client, the service category, the
+    provider and the day."""
 
     client = _fk("clients.Client")
     category = models.CharField(max_length=20)
     provider = _fk("programs.Organisation")
     delivered_on = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class PersonTime(PersonTimeCell):
+    """One lượt (person-time) of support: one distinct (client, category, provider,
+    date) among referrals.ServiceDelivery, the category from the taxonomy."""
 
     class Meta:
         constraints = [
@@ -64,16 +72,12 @@ class PersonTime(KeyedRows):
         indexes = [models.Index(fields=["delivered_on", "category"])]
 
 
-class PersonTimeType(KeyedRows):
+class PersonTimeType(PersonTimeCell):
     """Service deliveries de-duplicated by (client, service type, category, provider,
     date), the category as in `PersonTime`: for the lines and breakdowns by service type
     (one row per person-time of one type)."""
 
-    client = _fk("clients.Client")
     service_type = models.CharField(max_length=40)
-    category = models.CharField(max_length=20)
-    provider = _fk("programs.Organisation")
-    delivered_on = models.DateField()
 
     class Meta:
         constraints = [

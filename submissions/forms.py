@@ -3,7 +3,7 @@ a refused form keeps what was typed) and again in the service."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from reports.periods import Period, PeriodError
 from .models import Level
 from .narrative import check_narrative
 from .queries import reporting_period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NO_IDENTIFIERS = _("Do not write names, client codes or phone numbers here.")
 
@@ -42,48 +45,44 @@ class StartForm(PeriodForm):
     unit = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class NarrativeForm(forms.Form):
-    results = forms.CharField(
-        label=_("Results"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text=NO_IDENTIFIERS,
-    )
-    difficulties = forms.CharField(
-        label=_("Difficulties"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text=NO_IDENTIFIERS,
-    )
-    recommendations = forms.CharField(
-        label=_("Recommendations"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+def _narrative_field(label: StrOrPromise, rows: int = 4) -> forms.CharField:
+    """A part of the narrative: free text, optional, that must not name anyone."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
         required=False,
         help_text=NO_IDENTIFIERS,
     )
 
-    parent_agency = forms.CharField(
-        label=_("Governing agency"),
-        max_length=200,
-        required=False,
-        help_text=_("In capitals, as in the heading: SỞ Y TẾ TỈNH QUẢNG NINH"),
+
+def _document_field(
+    label: StrOrPromise, max_length: int, help_text: StrOrPromise = ""
+) -> forms.CharField:
+    """A line of the official document's heading or signature block: optional."""
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
+class NarrativeForm(forms.Form):
+    results = _narrative_field(_("Results"), rows=5)
+    difficulties = _narrative_field(_("Difficulties"))
+    recommendations = _narrative_field(_("Recommendations"))
+
+    parent_agency = _document_field(
+        _("Governing agency"),
+        200,
+        _("In capitals, as in the heading: SỞ Y TẾ TỈNH QUẢNG NINH"),
     )
-    issuing_agency = forms.CharField(label=_("Issuing agency"), max_length=200, required=False)
-    doc_number = forms.CharField(
-        label=_("Number and symbol"),
-        max_length=60,
-        required=False,
-        help_text=_("For example 15/BC-CCPCTNXH"),
-    )
-    place = forms.CharField(label=_("Place"), max_length=60, required=False)
+    issuing_agency = _document_field(_("Issuing agency"), 200)
+    doc_number = _document_field(_("Number and symbol"), 60, _("For example 15/BC-CCPCTNXH"))
+    place = _document_field(_("Place"), 60)
     recipients = forms.CharField(
         label=_("Recipients"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("One per line."),
     )
-    signer_position = forms.CharField(label=_("Signer's position"), max_length=120, required=False)
-    signer_name = forms.CharField(label=_("Signer's name"), max_length=120, required=False)
+    signer_position = _document_field(_("Signer's position"), 120)
+    signer_name = _document_field(_("Signer's name"), 120)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,6 +3,8 @@ submitted version in one of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .models import ReportVersion
 from .official_docx import to_docx
 from .official_pdf import to_pdf
@@ -15,11 +17,15 @@ FORMATS = {
 }
 
 
+_WRITERS: dict[str, Callable[[ReportVersion], bytes]] = {
+    "pdf": to_pdf,
+    "docx": to_docx,
+    "xlsx": to_xlsx,
+}
+
+
 def render(version: ReportVersion, fmt: str) -> bytes:
-    if fmt == "pdf":
-        return to_pdf(version)
-    if fmt == "docx":
-        return to_docx(version)
-    if fmt == "xlsx":
-        return to_xlsx(version)
-    raise ValueError(fmt)
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(fmt)
+    return writer(version)

@@ -3,6 +3,7 @@ yours), writes through services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -172,13 +173,21 @@ def _reviewable(user: User, report: PeriodicReport) -> bool:
     return report.status == Status.SUBMITTED and queries.can_review(user, report)
 
 
+def _report_for(
+    request: HttpRequest, public_id: UUID, allowed: Callable[[User, PeriodicReport], bool]
+) -> tuple[User, PeriodicReport]:
+    """The submitter and the report they act on, 404 unless `allowed` lets them."""
+    user = scope.require_role(request.user, roles.SUBMITTERS)
+    report = queries.get_report(user, public_id)
+    if not allowed(user, report):
+        raise Http404
+    return user, report
+
+
 @login_required
 @require_POST
 def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = scope.require_role(request.user, roles.SUBMITTERS)
-    report = queries.get_report(user, public_id)
-    if not queries.can_review(user, report):
-        raise Http404
+    user, report = _report_for(request, public_id, queries.can_review)
     try:
         if request.POST.get("action") == "approve":
             services.report_approve(actor=user, report=report)
@@ -237,10 +246,7 @@ def version_document(request: HttpRequest, public_id: UUID, number: int, fmt: st
 @login_required
 @require_POST
 def dhis2_push(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = scope.require_role(request.user, roles.SUBMITTERS)
-    report = queries.get_report(user, public_id)
-    if not queries.can_push(user, report):
-        raise Http404
+    user, report = _report_for(request, public_id, queries.can_push)
     try:
         push = services.report_dhis2_push(
             actor=user, report=report, dry_run=request.POST.get("action") != "push"

@@ -4,13 +4,17 @@ service. The pages keep their first addresses (/activities/establishments/...), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import roles, scope
 from core import pages
@@ -18,6 +22,9 @@ from core.idempotency import Once
 
 from . import queries, services
 from .forms import AgreementForm, EstablishmentForm, OwnerContactForm, RevealReasonForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @login_required
@@ -47,14 +54,34 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
     return done or render(request, "programs/establishment_form.html", {"form": form})
 
 
+# The forms of the detail page that write, by the `action` posted: (form, service,
+# whether it creates a record, the message once done).
+_WRITES: dict[str, tuple[type[forms.BaseForm], Callable[..., Any], bool, StrOrPromise]] = {
+    "contact": (
+        OwnerContactForm,
+        services.establishment_set_owner_contact,
+        False,
+        gettext_lazy("Owner's contact saved."),
+    ),
+    "agreement": (
+        AgreementForm,
+        services.establishment_agreement_record,
+        True,
+        gettext_lazy("Agreement recorded."),
+    ),
+}
+
+
 @login_required
 def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = scope.require_role(request.user, roles.CASEWORK)
     establishment = queries.get_establishment(user, public_id)
     reveal_form = RevealReasonForm(prefix="reveal")
-    contact_form = OwnerContactForm(prefix="contact")
-    agreement_form = AgreementForm(prefix="agreement")
-    Once(request, agreement_form)
+    page_forms: dict[str, forms.BaseForm] = {
+        "contact": OwnerContactForm(prefix="contact"),
+        "agreement": AgreementForm(prefix="agreement"),
+    }
+    Once(request, page_forms["agreement"])
     contact = None
     may_contact = queries.can_manage_owner_contact(user, establishment)
     here = reverse("establishments:establishment_detail", args=[public_id])
@@ -71,27 +98,15 @@ def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     establishment=establishment,
                     reason=reveal_form.cleaned_data["reason"],
                 )
-        elif action == "contact":
-            contact_form = OwnerContactForm(request.POST, prefix="contact")
+        elif action in _WRITES:
+            form_class, write, creates, success = _WRITES[action]
+            form = page_forms[action] = form_class(request.POST, prefix=action)
             done = pages.handle_form(
                 request,
-                contact_form,
-                lambda: services.establishment_set_owner_contact(
-                    actor=user, establishment=establishment, **contact_form.cleaned_data
-                ),
-                creates=False,
-                success=_("Owner's contact saved."),
-                to=here,
-            )
-        elif action == "agreement":
-            agreement_form = AgreementForm(request.POST, prefix="agreement")
-            done = pages.handle_form(
-                request,
-                agreement_form,
-                lambda: services.establishment_agreement_record(
-                    actor=user, establishment=establishment, **agreement_form.cleaned_data
-                ),
-                success=_("Agreement recorded."),
+                form,
+                lambda: write(actor=user, establishment=establishment, **form.cleaned_data),
+                creates=creates,
+                success=str(success),
                 to=here,
             )
         if done:
@@ -106,7 +121,7 @@ def establishment_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "may_contact": may_contact,
             "contact": contact,
             "reveal_form": reveal_form,
-            "contact_form": contact_form,
-            "agreement_form": agreement_form,
+            "contact_form": page_forms["contact"],
+            "agreement_form": page_forms["agreement"],
         },
     )

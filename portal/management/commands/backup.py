@@ -1,26 +1,17 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from portal.backup import backup
+from portal.management.backup_command import BackupDirCommand
 
-from portal.backup import BackupError, backup
 
-
-class Command(BaseCommand):
+class Command(BackupDirCommand):
     help = (
         "Write a consistent database dump and manifest.json (row counts, audit head, key "
         "check values; never the keys) into DIR, a new or empty directory."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("dir", type=Path)
-
-    def handle(self, *args: object, **options: object) -> None:
-        target = options["dir"]
-        assert isinstance(target, Path)
-        try:
-            manifest = backup(target)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+    def run(self, target: Path) -> None:
+        manifest = backup(target)
         rows = sum(manifest["tables"].values())
         self.stdout.write(
             f"Backup written to {target}: {manifest['dump']['file']} and manifest.json "

@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from portal.backup import BackupError, restore_check
+from portal.backup import restore_check
+from portal.management.backup_command import BackupDirCommand
 
 
-class Command(BaseCommand):
+class Command(BackupDirCommand):
     help = (
         "Prove that the database this configuration points to is a faithful restore of the "
         "backup in DIR: identical row counts, audit log intact with the same head, and the "
@@ -15,16 +16,8 @@ class Command(BaseCommand):
     # start-up key check would stop it before it could say what else differs).
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("dir", type=Path)
-
-    def handle(self, *args: object, **options: object) -> None:
-        source = options["dir"]
-        assert isinstance(source, Path)
-        try:
-            report = restore_check(source)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+    def run(self, source: Path) -> None:
+        report = restore_check(source)
         for note in report.notes:
             self.stdout.write(f"ok: {note}")
         if not report.ok:
