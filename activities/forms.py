@@ -16,6 +16,7 @@ from geo.models import Commune
 from outreach.models import Material
 from programs.establishments.queries import establishments_for
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.forms import client_code_field
 from referrals.queries import NOT_AVAILABLE
 
 from . import queries
@@ -233,11 +234,7 @@ class DistributionForm(forms.Form):
 class HealthDayDeliveryForm(forms.Form):
     """A service delivered to a client at a mobile health-check day."""
 
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-    )
+    client_code = client_code_field()
     service_type = forms.ChoiceField(label=_("Service"), choices=[])
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.none())
 

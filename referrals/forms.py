@@ -21,6 +21,18 @@ NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
 """Help text for free text that ends up in the audit log's reason."""
 
 
+def client_code_field(help_text: Any = "", *, required: bool = True) -> forms.CharField:
+    """The field a client's short code is typed in, on every form that asks for one: up to
+    12 characters, capitals, never filled in by the browser."""
+    return forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        required=required,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=help_text,
+    )
+
+
 def optional_client(user: Any, code: str) -> Any:
     """The client of a short code typed in a field that may stay empty (an anonymous
     caller or victim): None for no code; a code out of the user's reach is refused
@@ -193,12 +205,7 @@ class ReferralForm(forms.Form):
 
 
 class HotlineReferralForm(ReferralForm):
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        help_text=_("The short code the caller gives you."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
+    client_code = client_code_field(_("The short code the caller gives you."))
     field_order = ["client_code", "service", "reason", "urgency", "note"]
 
 
@@ -274,15 +281,12 @@ class DeliveryForm(forms.Form):
 
 
 class ProviderDeliveryForm(DeliveryForm):
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        help_text=_(
+    client_code = client_code_field(
+        _(
             "A code works here once the client was referred to you or agreed to share with "
             "your organisation. If it is refused, the client can give that consent through "
             "their peer group or the hotline."
-        ),
+        )
     )
     source = forms.ChoiceField(
         label=_("Where"),

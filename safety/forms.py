@@ -16,7 +16,7 @@ from core.forms import must_choose
 from geo.forms import area_fields
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
-from referrals.forms import optional_client
+from referrals.forms import client_code_field, optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 from .services import IncidentReport
@@ -60,12 +60,8 @@ class IncidentForm(forms.Form):
     perpetrator_kind = forms.ChoiceField(
         label=_("Who did it"), choices=must_choose(Incident.Perpetrator.choices)
     )
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-        help_text=_("Optional: the code of the registered client this happened to."),
+    client_code = client_code_field(
+        _("Optional: the code of the registered client this happened to."), required=False
     )
     reported_via = forms.ChoiceField(label=_("Reported"), choices=[])
     action_taken = forms.ChoiceField(
