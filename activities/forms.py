@@ -13,6 +13,7 @@ from accounts.models import User
 from core.forms import NO_NAMES, must_choose
 from geo.forms import commune_field
 from geo.models import Commune
+from outreach.forms import ticks
 from outreach.models import Material
 from programs.establishments.queries import establishments_for
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
@@ -67,12 +68,7 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the model's lead organisation."),
     )
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"),
-        choices=Topic.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    topics = ticks(_("Topics"), Topic.choices)
     members = forms.ModelMultipleChoiceField(
         label=_("Group members present"),
         queryset=Membership.objects.none(),
