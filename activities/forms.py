@@ -20,7 +20,7 @@ from programs.models import Establishment, Membership, Organisation, PeerGroup, 
 from referrals.forms import client_code_field
 from referrals.queries import NOT_AVAILABLE
 
-from . import queries
+from . import queries, services
 from .models import (
     ActivityKind,
     Audience,
@@ -209,6 +209,7 @@ class DistributionForm(forms.Form):
         from outreach.models import ItemKind, Material
 
         super().__init__(*args, **kwargs)
+        self.activity = activity
         _f(self, "item_kind").choices = ItemKind.choices
         _f(self, "material").queryset = Material.objects.filter(active=True)
         orgs = queries.stock_holders(activity)
@@ -225,6 +226,12 @@ class DistributionForm(forms.Form):
         if kind and kind != "material" and material is not None:
             self.add_error("material", _("Leave the material empty for this item."))
         return data
+
+    def record(self, actor: User) -> Any:
+        """Record the items handed out that the valid form says (the stock is lowered)."""
+        return services.activity_distribute(
+            actor=actor, activity=self.activity, **self.cleaned_data
+        )
 
 
 class HealthDayDeliveryForm(forms.Form):
@@ -251,3 +258,14 @@ class HealthDayDeliveryForm(forms.Form):
         if code not in found:
             raise forms.ValidationError(NOT_AVAILABLE)
         return found[code]
+
+    def record(self, actor: User) -> Any:
+        """Record the service delivery that the valid form says."""
+        data = self.cleaned_data
+        return services.health_day_delivery_record(
+            actor=actor,
+            activity=self.activity,
+            client=data["client_code"],
+            service_type=data["service_type"],
+            provider=data["provider"],
+        )
