@@ -6,18 +6,17 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import NO_NAMES, must_choose
+from core.forms import must_choose
 from geo.forms import commune_field
 from geo.models import Commune
 from outreach.forms import ticks
 from outreach.models import Material
 from programs.establishments.queries import establishments_for
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
-from referrals.forms import client_code_field
+from referrals.forms import client_code_field, free_text
 from referrals.queries import NOT_AVAILABLE
 
 from . import queries, services
@@ -47,12 +46,7 @@ class ActivityForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Audience"), choices=must_choose(Audience.choices), required=False
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy("{} {}", _("Optional."), NO_NAMES),
-    )
+    title = free_text(_("Title"), _("Optional."))
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     support_model = forms.ModelChoiceField(
         label=_("Support model"), queryset=SupportModel.objects.none()

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import apply_errors
+from core.forms import NO_NAMES, apply_errors
 from directory.models import Service
 from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
@@ -17,8 +17,16 @@ from programs.models import Organisation
 from .models import Referral, ServiceDelivery
 from .queries import NOT_AVAILABLE, client_by_code
 
-NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
-"""Help text for free text that ends up in the audit log's reason."""
+
+def free_text(
+    label: Any, hint: Any = "", *, max_length: int = 200, required: bool = False, **options: Any
+) -> forms.CharField:
+    """Free text that may reach the audit log's reason or outlive a client's erasure: its
+    help (after `hint`, when there is one) says not to write names or phone numbers."""
+    help_text = format_lazy("{} {}", hint, NO_NAMES) if hint else NO_NAMES
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text, **options
+    )
 
 
 def client_code_field(help_text: Any = "", *, required: bool = True) -> forms.CharField:
@@ -131,7 +139,7 @@ class ReferralForm(forms.Form):
                         "Only if the client cannot consent now and the referral is needed: "
                         "write why. This is recorded in the audit log."
                     ),
-                    NO_IDENTIFIERS,
+                    NO_NAMES,
                 ),
             )
 
@@ -210,11 +218,11 @@ class HotlineReferralForm(ReferralForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is the referral declined?"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = free_text(
+        _("Why is the referral declined?"),
         max_length=1000,
-        help_text=NO_IDENTIFIERS,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -346,10 +354,4 @@ class CodeLookupForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why cancel?"),
-        required=False,
-        max_length=500,
-        help_text=NO_IDENTIFIERS,
-        widget=forms.TextInput(),
-    )
+    reason = free_text(_("Why cancel?"), max_length=500, widget=forms.TextInput())

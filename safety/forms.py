@@ -12,11 +12,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import must_choose
+from core.forms import NO_NAMES, must_choose
 from geo.forms import area_fields
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
-from referrals.forms import client_code_field, optional_client
+from referrals.forms import client_code_field, free_text, optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 from .services import IncidentReport
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from referrals.forms import ReferralForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# Free text that may reach the audit log's reason or outlive a client's erasure.
-NO_NAMES = _("Do not write names or phone numbers here.")
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -213,23 +210,13 @@ class AlertForm(forms.ModelForm):
 
 
 class AlertDeclineForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note for the author"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy(
-            "{} {}", _("Optional: what to change before writing the alert again."), NO_NAMES
-        ),
+    note = free_text(
+        _("Note for the author"), _("Optional: what to change before writing the alert again.")
     )
 
 
 class AlertWithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is it withdrawn?"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy("{} {}", _("Optional. Recorded in the audit log."), NO_NAMES),
-    )
+    reason = free_text(_("Why is it withdrawn?"), _("Optional. Recorded in the audit log."))
 
 
 def protection_referral_form(
