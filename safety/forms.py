@@ -39,6 +39,12 @@ def _area_fields(form: forms.BaseForm, *, commune_required: bool = False) -> Non
     )
 
 
+def consent_box(label: Any) -> forms.BooleanField:
+    """One consent the person gives, asked for each time: a box left unticked (a refusal)
+    unless the recorder ticks it."""
+    return forms.BooleanField(label=label, required=False)
+
+
 class IncidentForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
     place_type = forms.ChoiceField(
@@ -70,15 +76,10 @@ class IncidentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    consent_report = forms.BooleanField(
-        label=_("The person agrees that this is reported to the authorities"), required=False
-    )
-    consent_share = forms.BooleanField(
-        label=_("The person agrees that it is shared with service providers"), required=False
-    )
-    consent_alert = forms.BooleanField(
-        label=_("The person agrees to a safety alert (without anything about them)"),
-        required=False,
+    consent_report = consent_box(_("The person agrees that this is reported to the authorities"))
+    consent_share = consent_box(_("The person agrees that it is shared with service providers"))
+    consent_alert = consent_box(
+        _("The person agrees to a safety alert (without anything about them)")
     )
     details = forms.CharField(
         label=_("What happened"),
