@@ -29,6 +29,12 @@ def free_text(
     )
 
 
+def code_input(**attrs: Any) -> forms.TextInput:
+    """The input a code is typed in (a client's short code, a referral slip's code):
+    capitals, never filled in by the browser."""
+    return forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", **attrs})
+
+
 def client_code_field(help_text: Any = "", *, required: bool = True) -> forms.CharField:
     """The field a client's short code is typed in, on every form that asks for one: up to
     12 characters, capitals, never filled in by the browser."""
@@ -36,7 +42,7 @@ def client_code_field(help_text: Any = "", *, required: bool = True) -> forms.Ch
         label=_("Client code"),
         max_length=12,
         required=required,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        widget=code_input(),
         help_text=help_text,
     )
 
@@ -347,9 +353,7 @@ class CodeLookupForm(forms.Form):
         label=_("Referral code"),
         max_length=200,
         help_text=_("Type the code on the client's slip, or scan its QR code."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
-        ),
+        widget=code_input(autofocus=True),
     )
 
 
