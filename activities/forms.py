@@ -41,6 +41,20 @@ def participant_field(kind: str) -> str:
     return f"n_{kind}"
 
 
+# The fields of an activity record taken from the form as they were typed.
+AS_TYPED = (
+    "kind",
+    "audience",
+    "title",
+    "held_on",
+    "support_model",
+    "peer_group",
+    "commune",
+    "venue_type",
+    "organiser",
+)
+
+
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=must_choose(ActivityKind.choices))
     audience = forms.ChoiceField(
@@ -126,15 +140,7 @@ class ActivityForm(forms.Form):
         """The typed input of `activity_record`, from the cleaned form."""
         data = self.cleaned_data
         return ActivityRecord(
-            kind=data["kind"],
-            audience=data["audience"],
-            title=data["title"],
-            held_on=data["held_on"],
-            support_model=data["support_model"],
-            peer_group=data["peer_group"],
-            commune=data["commune"],
-            venue_type=data["venue_type"],
-            organiser=data["organiser"],
+            **{name: data[name] for name in AS_TYPED},
             topics=list(data["topics"]),
             participants=self.participant_counts(),
             members=list(data["members"]),

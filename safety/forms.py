@@ -19,7 +19,7 @@ from programs.models import Organisation, PeerGroup
 from referrals.forms import client_code_field, free_text, optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
-from .services import IncidentReport
+from .services import STORED_AS_REPORTED, IncidentReport
 
 if TYPE_CHECKING:
     from referrals.forms import ReferralForm
@@ -141,22 +141,12 @@ class IncidentForm(forms.Form):
         """The typed input of `incident_record` for this recorder, from the cleaned form."""
         data = self.cleaned_data
         return IncidentReport(
-            occurred_on=data["occurred_on"],
-            place_type=data["place_type"],
-            province=data["province"],
-            commune=data["commune"],
+            **{name: data[name] for name in (*STORED_AS_REPORTED, "province", "details")},
             violence_types=[t.code for t in data["violence_types"]],
-            perpetrator_kind=data["perpetrator_kind"],
             client=data["client_code"],
-            reported_via=data["reported_via"],
             peer_group=peer_group,
             hotline=hotline,
-            consent_report=data["consent_report"],
-            consent_share=data["consent_share"],
-            consent_alert=data["consent_alert"],
-            action_taken=data["action_taken"],
             protections=list(data["protections"]),
-            details=data["details"],
         )
 
 
