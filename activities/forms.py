@@ -16,7 +16,7 @@ from outreach.forms import ticks
 from outreach.models import Material
 from programs.establishments.queries import establishments_for
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
-from referrals.forms import client_code_field, free_text
+from referrals.forms import client_code_field, free_text, not_in_future
 from referrals.queries import NOT_AVAILABLE
 
 from . import queries, services
@@ -61,7 +61,7 @@ class ActivityForm(forms.Form):
         label=_("Audience"), choices=must_choose(Audience.choices), required=False
     )
     title = free_text(_("Title"), _("Optional."))
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=[not_in_future])
     support_model = forms.ModelChoiceField(
         label=_("Support model"), queryset=SupportModel.objects.none()
     )
@@ -147,12 +147,6 @@ class ActivityForm(forms.Form):
             clients=list(data["clients"]),
             establishments=list(data.get("establishments") or []),
         )
-
-    def clean_held_on(self) -> Any:
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return held_on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

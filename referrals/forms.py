@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -16,6 +17,13 @@ from programs.models import Organisation
 
 from .models import Referral, ServiceDelivery
 from .queries import NOT_AVAILABLE, client_by_code
+
+
+def not_in_future(value: date) -> None:
+    """A date something happened on (a service, an activity, an incident): today at the
+    latest."""
+    if value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
 
 
 def free_text(
@@ -232,6 +240,15 @@ class DeclineForm(forms.Form):
     )
 
 
+def _service_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Date of service"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,  # most services are recorded the day they are given
+        validators=[not_in_future],
+    )
+
+
 def _service_type_field(label: Any = None) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label or _("Service type"), choices=[("", "—"), *grouped_service_type_choices()]
@@ -239,11 +256,7 @@ def _service_type_field(label: Any = None) -> forms.ChoiceField:
 
 
 class CompleteForm(forms.Form):
-    delivered_on = forms.DateField(
-        label=_("Date of service"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        initial=timezone.localdate,  # most services are recorded the day they are given
-    )
+    delivered_on = _service_date_field()
     service_types = forms.MultipleChoiceField(
         label=_("What was delivered"),
         choices=grouped_service_type_choices,
@@ -256,32 +269,16 @@ class CompleteForm(forms.Form):
         help_text=_("Only where money is involved (a loan, a fee paid)."),
     )
 
-    def clean_delivered_on(self) -> Any:
-        value = self.cleaned_data["delivered_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
 
 class DeliveryForm(forms.Form):
     """A service received outside a referral."""
 
     service_type = _service_type_field()
-    delivered_on = forms.DateField(
-        label=_("Date of service"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        initial=timezone.localdate,  # most services are recorded the day they are given
-    )
+    delivered_on = _service_date_field()
     amount_vnd = forms.IntegerField(label=_("Amount of support (VND)"), required=False, min_value=0)
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, record it again"), required=False, widget=forms.HiddenInput
     )
-
-    def clean_delivered_on(self) -> Any:
-        value = self.cleaned_data["delivered_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def delivery(self) -> dict[str, Any]:
         """What a valid form gives delivery_record, who records it and for whom aside."""

@@ -16,7 +16,7 @@ from core.forms import NO_NAMES, must_choose
 from geo.forms import area_fields
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
-from referrals.forms import client_code_field, free_text, optional_client
+from referrals.forms import client_code_field, free_text, not_in_future, optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
 from .services import STORED_AS_REPORTED, IncidentReport
@@ -46,7 +46,7 @@ def consent_box(label: Any) -> forms.BooleanField:
 
 
 class IncidentForm(forms.Form):
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE, validators=[not_in_future])
     place_type = forms.ChoiceField(
         label=_("Place type"), choices=must_choose(Incident.PlaceType.choices)
     )
@@ -118,12 +118,6 @@ class IncidentForm(forms.Form):
             self.fields["reported_via"].initial = reported_via_choices[0][0]
             self.fields["reported_via"].widget = forms.HiddenInput()
         self.fields["occurred_on"].initial = timezone.localdate()
-
-    def clean_occurred_on(self) -> Any:
-        value = self.cleaned_data["occurred_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def clean_client_code(self) -> Any:
         return optional_client(self.user, self.cleaned_data.get("client_code", ""))
