@@ -6,19 +6,20 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import NO_NAMES, must_choose
+from core.forms import must_choose
 from geo.forms import commune_field
 from geo.models import Commune
+from outreach.forms import ticks
 from outreach.models import Material
 from programs.establishments.queries import establishments_for
 from programs.models import Establishment, Membership, Organisation, PeerGroup, SupportModel
+from referrals.forms import client_code_field, free_text, not_in_future
 from referrals.queries import NOT_AVAILABLE
 
-from . import queries
+from . import queries, services
 from .models import (
     ActivityKind,
     Audience,
@@ -40,18 +41,27 @@ def participant_field(kind: str) -> str:
     return f"n_{kind}"
 
 
+# The fields of an activity record taken from the form as they were typed.
+AS_TYPED = (
+    "kind",
+    "audience",
+    "title",
+    "held_on",
+    "support_model",
+    "peer_group",
+    "commune",
+    "venue_type",
+    "organiser",
+)
+
+
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=must_choose(ActivityKind.choices))
     audience = forms.ChoiceField(
         label=_("Audience"), choices=must_choose(Audience.choices), required=False
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy("{} {}", _("Optional."), NO_NAMES),
-    )
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    title = free_text(_("Title"), _("Optional."))
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=[not_in_future])
     support_model = forms.ModelChoiceField(
         label=_("Support model"), queryset=SupportModel.objects.none()
     )
@@ -66,12 +76,7 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the model's lead organisation."),
     )
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"),
-        choices=Topic.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    topics = ticks(_("Topics"), Topic.choices)
     members = forms.ModelMultipleChoiceField(
         label=_("Group members present"),
         queryset=Membership.objects.none(),
@@ -135,27 +140,13 @@ class ActivityForm(forms.Form):
         """The typed input of `activity_record`, from the cleaned form."""
         data = self.cleaned_data
         return ActivityRecord(
-            kind=data["kind"],
-            audience=data["audience"],
-            title=data["title"],
-            held_on=data["held_on"],
-            support_model=data["support_model"],
-            peer_group=data["peer_group"],
-            commune=data["commune"],
-            venue_type=data["venue_type"],
-            organiser=data["organiser"],
+            **{name: data[name] for name in AS_TYPED},
             topics=list(data["topics"]),
             participants=self.participant_counts(),
             members=list(data["members"]),
             clients=list(data["clients"]),
             establishments=list(data.get("establishments") or []),
         )
-
-    def clean_held_on(self) -> Any:
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return held_on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -212,6 +203,7 @@ class DistributionForm(forms.Form):
         from outreach.models import ItemKind, Material
 
         super().__init__(*args, **kwargs)
+        self.activity = activity
         _f(self, "item_kind").choices = ItemKind.choices
         _f(self, "material").queryset = Material.objects.filter(active=True)
         orgs = queries.stock_holders(activity)
@@ -229,15 +221,17 @@ class DistributionForm(forms.Form):
             self.add_error("material", _("Leave the material empty for this item."))
         return data
 
+    def record(self, actor: User) -> Any:
+        """Record the items handed out that the valid form says (the stock is lowered)."""
+        return services.activity_distribute(
+            actor=actor, activity=self.activity, **self.cleaned_data
+        )
+
 
 class HealthDayDeliveryForm(forms.Form):
     """A service delivered to a client at a mobile health-check day."""
 
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-    )
+    client_code = client_code_field()
     service_type = forms.ChoiceField(label=_("Service"), choices=[])
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.none())
 
@@ -258,3 +252,14 @@ class HealthDayDeliveryForm(forms.Form):
         if code not in found:
             raise forms.ValidationError(NOT_AVAILABLE)
         return found[code]
+
+    def record(self, actor: User) -> Any:
+        """Record the service delivery that the valid form says."""
+        data = self.cleaned_data
+        return services.health_day_delivery_record(
+            actor=actor,
+            activity=self.activity,
+            client=data["client_code"],
+            service_type=data["service_type"],
+            provider=data["provider"],
+        )

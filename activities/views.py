@@ -79,43 +79,21 @@ def activity_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         Once(request, deliver_form)
     here = reverse("activities:activity_detail", args=[public_id])
     action = request.POST.get("action") if request.method == "POST" else None
+    recorded = {
+        "distribute": (distribute_form, _("Items handed out recorded; stock lowered.")),
+        "deliver": (deliver_form, _("Service delivery recorded.")),
+    }
+    shown, success = recorded.get(action or "", (None, ""))
     done = None
-    if action == "distribute":
-        distribute_form = DistributionForm(
-            request.POST, user=user, activity=activity, prefix="dist"
-        )
+    if shown is not None:
+        posted = type(shown)(request.POST, user=user, activity=activity, prefix=shown.prefix)
         done = pages.handle_form(
-            request,
-            distribute_form,
-            lambda: services.activity_distribute(
-                actor=user,
-                activity=activity,
-                item_kind=distribute_form.cleaned_data["item_kind"],
-                quantity=distribute_form.cleaned_data["quantity"],
-                organisation=distribute_form.cleaned_data["organisation"],
-                material=distribute_form.cleaned_data.get("material"),
-            ),
-            success=_("Items handed out recorded; stock lowered."),
-            to=here,
+            request, posted, lambda: posted.record(user), success=success, to=here
         )
-    elif action == "deliver" and deliver_form is not None:
-        deliver_form = HealthDayDeliveryForm(
-            request.POST, user=user, activity=activity, prefix="deliver"
-        )
-        delivery = deliver_form
-        done = pages.handle_form(
-            request,
-            deliver_form,
-            lambda: services.health_day_delivery_record(
-                actor=user,
-                activity=activity,
-                client=delivery.cleaned_data["client_code"],
-                service_type=delivery.cleaned_data["service_type"],
-                provider=delivery.cleaned_data["provider"],
-            ),
-            success=_("Service delivery recorded."),
-            to=here,
-        )
+        if isinstance(posted, DistributionForm):
+            distribute_form = posted
+        else:
+            deliver_form = posted
     if done:
         return done
     attendance = list(activity.attendance.all())

@@ -23,6 +23,14 @@ from .models import ItemKind, Material, MaterialStock, Need, PlaceType, Topic
 COMMODITIES = (ItemKind.CONDOM, ItemKind.LUBRICANT, ItemKind.NEEDLE_SYRINGE)
 
 
+def ticks(label: Any, choices: Any) -> forms.MultipleChoiceField:
+    """An optional list of tick boxes (the topics talked about, the needs seen): none
+    ticked is a valid answer."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -64,18 +72,8 @@ class ContactForm(forms.Form):
     commune = forms.ModelChoiceField(
         Commune.objects.none(), label=_("Commune or ward"), required=False, widget=CommuneSelect()
     )
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"),
-        choices=Topic.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    needs = forms.MultipleChoiceField(
-        label=_("Needs identified"),
-        choices=Need.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    topics = ticks(_("Topics"), Topic.choices)
+    needs = ticks(_("Needs identified"), Need.choices)
 
     def __init__(
         self,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import apply_errors
+from core.forms import NO_NAMES, apply_errors
 from directory.models import Service
 from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
@@ -17,8 +18,41 @@ from programs.models import Organisation
 from .models import Referral, ServiceDelivery
 from .queries import NOT_AVAILABLE, client_by_code
 
-NO_IDENTIFIERS = _("Do not write names or phone numbers here.")
-"""Help text for free text that ends up in the audit log's reason."""
+
+def not_in_future(value: date) -> None:
+    """A date something happened on (a service, an activity, an incident): today at the
+    latest."""
+    if value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
+def free_text(
+    label: Any, hint: Any = "", *, max_length: int = 200, required: bool = False, **options: Any
+) -> forms.CharField:
+    """Free text that may reach the audit log's reason or outlive a client's erasure: its
+    help (after `hint`, when there is one) says not to write names or phone numbers."""
+    help_text = format_lazy("{} {}", hint, NO_NAMES) if hint else NO_NAMES
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text, **options
+    )
+
+
+def code_input(**attrs: Any) -> forms.TextInput:
+    """The input a code is typed in (a client's short code, a referral slip's code):
+    capitals, never filled in by the browser."""
+    return forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", **attrs})
+
+
+def client_code_field(help_text: Any = "", *, required: bool = True) -> forms.CharField:
+    """The field a client's short code is typed in, on every form that asks for one: up to
+    12 characters, capitals, never filled in by the browser."""
+    return forms.CharField(
+        label=_("Client code"),
+        max_length=12,
+        required=required,
+        widget=code_input(),
+        help_text=help_text,
+    )
 
 
 def optional_client(user: Any, code: str) -> Any:
@@ -119,7 +153,7 @@ class ReferralForm(forms.Form):
                         "Only if the client cannot consent now and the referral is needed: "
                         "write why. This is recorded in the audit log."
                     ),
-                    NO_IDENTIFIERS,
+                    NO_NAMES,
                 ),
             )
 
@@ -193,21 +227,25 @@ class ReferralForm(forms.Form):
 
 
 class HotlineReferralForm(ReferralForm):
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        help_text=_("The short code the caller gives you."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
+    client_code = client_code_field(_("The short code the caller gives you."))
     field_order = ["client_code", "service", "reason", "urgency", "note"]
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is the referral declined?"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = free_text(
+        _("Why is the referral declined?"),
         max_length=1000,
-        help_text=NO_IDENTIFIERS,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _service_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Date of service"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,  # most services are recorded the day they are given
+        validators=[not_in_future],
     )
 
 
@@ -218,11 +256,7 @@ def _service_type_field(label: Any = None) -> forms.ChoiceField:
 
 
 class CompleteForm(forms.Form):
-    delivered_on = forms.DateField(
-        label=_("Date of service"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        initial=timezone.localdate,  # most services are recorded the day they are given
-    )
+    delivered_on = _service_date_field()
     service_types = forms.MultipleChoiceField(
         label=_("What was delivered"),
         choices=grouped_service_type_choices,
@@ -235,32 +269,16 @@ class CompleteForm(forms.Form):
         help_text=_("Only where money is involved (a loan, a fee paid)."),
     )
 
-    def clean_delivered_on(self) -> Any:
-        value = self.cleaned_data["delivered_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
 
 class DeliveryForm(forms.Form):
     """A service received outside a referral."""
 
     service_type = _service_type_field()
-    delivered_on = forms.DateField(
-        label=_("Date of service"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        initial=timezone.localdate,  # most services are recorded the day they are given
-    )
+    delivered_on = _service_date_field()
     amount_vnd = forms.IntegerField(label=_("Amount of support (VND)"), required=False, min_value=0)
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, record it again"), required=False, widget=forms.HiddenInput
     )
-
-    def clean_delivered_on(self) -> Any:
-        value = self.cleaned_data["delivered_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def delivery(self) -> dict[str, Any]:
         """What a valid form gives delivery_record, who records it and for whom aside."""
@@ -274,15 +292,12 @@ class DeliveryForm(forms.Form):
 
 
 class ProviderDeliveryForm(DeliveryForm):
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        help_text=_(
+    client_code = client_code_field(
+        _(
             "A code works here once the client was referred to you or agreed to share with "
             "your organisation. If it is refused, the client can give that consent through "
             "their peer group or the hotline."
-        ),
+        )
     )
     source = forms.ChoiceField(
         label=_("Where"),
@@ -335,17 +350,9 @@ class CodeLookupForm(forms.Form):
         label=_("Referral code"),
         max_length=200,
         help_text=_("Type the code on the client's slip, or scan its QR code."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
-        ),
+        widget=code_input(autofocus=True),
     )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why cancel?"),
-        required=False,
-        max_length=500,
-        help_text=NO_IDENTIFIERS,
-        widget=forms.TextInput(),
-    )
+    reason = free_text(_("Why cancel?"), max_length=500, widget=forms.TextInput())

@@ -82,6 +82,33 @@ def _random_incidents(ctx: DemoContext) -> list[Incident]:
     return incidents
 
 
+def _alert(
+    ctx: DemoContext,
+    by: tuple[str, Incident, str],
+    headline: str,
+    warning: str,
+    *,
+    days: tuple[int, int],
+    in_commune: bool = True,
+) -> SafetyAlert:
+    """A demo alert (`by`: author's username, the incident, the subject) for the incident's
+    province (and commune unless `in_commune` is False), issued and expiring `days` from
+    today."""
+    author, incident, subject = by
+    issued, expires = days
+    return alerts.alert_submit(
+        actor=ctx.users[author],
+        incident=incident,
+        subject=subject,
+        headline=headline,
+        warning=warning,
+        province=incident.province,
+        commune=incident.commune if in_commune else None,
+        issued_on=ctx.today + timedelta(days=issued),
+        expires_on=ctx.today + timedelta(days=expires),
+    )
+
+
 def _demo_alerts(ctx: DemoContext, incidents: list[Incident]) -> None:
     """A published Hạ Long alert from a recent incident, and from an older consented one an
     expired alert and a withdrawn one."""
@@ -107,34 +134,24 @@ def _demo_alerts(ctx: DemoContext, incidents: list[Incident]) -> None:
             details="Khách đón bằng xe, chở ra chỗ vắng, đánh và lấy điện thoại.",
         ),
     )
-    first = alerts.alert_submit(
-        actor=users["dongdang"],
-        incident=recent,
-        subject="vehicle",
-        headline="Cảnh giác xe ô tô 7 chỗ màu trắng đón khách ở Bãi Cháy",
-        warning=(
-            "Một người đàn ông khoảng 40 tuổi lái xe 7 chỗ màu trắng, biển 14A, hẹn gặp qua "
-            "điện thoại rồi chở ra nơi vắng. Không lên xe lạ, đi theo cặp, báo nhóm trưởng "
-            "biển số xe trước khi đi."
-        ),
-        province=recent.province,
-        commune=recent.commune,
-        issued_on=today - timedelta(days=2),
-        expires_on=today + timedelta(days=28),
+    first = _alert(
+        ctx,
+        ("dongdang", recent, "vehicle"),
+        "Cảnh giác xe ô tô 7 chỗ màu trắng đón khách ở Bãi Cháy",
+        "Một người đàn ông khoảng 40 tuổi lái xe 7 chỗ màu trắng, biển 14A, hẹn gặp qua "
+        "điện thoại rồi chở ra nơi vắng. Không lên xe lạ, đi theo cặp, báo nhóm trưởng "
+        "biển số xe trước khi đi.",
+        days=(-2, 28),
     )
     alerts.alert_approve(actor=users["truongnhom"], alert=first)
     old = next((i for i in incidents if i.consent_alert and i.peer_group_id == halong.pk), None)
     if old is not None:
-        past = alerts.alert_submit(
-            actor=users["truongnhom"],
-            incident=old,
-            subject="place",
-            headline="Nhà nghỉ ven đường gần chợ: chủ giữ giấy tờ người làm",
-            warning="Không nhận lời làm việc tại đây khi chưa hỏi nhóm. Giữ giấy tờ bên mình.",
-            province=old.province,
-            commune=old.commune,
-            issued_on=today - timedelta(days=200),
-            expires_on=today - timedelta(days=140),
+        past = _alert(
+            ctx,
+            ("truongnhom", old, "place"),
+            "Nhà nghỉ ven đường gần chợ: chủ giữ giấy tờ người làm",
+            "Không nhận lời làm việc tại đây khi chưa hỏi nhóm. Giữ giấy tờ bên mình.",
+            days=(-200, -140),
         )
         # Approved back then (an expired alert can no longer be approved today).
         SafetyAlert.objects.filter(pk=past.pk).update(
@@ -142,15 +159,13 @@ def _demo_alerts(ctx: DemoContext, incidents: list[Incident]) -> None:
             approved_by=users["dieuphoi"],
             approved_at=timezone.now() - timedelta(days=200),
         )
-        withdrawn = alerts.alert_submit(
-            actor=users["truongnhom"],
-            incident=old,
-            subject="person",
-            headline="Người hay gọi điện hẹn gặp rồi đe dọa",
-            warning="Số máy lạ gọi nhiều lần vào ban đêm. Không hẹn gặp một mình.",
-            province=old.province,
-            issued_on=today - timedelta(days=20),
-            expires_on=today + timedelta(days=10),
+        withdrawn = _alert(
+            ctx,
+            ("truongnhom", old, "person"),
+            "Người hay gọi điện hẹn gặp rồi đe dọa",
+            "Số máy lạ gọi nhiều lần vào ban đêm. Không hẹn gặp một mình.",
+            days=(-20, 10),
+            in_commune=False,
         )
         alerts.alert_approve(actor=users["dieuphoi"], alert=withdrawn)
         alerts.alert_withdraw(actor=users["truongnhom"], alert=withdrawn)

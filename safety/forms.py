@@ -12,22 +12,19 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import must_choose
+from core.forms import NO_NAMES, must_choose
 from geo.forms import area_fields
 from geo.models import Commune, Province
 from programs.models import Organisation, PeerGroup
-from referrals.forms import optional_client
+from referrals.forms import client_code_field, free_text, not_in_future, optional_client
 
 from .models import Incident, IncidentProtection, SafetyAlert, ViolenceType
-from .services import IncidentReport
+from .services import STORED_AS_REPORTED, IncidentReport
 
 if TYPE_CHECKING:
     from referrals.forms import ReferralForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# Free text that may reach the audit log's reason or outlive a client's erasure.
-NO_NAMES = _("Do not write names or phone numbers here.")
 
 
 def _f(form: forms.BaseForm, name: str) -> Any:
@@ -42,8 +39,14 @@ def _area_fields(form: forms.BaseForm, *, commune_required: bool = False) -> Non
     )
 
 
+def consent_box(label: Any) -> forms.BooleanField:
+    """One consent the person gives, asked for each time: a box left unticked (a refusal)
+    unless the recorder ticks it."""
+    return forms.BooleanField(label=label, required=False)
+
+
 class IncidentForm(forms.Form):
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE, validators=[not_in_future])
     place_type = forms.ChoiceField(
         label=_("Place type"), choices=must_choose(Incident.PlaceType.choices)
     )
@@ -60,12 +63,8 @@ class IncidentForm(forms.Form):
     perpetrator_kind = forms.ChoiceField(
         label=_("Who did it"), choices=must_choose(Incident.Perpetrator.choices)
     )
-    client_code = forms.CharField(
-        label=_("Client code"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-        help_text=_("Optional: the code of the registered client this happened to."),
+    client_code = client_code_field(
+        _("Optional: the code of the registered client this happened to."), required=False
     )
     reported_via = forms.ChoiceField(label=_("Reported"), choices=[])
     action_taken = forms.ChoiceField(
@@ -77,15 +76,10 @@ class IncidentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    consent_report = forms.BooleanField(
-        label=_("The person agrees that this is reported to the authorities"), required=False
-    )
-    consent_share = forms.BooleanField(
-        label=_("The person agrees that it is shared with service providers"), required=False
-    )
-    consent_alert = forms.BooleanField(
-        label=_("The person agrees to a safety alert (without anything about them)"),
-        required=False,
+    consent_report = consent_box(_("The person agrees that this is reported to the authorities"))
+    consent_share = consent_box(_("The person agrees that it is shared with service providers"))
+    consent_alert = consent_box(
+        _("The person agrees to a safety alert (without anything about them)")
     )
     details = forms.CharField(
         label=_("What happened"),
@@ -125,12 +119,6 @@ class IncidentForm(forms.Form):
             self.fields["reported_via"].widget = forms.HiddenInput()
         self.fields["occurred_on"].initial = timezone.localdate()
 
-    def clean_occurred_on(self) -> Any:
-        value = self.cleaned_data["occurred_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
     def clean_client_code(self) -> Any:
         return optional_client(self.user, self.cleaned_data.get("client_code", ""))
 
@@ -147,22 +135,12 @@ class IncidentForm(forms.Form):
         """The typed input of `incident_record` for this recorder, from the cleaned form."""
         data = self.cleaned_data
         return IncidentReport(
-            occurred_on=data["occurred_on"],
-            place_type=data["place_type"],
-            province=data["province"],
-            commune=data["commune"],
+            **{name: data[name] for name in (*STORED_AS_REPORTED, "province", "details")},
             violence_types=[t.code for t in data["violence_types"]],
-            perpetrator_kind=data["perpetrator_kind"],
             client=data["client_code"],
-            reported_via=data["reported_via"],
             peer_group=peer_group,
             hotline=hotline,
-            consent_report=data["consent_report"],
-            consent_share=data["consent_share"],
-            consent_alert=data["consent_alert"],
-            action_taken=data["action_taken"],
             protections=list(data["protections"]),
-            details=data["details"],
         )
 
 
@@ -217,23 +195,13 @@ class AlertForm(forms.ModelForm):
 
 
 class AlertDeclineForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note for the author"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy(
-            "{} {}", _("Optional: what to change before writing the alert again."), NO_NAMES
-        ),
+    note = free_text(
+        _("Note for the author"), _("Optional: what to change before writing the alert again.")
     )
 
 
 class AlertWithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is it withdrawn?"),
-        max_length=200,
-        required=False,
-        help_text=format_lazy("{} {}", _("Optional. Recorded in the audit log."), NO_NAMES),
-    )
+    reason = free_text(_("Why is it withdrawn?"), _("Optional. Recorded in the audit log."))
 
 
 def protection_referral_form(

@@ -182,23 +182,29 @@ def pending_for_review(user: User) -> QuerySet[SafetyAlert]:
     )
 
 
-def alert_approvers(incident: Incident | None, author: User) -> list[Any]:
+def alert_approvers(incident: Incident | None, author: User) -> list[User]:
     """Who may approve an alert from this incident: the leaders of its peer group and
     the coordinators of its support model (active grants), never the author."""
-    from accounts.models import Grant
-
     if incident is None:
         return []
     cond = Q(role=Role.COORDINATOR, support_model_id=incident.support_model_id)
     if incident.peer_group_id:
         cond |= Q(role=Role.GROUP_LEADER, peer_group_id=incident.peer_group_id)
+    return granted_users(cond, leaving_out=[author.pk])
+
+
+def granted_users(cond: Q, *, leaving_out: list[int]) -> list[User]:
+    """The users of the active grants that match `cond`: active users, each once, in id
+    order, the users `leaving_out` names left out."""
+    from accounts.models import Grant
+
     grants = (
         Grant.objects.filter(cond, active=True, user__is_active=True)
-        .exclude(user_id=author.pk)
+        .exclude(user_id__in=leaving_out)
         .select_related("user")
         .order_by("user_id")
     )
-    users: dict[int, Any] = {}
+    users: dict[int, User] = {}
     for grant in grants:
         users.setdefault(grant.user_id, grant.user)
     return list(users.values())

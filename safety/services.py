@@ -56,6 +56,21 @@ def _check_recorder_scope(
             )
 
 
+# The fields of a report that the incident stores as they were reported (the recorder,
+# the province, the client and the support model are checked or derived first).
+STORED_AS_REPORTED = (
+    "occurred_on",
+    "place_type",
+    "commune",
+    "perpetrator_kind",
+    "reported_via",
+    "consent_report",
+    "consent_share",
+    "consent_alert",
+    "action_taken",
+)
+
+
 @dataclass(frozen=True)
 class IncidentReport:
     """What is recorded about a violence incident: when, where, what kind, by whom, who
@@ -110,20 +125,12 @@ def incident_record(*, actor: User, report: IncidentReport) -> Incident:
     elif client is not None:
         support_model = client.peer_group.support_model
     incident = Incident(
-        occurred_on=report.occurred_on,
-        place_type=report.place_type,
+        **{name: getattr(report, name) for name in STORED_AS_REPORTED},
         province=province,
-        commune=report.commune,
-        perpetrator_kind=report.perpetrator_kind,
         client=client,
-        reported_via=report.reported_via,
         peer_group=peer_group,
         hotline=hotline,
         support_model=support_model,
-        consent_report=report.consent_report,
-        consent_share=report.consent_share,
-        consent_alert=report.consent_alert,
-        action_taken=report.action_taken,
         recorded_by=actor,
     )
     details = report.details.strip()

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts import roles
-from accounts.models import Grant, Role, User
+from accounts.models import Role, User
 from notifications.live import live_renderer, ref_for
 from notifications.services import notify_once
 
 from .models import SafetyAlert
+from .queries import granted_users
 
 logger = logging.getLogger("caunoi.safety")
 
@@ -28,23 +29,11 @@ logger = logging.getLogger("caunoi.safety")
 def alert_recipients(alert: SafetyAlert) -> list[User]:
     """Users to tell: peers and leaders of groups in the province, coordinators of models
     there (active grants, each user once, the author and the approver left out)."""
-    grants = (
-        Grant.objects.filter(active=True, user__is_active=True)
-        .filter(
-            Q(
-                role__in=roles.PEERS,
-                peer_group__support_model__province_id=alert.province_id,
-            )
-            | Q(role=Role.COORDINATOR, support_model__province_id=alert.province_id)
-        )
-        .exclude(user_id__in=[alert.published_by_id, alert.approved_by_id or 0])
-        .select_related("user")
-        .order_by("user_id")
+    return granted_users(
+        Q(role__in=roles.PEERS, peer_group__support_model__province_id=alert.province_id)
+        | Q(role=Role.COORDINATOR, support_model__province_id=alert.province_id),
+        leaving_out=[alert.published_by_id, alert.approved_by_id or 0],
     )
-    users: dict[int, User] = {}
-    for grant in grants:
-        users.setdefault(grant.user_id, grant.user)
-    return list(users.values())
 
 
 def alert_notify(alert_id: int) -> int:

@@ -169,19 +169,8 @@ def alert_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     headline=data["headline"],
                     warning=data["warning"],
                 )
-            alert = once.run(
-                lambda: alerts.alert_submit(
-                    actor=user,
-                    incident=incident,
-                    subject=data["subject"],
-                    headline=data["headline"],
-                    warning=data["warning"],
-                    province=data["province"],
-                    commune=data["commune"],
-                    issued_on=data["issued_on"],
-                    expires_on=data["expires_on"],
-                )
-            )
+            # The form's fields are alert_submit's own (AlertForm.Meta.fields).
+            alert = once.run(lambda: alerts.alert_submit(actor=user, incident=incident, **data))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
