@@ -7,6 +7,7 @@ import os
 import platform
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +57,16 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * pct // 100))
     return ordered[int(rank) - 1]
+
+
+class Timings:
+    """A measured thing's `times` (seconds), and their median (NaN without any)."""
+
+    times: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
 
 
 def mib(nbytes: float) -> str:

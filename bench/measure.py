@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import peak_rss_self, percentile
+from harness import Timings, peak_rss_self, percentile
 
 # Targets (seconds / bytes).
 PAGE_MEDIAN = 1.0
@@ -21,7 +20,7 @@ RSS_MAX = 1024**3
 
 
 @dataclass
-class Result:
+class Result(Timings):
     name: str
     kind: str  # page / post / export / command
     url: str
@@ -34,10 +33,6 @@ class Result:
     rss_peak: int = 0
     size: int = 0
     error: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times) if self.times else float("nan")
 
     @property
     def p95(self) -> float:

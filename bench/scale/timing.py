@@ -5,26 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from harness import Timings
+
 
 @dataclass
-class Row:
+class Row(Timings):
     name: str
     kind: str  # report / floor / field / ingest / visible
     scope: str = ""  # national / province, for the ratio to the floor
     times: list[float] = field(default_factory=list)
     note: str = ""
     error: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times) if self.times else float("nan")
 
     @property
     def p95(self) -> float:

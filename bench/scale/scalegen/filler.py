@@ -94,6 +94,17 @@ class Filler:
         self.counts = create_shapes(self)
         self.conn.commit()
 
+    def child_rows(self, into: str, values: str, n: int, shape: str, join: str = "") -> None:
+        """Rows of a child table for the generated rows i = 1..n, read from the arrays of
+        each row's demo shape (the same shape its parent row took: `pick(i, ...)`)."""
+        self.sql(
+            f"""INSERT INTO {into}
+            SELECT {values}
+            FROM generate_series(1, {n}) i
+            JOIN scalegen.{shape} d ON d.k = pg_temp.pick(i, {self.counts[shape]})
+            {join}"""
+        )
+
     def dated(self, n: int, columns: str) -> str:
         """CTEs s0 and s: rows i = 1..n with a date `day0` over 2022-2025 (density growing
         with time) and `ci`, a client registered by then (clients are numbered in order of
@@ -144,11 +155,11 @@ class Filler:
             """
         )
         self.fix_sequence("clients_client")
-        self.sql(
-            f"""INSERT INTO clients_client_population_groups (client_id, populationgroup_id)
-            SELECT {base} + i, unnest(d.pops)
-            FROM generate_series(1, {c}) i
-            JOIN scalegen.d_client d ON d.k = pg_temp.pick(i, {nd})"""
+        self.child_rows(
+            "clients_client_population_groups (client_id, populationgroup_id)",
+            f"{base} + i, unnest(d.pops)",
+            c,
+            "d_client",
         )
         self.sql(
             f"""INSERT INTO clients_consent (purpose, method, taken_at, withdrawn_at, client_id,
@@ -354,12 +365,12 @@ class Filler:
             JOIN scalegen.d_activity d ON d.k = pg_temp.pick(s.i, {nd})"""
         )
         self.fix_sequence("activities_activity")
-        self.sql(
-            f"""INSERT INTO activities_activityparticipants (kind, count, activity_id)
-            SELECT x.kind, x.count, {base} + i
-            FROM generate_series(1, {count}) i
-            JOIN scalegen.d_activity d ON d.k = pg_temp.pick(i, {nd})
-            CROSS JOIN LATERAL unnest(d.pkinds, d.pcounts) AS x(kind, count)"""
+        self.child_rows(
+            "activities_activityparticipants (kind, count, activity_id)",
+            f"x.kind, x.count, {base} + i",
+            count,
+            "d_activity",
+            "CROSS JOIN LATERAL unnest(d.pkinds, d.pcounts) AS x(kind, count)",
         )
         return rows
 
@@ -423,17 +434,17 @@ class Filler:
             FROM t"""
         )
         self.fix_sequence("safety_incident")
-        self.sql(
-            f"""INSERT INTO safety_incident_violence_types (incident_id, violencetype_id)
-            SELECT {base} + i, unnest(d.vtypes)
-            FROM generate_series(1, {count}) i
-            JOIN scalegen.d_incident d ON d.k = pg_temp.pick(i, {nd})"""
+        self.child_rows(
+            "safety_incident_violence_types (incident_id, violencetype_id)",
+            f"{base} + i, unnest(d.vtypes)",
+            count,
+            "d_incident",
         )
-        self.sql(
-            f"""INSERT INTO safety_incidentprotection (created_at, incident_id, referral_id, kind)
-            SELECT now(), {base} + i, NULL, unnest(d.pkinds)
-            FROM generate_series(1, {count}) i
-            JOIN scalegen.d_incident d ON d.k = pg_temp.pick(i, {nd})"""
+        self.child_rows(
+            "safety_incidentprotection (created_at, incident_id, referral_id, kind)",
+            f"now(), {base} + i, NULL, unnest(d.pkinds)",
+            count,
+            "d_incident",
         )
         return rows
 
