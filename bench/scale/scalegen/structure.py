@@ -12,95 +12,13 @@ from typing import Any
 from .common import PROVINCE_WEIGHT, SERVICE_TYPE_WEIGHT_FLOOR, log
 
 Rows = list[tuple[Any, ...]]
+Record = dict[str, Any]
+
+# The scopes a grant can carry: a column <scope>_id each.
+GRANT_SCOPES = ("organisation", "peer_group", "province", "support_model")
 
 MODEL_KINDS = ["peer_capacity", "community_services", "worker_rights", "self_help"]
 ESTABLISHMENT_KINDS = ["karaoke", "hotel", "guesthouse", "massage", "bar", "restaurant"]
-
-# The tables written by COPY: (table, columns) in the order of the tuples built below.
-ORGANISATION_COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "description",
-    "phone",
-    "email",
-    "website",
-    "active",
-    "created_at",
-    "commune_id",
-    "province_id",
-]
-SUPPORT_MODEL_COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "start_date",
-    "end_date",
-    "funding_source",
-    "decision_number",
-    "decision_date",
-    "budget_vnd",
-    "created_at",
-    "lead_organisation_id",
-    "province_id",
-]
-USER_COLUMNS = [
-    "id",
-    "password",
-    "is_superuser",
-    "username",
-    "first_name",
-    "last_name",
-    "email",
-    "is_staff",
-    "is_active",
-    "date_joined",
-    "full_name",
-    "phone",
-    "language",
-]
-GRANT_COLUMNS = [
-    "id",
-    "role",
-    "active",
-    "created_at",
-    "organisation_id",
-    "peer_group_id",
-    "province_id",
-    "support_model_id",
-    "user_id",
-]
-MEMBERSHIP_COLUMNS = ["id", "alias", "role", "joined_on", "left_on", "user_id", "peer_group_id"]
-ESTABLISHMENT_COLUMNS = [
-    "id",
-    "public_id",
-    "name",
-    "kind",
-    "wrapped_key",
-    "owner_contact_blob",
-    "active",
-    "created_at",
-    "commune_id",
-    "support_model_id",
-]
-SERVICE_COLUMNS = [
-    "id",
-    "public_id",
-    "service_type",
-    "name",
-    "description",
-    "eligibility",
-    "languages",
-    "cost",
-    "fee_note",
-    "opening_hours",
-    "phone",
-    "friendly_to_key_populations",
-    "last_verified_on",
-    "active",
-    "created_at",
-    "organisation_id",
-]
 
 # The lookup tables of schema scalegen: (name, column definitions and keys, index or None).
 LOOKUP_TABLES = (
@@ -125,6 +43,11 @@ LOOKUP_TABLES = (
     ),
     ("g_category", "service_type text PRIMARY KEY, category text", None),
 )
+
+
+def copy_dicts(filler: Any, table: str, rows: list[Record]) -> None:
+    """COPY of rows given as {column: value} (every row has the same columns, in order)."""
+    filler.copy(table, list(rows[0]), [tuple(row.values()) for row in rows])
 
 
 def column_names(definition: str) -> list[str]:
@@ -189,27 +112,25 @@ class Structure:
         self.user_id += 1
         created = self.created
         self.users.append(
-            (self.user_id, "!", False, username, "", "", "", False, True, created, "", "", "vi")
+            {"id": self.user_id, "password": "!", "is_superuser": False, "username": username}
+            | dict.fromkeys(("first_name", "last_name", "email"), "")
+            | {"is_staff": False, "is_active": True, "date_joined": created}
+            | {"full_name": "", "phone": "", "language": "vi"}
         )
         self.grants.append(
-            (
-                len(self.grants) + 1,
-                role,
-                True,
-                created,
-                scope.get("organisation"),
-                scope.get("peer_group"),
-                scope.get("province"),
-                scope.get("support_model"),
-                self.user_id,
-            )
+            {"id": len(self.grants) + 1, "role": role, "active": True, "created_at": created}
+            | {f"{name}_id": scope.get(name) for name in GRANT_SCOPES}
+            | {"user_id": self.user_id}
         )
         return self.user_id
 
     def new_org(self, name: str, kind: str, prov: str, commune: str | None) -> int:
         self.org_id += 1
         self.orgs.append(
-            (self.org_id, name, kind, "", "", "", "", True, self.created, commune, prov)
+            {"id": self.org_id, "name": name, "kind": kind}
+            | dict.fromkeys(("description", "phone", "email", "website"), "")
+            | {"active": True, "created_at": self.created}
+            | {"commune_id": commune, "province_id": prov}
         )
         return self.org_id
 
@@ -241,8 +162,11 @@ class Structure:
             for code, _cat, label in self.by_category[category]:
                 self.svc_id += 1
                 self.services.append(
-                    (self.svc_id, f"md5-svc-{self.svc_id}", code, label, "", "", "[]", "free")
-                    + ("", "", "", True, None, True, self.created, provider)
+                    {"id": self.svc_id, "public_id": None, "service_type": code, "name": label}
+                    | {"description": "", "eligibility": "", "languages": "[]", "cost": "free"}
+                    | dict.fromkeys(("fee_note", "opening_hours", "phone"), "")
+                    | {"friendly_to_key_populations": True, "last_verified_on": None}
+                    | {"active": True, "created_at": self.created, "organisation_id": provider}
                 )
                 prov_services.append((code, self.svc_id, provider, staff))
         per_type: dict[str, int] = {}
@@ -272,8 +196,11 @@ class Structure:
                     f"Nhóm cộng đồng (sinh mẫu) {prov}-{m + 1}", "community", prov, None
                 )
             self.models.append(
-                (self.model_id, f"Mô hình (sinh mẫu) {prov}-{m + 1}", MODEL_KINDS[m % 4])
-                + (date(2021, 1, 1), None, "", "", None, None, self.created, lead, prov)
+                {"id": self.model_id, "name": f"Mô hình (sinh mẫu) {prov}-{m + 1}"}
+                | {"kind": MODEL_KINDS[m % 4], "start_date": date(2021, 1, 1), "end_date": None}
+                | {"funding_source": "", "decision_number": ""}
+                | {"decision_date": None, "budget_vnd": None, "created_at": self.created}
+                | {"lead_organisation_id": lead, "province_id": prov}
             )
             coord = self.new_user(
                 f"sg_coord_{self.model_id}", "coordinator", support_model=self.model_id
@@ -304,8 +231,9 @@ class Structure:
             uid = self.new_user(f"sg_peer_{group_id}_{k}", role, peer_group=group_id)
             kind = "core" if k <= 3 else "network"
             self.members.append(
-                (len(self.members) + 1, f"ĐĐ {group_id}.{k}", kind, date(2021, 6, 1), None)
-                + (uid, group_id)
+                {"id": len(self.members) + 1, "alias": f"ĐĐ {group_id}.{k}", "role": kind}
+                | {"joined_on": date(2021, 6, 1), "left_on": None}
+                | {"user_id": uid, "peer_group_id": group_id}
             )
             self.g_peer.append((gi, k, uid))
             leader = leader or uid
@@ -313,8 +241,10 @@ class Structure:
             self.est_id += 1
             est_name = f"Cơ sở kinh doanh (sinh mẫu) {self.est_id}"
             self.ests.append(
-                (self.est_id, est_name, rng.choice(ESTABLISHMENT_KINDS), None, None, True)
-                + (self.created, chosen[0], model)
+                {"id": self.est_id, "public_id": None, "name": est_name}
+                | {"kind": rng.choice(ESTABLISHMENT_KINDS), "wrapped_key": None}
+                | {"owner_contact_blob": None, "active": True, "created_at": self.created}
+                | {"commune_id": chosen[0], "support_model_id": model}
             )
             self.g_est.append((gi, k, self.est_id))
         self.g_group.append((gi, group_id, model, pi, prov, lead, leader, n_peers, len(chosen)))
@@ -322,9 +252,9 @@ class Structure:
     # -- writing -------------------------------------------------------------------------
     def write_tables(self) -> None:
         f = self.filler
+        copy_dicts(f, "programs_organisation", self.orgs)
+        copy_dicts(f, "programs_supportmodel", self.models)
         tables: list[tuple[str, list[str], Rows]] = [
-            ("programs_organisation", ORGANISATION_COLUMNS, self.orgs),
-            ("programs_supportmodel", SUPPORT_MODEL_COLUMNS, self.models),
             (
                 "programs_supportmodel_communes",
                 ["supportmodel_id", "commune_id"],
@@ -336,19 +266,19 @@ class Structure:
                 self.groups,
             ),
             ("programs_peergroup_communes", ["peergroup_id", "commune_id"], self.group_communes),
-            ("accounts_user", USER_COLUMNS, self.users),
         ]
         for table, columns, rows in tables:
             f.copy(table, columns, rows)
+        copy_dicts(f, "accounts_user", self.users)
         grant_base = f.base("accounts_grant")
-        f.copy("accounts_grant", GRANT_COLUMNS, [(grant_base + g[0], *g[1:]) for g in self.grants])
+        copy_dicts(f, "accounts_grant", [g | {"id": grant_base + g["id"]} for g in self.grants])
         member_base = f.base("programs_membership")
-        members = [(member_base + m[0], *m[1:]) for m in self.members]
-        f.copy("programs_membership", MEMBERSHIP_COLUMNS, members)
-        ests = [(e[0], f.uuid("est", e[0]), *e[1:]) for e in self.ests]
-        f.copy("programs_establishment", ESTABLISHMENT_COLUMNS, ests)
-        services = [(s[0], f.uuid("svc", s[0]), *s[2:]) for s in self.services]
-        f.copy("directory_service", SERVICE_COLUMNS, services)
+        members = [m | {"id": member_base + m["id"]} for m in self.members]
+        copy_dicts(f, "programs_membership", members)
+        ests = [e | {"public_id": f.uuid("est", e["id"])} for e in self.ests]
+        copy_dicts(f, "programs_establishment", ests)
+        services = [v | {"public_id": f.uuid("svc", v["id"])} for v in self.services]
+        copy_dicts(f, "directory_service", services)
 
     def write_lookups(self) -> None:
         f = self.filler
