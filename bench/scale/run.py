@@ -32,20 +32,25 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE.parent / "RESULTS.md"
+sys.path.append(str(HERE.parent))  # bench/: the harness shared with bench/run.py
+
+from harness import logged_in  # noqa: E402
+from ingest import bench_ingest  # noqa: E402
+from section import RESULTS, render, run_info, write_json, write_results  # noqa: E402
+from timing import Row, load, no_check, timed, timed_get  # noqa: E402
+
+# Used by bench/scale/profile.py and bench/scale/tuning.py.
+__all__ = ["RESULTS", "load", "main", "setup_django", "write_results"]
+
 SECTIONS = [
     "sex",
     "age_group",
@@ -61,34 +66,6 @@ SECTIONS = [
 EXPORTS = ["xlsx", "csv", "pdf", "dhis2", "json"]
 # The national lines and the other categories: person-time lines of the report.
 CATEGORIES = ["education", "legal", "health", "psych", "protection"]
-
-
-@dataclass
-class Row:
-    name: str
-    kind: str  # report / floor / field / ingest / visible
-    scope: str = ""  # national / province, for the ratio to the floor
-    times: list[float] = field(default_factory=list)
-    note: str = ""
-    error: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times) if self.times else float("nan")
-
-    @property
-    def p95(self) -> float:
-        if not self.times:
-            return float("nan")
-        ordered = sorted(self.times)
-        return ordered[max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))]
-
-
-def load() -> str:
-    """The load average (as `uptime` shows it) and the UTC time."""
-    one, five, fifteen = os.getloadavg()
-    now = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
-    return f"{now}, load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def setup_django(db_url: str, keys: Path, project: Path) -> None:
@@ -108,60 +85,6 @@ def setup_django(db_url: str, keys: Path, project: Path) -> None:
     import django
 
     django.setup()
-
-
-def logged_in(username: str) -> Any:
-    """A test client logged in as the user, two-factor passed (like conftest.login)."""
-    from django.test import Client as HttpClient
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.models import User
-
-    user = User.objects.get(username=username)
-    client = HttpClient()
-    client.force_login(user)
-    if user.needs_two_factor:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
-
-
-def timed(row: Row, fn: Callable[[], Any], reps: int, check: Callable[[Any], str]) -> Row:
-    from django.db import reset_queries
-
-    for _ in range(reps):
-        reset_queries()
-        started = time.perf_counter()
-        try:
-            result = fn()
-        except Exception as exc:  # a failing request is reported, not fatal
-            row.error = f"{type(exc).__name__}: {exc}"[:200]
-            break
-        row.times.append(time.perf_counter() - started)
-        problem = check(result)
-        if problem:
-            row.error = problem
-            break
-    status = f"{row.median:8.3f} s" if row.times else "   —    "
-    print(f"  {row.name:<58} {status} {row.error}", flush=True)
-    return row
-
-
-def ok_status(*codes: int) -> Callable[[Any], str]:
-    def check(response: Any) -> str:
-        code = getattr(response, "status_code", None)
-        return "" if code in codes else f"HTTP {code}"
-
-    return check
-
-
-def no_check(_result: Any) -> str:
-    return ""
 
 
 # --- the SQL floor ---------------------------------------------------------------------
@@ -225,11 +148,11 @@ def bench_reports(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Ro
         url = f"{report}?{query}"
         if not opts.skip_page:
             rows.append(
-                timed(
+                timed_get(
                     Row(f"Report page {opts.period}, {label}", "report", scope),
-                    partial(http.get, url),
+                    http,
+                    url,
                     opts.reps,
-                    ok_status(200),
                 )
             )
         for section in opts.breakdowns:
@@ -239,22 +162,14 @@ def bench_reports(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Ro
                 continue
             url = reverse("reports:breakdown", args=[section]) + f"?{query}"
             rows.append(
-                timed(
-                    Row(f"Breakdown {section}, {label}", "report", scope),
-                    partial(http.get, url),
-                    opts.reps,
-                    ok_status(200),
+                timed_get(
+                    Row(f"Breakdown {section}, {label}", "report", scope), http, url, opts.reps
                 )
             )
         for fmt in opts.exports:
             url = reverse("reports:export", args=[fmt]) + f"?{query}"
             rows.append(
-                timed(
-                    Row(f"Export {fmt}, {label}", "report", scope),
-                    partial(http.get, url),
-                    opts.reps,
-                    ok_status(200),
-                )
+                timed_get(Row(f"Export {fmt}, {label}", "report", scope), http, url, opts.reps)
             )
         args = ["report", "--period", opts.period, "--format", "json"]
         if area:
@@ -395,182 +310,8 @@ def bench_field(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row]
     rows = []
     for name, http, url in pages:
         http.get(url)  # warm-up
-        rows.append(
-            timed(
-                Row(name, "field"),
-                partial(http.get, url),
-                opts.field_reps,
-                ok_status(200),
-            )
-        )
+        rows.append(timed_get(Row(name, "field"), http, url, opts.field_reps))
     return rows
-
-
-def bench_ingest(opts: argparse.Namespace, manifest: dict[str, Any]) -> list[Row]:
-    """POST /api/v1/outreach/contacts one at a time and a batch back to back, against COPY
-    of the same rows (rolled back)."""
-    from accounts.models import User
-    from clients import queries as client_queries
-
-    peer_user = User.objects.get(username=manifest["logins"]["peer"])
-    clients = client_queries.clients_for(peer_user).filter(erased_at__isnull=True)
-    day = dt.date(int(opts.period[:4]), 12, 1).isoformat()
-    rows = ingest_posts(opts, manifest, [str(c.public_id) for c in clients[:50]], day)
-    ids = list(clients.values_list("id", "commune_id")[:50])
-    rows.append(ingest_copy(opts.ingest_batch, manifest, peer_user.pk, ids, day))
-    return rows
-
-
-def ingest_posts(
-    opts: argparse.Namespace, manifest: dict[str, Any], clients: list[str], day: str
-) -> list[Row]:
-    peer = logged_in(manifest["logins"]["peer"])
-
-    def payload(i: int) -> dict[str, Any]:
-        return {
-            "client_uuid": str(uuid.uuid4()),
-            "contact_date": day,
-            "place_type": "street",
-            "client": clients[i % len(clients)],
-            "topics": ["hiv_sti"],
-            "needs": [],
-            "items": [],
-        }
-
-    url = "/api/v1/outreach/contacts"
-    counter = iter(range(10**9))
-
-    def post() -> Any:
-        return peer.post(url, json.dumps(payload(next(counter))), content_type="application/json")
-
-    rows = [
-        timed(
-            Row("Ingest: POST /api/v1/outreach/contacts, one", "ingest"), post, 30, ok_status(201)
-        )
-    ]
-    batch = opts.ingest_batch
-    started = time.perf_counter()
-    failures = 0
-    for _ in range(batch):
-        if post().status_code != 201:
-            failures += 1
-    seconds = time.perf_counter() - started
-    row = Row(f"Ingest: {batch} POSTs back to back", "ingest", times=[seconds])
-    row.note = f"{batch / seconds:.1f} records/s"
-    if failures:
-        row.error = f"{failures} refused"
-    rows.append(row)
-    print(f"  {row.name:<58} {seconds:8.3f} s {row.note} {row.error}", flush=True)
-    return rows
-
-
-def ingest_copy(
-    batch: int, manifest: dict[str, Any], peer_id: int, ids: list[tuple[int, Any]], day: str
-) -> Row:
-    """COPY of `batch` contacts like the POSTed ones, inside a transaction rolled back."""
-    from django.db import connection, transaction
-
-    group = manifest["logins"]["peer_group_id"]
-    started = time.perf_counter()
-    seconds = 0.0
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cur:
-                raw = cur.connection  # psycopg connection
-                with raw.cursor().copy(
-                    "COPY outreach_outreachcontact (public_id, contact_date, head_count, "
-                    "place_type, topics, needs, created_at, client_id, commune_id, "
-                    "peer_educator_id, peer_group_id) FROM STDIN"
-                ) as copy:
-                    now = dt.datetime.now(dt.UTC)
-                    for i in range(batch):
-                        cid, commune = ids[i % len(ids)]
-                        copy.write_row(
-                            (uuid.uuid4(), day, 1, "street", '["hiv_sti"]', "[]", now, cid,
-                             commune, peer_id, group)
-                        )  # fmt: skip
-            seconds = time.perf_counter() - started
-            raise _Rollback
-    except _Rollback:
-        pass
-    row = Row(f"Ingest: COPY of the same {batch} rows", "ingest", times=[seconds])
-    row.note = f"{batch / seconds:.0f} rows/s"
-    print(f"  {row.name:<58} {seconds:8.3f} s {row.note}", flush=True)
-    return row
-
-
-class _Rollback(Exception):
-    pass
-
-
-def pg_settings() -> dict[str, str]:
-    from django.db import connection
-
-    names = (
-        "shared_buffers",
-        "work_mem",
-        "effective_cache_size",
-        "jit",
-        "max_parallel_workers_per_gather",
-        "random_page_cost",
-    )
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE name = ANY(%s)",
-            [list(names)],
-        )
-        return dict(cur.fetchall())
-
-
-def fmt(seconds: float) -> str:
-    if seconds != seconds:
-        return "—"
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def render(rows: list[Row], manifest: dict[str, Any], info: dict[str, Any], title: str) -> str:
-    floors = {r.scope: r.median for r in rows if r.kind == "floor"}
-    sizes = manifest["rows"]
-    lines = [
-        title,
-        "",
-        f"Run {info['date']} on {info['machine']}; PostgreSQL {info['pg_version']} "
-        f"({', '.join(f'{k}={v}' for k, v in sorted(info['pg'].items()))}; "
-        f"CONN_MAX_AGE={info['conn_max_age']}). Load before: `{info['load_before']}`; "
-        f"after: `{info['load_after']}`. Database {manifest['database_size']}: "
-        + ", ".join(f"{k} {v:,}" for k, v in sorted(sizes.items()))
-        + f". Period {info['period']}; report repetitions {info['reps']}, field pages "
-        f"{info['field_reps']} each, one at a time (test client, in process). "
-        f"{info.get('note', '')}",
-        "",
-        "SQL floor: the headline figures written by hand over the raw tables (person-times and "
-        "distinct persons per category and province, people reached and distinct clients "
-        "contacted; `floor_sql` in bench/scale/run.py), median of 3. Every report row of a "
-        "scope is divided by that scope's floor, breakdowns and exports included.",
-        "",
-        "| what | n | median | p95 | SQL floor | ratio | note |",
-        "|---|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in rows:
-        floor = floors.get(r.scope) if r.kind == "report" else None
-        ratio = f"{r.median / floor:.1f}×" if floor and r.times else ""
-        note = "; ".join(x for x in (r.note, r.error and f"**{r.error}**") if x)
-        lines.append(
-            f"| {r.name} | {len(r.times)} | {fmt(r.median)} | {fmt(r.p95)} | "
-            f"{fmt(floor) if floor else ''} | {ratio} | {note} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def write_results(section: str, title: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find(title)
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(title))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
 
 
 def parse_args() -> argparse.Namespace:
@@ -603,41 +344,6 @@ def parse_args() -> argparse.Namespace:
     opts.exports = [] if opts.exports == "none" else opts.exports.split(",")
     opts.scopes = opts.scopes.split(",")
     return opts
-
-
-def run_info(opts: argparse.Namespace, load_before: str) -> dict[str, Any]:
-    """The machine, the server and its settings, the load before and after, for the
-    section's header."""
-    from django.conf import settings
-    from django.db import connection
-
-    return {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{os.cpu_count()} cores, "
-        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.0f} GiB",
-        "pg_version": "{}.{}".format(
-            *divmod(connection.cursor().connection.info.server_version, 10000)
-        ),
-        "pg": pg_settings(),
-        "pgoptions": os.environ.get("PGOPTIONS", ""),
-        "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
-        "load_before": load_before,
-        "load_after": load(),
-        "period": opts.period,
-        "reps": opts.reps,
-        "field_reps": opts.field_reps,
-        "note": opts.note,
-    }
-
-
-def write_json(path: str, info: dict[str, Any], rows: list[Row]) -> None:
-    fields = ("name", "kind", "scope", "times", "median", "p95", "note", "error")
-    Path(path).write_text(
-        json.dumps(
-            {"info": info, "rows": [{f: getattr(r, f) for f in fields} for r in rows]},
-            indent=1,
-        )
-    )
 
 
 def main() -> int:

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 from run import write_results  # bench/scale/run.py, beside this file
@@ -58,6 +59,19 @@ def child(db_url: str, args: list[str], env_extra: dict[str, str]) -> dict[str, 
     data = json.loads(out.read_text())
     out.unlink()
     return {r["name"]: r["median"] for r in data["rows"] if r["times"] and not r["error"]}
+
+
+def markdown_table(
+    corner: str, rows: list[tuple[str, dict[str, float]]], cell: Callable[[float], str]
+) -> list[str]:
+    """A markdown table of labelled rows, one column per key any row has (sorted); a
+    missing value is a dash."""
+    columns = sorted({k for _label, row in rows for k in row})
+    lines = [f"| {corner} | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
+    for label, row in rows:
+        cells = [cell(row[c]) if c in row else "—" for c in columns]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> int:
@@ -102,7 +116,6 @@ def main() -> int:
         )
         print(f"  {field[-1][1]}", flush=True)
     load_after = os.getloadavg()
-    columns = sorted({k for _label, row in table for k in row})
     lines = [
         f"## PostgreSQL tuning: {manifest['contacts_requested']:,} contacts",
         "",
@@ -110,21 +123,10 @@ def main() -> int:
         f"average before {load_before[0]:.1f}, after {load_after[0]:.1f} (shared machine: "
         "differences under ~30 % are noise). Session settings through PGOPTIONS; one run each.",
         "",
-        "| settings | " + " | ".join(columns) + " |",
-        "|---|" + "---:|" * len(columns),
-    ]
-    for label, row in table:
-        cells = [f"{row[c]:.2f} s" if c in row else "—" for c in columns]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    pages = sorted({k for _age, row in field for k in row})
-    lines += [
+        *markdown_table("settings", table, lambda seconds: f"{seconds:.2f} s"),
         "",
-        "| CAUNOI_DB_CONN_MAX_AGE | " + " | ".join(pages) + " |",
-        "|---|" + "---:|" * len(pages),
+        *markdown_table("CAUNOI_DB_CONN_MAX_AGE", field, lambda s: f"{s * 1000:.0f} ms"),
     ]
-    for age, row in field:
-        cells = [f"{row[p] * 1000:.0f} ms" if p in row else "—" for p in pages]
-        lines.append(f"| {age} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("(field pages: median of the run's requests, one at a time)")
     section = "\n".join(lines) + "\n"
