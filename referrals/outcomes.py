@@ -68,29 +68,37 @@ def with_first_delivery(referrals: QuerySet[Any]) -> QuerySet[Any]:
     return referrals.annotate(first_delivery=Subquery(first))
 
 
-def median_days_to_service(referrals: QuerySet[Any]) -> float | None:
-    """Median days to service over the completed referrals among `referrals` (one query).
-
-    The database gives the number of referrals per (local day sent, day served) pair, not
-    one row per referral: the same days, `days_to_service`'s rule, far fewer rows (the
-    national report reads hundreds of thousands of completed referrals)."""
+def days_served_counts(referrals: QuerySet[Any]) -> QuerySet[Any]:
+    """The number of completed referrals among `referrals` per (local day sent, day
+    served), as values() rows `_sent`, `_served`, `_n`: what `median_days_to_service`
+    reads."""
     served = Coalesce(
         "first_delivery", TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
     )
-    rows = (
+    return (
         with_first_delivery(referrals.filter(status=Referral.Status.COMPLETED))
         .annotate(
             _sent=TruncDate("sent_at", tzinfo=timezone.get_current_timezone()), _served=served
         )
         .filter(_served__isnull=False)
         .order_by()
-        .values_list("_sent", "_served")
+        .values("_sent", "_served")
         .annotate(_n=Count("pk"))
     )
+
+
+def median_days_to_service(referrals: QuerySet[Any] | Iterable[dict[str, Any]]) -> float | None:
+    """Median days to service over the completed referrals among `referrals` (one query),
+    or over the rows of `days_served_counts` already read.
+
+    The database gives the number of referrals per (local day sent, day served) pair, not
+    one row per referral: the same days, `days_to_service`'s rule, far fewer rows (the
+    national report reads hundreds of thousands of completed referrals)."""
+    rows = days_served_counts(referrals) if isinstance(referrals, QuerySet) else referrals
     counts: dict[int, int] = {}
-    for sent, done, n in rows:
-        days = max((done - sent).days, 0)
-        counts[days] = counts.get(days, 0) + n
+    for row in rows:
+        days = max((row["_served"] - row["_sent"]).days, 0)
+        counts[days] = counts.get(days, 0) + row["_n"]
     return weighted_median(counts)
 
 

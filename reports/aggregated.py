@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import FieldError
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Cast, Substr
 
+from . import compiled
 from .context import ReportContext
 from .dimensions import DIMENSIONS, Dimension, age_bucket
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
@@ -203,8 +203,7 @@ def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
     if dim is not None and source == "contact" and dim.expr(SOURCES[CONTACT_DAY.source]) is None:
         # Over the raw rows, a person breakdown groups the anonymous contacts too: under
         # "not recorded" (the oldest age group for age), where they add a row.
-        qs = ctx.rows(CONTACT_DAY.source)
-        if qs is not None and qs.filter(anonymous__gt=0).exists():
+        if _any_anonymous(ctx):
             out["35p" if dim.key == "age_group" else None] = {}
     for table, measures in plan.items():
         part = _count(ctx, source, table, measures, dim)
@@ -215,6 +214,16 @@ def batch(ctx: ReportContext, source: str, dim: Dimension | None) -> Any:
     return out
 
 
+def _any_anonymous(ctx: ReportContext) -> bool:
+    """The report counts a contact with no client."""
+
+    def build() -> Any:
+        qs = ctx.rows(CONTACT_DAY.source)
+        return None if qs is None else qs.filter(anonymous__gt=0).values("pk")[:1]
+
+    return bool(compiled.rows(("anonymous contacts", ctx.statement_key()), build))
+
+
 def _count(
     ctx: ReportContext,
     source: str,
@@ -222,33 +231,43 @@ def _count(
     measures: list[Measure],
     dim: Dimension | None,
 ) -> dict[Any, dict[str, Any]] | None:
-    qs = ctx.rows(table.source)
-    if qs is None:
-        return None
     coefficients = _key_polynomial(SOURCES[source].model)
     grouping = _grouping(ctx, source, table, dim)
     if grouping is not None:
         every = _table_measures(ctx, source, table)
         groups = ctx.cached(
             ("persons@", table.source),
-            lambda: _person_groups(
-                ctx, qs, table, grouping, _aggregates(ctx, source, table, every, None)
-            ),
+            lambda: _person_groups(ctx, source, table, grouping, every),
         )
         if groups is None:
             return None
         rows = _renamed(_folded(ctx, groups, dim.key if dim else None), every, measures)
     else:
-        aggregates = _aggregates(ctx, source, table, measures, dim)
-        try:
+
+        def build() -> Any:
+            qs = ctx.rows(table.source)
+            if qs is None:
+                return None
+            aggregates = _aggregates(ctx, source, table, measures, dim)
             if dim is None:
-                rows = {None: qs.aggregate(**aggregates)}
-            else:
-                expr = dim.expr(SOURCES[table.source])
-                grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
-                rows = {r.pop("_dim"): r for r in grouped}
-        except FieldError:
+                return compiled.totals(qs, aggregates)
+            expr = dim.expr(SOURCES[table.source])
+            return qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+
+        key = (
+            "aggregated",
+            table.source,
+            tuple(m.key for m in measures),
+            dim.key if dim else None,
+            ctx.statement_key(),
+        )
+        found = compiled.rows(key, build)
+        if found is None:
             return None
+        if dim is None:
+            rows = {None: {k: v for k, v in found[0].items() if k != "_all"}}
+        else:
+            rows = {r.pop("_dim"): r for r in found}
     return {value: _named(row, measures, coefficients) for value, row in rows.items()}
 
 
@@ -319,10 +338,10 @@ def _partitioned(ctx: ReportContext, measures: list[Measure]) -> bool:
 
 def _person_groups(
     ctx: ReportContext,
-    qs: Any,
+    source: str,
     table: Table,
     grouping: tuple[str, ...],
-    aggregates: dict[str, Any],
+    every: list[Measure],
 ) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
     src = SOURCES[table.source]
     keys: dict[str, Any] = {
@@ -332,11 +351,25 @@ def _person_groups(
         keys["_p__province"] = DIMENSIONS["province"].expr(src)
     if ctx.period.start.year != ctx.period.end.year:
         keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
-    try:
-        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
-        return [({k.removeprefix("_p_"): r.pop(k) for k in keys}, r) for r in rows]
-    except FieldError:
+
+    def build() -> Any:
+        qs = ctx.rows(table.source)
+        if qs is None:
+            return None
+        aggregates = _aggregates(ctx, source, table, every, None)
+        return qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+
+    key = (
+        "aggregated persons",
+        table.source,
+        grouping,
+        tuple(m.key for m in every),
+        ctx.statement_key(),
+    )
+    rows = compiled.rows(key, build)
+    if rows is None:
         return None
+    return [({k.removeprefix("_p_"): r.pop(k) for k in keys}, r) for r in rows]
 
 
 def _folded(

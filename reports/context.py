@@ -241,6 +241,24 @@ class ReportContext:
             q |= Q(**{f"{src.recorded_by}_id": scope.user_id})
         return q
 
+    def statement_key(self) -> tuple[Any, ...]:
+        """Everything a statement of this report is built from (reports.compiled):
+        the period, the area and other filters, the user's scope, and the secret the
+        record keys are worked out with."""
+        from .perturbation import _secret
+
+        return (
+            self.period,
+            self.scope,
+            self.province_code,
+            self.commune_code,
+            self.support_model_id,
+            self.peer_group_id,
+            self.provider_id,
+            self.commune_province_code,
+            _secret(),
+        )
+
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = compute()

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import FieldError
 from django.db.models import (
     F,
     IntegerField,
 )
 from django.db.models.functions import Cast, Substr
 
-from . import aggregated
+from . import aggregated, compiled
 from .context import ReportContext
 from .dimensions import DIMENSIONS, Dimension, age_bucket
-from .measures import KEY, MEASURES, Measure, _aggregates
+from .measures import KEY, MEASURES, Measure, _aggregates, _aliases
 from .sources import SOURCES, _date_text, _path
 
 
@@ -85,22 +84,34 @@ def _batch(
         derived = _person_batch(ctx, source, dim.key)
         if derived is not NotImplemented:
             return derived
-    qs = ctx.rows(source)
-    if qs is None:
-        return None
     measures = list(MEASURES.get(source, {}).values()) if only is None else only
-    aliases, aggregates = _aggregates(ctx, measures)
-    try:
+    aliases = _aliases(ctx, measures)
+
+    def build() -> Any:
+        qs = ctx.rows(source)
+        if qs is None:
+            return None
+        aggregates = _aggregates(ctx, measures)[1]
         if dim is None:
-            row = qs.aggregate(**aggregates)
-            return {None: {aliases[a]: v for a, v in row.items()}}
+            return compiled.totals(qs, aggregates)
         expr = dim.expr(SOURCES[source])
         if expr is None:
             return None
-        grouped = qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
-        return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in grouped}
-    except FieldError:
+        return qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+
+    key = (
+        "counting",
+        source,
+        tuple(m.key for m in measures),
+        dim.key if dim else None,
+        ctx.statement_key(),
+    )
+    found = compiled.rows(key, build)
+    if found is None:
         return None
+    if dim is None:
+        return {None: {aliases[a]: found[0][a] for a in aliases}}
+    return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in found}
 
 
 # Breakdowns by what a client is (sex, gender identity, and age group from the year of
@@ -148,27 +159,32 @@ def _person_groups(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
     src = SOURCES[source]
     assert src.client is not None
-    qs = ctx.rows(source)
-    if qs is None:
-        return None
     measures = list(MEASURES.get(source, {}).values())
-    aliases, aggregates = _aggregates(ctx, measures)
+    aliases = _aliases(ctx, measures)
     keys: dict[str, Any] = {
         f"_p_{name}": F(_path(src.client, name)) for name in PERSON_ATTRIBUTES.values()
     }
     if not single_year:
         keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
-    try:
-        rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
-        return [
-            (
-                {k.removeprefix("_p_"): r[k] for k in keys},
-                {aliases[a]: r[a] for a in aliases},
-            )
-            for r in rows
-        ]
-    except FieldError:
+
+    def build() -> Any:
+        qs = ctx.rows(source)
+        if qs is None:
+            return None
+        aggregates = _aggregates(ctx, measures)[1]
+        return qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+
+    key = ("counting persons", source, single_year, ctx.statement_key())
+    rows = compiled.rows(key, build)
+    if rows is None:
         return None
+    return [
+        (
+            {k.removeprefix("_p_"): r[k] for k in keys},
+            {aliases[a]: r[a] for a in aliases},
+        )
+        for r in rows
+    ]
 
 
 # --- The figures of one measure, from its source's batches -----------------------------

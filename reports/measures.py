@@ -49,10 +49,21 @@ KEYED: set[tuple[str, str]] = set()
 ROWS_MAY_REPEAT = {"incident"}
 
 
+def _aliases(ctx: ReportContext, measures: list[Measure]) -> dict[str, str]:
+    """alias → result key for the measures, with their record-key sums when the report
+    is perturbed (the aliases of `_aggregates`)."""
+    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
+    if ctx.suppress:
+        for i, m in enumerate(measures):
+            if (m.source, m.key) in KEYED:
+                aliases[f"k{i}"] = KEY + m.key
+    return aliases
+
+
 def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, str], dict]:
     """(alias → result key, alias → aggregate) for the measures, with their record-key
     sums when the report is perturbed."""
-    aliases = {f"m{i}": m.key for i, m in enumerate(measures)}
+    aliases = _aliases(ctx, measures)
     aggregates: dict[str, Any] = {f"m{i}": m.expr() for i, m in enumerate(measures)}
     if ctx.suppress:
         from .perturbation import shared
@@ -60,7 +71,6 @@ def _aggregates(ctx: ReportContext, measures: list[Measure]) -> tuple[dict[str, 
         for i, m in enumerate(measures):
             if (m.source, m.key) not in KEYED:
                 continue
-            aliases[f"k{i}"] = KEY + m.key
             # The figure and its key sum share one compiled condition (cheaper).
             aggregates[f"m{i}"], aggregates[f"k{i}"] = shared(
                 aggregates[f"m{i}"], m.key_expr(), f"m{i}", m.key

@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from clients.models import PopulationGroup
 from geo.models import CommuneConversion, LegacyCommune
 from outreach.models import OutreachContact
 from referrals.models import ServiceDelivery
@@ -33,19 +32,7 @@ from reports.periods import half, parse_period, quarter
 from reports.queries import report_scope
 from reports.report import build_report
 
-from .conftest import deliveries, make_clients
-
-
-def _contact(world: Any, on: date, client: Any = None, **extra: Any) -> OutreachContact:
-    return OutreachContact.objects.create(
-        contact_date=on,
-        client=client,
-        head_count=extra.pop("head_count", 1),
-        peer_group=extra.pop("peer_group", world.group),
-        peer_educator=world.peer,
-        place_type="street",
-        **extra,
-    )
+from .conftest import _contact, deliveries, make_clients
 
 
 def _figures(report: Any) -> dict[Any, Any]:
@@ -65,74 +52,6 @@ def _same_report(**kw: Any) -> dict[Any, Any]:
         raw = _figures(build_report(ReportContext(**kw)))
     assert figures == raw
     return figures
-
-
-@pytest.fixture
-def varied(world: Any) -> Any:
-    """Clients in two provinces, a pre-reform commune split in two, several population
-    groups and ages; deliveries with duplicates, several types a visit; contacts with
-    clients and anonymous ones, with and without a commune."""
-    old = LegacyCommune.objects.create(
-        code="06700",
-        name="Phường Cũ",
-        district_code="193",
-        district_name="Thành phố Hạ Long",
-        province_code="22",
-        province_name="Tỉnh Quảng Ninh",
-        search_name="phuong cu",
-    )
-    CommuneConversion.objects.create(old_commune=old, new_commune=world.ha_long, note="split")
-    CommuneConversion.objects.create(old_commune=old, new_commune=world.cam_pha, note="split")
-    fsw, _ = PopulationGroup.objects.get_or_create(
-        code="fsw", defaults={"name_vi": "FSW", "name_en": "FSW"}
-    )
-    pwid, _ = PopulationGroup.objects.get_or_create(
-        code="pwid", defaults={"name_vi": "PWID", "name_en": "PWID"}
-    )
-    ha_long = make_clients(7, group=world.group, commune=world.ha_long, registered_by=world.peer)
-    split = make_clients(
-        3, group=world.group, province=world.qn, legacy_commune=old, registered_by=world.peer
-    )
-    young = make_clients(
-        4,
-        group=world.other_group,
-        commune=world.cam_pha,
-        birth_year=2008,
-        sex="M",
-        registered_by=world.peer,
-    )
-    hue = make_clients(5, group=world.hue_group, commune=world.thuan_hoa, registered_by=world.peer)
-    for c in ha_long[:4] + young[:2]:
-        c.population_groups.add(fsw)
-    for c in ha_long[2:6] + hue[:2]:
-        c.population_groups.add(pwid)
-    clients = ha_long + split + young + hue
-    items = []
-    for i, c in enumerate(clients):
-        on = date(2024, 1 + i % 12, 1 + i % 27)
-        items += [
-            (c, "hiv_test", world.clinic, on),
-            (c, "sti_test_treatment", world.clinic, on),  # the same health lượt
-            (c, "legal_advice", world.legal, date(2024, 12 - i % 12, 3)),
-        ]
-        if i % 3 == 0:
-            items.append((c, "hiv_test", world.clinic, on))  # recorded twice
-        if i % 4 == 0:
-            items.append((c, "hiv_test", world.hue_clinic, date(2025, 1, 2 + i % 20)))
-        if i % 5 == 0:
-            items += [
-                (c, "loan", world.clinic, on),
-                (c, "vocational_training", world.clinic, on),
-                (c, "identity_papers", world.legal, date(2024, 12 - i % 12, 3)),
-                (c, "psych_counselling", world.clinic, date(2024, 7, 1 + i)),
-            ]
-    deliveries(items, recorded_by=world.provider)
-    for i, c in enumerate(clients):
-        _contact(world, date(2024, 1 + i % 12, 5), c, commune=c.commune)
-        _contact(world, date(2024, 1 + (i + 5) % 12, 6), c, legacy_commune=c.legacy_commune)
-    _contact(world, date(2024, 3, 3), head_count=12, commune=world.ha_long)
-    _contact(world, date(2024, 3, 3), head_count=7, peer_group=world.hue_group)
-    return world
 
 
 def test_the_tables_equal_a_recount_after_every_kind_of_write(varied):
