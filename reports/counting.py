@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Substr
 from . import aggregated, compiled
 from .context import ReportContext
 from .dimensions import DIMENSIONS, Dimension, age_bucket
-from .measures import KEY, MEASURES, Measure, _aggregates, _aliases
+from .measures import KEY, MEASURES, ROWS_MAY_REPEAT, Measure, _aggregates, _aliases
 from .sources import SOURCES, _date_text, _path
 
 
@@ -84,6 +84,10 @@ def _batch(
         derived = _person_batch(ctx, source, dim.key)
         if derived is not NotImplemented:
             return derived
+    if only is None and dim is not None:
+        shared = _shared_batch(ctx, source, dim)
+        if shared is not NotImplemented:
+            return shared
     measures = list(MEASURES.get(source, {}).values()) if only is None else only
     aliases = _aliases(ctx, measures)
 
@@ -112,6 +116,102 @@ def _batch(
     if dim is None:
         return {None: {aliases[a]: found[0][a] for a in aliases}}
     return {r["_dim"]: {aliases[a]: r[a] for a in aliases} for r in found}
+
+
+# Breakdowns whose value is one per row, of a source whose every measure adds up over
+# groups of rows (counts of records, sums): one GROUP BY over all of the report's
+# breakdowns of the source serves each of them, added up here, instead of one pass over
+# the rows per breakdown.
+
+
+# (source, breakdown, what the report filters on) → the breakdown joins a to-many
+# relation (population groups, violence types): its rows would be in several groups.
+_TO_MANY: dict[tuple[Any, ...], bool] = {}
+
+
+def _to_many_joins(query: Any) -> int:
+    return sum(
+        1
+        for join in query.alias_map.values()
+        if getattr(getattr(join, "join_field", None), "one_to_many", False)
+        or getattr(getattr(join, "join_field", None), "many_to_many", False)
+    )
+
+
+def _joins_to_many(ctx: ReportContext, source: str, dim: Dimension) -> bool:
+    filters = (
+        ctx.province_code,
+        ctx.commune_code,
+        ctx.support_model_id,
+        ctx.peer_group_id,
+        ctx.provider_id,
+    )
+    shape = (source, dim.key, ctx.scope.kind, tuple(v is not None for v in filters))
+    if shape not in _TO_MANY:
+        qs = ctx.rows(source)
+        if qs is None:
+            return True
+        grouped = qs.annotate(_dim=dim.expr(SOURCES[source])).values("_dim")
+        _TO_MANY[shape] = _to_many_joins(grouped.query) > _to_many_joins(qs.query)
+    return _TO_MANY[shape]
+
+
+def _shared_dimensions(ctx: ReportContext, source: str) -> tuple[Dimension, ...]:
+    measures = list(MEASURES.get(source, {}).values())
+    if not measures or source in ROWS_MAY_REPEAT:
+        return ()
+    additive = (("count", ""), ("distinct", "pk"))
+    if not all(m.how == "sum" or (m.how, m.path) in additive for m in measures):
+        return ()
+    src = SOURCES[source]
+    dims = tuple(
+        DIMENSIONS[k]
+        for k in ctx.planned_dimensions
+        if k in DIMENSIONS
+        and k not in PERSON_ATTRIBUTES
+        and any((source, m.key, k) in aggregated.BROKEN_DOWN for m in measures)
+        and DIMENSIONS[k].expr(src) is not None
+        and not _joins_to_many(ctx, source, DIMENSIONS[k])
+    )
+    return dims if len(dims) > 1 else ()
+
+
+def _shared_batch(ctx: ReportContext, source: str, dim: Dimension) -> Any:
+    dims = ctx.cached(("shared dimensions", source), lambda: _shared_dimensions(ctx, source))
+    if dim not in dims:
+        return NotImplemented
+    groups = ctx.cached(("shared", source), lambda: _shared_groups(ctx, source, dims))
+    if groups is None:
+        return None
+    i = dims.index(dim)
+    out: dict[Any, dict[str, Any]] = {}
+    for values, row in groups:
+        bucket = out.setdefault(values[i], {})
+        for k, v in row.items():
+            bucket[k] = bucket.get(k, 0) + int(v or 0)
+    return out
+
+
+def _shared_groups(
+    ctx: ReportContext, source: str, dims: tuple[Dimension, ...]
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]] | None:
+    src = SOURCES[source]
+    measures = list(MEASURES[source].values())
+    aliases = _aliases(ctx, measures)
+    names = [f"_d{i}" for i in range(len(dims))]
+
+    def build() -> Any:
+        qs = ctx.rows(source)
+        if qs is None:
+            return None
+        grouped = qs.annotate(**{n: d.expr(src) for n, d in zip(names, dims, strict=True)})
+        return grouped.values(*names).annotate(**_aggregates(ctx, measures)[1]).order_by()
+
+    key = ("counting shared", source, tuple(d.key for d in dims), ctx.statement_key())
+    rows = compiled.rows(key, build)
+    if rows is None:
+        return None
+    return [(tuple(r[n] for n in names), {aliases[a]: r[a] for a in aliases}) for r in rows]
 
 
 # Breakdowns by what a client is (sex, gender identity, and age group from the year of

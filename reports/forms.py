@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.widgets import LongSelect
 from geo.forms import area_fields
 
 from . import queries
@@ -103,11 +104,11 @@ class ReportFilterForm(forms.Form):
     province, commune = area_fields()
     # Plain ids: the choices offered are the user's own, and an id outside the user's
     # scope is answered with 404 by reports.queries (not a form error that confirms it).
-    support_model = forms.IntegerField(
-        label=_("Support model"), required=False, widget=forms.Select
-    )
-    peer_group = forms.IntegerField(label=_("Peer group"), required=False, widget=forms.Select)
-    provider = forms.IntegerField(label=_("Provider"), required=False, widget=forms.Select)
+    # Written in Python (core.widgets.LongSelect): a national manager's lists hold every
+    # model, group and provider of the country.
+    support_model = forms.IntegerField(label=_("Support model"), required=False, widget=LongSelect)
+    peer_group = forms.IntegerField(label=_("Peer group"), required=False, widget=LongSelect)
+    provider = forms.IntegerField(label=_("Provider"), required=False, widget=LongSelect)
 
     def __init__(self, *args: Any, scope: ReportScope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

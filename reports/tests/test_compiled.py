@@ -115,3 +115,27 @@ def test_a_scope_that_reaches_nothing_counts_zero(varied):
         report = build_report(ReportContext(period=parse_period("2024"), scope=nothing))
         assert report.line("clients_reached").cell.raw == 0
         assert report.line("pt_national").cell.raw == 0
+
+
+@pytest.mark.parametrize("role", [None, "prov_manager", "coordinator", "provider"])
+def test_breakdowns_grouped_together_equal_one_query_each(varied, monkeypatch, role):
+    """Sources whose breakdowns one GROUP BY serves (counting._shared_batch) give the
+    figures of one query per breakdown, for every breakdown and scope; a breakdown over a
+    to-many relation (population group, violence type) keeps its own query."""
+    from reports import counting
+
+    kw: dict[str, Any] = {"period": parse_period("2024")}
+    if role:
+        kw["scope"] = report_scope(getattr(varied, role))
+    shared: list[str] = []
+    original = counting._shared_groups
+
+    def spy(ctx: Any, source: str, dims: Any) -> Any:
+        shared.append(source)
+        return original(ctx, source, dims)
+
+    monkeypatch.setattr(counting, "_shared_groups", spy)
+    together = _fresh(**kw)
+    assert {"referral", "distribution", "activity"} <= set(shared)
+    monkeypatch.setattr(counting, "_shared_dimensions", lambda ctx, source: ())
+    assert together == _fresh(**kw)
