@@ -34,6 +34,7 @@ MAX_STATEMENTS = 4096
 
 @dataclass(frozen=True)
 class _Statement:
+    alias: str  # the database the queryset reads (a replica where one is set)
     sql: str | None  # None: the conditions can match no row (EmptyResultSet)
     params: tuple[Any, ...]
     names: tuple[str, ...]
@@ -66,8 +67,8 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
     would give them), compiled once under `key`; None when `build` gives None or names a
     field the source does not have (FieldError), which the callers treat as "this source
     cannot be counted so"."""
-    connection = connections["default"]
-    full = (connection.alias, connection.vendor, timezone.get_current_timezone_name(), key)
+    # The databases configured (a report may read from a replica: the queryset's alias).
+    full = (tuple(connections.settings), timezone.get_current_timezone_name(), key)
     with _lock:
         statement = _statements.get(full)
         if statement is not None:
@@ -84,14 +85,15 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
             _statements[full] = statement
             while len(_statements) > MAX_STATEMENTS:
                 _statements.popitem(last=False)
-    return _run(statement, connection)
+    return _run(statement, connections[statement.alias])
 
 
 def _compile(qs: QuerySet[Any]) -> _Statement:
     query = qs.query
+    selected: Any = getattr(query, "selected", None)  # as ValuesIterable names the columns
     names = (
-        tuple(query.selected)
-        if getattr(query, "selected", None)
+        tuple(selected)
+        if selected
         else (*query.extra_select, *query.values_select, *query.annotation_select)
     )
     compiler = query.get_compiler(qs.db)
@@ -105,9 +107,9 @@ def _compile(qs: QuerySet[Any]) -> _Statement:
                 for name, expr in query.annotation_select.items()
             }
             empty = {n: empty.get(n) for n in names}
-        return _Statement(None, (), tuple(names), (), empty)
+        return _Statement(qs.db, None, (), tuple(names), (), empty)
     fields = tuple(s[0] for s in compiler.select[: compiler.col_count])
-    return _Statement(sql, tuple(params), tuple(names), fields, None)
+    return _Statement(qs.db, sql, tuple(params), tuple(names), fields, None)
 
 
 def _run(statement: _Statement, connection: Any) -> list[dict[str, Any]]:
