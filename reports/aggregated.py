@@ -249,10 +249,8 @@ def _count(
             if qs is None:
                 return None
             aggregates = _aggregates(ctx, source, table, measures, dim)
-            if dim is None:
-                return compiled.totals(qs, aggregates)
-            expr = dim.expr(SOURCES[table.source])
-            return qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+            expr = dim.expr(SOURCES[table.source]) if dim else None
+            return compiled.grouped(qs, aggregates, expr)
 
         key = (
             "aggregated",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FieldError
-from django.db import connections
+from django.db import connections, router
 from django.db.models import IntegerField, QuerySet, Value
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ MAX_STATEMENTS = 4096
 
 @dataclass(frozen=True)
 class _Statement:
-    alias: str  # the database the queryset reads (a replica where one is set)
+    model: Any  # whose rows: the router picks the database to read at each run
     sql: str | None  # None: the conditions can match no row (EmptyResultSet)
     params: tuple[Any, ...]
     names: tuple[str, ...]
@@ -62,6 +62,14 @@ def totals(qs: QuerySet[Any], aggregates: dict[str, Any]) -> QuerySet[Any]:
     )
 
 
+def grouped(qs: QuerySet[Any], aggregates: dict[str, Any], expr: Any = None) -> QuerySet[Any]:
+    """The aggregates over `qs` grouped by `expr` as `_dim`, or over all of it (`totals`)
+    without one: the statement of one batch of measures."""
+    if expr is None:
+        return totals(qs, aggregates)
+    return qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+
+
 def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[str, Any]] | None:
     """The rows of the values() queryset `build()` returns, as dicts (as iterating it
     would give them), compiled once under `key`; None when `build` gives None or names a
@@ -85,7 +93,9 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
             _statements[full] = statement
             while len(_statements) > MAX_STATEMENTS:
                 _statements.popitem(last=False)
-    return _run(statement, connections[statement.alias])
+    # Where to read is decided at each run, as the queryset would (a replica for report
+    # reads outside a transaction, reports.core.replica), never kept with the SQL.
+    return _run(statement, connections[router.db_for_read(statement.model)])
 
 
 def _compile(qs: QuerySet[Any]) -> _Statement:
@@ -107,9 +117,9 @@ def _compile(qs: QuerySet[Any]) -> _Statement:
                 for name, expr in query.annotation_select.items()
             }
             empty = {n: empty.get(n) for n in names}
-        return _Statement(qs.db, None, (), tuple(names), (), empty)
+        return _Statement(qs.model, None, (), tuple(names), (), empty)
     fields = tuple(s[0] for s in compiler.select[: compiler.col_count])
-    return _Statement(qs.db, sql, tuple(params), tuple(names), fields, None)
+    return _Statement(qs.model, sql, tuple(params), tuple(names), fields, None)
 
 
 def _run(statement: _Statement, connection: Any) -> list[dict[str, Any]]:

@@ -97,11 +97,9 @@ def _batch(
             return None
         aggregates = _aggregates(ctx, measures)[1]
         if dim is None:
-            return compiled.totals(qs, aggregates)
+            return compiled.grouped(qs, aggregates)
         expr = dim.expr(SOURCES[source])
-        if expr is None:
-            return None
-        return qs.annotate(_dim=expr).values("_dim").annotate(**aggregates).order_by()
+        return None if expr is None else compiled.grouped(qs, aggregates, expr)
 
     key = (
         "counting",

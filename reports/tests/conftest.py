@@ -75,11 +75,8 @@ def _contact(world: Any, on: date, client: Any = None, **extra: Any) -> Outreach
     )
 
 
-@pytest.fixture
-def varied(world: Any) -> Any:
-    """Clients in two provinces, a pre-reform commune split in two, several population
-    groups and ages; deliveries with duplicates, several types a visit; contacts with
-    clients and anonymous ones, with and without a commune."""
+def split_legacy_commune(world: Any) -> LegacyCommune:
+    """A pre-reform commune of Quảng Ninh split between Hạ Long and Cẩm Phả."""
     old = LegacyCommune.objects.create(
         code="06700",
         name="Phường Cũ",
@@ -91,6 +88,15 @@ def varied(world: Any) -> Any:
     )
     CommuneConversion.objects.create(old_commune=old, new_commune=world.ha_long, note="split")
     CommuneConversion.objects.create(old_commune=old, new_commune=world.cam_pha, note="split")
+    return old
+
+
+@pytest.fixture
+def varied(world: Any) -> Any:
+    """Clients in two provinces, a pre-reform commune split in two, several population
+    groups and ages; deliveries with duplicates, several types a visit; contacts with
+    clients and anonymous ones, with and without a commune."""
+    old = split_legacy_commune(world)
     fsw, _ = PopulationGroup.objects.get_or_create(
         code="fsw", defaults={"name_vi": "FSW", "name_en": "FSW"}
     )

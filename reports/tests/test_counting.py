@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from geo.models import CommuneConversion, LegacyCommune
 from reports.context import ReportContext
 from reports.periods import parse_period
 from reports.report import build_report
 
-from .conftest import deliveries, make_clients
+from .conftest import deliveries, make_clients, split_legacy_commune
 
 
 def _raw(ctx, code, **kw):
@@ -20,17 +19,7 @@ def _raw(ctx, code, **kw):
 def test_it_counts_persons_once_over_a_province_served_in_two_communes(world):
     """A client recorded under a pre-reform commune that was split between two new wards
     counts in each ward, but once in the province."""
-    old = LegacyCommune.objects.create(
-        code="06700",
-        name="Phường Cũ",
-        district_code="193",
-        district_name="Thành phố Hạ Long",
-        province_code="22",
-        province_name="Tỉnh Quảng Ninh",
-        search_name="phuong cu",
-    )
-    CommuneConversion.objects.create(old_commune=old, new_commune=world.ha_long, note="split")
-    CommuneConversion.objects.create(old_commune=old, new_commune=world.cam_pha, note="split")
+    old = split_legacy_commune(world)
     split = make_clients(
         5, group=world.group, province=world.qn, legacy_commune=old, registered_by=world.peer
     )
