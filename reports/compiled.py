@@ -75,7 +75,7 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
     would give them), compiled once under `key`; None when `build` gives None or names a
     field the source does not have (FieldError), which the callers treat as "this source
     cannot be counted so"."""
-    # The databases configured (a report may read from a replica: the queryset's alias).
+    # The databases configured: the SQL is compiled for one of them.
     full = (tuple(connections.settings), timezone.get_current_timezone_name(), key)
     with _lock:
         statement = _statements.get(full)
@@ -94,7 +94,7 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
             while len(_statements) > MAX_STATEMENTS:
                 _statements.popitem(last=False)
     # Where to read is decided at each run, as the queryset would (a replica for report
-    # reads outside a transaction, reports.core.replica), never kept with the SQL.
+    # reads outside a transaction, core.replica), never kept with the SQL.
     return _run(statement, connections[router.db_for_read(statement.model)])
 
 
