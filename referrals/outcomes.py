@@ -71,7 +71,9 @@ def with_first_delivery(referrals: QuerySet[Any]) -> QuerySet[Any]:
 def days_served_counts(referrals: QuerySet[Any]) -> QuerySet[Any]:
     """The number of completed referrals among `referrals` per (local day sent, day
     served), as values() rows `_sent`, `_served`, `_n`: what `median_days_to_service`
-    reads."""
+    reads. Completed referrals with neither a delivery nor a completion time are one row
+    with `_served` None, which the median leaves out: filtering them in SQL would make
+    PostgreSQL run the first-delivery subquery a second time for every referral."""
     served = Coalesce(
         "first_delivery", TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
     )
@@ -80,7 +82,6 @@ def days_served_counts(referrals: QuerySet[Any]) -> QuerySet[Any]:
         .annotate(
             _sent=TruncDate("sent_at", tzinfo=timezone.get_current_timezone()), _served=served
         )
-        .filter(_served__isnull=False)
         .order_by()
         .values("_sent", "_served")
         .annotate(_n=Count("pk"))
@@ -97,6 +98,8 @@ def median_days_to_service(referrals: QuerySet[Any] | Iterable[dict[str, Any]]) 
     rows = days_served_counts(referrals) if isinstance(referrals, QuerySet) else referrals
     counts: dict[int, int] = {}
     for row in rows:
+        if row["_served"] is None:
+            continue  # completed with no day served: days_to_service gives None
         days = max((row["_served"] - row["_sent"]).days, 0)
         counts[days] = counts.get(days, 0) + row["_n"]
     return weighted_median(counts)

@@ -202,6 +202,7 @@ def test_the_median_from_counts_per_day_is_the_median_of_the_referrals(followed:
         (_at(2024, 6, 1, 23, 50), _at(2024, 6, 2, 0, 5), None),  # 1 day, not 0
         (_at(2024, 6, 3, 9), _at(2024, 6, 9, 9), date(2024, 6, 1)),  # before: 0 days
         (_at(2024, 6, 4, 9), _at(2024, 6, 11, 7), None),
+        (_at(2024, 6, 5, 9), None, None),  # no day served: not in the median
     ]
     for sent, done, delivered in more:
         r = _referral(rw, make_client(rw.w), rw.s.gyn, sent, "completed", completed_at=done)
