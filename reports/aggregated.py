@@ -31,7 +31,7 @@ from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Cast, Substr
 
-from . import compiled
+from . import compiled, per_client
 from .context import ReportContext
 from .dimensions import DIMENSIONS, Dimension, age_bucket
 from .measures import KEY, KEYED, MEASURES, Measure, person_time_expr
@@ -347,15 +347,16 @@ def _person_groups(
     }
     if "province" in grouping:
         keys["_p__province"] = DIMENSIONS["province"].expr(src)
+    row_keys: dict[str, Any] = {}
     if ctx.period.start.year != ctx.period.end.year:
-        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
+        row_keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
 
     def build() -> Any:
         qs = ctx.rows(table.source)
         if qs is None:
             return None
         aggregates = _aggregates(ctx, source, table, every, None)
-        return qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return per_client.by_person(qs, src, keys, row_keys, aggregates)
 
     key = (
         "aggregated persons",
@@ -364,10 +365,11 @@ def _person_groups(
         tuple(m.key for m in every),
         ctx.statement_key(),
     )
-    rows = compiled.rows(key, build)
+    rows = compiled.composed_rows(key, build)
     if rows is None:
         return None
-    return [({k.removeprefix("_p_"): r.pop(k) for k in keys}, r) for r in rows]
+    names = (*keys, *row_keys)
+    return [({k.removeprefix("_p_"): r.pop(k) for k in names}, r) for r in rows]
 
 
 def _folded(

@@ -75,6 +75,60 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
     would give them), compiled once under `key`; None when `build` gives None or names a
     field the source does not have (FieldError), which the callers treat as "this source
     cannot be counted so"."""
+
+    def make() -> _Statement | None:
+        qs = build()
+        return None if qs is None else _compile(qs)
+
+    return _kept(key, make)
+
+
+def composed_rows(
+    key: Hashable, build: Callable[[], Composed | QuerySet[Any] | None]
+) -> list[dict[str, Any]] | None:
+    """`rows` for a statement written around compiled querysets: `build()` gives a
+    `Composed` (or a queryset, or None, as for `rows`)."""
+
+    def make() -> _Statement | None:
+        made = build()
+        if made is None:
+            return None
+        if isinstance(made, QuerySet):
+            return _compile(made)
+        return made.statement()
+
+    return _kept(key, make)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A grouped statement written around compiled querysets: `template` holds `{0}`,
+    `{1}`, … where the SQL of `parts` goes (each a subquery, its parameters in order),
+    and selects `names`. The values are the database's own (no converters): counts, sums
+    and plain columns. When a part can match no row (EmptyResultSet), the statement gives
+    no row: the template must be one that then gives none (its first part drives it)."""
+
+    model: Any
+    template: str
+    parts: tuple[QuerySet[Any], ...]
+    names: tuple[str, ...]
+
+    def statement(self) -> _Statement:
+        texts: list[str] = []
+        params: list[Any] = []
+        for qs in self.parts:
+            try:
+                sql, part_params = qs.query.get_compiler(qs.db).as_sql()
+            except EmptyResultSet:
+                return _Statement(self.model, None, (), self.names, (), None)
+            texts.append(sql)
+            params.extend(part_params)
+        return _Statement(
+            self.model, self.template.format(*texts), tuple(params), self.names, (), None
+        )
+
+
+def _kept(key: Hashable, make: Callable[[], _Statement | None]) -> list[dict[str, Any]] | None:
     # The databases configured: the SQL is compiled for one of them.
     full = (tuple(connections.settings), timezone.get_current_timezone_name(), key)
     with _lock:
@@ -83,11 +137,10 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any] | None]) -> list[dict[
             _statements.move_to_end(full)
     if statement is None:
         try:
-            qs = build()
-            if qs is None:
-                return None
-            statement = _compile(qs)
+            statement = make()
         except FieldError:
+            return None
+        if statement is None:
             return None
         with _lock:
             _statements[full] = statement

@@ -12,7 +12,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Substr
 
-from . import aggregated, compiled
+from . import aggregated, compiled, per_client
 from .context import ReportContext
 from .dimensions import DIMENSIONS, Dimension, age_bucket
 from .measures import KEY, MEASURES, ROWS_MAY_REPEAT, Measure, _aggregates, _aliases
@@ -262,23 +262,24 @@ def _person_groups(
     keys: dict[str, Any] = {
         f"_p_{name}": F(_path(src.client, name)) for name in PERSON_ATTRIBUTES.values()
     }
+    row_keys: dict[str, Any] = {}
     if not single_year:
-        keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
+        row_keys["_p__year"] = Cast(Substr(_date_text(src), 1, 4), IntegerField())
 
     def build() -> Any:
         qs = ctx.rows(source)
         if qs is None:
             return None
         aggregates = _aggregates(ctx, measures)[1]
-        return qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
+        return per_client.by_person(qs, src, keys, row_keys, aggregates)
 
     key = ("counting persons", source, single_year, ctx.statement_key())
-    rows = compiled.rows(key, build)
+    rows = compiled.composed_rows(key, build)
     if rows is None:
         return None
     return [
         (
-            {k.removeprefix("_p_"): r[k] for k in keys},
+            {k.removeprefix("_p_"): r[k] for k in (*keys, *row_keys)},
             {aliases[a]: r[a] for a in aliases},
         )
         for r in rows

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from geo.models import CommuneConversion, LegacyCommune
 from outreach.models import OutreachContact
@@ -115,6 +116,21 @@ def test_a_report_from_the_tables_has_every_figure_of_the_raw_rows(varied, perio
     _same_report(period=p, support_model_id=varied.model.pk)
     _same_report(period=p, peer_group_id=varied.other_group.pk)
     _same_report(period=p, provider_id=varied.clinic.pk)
+
+
+def test_person_breakdowns_count_each_clients_rows_first(varied):
+    """The sex, gender, age and province tables of persons supported come from one row
+    per client (and year), joined to the client once, with no COUNT(DISTINCT) over the
+    rows; every figure and perturbed figure as over the raw rows."""
+    with CaptureQueriesContext(connection) as queries:
+        _same_report(period=parse_period("2024"), scope=ReportScope("nation", suppress=True))
+    per_client = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "reports_persontime"' in q["sql"] and '"_cid"' in q["sql"]
+    ]
+    assert len(per_client) == 1
+    assert "COUNT(DISTINCT" not in per_client[0] and "SUM(DISTINCT" in per_client[0]
 
 
 @pytest.mark.parametrize("role", ["prov_manager", "coordinator", "provider"])
