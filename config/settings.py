@@ -361,6 +361,8 @@ CAUNOI = {
     "ONCE_KEYLESS_MINUTES": env_int("CAUNOI_ONCE_KEYLESS_MINUTES", 10),
     # Where the live report reads (core/replica.py): "replica" when one is configured.
     "REPORT_READ_ALIAS": "replica" if REPLICA_DATABASE_URL else "",
+    # work_mem (MB) of a report's PostgreSQL session at least (reports.report).
+    "REPORT_WORK_MEM_MB": env_int("CAUNOI_REPORT_WORK_MEM_MB", 64),
     "SUPPRESSION_THRESHOLD": env_int("CAUNOI_SUPPRESSION_THRESHOLD", 5),
     # Seeds the record keys of the cell key method (reports/perturbation.py); empty:
     # derived from SECRET_KEY. Changing it changes every perturbed figure once.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -191,24 +192,35 @@ def _derived(report: Report) -> None:
 
 
 @contextmanager
-def without_jit() -> Iterator[None]:
-    """PostgreSQL's JIT compiles a report's wide CASE … FILTER queries for longer than
-    they run (1 M contacts: the national report 76 s with it, 31 s without; bench/
-    RESULTS.md): off for the report's queries, the server's setting again after."""
+def tuned_for_reports() -> Iterator[None]:
+    """PostgreSQL settings for a report's queries, the server's own again after:
+
+    - JIT off: it compiles a report's wide CASE … FILTER queries for longer than they run
+      (1 M contacts: the national report 76 s with it, 31 s without; bench/RESULTS.md);
+    - `work_mem` of at least CAUNOI_REPORT_WORK_MEM_MB (64): a report groups tens of
+      thousands of rows per statement, which the stock 4 MB sorts on disk instead of
+      hashing in memory (1 M contacts: bench/RESULTS.md). Per statement node and only
+      for the report's session, never below the server's own setting."""
     from core.replica import replica_alias
 
     aliases = {DEFAULT_DB_ALIAS, replica_alias() or DEFAULT_DB_ALIAS}
     conns = [connections[a] for a in aliases if connections[a].vendor == "postgresql"]
+    wanted = int(settings.CAUNOI["REPORT_WORK_MEM_MB"]) * 1024  # kB, as pg_settings
     for conn in conns:
         with conn.cursor() as cursor:
-            cursor.execute("SET jit = off")
+            cursor.execute(
+                "SELECT set_config('jit', 'off', false), set_config('work_mem', "
+                "GREATEST(%s, (SELECT setting::int FROM pg_settings WHERE name = 'work_mem'))"
+                " || 'kB', false)",
+                [wanted],
+            )
     try:
         yield
     finally:
         for conn in conns:
             try:
                 with conn.cursor() as cursor:
-                    cursor.execute("RESET jit")
+                    cursor.execute("RESET jit; RESET work_mem")
             except DatabaseError:  # an aborted transaction: rolled back with it
                 pass
 
@@ -221,7 +233,7 @@ def build_report(
 ) -> Report:
     """Count every indicator (or those in `codes`) for the context. Live: nothing is
     cached between reports; a record saved now is in the next report."""
-    with without_jit():
+    with tuned_for_reports():
         return _build_report(ctx, codes=codes, with_breakdowns=with_breakdowns)
 
 
