@@ -250,7 +250,7 @@ def _count(
                 return None
             aggregates = _aggregates(ctx, source, table, measures, dim)
             expr = dim.expr(SOURCES[table.source]) if dim else None
-            return compiled.grouped(qs, aggregates, expr)
+            return per_client.grouped(qs, SOURCES[table.source], aggregates, expr)
 
         key = (
             "aggregated",
@@ -259,7 +259,7 @@ def _count(
             dim.key if dim else None,
             ctx.statement_key(),
         )
-        found = compiled.rows(key, build)
+        found = compiled.composed_rows(key, build)
         if found is None:
             return None
         if dim is None:

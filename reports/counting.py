@@ -99,7 +99,7 @@ def _batch(
         if dim is None:
             return compiled.grouped(qs, aggregates)
         expr = dim.expr(SOURCES[source])
-        return None if expr is None else compiled.grouped(qs, aggregates, expr)
+        return None if expr is None else per_client.grouped(qs, SOURCES[source], aggregates, expr)
 
     key = (
         "counting",
@@ -108,7 +108,7 @@ def _batch(
         dim.key if dim else None,
         ctx.statement_key(),
     )
-    found = compiled.rows(key, build)
+    found = compiled.composed_rows(key, build)
     if found is None:
         return None
     if dim is None:

@@ -67,11 +67,36 @@ def by_person(
     (`_p_sex`, `_p_gender_identity`, `_p_birth_year`[, `_p__province`]) and the row's own
     `row_keys`: per client first where every aggregate allows it (for
     `compiled.composed_rows`), else the one-level values() queryset."""
-    people = _client_attributes(src, keys) if _enabled else None
+    people = _client_attributes(src, keys)
     split = _split(qs, src, aggregates) if people is not None else None
     if people is None or split is None:
         both = {**keys, **row_keys}
         return qs.annotate(**both).values(*both).annotate(**aggregates).order_by()
+    return _composed(qs, src, people, row_keys, split)
+
+
+def grouped(
+    qs: QuerySet[Any], src: Source, aggregates: dict[str, Any], expr: Any = None
+) -> QuerySet[Any] | compiled.Composed:
+    """`compiled.grouped`, per client first when `expr` is what the client is (a
+    population group, the sex) and every aggregate allows it."""
+    people = _client_attributes(src, {"_dim": expr}) if expr is not None else None
+    split = _split(qs, src, aggregates) if people is not None else None
+    if people is None or split is None:
+        return compiled.grouped(qs, aggregates, expr)
+    return _composed(qs, src, people, {}, split)
+
+
+def _composed(
+    qs: QuerySet[Any],
+    src: Source,
+    people: dict[str, Any],
+    row_keys: dict[str, Any],
+    split: dict[str, tuple[Aggregate, str]],
+) -> compiled.Composed:
+    """SELECT the client's `people` expressions, the rows' `row_keys` and the split
+    aggregates added up, FROM one row per (client, row_keys) of `qs` joined to its
+    client (once per value of a to-many attribute: a population group)."""
     quote = connections[qs.db].ops.quote_name
     per_row = {"_cid": F(f"{src.client}_id"), **row_keys}
     rows = qs.annotate(**per_row).values(*per_row)
@@ -125,12 +150,15 @@ def _is_path(expression: Any, *paths: str) -> bool:
 
 def _client_attributes(src: Source, keys: dict[str, Any]) -> dict[str, Any] | None:
     """`keys` as expressions over the client's own row, or None when one is not the
-    client's: the province is the client's only when the source's area paths are the
-    client source's, through its client."""
+    client's (or when per-client counting is off): a path through the source's client
+    (`client__sex` → `sex`), or the province when the source's area paths are the client
+    source's, through its client."""
+    if not _enabled or not src.client or "__" in src.client:
+        return None
     client = SOURCES["client"]
     prefix = f"{src.client}__"
     people: dict[str, Any] = {}
-    for name in keys:
+    for name, expr in keys.items():
         if name == "_p__province":
             for ours, theirs in (
                 (src.communes, client.communes),
@@ -140,8 +168,8 @@ def _client_attributes(src: Source, keys: dict[str, Any]) -> dict[str, Any] | No
                 if tuple(f"{prefix}{p}" for p in theirs) != tuple(ours):
                     return None
             people[name] = DIMENSIONS["province"].expr(client)
-        elif name.startswith("_p_") and not name.startswith("_p__"):
-            people[name] = F(name.removeprefix("_p_"))
+        elif isinstance(expr, F) and expr.name.startswith(prefix):
+            people[name] = F(expr.name.removeprefix(prefix))
         else:
             return None
     return people

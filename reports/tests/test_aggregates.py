@@ -119,9 +119,9 @@ def test_a_report_from_the_tables_has_every_figure_of_the_raw_rows(varied, perio
 
 
 def test_person_breakdowns_count_each_clients_rows_first(varied):
-    """The sex, gender, age and province tables of persons supported come from one row
-    per client (and year), joined to the client once, with no COUNT(DISTINCT) over the
-    rows; every figure and perturbed figure as over the raw rows."""
+    """The sex, gender, age, province and population group tables of persons supported
+    come from one row per client, joined to the client once, with no COUNT(DISTINCT)
+    over the rows; every figure and perturbed figure as over the raw rows."""
     with CaptureQueriesContext(connection) as queries:
         _same_report(period=parse_period("2024"), scope=ReportScope("nation", suppress=True))
     per_client = [
@@ -129,8 +129,9 @@ def test_person_breakdowns_count_each_clients_rows_first(varied):
         for q in queries.captured_queries
         if 'FROM "reports_persontime"' in q["sql"] and '"_cid"' in q["sql"]
     ]
-    assert len(per_client) == 1
-    assert "COUNT(DISTINCT" not in per_client[0] and "SUM(DISTINCT" in per_client[0]
+    assert len(per_client) == 2
+    assert all("COUNT(DISTINCT" not in sql and "SUM(DISTINCT" in sql for sql in per_client)
+    assert sum('"clients_client_population_groups"' in sql for sql in per_client) == 1
 
 
 @pytest.mark.parametrize("role", ["prov_manager", "coordinator", "provider"])
