@@ -249,8 +249,14 @@ def _count(
             if qs is None:
                 return None
             aggregates = _aggregates(ctx, source, table, measures, dim)
+            if by_month_start:
+                # Each presence row's date is its month's first day: grouped by the date
+                # itself, not by its text for every row ('YYYY-MM' made below).
+                return compiled.grouped(qs, aggregates, F(SOURCES[table.source].date))
             expr = dim.expr(SOURCES[table.source]) if dim else None
             return per_client.grouped(qs, SOURCES[table.source], aggregates, expr)
+
+        by_month_start = table.grain == "month" and dim is not None and dim.key == "month"
 
         key = (
             "aggregated",
@@ -264,6 +270,8 @@ def _count(
             return None
         if dim is None:
             rows = {None: {k: v for k, v in found[0].items() if k != "_all"}}
+        elif by_month_start:
+            rows = {r.pop("_dim").isoformat()[:7]: r for r in found}
         else:
             rows = {r.pop("_dim"): r for r in found}
     return {value: _named(row, measures, coefficients) for value, row in rows.items()}
