@@ -112,6 +112,7 @@ def _contacts(measure: Measure, where: Q | None, dim: Dimension | None) -> Aggre
 PERSON_TIME = Table("delivery@persontime", _person_times, keyed_rows=True)
 PERSON_TIME_TYPE = Table("delivery@persontimetype", _person_times_by_type, keyed_rows=True)
 CONTACT_DAY = Table("contact@day", _contacts, keyed_rows=True)
+CONTACT_MONTH_COUNT = Table("contact@monthcount", _contacts, keyed_rows=True, grain="month")
 CONTACT_PRESENCE = {
     grain: Table(f"contact@{grain}", _clients, keyed_rows=False, grain=grain)
     for grain in ("month", "quarter", "year")
@@ -124,6 +125,7 @@ def _register() -> None:
         ("delivery@persontime", delivery, "reports.PersonTime", {"category": "column"}),
         ("delivery@persontimetype", delivery, "reports.PersonTimeType", {"category": "column"}),
         ("contact@day", contact, "reports.ContactDay", {"client": None}),
+        ("contact@monthcount", contact, "reports.ContactMonthCount", {"client": None}),
         ("contact@month", contact, "reports.ContactMonth", {}),
         ("contact@quarter", contact, "reports.ContactQuarter", {}),
         ("contact@year", contact, "reports.ContactYear", {}),
@@ -154,7 +156,8 @@ def _table(
         return PERSON_TIME_TYPE if by_type else PERSON_TIME
     if source == "contact":
         if measure.how != "distinct":
-            return CONTACT_DAY
+            # Contacts per month for periods made of whole months, else per day.
+            return CONTACT_MONTH_COUNT if _tiles(ctx) else CONTACT_DAY
         # Distinct clients from the coarsest presence rows the period is made of (the
         # breakdown by month from the months).
         grain = "month" if dim is not None and dim.key == "month" else _grain(ctx)
@@ -218,7 +221,7 @@ def _any_anonymous(ctx: ReportContext) -> bool:
     """The report counts a contact with no client."""
 
     def build() -> Any:
-        qs = ctx.rows(CONTACT_DAY.source)
+        qs = ctx.rows((CONTACT_MONTH_COUNT if _tiles(ctx) else CONTACT_DAY).source)
         return None if qs is None else qs.filter(anonymous__gt=0).values("pk")[:1]
 
     return bool(compiled.rows(("anonymous contacts", ctx.statement_key()), build))

@@ -109,6 +109,10 @@ def tables(vendor: str | None = None) -> list[Table]:
         Key("peer_group_id", "{r}.peer_group_id"),
     )
     contact_watched = ("contact_date", "commune_id", "legacy_commune_id", "peer_group_id")
+    contact_sums = (
+        ("head_count", "{r}.head_count"),
+        ("anonymous", "CASE WHEN {r}.client_id IS NULL THEN 1 ELSE 0 END"),
+    )
     return [
         Table(
             "reports_persontime",
@@ -138,10 +142,14 @@ def tables(vendor: str | None = None) -> list[Table]:
             "outreach_outreachcontact",
             (Key("contact_date", "{r}.contact_date"), *contact_place),
             contact_watched + ("head_count", "client_id"),
-            sums=(
-                ("head_count", "{r}.head_count"),
-                ("anonymous", "CASE WHEN {r}.client_id IS NULL THEN 1 ELSE 0 END"),
-            ),
+            sums=contact_sums,
+        ),
+        Table(
+            "reports_contactmonthcount",
+            "outreach_outreachcontact",
+            (Key("contact_date", _period_start_sql(vendor, "month")), *contact_place),
+            contact_watched + ("head_count", "client_id"),
+            sums=contact_sums,
         ),
         *[
             Table(

@@ -89,8 +89,8 @@ class PersonTimeType(PersonTimeCell):
         indexes = [models.Index(fields=["delivered_on", "service_type"])]
 
 
-class ContactDay(KeyedRows):
-    """Outreach contacts added up per day × commune × pre-reform commune × peer group:
+class ContactCounts(KeyedRows):
+    """Outreach contacts added up per period × commune × pre-reform commune × peer group:
     the number of contacts, the sum of their head counts and how many have no client."""
 
     contact_date = models.DateField()
@@ -101,15 +101,32 @@ class ContactDay(KeyedRows):
     anonymous = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                F("contact_date"),
-                Coalesce("commune", Value("")),
-                Coalesce("legacy_commune", Value("")),
-                F("peer_group"),
-                name="reports_contactday_cell",
-            )
-        ]
+        abstract = True
+
+
+def _counts_cell(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        F("contact_date"),
+        Coalesce("commune", Value("")),
+        Coalesce("legacy_commune", Value("")),
+        F("peer_group"),
+        name=name,
+    )
+
+
+class ContactDay(ContactCounts):
+    """Contacts per day: any period."""
+
+    class Meta:
+        constraints = [_counts_cell("reports_contactday_cell")]
+
+
+class ContactMonthCount(ContactCounts):
+    """Contacts per month (`contact_date` is the month's first day): periods made of
+    whole months, about a twentieth of the day rows at national scale."""
+
+    class Meta:
+        constraints = [_counts_cell("reports_contactmonthcount_cell")]
 
 
 class ContactPresence(models.Model):
