@@ -30,7 +30,7 @@ from django.db.models.aggregates import Aggregate
 
 from . import compiled
 from .dimensions import DIMENSIONS
-from .perturbation import RecordKey
+from .perturbation import RecordKey, SharedKeySum
 from .sources import SOURCES, Source
 
 _enabled = True
@@ -127,12 +127,20 @@ def _split(
     for alias, agg in aggregates.items():
         first = agg.source_expressions[0] if agg.source_expressions else None
         condition = agg.filter
+        if isinstance(agg, SharedKeySum):
+            # Its condition is its figure's (compiled once by the figure): made its own
+            # here, since the figure may be counted differently per client.
+            figure = aggregates.get(agg._figure_alias)
+            if figure is None:
+                return None
+            condition = figure.filter
+            agg = Sum(first, distinct=agg.distinct, filter=condition)
         if isinstance(agg, Count | Sum) and not agg.distinct:
             split[alias] = (agg, _SUM)
         elif isinstance(agg, Count) and _is_path(first, client):
             split[alias] = (Count(client, filter=condition), _ANY)
         elif isinstance(agg, Count) and _is_path(first, "pk", qs.model._meta.pk.attname):
-            split[alias] = (agg, _SUM)
+            split[alias] = (Count(first, distinct=True, filter=condition), _SUM)
         elif (
             isinstance(agg, Sum)
             and isinstance(first, RecordKey)

@@ -59,3 +59,28 @@ def test_per_client_gives_the_figures_of_one_group_by(varied, raw):
     assert any('FROM "referrals_referral"' in s for s in used)
     table = 'FROM "outreach_outreachcontact"' if raw else 'FROM "reports_persontime"'
     assert any(table in s for s in used)
+
+
+def test_a_key_sum_that_shares_its_figures_condition_keeps_it_per_client(db):
+    """A perturbed figure and its record-key sum share one compiled condition
+    (perturbation.shared): counted per client, the key sum gets the condition itself."""
+    from django.db.models import Count, Q, Sum
+
+    from outreach.models import OutreachContact
+    from reports.perturbation import record_key, shared
+    from reports.sources import SOURCES
+
+    where = Q(head_count__gt=1)
+    figure, key = shared(
+        Count("client_id", distinct=True, filter=where),
+        Sum(record_key("clients.Client", "client_id"), distinct=True, filter=where),
+        "m0",
+        "token",
+    )
+    split = per_client._split(
+        OutreachContact.objects.all(), SOURCES["contact"], {"m0": figure, "k0": key}
+    )
+    assert split is not None
+    (inner_figure, _), (inner_key, how) = split["m0"], split["k0"]
+    assert inner_figure.filter == where and inner_key.filter == where
+    assert how == per_client._DISTINCT_SUM
