@@ -21,9 +21,14 @@ from .context import ReportContext
 from .sources import SOURCES
 
 
+class PersonTimes(Count):
+    """COUNT(DISTINCT client|category|provider|date): a person-time belongs to one client
+    (reports.per_client adds the clients' counts up)."""
+
+
 def person_time_expr(filter: Q | None = None) -> Count:
     """One lượt = one distinct (client, category, provider, date)."""
-    return Count(
+    return PersonTimes(
         Concat(
             Cast("client_id", CharField()),
             Value("|"),

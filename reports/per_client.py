@@ -10,7 +10,8 @@ client, then joined to the client once and added up by attribute:
 
 - counts and sums of rows add up (the per-client groups split the rows);
 - a distinct client is a client with at least one matching row;
-- a distinct row (COUNT(DISTINCT pk)) belongs to one client: the clients' counts add up;
+- a distinct row (COUNT(DISTINCT pk)) belongs to one client, and so does a person-time
+  (a distinct client × category × provider × date): the clients' counts add up;
 - the record keys of distinct clients are summed distinctly over the clients, as they
   were over the rows (a key met twice counts once either way), so every perturbed figure
   stays the same.
@@ -30,6 +31,7 @@ from django.db.models.aggregates import Aggregate
 
 from . import compiled
 from .dimensions import DIMENSIONS
+from .measures import PersonTimes
 from .perturbation import RecordKey, SharedKeySum
 from .sources import SOURCES, Source
 
@@ -137,6 +139,8 @@ def _split(
             agg = Sum(first, distinct=agg.distinct, filter=condition)
         if isinstance(agg, Count | Sum) and not agg.distinct:
             split[alias] = (agg, _SUM)
+        elif isinstance(agg, PersonTimes) and src.client == "client":
+            split[alias] = (agg, _SUM)  # each person-time is one client's
         elif isinstance(agg, Count) and _is_path(first, client):
             split[alias] = (Count(client, filter=condition), _ANY)
         elif isinstance(agg, Count) and _is_path(first, "pk", qs.model._meta.pk.attname):

@@ -57,8 +57,13 @@ def test_per_client_gives_the_figures_of_one_group_by(varied, raw):
         assert any(v[0] for v in figures.values())
     # Referrals, and persons supported (the tables) or clients contacted (raw rows), use it.
     assert any('FROM "referrals_referral"' in s for s in used)
-    table = 'FROM "outreach_outreachcontact"' if raw else 'FROM "reports_persontime"'
-    assert any(table in s for s in used)
+    tables = (
+        ('FROM "outreach_outreachcontact"', 'FROM "referrals_servicedelivery"')
+        if raw
+        else ('FROM "reports_persontime"', 'FROM "reports_persontimetype"')
+    )
+    for table in tables:  # the person-times of several service types too
+        assert any(table in s for s in used), table
 
 
 def test_a_key_sum_that_shares_its_figures_condition_keeps_it_per_client(db):
