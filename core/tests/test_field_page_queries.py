@@ -149,15 +149,15 @@ def test_it_runs_as_many_queries_on_each_field_page_with_three_times_the_data(fw
 # The numbers themselves, so that a new query on a field page is a decision, not drift.
 # Session, user and the user's grants are 3 of them on every page.
 EXPECTED = {
-    "peer home": 15,
-    "leader home": 18,
+    "peer home": 13,
+    "leader home": 16,
     "client list (peer)": 7,
     "client page (peer)": 22,
     "contact form": 10,
     "head-count form": 10,
     "referral inbox": 6,
-    "provider home": 11,
-    "coordinator home": 17,
+    "provider home": 9,
+    "coordinator home": 16,
     "client list (coordinator)": 7,
 }
 
