@@ -86,6 +86,30 @@ def province_codes(user: UserOrAnonymous, *wanted: str) -> set[str]:
     return {g.province_id for g in _grants(user) if g.role in wanted_roles and g.province_id}
 
 
+def support_model_provinces(user: UserOrAnonymous, *wanted: str) -> set[str]:
+    """Provinces of the support models the user's grants name (default: as coordinator),
+    from the grants' own rows (read with their support model): no query of its own."""
+    wanted_roles = set(wanted) or {Role.COORDINATOR}
+    return {
+        g.support_model.province_id
+        for g in _grants(user)
+        if g.role in wanted_roles and g.support_model is not None
+    }
+
+
+def organisation_provinces(user: UserOrAnonymous, *wanted: str) -> set[str]:
+    """Provinces of the organisations the user's grants name (default: organisation staff)
+    that have one, from the grants' own rows: no query of its own."""
+    wanted_roles = set(wanted) or ORGANISATION_STAFF
+    return {
+        g.organisation.province_id
+        for g in _grants(user)
+        if g.role in wanted_roles
+        and g.organisation is not None
+        and g.organisation.province_id is not None
+    }
+
+
 def is_national(user: UserOrAnonymous) -> bool:
     return has_role(user, Role.NATIONAL_MANAGER)
 

@@ -157,7 +157,7 @@ EXPECTED = {
     "head-count form": 10,
     "referral inbox": 6,
     "provider home": 9,
-    "coordinator home": 16,
+    "coordinator home": 14,
     "client list (coordinator)": 7,
 }
 
