@@ -36,8 +36,17 @@ def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(user, *roles.PEERS):
         return None
     days = int(str(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30)))
-    not_contacted, not_contacted_count = first_and_count(queries.not_contacted(user, days), 15)
-    today = list(queries.todays_contacts(user)[:30])
+    # The panel shows each client's code and last contact, and of today's contacts the
+    # client's code, the place and what was handed out: only those columns are read.
+    not_contacted, not_contacted_count = first_and_count(
+        queries.not_contacted(user, days).only("public_id", "short_code"), 15
+    )
+    today = list(
+        queries.todays_contacts(user)
+        .select_related(None)
+        .select_related("client")
+        .only("head_count", "place_type", "client__public_id", "client__short_code")[:30]
+    )
     return {
         "days": days,
         "client_count": queries.group_clients(user).count(),
