@@ -146,8 +146,8 @@ def test_first_and_count_counts_distinct_rows_apart(world: Any) -> None:
 
     _clients(world, 7)
     codes = Client.objects.filter(short_code__startswith="P").values("birth_year").distinct()
-    rows, total = first_and_count(codes.order_by("birth_year"), 5)
-    assert rows == [{"birth_year": 1995}] and total == 1
+    years, total = first_and_count(codes.order_by("birth_year"), 5)  # type: ignore[type-var]
+    assert years == [{"birth_year": 1995}] and total == 1
     many = Client.objects.filter(short_code__startswith="P").distinct().order_by("short_code")
     rows, total = first_and_count(many, 5)
     assert len(rows) == 5 and total == 7
