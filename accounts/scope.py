@@ -7,7 +7,7 @@ unless the user holds a role of the given sets (accounts.roles); it returns the 
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
@@ -33,17 +33,31 @@ def _grants(user: UserOrAnonymous) -> list[Grant]:
     return cached
 
 
+def _role_set(user: UserOrAnonymous) -> frozenset[str]:
+    """The roles of the user's grants, kept with the grants list they were read from (a
+    page asks has_role a dozen times): a new grants list (clear_cache, or the list
+    replaced) is read again."""
+    grants = _grants(user)
+    cached = getattr(user, "_role_set_cache", None)
+    if cached is not None and cached[0] is grants:
+        return cast(frozenset[str], cached[1])
+    found = frozenset(g.role for g in grants)
+    if grants:
+        user._role_set_cache = (grants, found)  # type: ignore[union-attr]
+    return found
+
+
 def roles(user: UserOrAnonymous) -> set[str]:
-    return {g.role for g in _grants(user)}
+    return set(_role_set(user))
 
 
 def has_role(user: UserOrAnonymous, *wanted: str) -> bool:
-    return bool(roles(user) & set(wanted))
+    return not _role_set(user).isdisjoint(wanted)
 
 
 def require_role(user: UserOrAnonymous, *sets: RoleSet) -> User:
     """The user, signed in and holding a role of `sets`; 404 for anyone else."""
-    if isinstance(user, AnonymousUser) or not roles(user) & frozenset[str]().union(*sets):
+    if isinstance(user, AnonymousUser) or _role_set(user).isdisjoint(frozenset[str]().union(*sets)):
         raise Http404
     return user
 
@@ -72,6 +86,30 @@ def province_codes(user: UserOrAnonymous, *wanted: str) -> set[str]:
     return {g.province_id for g in _grants(user) if g.role in wanted_roles and g.province_id}
 
 
+def support_model_provinces(user: UserOrAnonymous, *wanted: str) -> set[str]:
+    """Provinces of the support models the user's grants name (default: as coordinator),
+    from the grants' own rows (read with their support model): no query of its own."""
+    wanted_roles = set(wanted) or {Role.COORDINATOR}
+    return {
+        g.support_model.province_id
+        for g in _grants(user)
+        if g.role in wanted_roles and g.support_model is not None
+    }
+
+
+def organisation_provinces(user: UserOrAnonymous, *wanted: str) -> set[str]:
+    """Provinces of the organisations the user's grants name (default: organisation staff)
+    that have one, from the grants' own rows: no query of its own."""
+    wanted_roles = set(wanted) or ORGANISATION_STAFF
+    return {
+        g.organisation.province_id
+        for g in _grants(user)
+        if g.role in wanted_roles
+        and g.organisation is not None
+        and g.organisation.province_id is not None
+    }
+
+
 def is_national(user: UserOrAnonymous) -> bool:
     return has_role(user, Role.NATIONAL_MANAGER)
 
@@ -90,6 +128,6 @@ def peer_group_provinces(user: UserOrAnonymous) -> set[str]:
 
 
 def clear_cache(user: UserOrAnonymous) -> None:
-    for attr in ("_grants_cache", "_roles_cache"):
+    for attr in ("_grants_cache", "_roles_cache", "_role_set_cache"):
         if hasattr(user, attr):
             delattr(user, attr)

@@ -34,12 +34,21 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
-        # The head row is the chain's lock: concurrent writers queue on it.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(7301)")
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    # No savepoint of its own: inside the change's transaction, an audit entry that fails
+    # fails the whole change (never a change kept without its entry); outside one, this
+    # is the transaction.
+    with transaction.atomic(savepoint=False):
+        # The head row is the chain's lock: concurrent writers queue on it, and each reads
+        # the head as the one before it left it (READ COMMITTED: a row locked FOR UPDATE is
+        # read again once the lock is granted).
+        head = AuditHead.objects.select_for_update().filter(id=1).first()
+        if head is None:
+            # No head yet (the first entry ever): there is no row to lock, so writers
+            # queue on an advisory lock while one creates it, then lock the row.
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(7301)")
+            head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         actor_obj = actor if isinstance(actor, User) and actor.is_authenticated else None
         entry = AuditEntry(
             at=timezone.now(),

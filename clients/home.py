@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import roles
+from core.paging import first_and_count
 from core.registry import home_panel, nav_item, task_item
 from directory.taxonomy import CHILD_PROTECTION
 
@@ -40,8 +41,7 @@ def minors_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Clients under 18 still without a child-protection referral, for group leaders and
     coordinators (codes only)."""
     minors = queries.minors_awaiting_child_protection(request.user)
-    shown = list(minors.select_related("peer_group")[:MINORS_SHOWN])
+    shown, total = first_and_count(minors.select_related("peer_group"), MINORS_SHOWN)
     if not shown:
         return None
-    total = len(shown) if len(shown) < MINORS_SHOWN else minors.count()
     return {"minors": shown, "total": total, "child_protection_type": CHILD_PROTECTION}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,7 +27,14 @@ from core.crypto import blind_index
 from directory.taxonomy import CHILD_PROTECTION
 
 from . import uic as uic_module
-from .models import Client, ClientStatus, Consent, DataSubjectRequest, UnmaskGrant
+from .models import (
+    Client,
+    ClientStatus,
+    Consent,
+    DataSubjectRequest,
+    PopulationGroup,
+    UnmaskGrant,
+)
 
 
 def _scope_q(user: Any) -> Q | None:
@@ -161,11 +168,35 @@ def find_by_code(user: Any, term: str) -> list[Client]:
 # --- Lists ---------------------------------------------------------------------------
 
 
+# What a row of the client list shows (clients/client_list.html), and nothing more: the
+# encrypted identity, its key and indexes stay in the database.
+CLIENT_LIST_COLUMNS = (
+    "public_id",
+    "short_code",
+    "is_minor_at_registration",
+    "status",
+    "erased_at",
+    "birth_year",
+    "sex",
+    "registered_on",
+    "peer_group__name",
+    "commune__name",
+)
+
+
 def client_list(user: Any) -> QuerySet[Client]:
     return (
         clients_for(user)
-        .select_related("peer_group__support_model", "commune", "establishment")
-        .prefetch_related("population_groups")
+        .select_related(None)
+        .select_related("peer_group", "commune")
+        .only(*CLIENT_LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "population_groups",
+                PopulationGroup.objects.all(),
+                to_attr="listed_population_groups",
+            )
+        )
         .order_by("-registered_on", "short_code")
     )
 

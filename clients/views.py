@@ -151,11 +151,14 @@ def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     grant = queries.active_unmask(user, client)
     contacts: list[Any] = []
     can_log_contact = False
+    may_follow_up = queries.may_follow_up(client)
     try:
         from outreach import queries as outreach_queries
 
-        contacts = list(outreach_queries.contacts_of_client(client)[:10])
-        can_log_contact = outreach_queries.can_log_for(user, client)
+        # The page shows neither who logged a contact nor who changed a status (the
+        # export does): those rows are not joined.
+        contacts = list(outreach_queries.contacts_of_client(client).select_related(None)[:10])
+        can_log_contact = outreach_queries.can_log_for(user, client, follow_up=may_follow_up)
     except ImportError:  # pragma: no cover
         pass
     return render(
@@ -172,11 +175,11 @@ def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
             "can_erase": queries.can_erase(user, client) and not client.is_erased,
             "can_close_requests": queries.can_erase(user, client),
             "consents": list(queries.consents_of(client)),
-            "history": list(queries.status_history(client)),
+            "history": list(queries.status_history(client).select_related(None)),
             "requests": list(queries.requests_of(client)),
             "contacts": contacts,
             "can_log_contact": can_log_contact,
-            "may_follow_up": queries.may_follow_up(client),
+            "may_follow_up": may_follow_up,
             "child_protection_done": client.is_minor and queries.has_child_protection(client),
             "child_protection_type": CHILD_PROTECTION,
             "status_form": StatusForm(),

@@ -92,15 +92,24 @@ def earlier_record(row: IdempotencyKey, user: User, fingerprint: str = "") -> An
 
 
 def run_once(
-    *, user: User, key: UUID | None, create: Callable[[], M | None], fingerprint: str = ""
+    *,
+    user: User,
+    key: UUID | None,
+    create: Callable[[], M | None],
+    fingerprint: str = "",
+    looked_up: bool = False,
 ) -> tuple[M | None, bool]:
     """Run `create` under a one-time key. (record, True): made now; (record, False): made
     earlier under this key (a retry, or the winner of a race); (None, False): `create`
-    refused and returned None, nothing kept. Raises KeyTaken for another user's key."""
+    refused and returned None, nothing kept. Raises KeyTaken for another user's key.
+
+    `looked_up`: the caller has just looked the key up and found no row (Once), so it is
+    not read again; a send that took the key since is met on the unique index below, as
+    any concurrent send is."""
     if key is None:
         record = create()
         return record, record is not None
-    row = lookup(key)
+    row = None if looked_up else lookup(key)
     if row is not None:
         return earlier_record(row, user, fingerprint), False
     try:
@@ -222,6 +231,8 @@ class Once:
         self.key: UUID | None = None
         self.earlier: Any = None
         self.fingerprint = ""
+        # Whether `key` was looked up on this request and had no row (run need not again).
+        self._absent = False
         if not active:
             return
         # A plain text field: a malformed key is simply no key, never a form error.
@@ -236,6 +247,7 @@ class Once:
         if self.key is None:
             # No key sent: derive one, so that a resend of the same content is one record.
             self.key, row = keyless(self.user, _scope(request, name), self.fingerprint)
+            self._absent = row is None
             if row is not None:
                 try:
                     self.earlier = earlier_record(row, self.user, self.fingerprint)
@@ -244,6 +256,7 @@ class Once:
             return
         row = lookup(self.key)
         if row is None:
+            self._absent = True
             return
         try:
             self.earlier = earlier_record(row, self.user, self.fingerprint)
@@ -278,7 +291,11 @@ class Once:
             cleaned.pop(self.field, None)
         try:
             record, _created = run_once(
-                user=self.user, key=self.key, create=create, fingerprint=self.fingerprint
+                user=self.user,
+                key=self.key,
+                create=create,
+                fingerprint=self.fingerprint,
+                looked_up=self._absent,
             )
         except KeyTaken:
             # At this very moment another user's send (a copied page), or this user's send

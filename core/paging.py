@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet, Subquery
+from django.db.models import Count, Model, QuerySet, Subquery, Window
 from django.http import HttpRequest
 
 M = TypeVar("M", bound=Model)
@@ -51,3 +51,19 @@ def first_rows(items: QuerySet[M], n: int) -> list[M]:
     Choosing the ids first keeps the joins to `n` primary-key look-ups."""
     chosen = items.values("pk")[:n]
     return list(items.filter(pk__in=Subquery(chosen)))
+
+
+def first_and_count(items: QuerySet[M], n: int) -> tuple[list[M], int]:
+    """The first `n` rows of an ordered queryset and how many rows it has in all, read in
+    one statement (the count as a window over every row, computed before the LIMIT) where
+    a page showed "the first five" and counted them again in a second statement.
+
+    DISTINCT, grouped, combined or already cut querysets count their own rows, not the
+    window's: for those the count is its own statement, and only when the first `n` rows
+    do not already tell it (fewer than `n`)."""
+    query = items.query
+    if query.distinct or query.group_by is not None or query.combinator or query.is_sliced:
+        rows = list(items[:n])
+        return rows, len(rows) if len(rows) < n else items.count()
+    rows = list(items.annotate(paging_total=Window(Count("pk")))[:n])
+    return rows, rows[0].paging_total if rows else 0  # type: ignore[attr-defined]

@@ -82,20 +82,11 @@ def get_service(user: Any, public_id: Any) -> Service:
 
 
 def _coordinator_provinces(user: Any) -> set[str]:
-    return set(
-        SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).values_list(
-            "province_id", flat=True
-        )
-    )
+    return scope.support_model_provinces(user)
 
 
 def _hotline_provinces(user: Any) -> set[str]:
-    orgs = scope.organisation_ids(user, Role.HOTLINE)
-    return set(
-        Organisation.objects.filter(pk__in=orgs, province__isnull=False).values_list(
-            "province_id", flat=True
-        )
-    )
+    return scope.organisation_provinces(user, Role.HOTLINE)
 
 
 def address_visible_provinces(user: Any) -> set[str]:

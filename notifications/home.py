@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import first_and_count
 from core.registry import home_panel, nav_item
 
 from . import live, queries
@@ -16,7 +17,7 @@ nav_item(95, _("Notifications"), "notifications:list", set())
 
 @home_panel(15, "notifications/_home_unread.html")
 def unread_panel(request: HttpRequest) -> dict[str, Any] | None:
-    unread = live.render(queries.unread_for(request.user)[:5])
-    if not unread:
+    first, count = first_and_count(queries.unread_for(request.user), 5)
+    if not first:
         return None
-    return {"items": unread, "count": queries.unread_for(request.user).count()}
+    return {"items": live.render(first), "count": count}

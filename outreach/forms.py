@@ -169,7 +169,10 @@ def contact_form_for(
 ) -> ContactForm:
     """The contact form for a user: the group is the client's, the only one, or the one
     posted; its stock holder decides which materials can be handed out."""
-    group = client.peer_group if client is not None else None
+    group: PeerGroup | None = None
+    if client is not None:
+        # The client's group as read among `groups` (with its model and lead organisation).
+        group = next((g for g in groups if g.pk == client.peer_group_id), client.peer_group)
     if group is None and len(groups) == 1:
         group = groups[0]
     if data is not None and group is None:

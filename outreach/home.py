@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import roles, scope
 from core.offline import offline_page
+from core.paging import first_and_count
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -35,13 +36,22 @@ def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(user, *roles.PEERS):
         return None
     days = int(str(settings.CAUNOI.get("NOT_CONTACTED_DAYS", 30)))
-    not_contacted = queries.not_contacted(user, days)
-    today = list(queries.todays_contacts(user)[:30])
+    # The panel shows each client's code and last contact, and of today's contacts the
+    # client's code, the place and what was handed out: only those columns are read.
+    not_contacted, not_contacted_count = first_and_count(
+        queries.not_contacted(user, days).only("public_id", "short_code"), 15
+    )
+    today = list(
+        queries.todays_contacts(user)
+        .select_related(None)
+        .select_related("client")
+        .only("head_count", "place_type", "client__public_id", "client__short_code")[:30]
+    )
     return {
         "days": days,
         "client_count": queries.group_clients(user).count(),
-        "not_contacted_count": not_contacted.count(),
-        "not_contacted": list(not_contacted[:15]),
+        "not_contacted_count": not_contacted_count,
+        "not_contacted": not_contacted,
         "today": today,
         "today_people": sum(c.head_count for c in today),
     }

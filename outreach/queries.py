@@ -64,10 +64,15 @@ def materials_by_id(ids: Sequence[int]) -> dict[int, Material]:
     return {m.pk: m for m in Material.objects.filter(pk__in=ids)}
 
 
-def can_log_for(user: Any, client: Client) -> bool:
+def can_log_for(user: Any, client: Client, *, follow_up: bool | None = None) -> bool:
+    """Whether the user may log a contact with this client: their own group's client who
+    may be followed up (`follow_up`: clients.queries.may_follow_up, when the caller has
+    just asked it)."""
     from clients.queries import may_follow_up
 
-    return client.peer_group_id in scope.peer_group_ids(user) and may_follow_up(client)
+    if client.peer_group_id not in scope.peer_group_ids(user):
+        return False
+    return may_follow_up(client) if follow_up is None else follow_up
 
 
 def _of_groups_and_models(user: Any, qs: QuerySet[_M], group: str, model: str) -> QuerySet[_M]:

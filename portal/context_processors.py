@@ -7,11 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts import scope
 from core.registry import MAX_TASKS, NAV_ITEMS, TASK_ITEMS
+
+# The menu's addresses, reversed once per URL configuration and script prefix (every page
+# reversed each entry again).
+_REVERSED: dict[tuple[str, str, Any, str], str] = {}
+
+
+def _url(url_name: str) -> str:
+    key = (url_name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    url = _REVERSED.get(key)
+    if url is None:
+        url = _REVERSED[key] = reverse(url_name)
+    return url
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     user_roles = scope.roles(user)
     items = [
-        {"label": item.label, "url": reverse(item.url_name)}
+        {"label": item.label, "url": _url(item.url_name)}
         for item in NAV_ITEMS
         if not item.roles or item.roles & user_roles
     ]
@@ -32,7 +45,7 @@ def _tasks(user_roles: set[str]) -> list[dict[str, Any]]:
     tasks = [
         {
             "label": task.label,
-            "url": reverse(task.url_name) + (f"?{task.query}" if task.query else ""),
+            "url": _url(task.url_name) + (f"?{task.query}" if task.query else ""),
         }
         for task in TASK_ITEMS
         if task.roles & user_roles

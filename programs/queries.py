@@ -62,10 +62,7 @@ def peer_groups_for(user: Any) -> QuerySet[PeerGroup]:
 
 def coordinator_provinces(user: Any) -> set[str]:
     """Provinces of the support models a coordinator runs."""
-    ids = scope.support_model_ids(user)
-    if not ids:
-        return set()
-    return set(SupportModel.objects.filter(pk__in=ids).values_list("province_id", flat=True))
+    return scope.support_model_provinces(user)
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, scope
-from core.paging import first_rows
+from core.paging import first_and_count, first_rows
 from core.registry import home_panel, nav_item
 
 from . import queries
@@ -46,4 +46,5 @@ def inbox_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not queries.provider_org_ids(request.user):
         return None
     open_qs = queries.inbox_for(request.user).filter(status__in=Referral.OPEN_STATUSES)
-    return {"recent": list(open_qs[:5]), "open_count": open_qs.count()}
+    recent, open_count = first_and_count(open_qs, 5)
+    return {"recent": recent, "open_count": open_count}

@@ -104,14 +104,7 @@ RECENT_REFERRAL_DAYS = 90
 
 
 def _hotline_provinces(user: Any) -> set[str]:
-    orgs = scope.organisation_ids(user, Role.HOTLINE)
-    if not orgs:
-        return set()
-    return set(
-        Organisation.objects.filter(pk__in=orgs, province__isnull=False).values_list(
-            "province_id", flat=True
-        )
-    )
+    return scope.organisation_provinces(user, Role.HOTLINE)
 
 
 def _provider_client_ids(orgs: set[int]) -> Q:

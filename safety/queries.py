@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts import roles, scope
 from accounts.models import Role, User
 from geo.models import Commune, Province
-from programs.models import Organisation, PeerGroup, SupportModel
+from programs.models import Organisation, PeerGroup
 
 from .models import PROTECTION_SERVICE_TYPES, Incident, IncidentProtection, SafetyAlert
 
@@ -77,11 +77,7 @@ def publish_provinces(user: User) -> set[str]:
     """Provinces the user works in, where they may record incidents and write alerts:
     those of their peer groups' models and of the models they coordinate."""
     provinces = set(scope.peer_group_provinces(user))
-    provinces |= set(
-        SupportModel.objects.filter(
-            pk__in=scope.support_model_ids(user, Role.COORDINATOR)
-        ).values_list("province_id", flat=True)
-    )
+    provinces |= scope.support_model_provinces(user, Role.COORDINATOR)
     return provinces
 
 
@@ -125,26 +121,14 @@ def alert_provinces(user: User) -> set[str] | None:
     if scope.is_national(user):
         return None
     provinces = set(scope.peer_group_provinces(user))
-    provinces |= set(
-        SupportModel.objects.filter(pk__in=scope.support_model_ids(user)).values_list(
-            "province_id", flat=True
-        )
-    )
-    provinces |= set(
-        Organisation.objects.filter(
-            pk__in=scope.organisation_ids(user, Role.HOTLINE), province__isnull=False
-        ).values_list("province_id", flat=True)
-    )
+    provinces |= scope.support_model_provinces(user)
+    provinces |= scope.organisation_provinces(user, Role.HOTLINE)
     provinces |= scope.province_codes(user)
     return provinces
 
 
 def _area_coordinator_provinces(user: User) -> set[str]:
-    return set(
-        SupportModel.objects.filter(
-            pk__in=scope.support_model_ids(user, Role.COORDINATOR)
-        ).values_list("province_id", flat=True)
-    )
+    return scope.support_model_provinces(user, Role.COORDINATOR)
 
 
 def _reviewer_q(user: User) -> Q:

@@ -6,17 +6,30 @@ Everything app.js says is rendered here, translated, into data attributes."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import roles, scope
 from outreach.forms import ContactForm
 
 register = template.Library()
+
+
+@lru_cache(maxsize=8)
+def _labels_in(language: str | None) -> str:
+    """_labels in one language: every page of a peer renders them, always the same."""
+    return _labels()
+
+
+@lru_cache(maxsize=8)
+def _strings_in(language: str | None) -> dict[str, str]:
+    return _strings()
 
 
 def _labels() -> str:
@@ -70,6 +83,6 @@ def outbox(context: Any, device_only: bool = False) -> dict[str, Any]:
         "form_url": reverse("outreach:contact_new") if logs else "",
         "sw_url": reverse("service_worker"),
         "csrf": get_token(request) if logs and request is not None else "",
-        "labels": _labels() if logs else "",
-        "strings": _strings(),
+        "labels": _labels_in(get_language()) if logs else "",
+        "strings": _strings_in(get_language()),
     }

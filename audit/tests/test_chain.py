@@ -126,3 +126,55 @@ def test_it_refuses_update_and_delete_in_the_database_itself(world):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(reason="x")
     assert verify_chain().ok
+
+
+def _concurrent_entries(world, writers: int) -> list[BaseException]:
+    """`writers` threads, each writing one entry in its own transaction, all at once."""
+    import threading
+
+    start = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        try:
+            start.wait(10)
+            with transaction.atomic():
+                audit_record(actor=world.admin, action="view", obj=world.group, changes={"i": i})
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return errors
+
+
+pg_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
+)
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("head_exists", [True, False], ids=["head", "first-entry"])
+def test_concurrent_writers_never_fork_the_chain(world, head_exists):
+    from audit.models import AuditHead
+
+    if head_exists:
+        _chain(world, 1)
+    else:
+        assert not AuditEntry.objects.exists()  # a first entry: no head row yet
+        AuditHead.objects.all().delete()
+    before = AuditEntry.objects.count()
+    assert _concurrent_entries(world, 8) == []
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert len(entries) == before + 8
+    # One chain: every entry follows exactly one other, none shares a predecessor.
+    assert len({e.prev_hash for e in entries}) == len(entries)
+    head = AuditHead.objects.get(id=1)
+    assert head.count == len(entries) and head.last_hash == entries[-1].entry_hash
+    assert verify_chain().ok

@@ -119,3 +119,35 @@ def test_first_rows_gives_the_first_rows_in_order_with_their_joins_in_one_query(
         groups = {c.peer_group.name for c in rows}  # joined, no query per row
     assert [c.short_code for c in rows] == [f"P{i:05d}" for i in range(11, 6, -1)]
     assert groups == {world.group.name}
+
+
+def test_first_and_count_gives_the_first_rows_and_the_total_in_one_query(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    from core.paging import first_and_count
+
+    _clients(world, 12)
+    ours = Client.objects.filter(short_code__startswith="P")
+    ordered = ours.select_related("peer_group").order_by("-short_code")
+    with django_assert_num_queries(1):
+        rows, total = first_and_count(ordered, 5)
+        groups = {c.peer_group.name for c in rows}
+    assert [c.short_code for c in rows] == [f"P{i:05d}" for i in range(11, 6, -1)]
+    assert total == 12 == ours.count() and groups == {world.group.name}
+    # The total is of the filtered rows, not of the table; none gives none.
+    rows, total = first_and_count(ordered.filter(short_code__lt="P00003"), 5)
+    assert [c.short_code for c in rows] == ["P00002", "P00001", "P00000"] and total == 3
+    assert first_and_count(ordered.filter(short_code="none"), 5) == ([], 0)
+    assert first_and_count(Client.objects.none(), 5) == ([], 0)
+
+
+def test_first_and_count_counts_distinct_rows_apart(world: Any) -> None:
+    from core.paging import first_and_count
+
+    _clients(world, 7)
+    codes = Client.objects.filter(short_code__startswith="P").values("birth_year").distinct()
+    years, total = first_and_count(codes.order_by("birth_year"), 5)  # type: ignore[type-var]
+    assert years == [{"birth_year": 1995}] and total == 1
+    many = Client.objects.filter(short_code__startswith="P").distinct().order_by("short_code")
+    rows, total = first_and_count(many, 5)
+    assert len(rows) == 5 and total == 7

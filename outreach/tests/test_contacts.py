@@ -423,3 +423,29 @@ def test_the_same_item_given_twice_is_handed_out_once_with_both_quantities(
     rows = list(Distribution.objects.filter(contact=contact).values_list("item_kind", "quantity"))
     assert rows == [("condom", 5)]
     assert qty(world.agency, "condom") == 95
+
+
+def test_a_contact_is_logged_in_a_few_queries(
+    world: Any, as_user: Any, stocked: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Logging a contact with one client (the form's one-time key read once, the audit
+    entry in three statements): a fixed number of statements, and a resend makes none."""
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    http.get(url)  # warm the session
+    data = {
+        "peer_group": world.group.pk,
+        "contact_date": timezone.localdate().isoformat(),
+        "place_type": "street",
+        "topics": ["safer_sex"],
+        "client_uuid": "0b5c3a52-6d8e-4a51-9a3f-0f5e6a7b8c9d",
+    }
+    with django_assert_max_num_queries(QUERIES_OF_A_CONTACT):
+        assert http.post(url, data).status_code == 302
+    assert http.post(url, data).status_code == 302
+    assert OutreachContact.objects.filter(client=stocked.client).count() == 1
+
+
+# 26 before issue 14's cuts (two reads of the one-time key, two savepoints and the
+# advisory lock of the audit entry); SQLite and PostgreSQL alike now.
+QUERIES_OF_A_CONTACT = 21

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -73,7 +72,7 @@ def test_it_keeps_the_incident_page_to_a_few_queries(world, as_user, django_asse
     http = as_user(world.peer)
     url = reverse("safety:incident_detail", args=[incident.public_id])
     http.get(url)
-    # The page and the session, plus the one audit insert (5 statements on SQLite, 6 on
-    # PostgreSQL with the advisory lock).
-    with django_assert_max_num_queries(19 if connection.vendor == "sqlite" else 20):
+    # The page and the session, plus the one audit insert (3 statements: head row, insert,
+    # head update).
+    with django_assert_max_num_queries(17):
         assert http.get(url).status_code == 200
