@@ -253,9 +253,11 @@ def _count(
                 return None
             aggregates = _aggregates(ctx, source, table, measures, dim)
             if by_month_start:
-                # Each presence row's date is its month's first day: grouped by the date
-                # itself, not by its text for every row ('YYYY-MM' made below).
-                return compiled.grouped(qs, aggregates, F(SOURCES[table.source].date))
+                # Each row's date is its month's first day: grouped by the date itself,
+                # not by its text for every row ('YYYY-MM' made below).
+                day = SOURCES[table.source].date
+                assert day is not None
+                return compiled.grouped(qs, aggregates, F(day))
             expr = dim.expr(SOURCES[table.source]) if dim else None
             return per_client.grouped(qs, SOURCES[table.source], aggregates, expr)
 

@@ -129,6 +129,7 @@ def _split(
     for alias, agg in aggregates.items():
         first = agg.source_expressions[0] if agg.source_expressions else None
         condition = agg.filter
+        distinct = bool(getattr(agg, "distinct", False))
         if isinstance(agg, SharedKeySum):
             # Its condition is its figure's (compiled once by the figure): made its own
             # here, since the figure may be counted differently per client.
@@ -136,8 +137,8 @@ def _split(
             if figure is None:
                 return None
             condition = figure.filter
-            agg = Sum(first, distinct=agg.distinct, filter=condition)
-        if isinstance(agg, Count | Sum) and not agg.distinct:
+            agg = Sum(first, distinct=distinct, filter=condition)
+        if isinstance(agg, Count | Sum) and not distinct:
             split[alias] = (agg, _SUM)
         elif isinstance(agg, PersonTimes) and src.client == "client":
             split[alias] = (agg, _SUM)  # each person-time is one client's

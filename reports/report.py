@@ -205,7 +205,8 @@ def tuned_for_reports() -> Iterator[None]:
 
     aliases = {DEFAULT_DB_ALIAS, replica_alias() or DEFAULT_DB_ALIAS}
     conns = [connections[a] for a in aliases if connections[a].vendor == "postgresql"]
-    wanted = int(settings.CAUNOI["REPORT_WORK_MEM_MB"]) * 1024  # kB, as pg_settings
+    mb = int(settings.CAUNOI["REPORT_WORK_MEM_MB"])  # type: ignore[call-overload]
+    wanted = mb * 1024  # kB, as pg_settings gives work_mem
     for conn in conns:
         with conn.cursor() as cursor:
             cursor.execute(
