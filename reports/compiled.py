@@ -25,7 +25,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FieldError
 from django.db import connections, router
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import Count, IntegerField, QuerySet, Value
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 # Enough for every statement of a few hundred distinct reports (a report runs ~50).
@@ -117,6 +118,7 @@ class Composed:
         texts: list[str] = []
         params: list[Any] = []
         for qs in self.parts:
+            _plain_counts(qs.query)
             try:
                 sql, part_params = qs.query.get_compiler(qs.db).as_sql()
             except EmptyResultSet:
@@ -151,8 +153,35 @@ def _kept(key: Hashable, make: Callable[[], _Statement | None]) -> list[dict[str
     return _run(statement, connections[router.db_for_read(statement.model)])
 
 
+def to_many_joins(query: Any) -> int:
+    """How many joins of `query` follow a to-many relation (each can repeat a row)."""
+    return sum(
+        1
+        for join in query.alias_map.values()
+        if getattr(getattr(join, "join_field", None), "one_to_many", False)
+        or getattr(getattr(join, "join_field", None), "many_to_many", False)
+    )
+
+
+def _plain_counts(query: Any) -> None:
+    """COUNT(DISTINCT the row's own id) as COUNT(id) when no join can repeat a row: the
+    same number, and the database may then hash the groups instead of sorting every row
+    for each such count (1 M contacts: the referrals' breakdowns 0.32–0.50 s → 0.20–0.23 s)."""
+    if to_many_joins(query):
+        return
+    pk = query.model._meta.pk
+    for annotation in query.annotation_select.values():
+        if not isinstance(annotation, Count) or not getattr(annotation, "distinct", False):
+            continue
+        sources = annotation.get_source_expressions()
+        first = sources[0] if sources else None
+        if isinstance(first, Col) and first.target is pk and first.alias == query.base_table:
+            annotation.distinct = False  # type: ignore[attr-defined]
+
+
 def _compile(qs: QuerySet[Any]) -> _Statement:
     query = qs.query
+    _plain_counts(query)
     selected: Any = getattr(query, "selected", None)  # as ValuesIterable names the columns
     names = (
         tuple(selected)

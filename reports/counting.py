@@ -127,15 +127,6 @@ def _batch(
 _TO_MANY: dict[tuple[Any, ...], bool] = {}
 
 
-def _to_many_joins(query: Any) -> int:
-    return sum(
-        1
-        for join in query.alias_map.values()
-        if getattr(getattr(join, "join_field", None), "one_to_many", False)
-        or getattr(getattr(join, "join_field", None), "many_to_many", False)
-    )
-
-
 def _joins_to_many(ctx: ReportContext, source: str, dim: Dimension) -> bool:
     filters = (
         ctx.province_code,
@@ -150,7 +141,7 @@ def _joins_to_many(ctx: ReportContext, source: str, dim: Dimension) -> bool:
         if qs is None:
             return True
         grouped = qs.annotate(_dim=dim.expr(SOURCES[source])).values("_dim")
-        _TO_MANY[shape] = _to_many_joins(grouped.query) > _to_many_joins(qs.query)
+        _TO_MANY[shape] = compiled.to_many_joins(grouped.query) > compiled.to_many_joins(qs.query)
     return _TO_MANY[shape]
 
 

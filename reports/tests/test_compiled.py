@@ -139,3 +139,32 @@ def test_breakdowns_grouped_together_equal_one_query_each(varied, monkeypatch, r
     assert {"referral", "distribution", "activity"} <= set(shared)
     monkeypatch.setattr(counting, "_shared_dimensions", lambda ctx, source: ())
     assert together == _fresh(**kw)
+
+
+def test_a_distinct_count_of_the_rows_own_id_is_plain_where_no_join_repeats_a_row(varied):
+    """COUNT(DISTINCT id) is written COUNT(id) when no to-many join can repeat a row (the
+    same number, hashed instead of sorted), never over a to-many join or another column."""
+    from django.db.models import Count
+
+    from referrals.models import ServiceDelivery
+
+    def sql_and_rows(qs: Any) -> tuple[str, list[dict[str, Any]]]:
+        with CaptureQueriesContext(connection) as queries:
+            found = compiled.rows(("plain counts", str(qs.query)), lambda: qs)
+        return queries.captured_queries[-1]["sql"], found or []
+
+    deliveries_ = ServiceDelivery.objects.order_by()
+    by_provider = deliveries_.values("provider").annotate(n=Count("pk", distinct=True))
+    sql, found = sql_and_rows(by_provider)
+    assert "DISTINCT" not in sql
+    expected = {}
+    for d in ServiceDelivery.objects.all():
+        expected[d.provider_id] = expected.get(d.provider_id, 0) + 1
+    assert {r["provider"]: r["n"] for r in found} == expected and expected
+    # A to-many join repeats a delivery once per population group of its client.
+    by_group = deliveries_.values("client__population_groups").annotate(
+        n=Count("pk", distinct=True)
+    )
+    assert "COUNT(DISTINCT" in sql_and_rows(by_group)[0]
+    clients = deliveries_.values("provider").annotate(n=Count("client", distinct=True))
+    assert "COUNT(DISTINCT" in sql_and_rows(clients)[0]
