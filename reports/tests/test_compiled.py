@@ -168,3 +168,22 @@ def test_a_distinct_count_of_the_rows_own_id_is_plain_where_no_join_repeats_a_ro
     assert "COUNT(DISTINCT" in sql_and_rows(by_group)[0]
     clients = deliveries_.values("provider").annotate(n=Count("client", distinct=True))
     assert "COUNT(DISTINCT" in sql_and_rows(clients)[0]
+
+
+def test_months_are_grouped_by_their_first_day_on_postgresql_and_read_as_text(varied):
+    from django.db.models import Count
+
+    from outreach.models import OutreachContact
+    from referrals.models import ServiceDelivery
+    from reports.dimensions import DIMENSIONS
+    from reports.sources import SOURCES
+
+    for model, source in ((ServiceDelivery, "delivery"), (OutreachContact, "contact")):
+        month = DIMENSIONS["month"].expr(SOURCES[source])
+        qs = compiled.grouped(model.objects.all(), {"n": Count("pk")}, month)
+        with CaptureQueriesContext(connection) as queries:
+            found = compiled.rows(("months", source), lambda qs=qs: qs)
+        assert found and all(len(r["_dim"]) == 7 and r["_dim"][4] == "-" for r in found)
+        assert sum(r["n"] for r in found) == model.objects.count()
+        sql = queries.captured_queries[-1]["sql"]
+        assert ("date_trunc('month'" in sql) == (connection.vendor == "postgresql")
