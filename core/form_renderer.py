@@ -78,6 +78,12 @@ def _select(context: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _textarea(context: dict[str, Any]) -> str:
+    widget = context["widget"]
+    value = _v(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_v(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
 def _label(context: dict[str, Any]) -> str:
     if not context["use_tag"]:
         return _v(context["label"])
@@ -107,6 +113,10 @@ def _python_templates() -> dict[str, tuple[Callable[[dict[str, Any]], str], tupl
                 _WIDGET_ATTRS,
             ),
         ),
+        "django/forms/widgets/textarea.html": (
+            _textarea,
+            ("django/forms/widgets/textarea.html", _WIDGET_ATTRS),
+        ),
         "django/forms/label.html": (
             _label,
             ("django/forms/label.html", "django/forms/attrs.html"),
@@ -131,7 +141,7 @@ class PythonFormRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         python = _PYTHON.get(template_name)
         if python is not None and self._all_djangos(python[1]):
-            return python[0](context)
+            return python[0](context).strip()  # as Django strips a rendered template
         return super().render(template_name, context, request=request)
 
     def _all_djangos(self, names: tuple[str, ...]) -> bool:

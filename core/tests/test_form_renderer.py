@@ -37,7 +37,7 @@ class Everything(forms.Form):
     amount = forms.DecimalField(required=False, initial=1234.5)
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     at = forms.DateTimeField(required=False, initial=datetime.datetime(2026, 1, 2, 3, 4))
-    email = forms.EmailField(required=False, label=mark_safe("E-<i>mail</i>"))
+    email = forms.EmailField(required=False, label=mark_safe(" E-<i>mail</i> "))
     secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     hidden = forms.CharField(required=False, widget=forms.HiddenInput, initial='x"<y>')
     agree = forms.BooleanField(required=False, label="Đồng ý & ký")
@@ -73,7 +73,7 @@ DATA: list[dict[str, Any] | None] = [
         "long": "1000",
         "ticks": ["a", "3"],
         "radio": "b",
-        "notes": "</textarea>",
+        "notes": "</textarea>\n  x ",
     },
     {"name": "ok", "year": "1990", "when": "2026-01-02", "place": "3", "radio": "a"},  # valid
 ]
@@ -118,7 +118,7 @@ def test_the_python_templates_are_used() -> None:
             str(bound), bound.label_tag(), str(bound.errors)
     finally:
         DjangoTemplates.render = original  # type: ignore[method-assign]
-    assert calls == ["django/forms/widgets/textarea.html"]
+    assert calls == []
 
 
 def test_an_overridden_template_is_rendered_by_its_template(monkeypatch: Any) -> None:
