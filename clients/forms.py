@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import clean_phone_digits
-from core.widgets import CommuneSelect, LongSelect
+from core.widgets import CommuneSelect, LongSelect, RadioButtons, TickBoxes
 from geo.models import Commune
 from programs.models import Establishment, Organisation
 
@@ -52,9 +52,7 @@ def _birth_year_field() -> forms.IntegerField:
 
 def _checkboxes(queryset: Any, label: Any) -> forms.ModelMultipleChoiceField:
     """None, one or several of `queryset`, each a box to tick (none is ticked for you)."""
-    return forms.ModelMultipleChoiceField(
-        queryset, label=label, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    return forms.ModelMultipleChoiceField(queryset, label=label, required=False, widget=TickBoxes)
 
 
 def _code_name_field(label: Any, help_text: Any, *, required: bool = False) -> forms.CharField:
@@ -144,7 +142,7 @@ class ClientRegisterForm(_PseudonymousFields):
     consent_method = forms.ChoiceField(
         label=_("How the client gave consent"),
         choices=Consent.Method.choices,
-        widget=forms.RadioSelect,
+        widget=RadioButtons,
     )
     consent_follow_up = forms.BooleanField(
         label=_("The client agrees to be registered and followed up"), required=False
@@ -281,7 +279,7 @@ class StatusForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(
-        label=_("Purpose"), choices=Consent.Purpose.choices, widget=forms.RadioSelect
+        label=_("Purpose"), choices=Consent.Purpose.choices, widget=RadioButtons
     )
     provider = forms.ModelChoiceField(
         Organisation.objects.none(),
@@ -291,7 +289,7 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(
         label=_("How the client gave consent"),
         choices=Consent.Method.choices,
-        widget=forms.RadioSelect,
+        widget=RadioButtons,
     )
 
     def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
@@ -309,7 +307,7 @@ class RequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("The client asks to"),
         choices=DataSubjectRequest.Kind.choices,
-        widget=forms.RadioSelect,
+        widget=RadioButtons,
     )
     received_on = forms.DateField(
         label=_("Received on"), widget=DateInput(), initial=timezone.localdate

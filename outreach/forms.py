@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from clients.models import Client
 from core.forms import apply_errors
-from core.widgets import CommuneSelect, LongSelect
+from core.widgets import CommuneSelect, LongSelect, TickBoxes
 from geo.models import Commune
 from programs.models import Establishment, PeerGroup
 
@@ -26,9 +26,7 @@ COMMODITIES = (ItemKind.CONDOM, ItemKind.LUBRICANT, ItemKind.NEEDLE_SYRINGE)
 def ticks(label: Any, choices: Any) -> forms.MultipleChoiceField:
     """An optional list of tick boxes (the topics talked about, the needs seen): none
     ticked is a valid answer."""
-    return forms.MultipleChoiceField(
-        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    return forms.MultipleChoiceField(label=label, choices=choices, required=False, widget=TickBoxes)
 
 
 class DateInput(forms.DateInput):

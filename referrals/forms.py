@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import NO_NAMES, apply_errors
+from core.widgets import RadioButtons, TickBoxes
 from directory.models import Service
 from directory.taxonomy import grouped_service_type_choices
 from programs.models import Organisation
@@ -71,7 +72,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
     """Services as a list of tappable rows: the service, its type, the whole provider's
     name and where it is (nothing cut off at 360 px, as a drop-down would)."""
 
-    widget = forms.RadioSelect(attrs={"class": "service-choice"})
+    widget = RadioButtons(attrs={"class": "service-choice"})
 
     def label_from_instance(self, obj: Any) -> Any:
         where = ""
@@ -169,7 +170,7 @@ class ReferralForm(forms.Form):
             label=_("Share with the provider: population groups"),
             queryset=client.population_groups.order_by("order", "code"),
             required=False,
-            widget=forms.CheckboxSelectMultiple,
+            widget=TickBoxes,
             help_text=format_lazy(
                 "{} {}", _("Tick only what the client agreed the provider may know."), consent_note
             ),
@@ -260,7 +261,7 @@ class CompleteForm(forms.Form):
     service_types = forms.MultipleChoiceField(
         label=_("What was delivered"),
         choices=grouped_service_type_choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=TickBoxes,
     )
     amount_vnd = forms.IntegerField(
         label=_("Amount of support (VND)"),
