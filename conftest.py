@@ -304,11 +304,11 @@ def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
 # identifying test values registered with `identifying(...)`: a hit fails the run.
 
 import logging  # noqa: E402
-import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from core.phones import PHONE  # noqa: E402
+
 LEAK_DIR = Path(ARTIFACTS) / "log-scan"
-PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?84|0)[35789]\d{8}(?!\d)")
 
 
 def _worker_id(config: Any) -> str:
@@ -370,7 +370,7 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     leaks = []
     for log_file in sorted(LEAK_DIR.glob("suite-*.log")):
         for number, line in enumerate(log_file.read_text(encoding="utf-8").splitlines(), 1):
-            if PHONE_PATTERN.search(line) or any(s in line for s in sentinels):
+            if PHONE.search(line) or any(s in line for s in sentinels):
                 leaks.append(f"{log_file.name}:{number}: {line[:200]}")
     if leaks:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")

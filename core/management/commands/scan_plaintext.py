@@ -11,8 +11,8 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-# Vietnamese mobile numbers, with or without +84, spaces, dots or dashes between groups.
-PHONE = re.compile(r"(?<![0-9A-Za-z])(?:\+?84|0)[35789](?:[ .\-]?\d){8}(?![0-9A-Za-z])")
+from core.phones import PHONE
+
 # Hashes, blind indexes and UUIDs are hex: digit runs inside them are not phones.
 HEX_OR_UUID = re.compile(r"[0-9a-fA-F\-]{16,}")
 # Directory phones of organisations are public by design.
