@@ -14,6 +14,7 @@ by other apps (reminders, referrals) before they act on a client.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -118,11 +119,16 @@ def _active_consents(client: Client, purpose: str) -> QuerySet[Consent]:
     return Consent.objects.filter(client=client, purpose=purpose, withdrawn_at__isnull=True)
 
 
-def may_follow_up(client: Client) -> bool:
+def may_follow_up(client: Client, consents: Sequence[Consent] | None = None) -> bool:
     """False once the client withdrew consent to follow-up (no reminders, no contact), or
-    is deceased."""
+    is deceased. `consents`: all the client's consents, when the caller has just read them
+    (the client's page lists them), so they are not asked for again."""
     if client.status == ClientStatus.DECEASED:
         return False
+    if consents is not None:
+        return any(
+            c.purpose == Consent.Purpose.FOLLOW_UP and c.withdrawn_at is None for c in consents
+        )
     return _active_consents(client, Consent.Purpose.FOLLOW_UP).exists()
 
 

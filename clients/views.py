@@ -151,7 +151,8 @@ def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     grant = queries.active_unmask(user, client)
     contacts: list[Any] = []
     can_log_contact = False
-    may_follow_up = queries.may_follow_up(client)
+    consents = list(queries.consents_of(client))
+    may_follow_up = queries.may_follow_up(client, consents)
     try:
         from outreach import queries as outreach_queries
 
@@ -174,7 +175,7 @@ def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
             "can_edit": queries.can_edit(user, client),
             "can_erase": queries.can_erase(user, client) and not client.is_erased,
             "can_close_requests": queries.can_erase(user, client),
-            "consents": list(queries.consents_of(client)),
+            "consents": consents,
             "history": list(queries.status_history(client).select_related(None)),
             "requests": list(queries.requests_of(client)),
             "contacts": contacts,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 # The empty option of every drop-down ("— Chọn —"), instead of Django's "---------".
@@ -20,8 +23,6 @@ PHONE_DIGITS = (9, 11)
 def clean_phone_digits(value: str) -> str:
     """A Vietnamese phone number as its digits (+84 written as 0), or "" when empty; one
     rule for every phone field: 9 to 11 digits."""
-    from django import forms
-
     from core.crypto import normalise_phone
 
     value = (value or "").strip()
@@ -49,3 +50,24 @@ def apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class ReadChoiceField(forms.ModelChoiceField):
+    """A model choice among rows the view has already read (`rows`, e.g. the user's own
+    peer groups): a value sent is looked up among them, not read again from the database;
+    anything else is refused as an invalid choice, as by ModelChoiceField. The queryset
+    still renders the drop-down (none is read when the widget is hidden)."""
+
+    rows: Sequence[Model] = ()
+
+    def to_python(self, value: Any) -> Model | None:
+        if value in self.empty_values:
+            return None
+        for row in self.rows:
+            if str(row.pk) == str(value).strip():
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )

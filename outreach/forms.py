@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client
-from core.forms import apply_errors
+from core.forms import ReadChoiceField, apply_errors
 from core.widgets import CommuneSelect, LongSelect, TickBoxes
 from geo.models import Commune
 from programs.models import Establishment, PeerGroup
@@ -48,7 +48,7 @@ def _qty(label: Any) -> forms.IntegerField:
 
 
 class ContactForm(forms.Form):
-    peer_group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    peer_group = ReadChoiceField(
         queryset=None,
         label=_("Peer group"),
     )
@@ -86,9 +86,12 @@ class ContactForm(forms.Form):
         self.client = client
         self.holder: Any = None
         groups = list(groups)
+        # The group sent is one of `groups`, as read by the view with its model and lead
+        # organisation (queries.logging_groups), which the service reads next.
         fields["peer_group"].queryset = groups[0].__class__.objects.filter(
             pk__in=[g.pk for g in groups]
         )
+        fields["peer_group"].rows = groups
         fields["commune"].queryset = queries.logging_communes(groups)
         fields["establishment"].queryset = queries.logging_establishments(groups)
         if client is not None or len(groups) == 1:

@@ -43,19 +43,6 @@ def _contact_page(
     form = contact_form_for(
         request.user, request.POST or None, client=client, groups=groups, initial=initial
     )
-    establishments = form.fields["establishment"].queryset  # type: ignore[attr-defined]
-    establishment: int | None
-    if (
-        client is not None
-        and client.establishment_id
-        and (establishments.filter(pk=client.establishment_id).exists())
-    ):
-        place, establishment = PlaceType.ESTABLISHMENT.value, client.establishment_id
-    else:
-        place, establishment = queries.last_place(request.user, establishments)
-    form.initial["place_type"] = place
-    if establishment is not None:
-        form.initial["establishment"] = establishment
     # The form carries a one-time key (named client_uuid, as the offline outbox and the
     # API call it): the same form sent twice (a double tap, a retry after a lost answer)
     # is one contact, as through the API.
@@ -72,11 +59,32 @@ def _contact_page(
             form.show_refusal(exc)
         else:
             return _contact_saved(request, client)
+    if not form.is_bound:
+        _prefill_place(request.user, form, client)
     return render(
         request,
         "outreach/contact_form.html",
         {"form": form, "client": client, "holder": form.holder},
     )
+
+
+def _prefill_place(user: Any, form: Any, client: Client | None) -> None:
+    """The place a new form starts with: the client's establishment while the form offers
+    it, else the place of the peer's last contact (queries.last_place). A form sent back
+    shows what was sent instead, so this is read for a new form only."""
+    establishments = form.fields["establishment"].queryset
+    establishment: int | None
+    if (
+        client is not None
+        and client.establishment_id
+        and (establishments.filter(pk=client.establishment_id).exists())
+    ):
+        place, establishment = PlaceType.ESTABLISHMENT.value, client.establishment_id
+    else:
+        place, establishment = queries.last_place(user, establishments)
+    form.initial["place_type"] = place
+    if establishment is not None:
+        form.initial["establishment"] = establishment
 
 
 def _contact_saved(request: HttpRequest, client: Any) -> HttpResponse:

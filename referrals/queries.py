@@ -307,10 +307,12 @@ def find_inbox_referral(user: Any, raw_code: str) -> Referral | None:
 
 
 def deliveries_of_client(user: Any, client: Client) -> QuerySet[ServiceDelivery]:
-    """The client's services, for the sending side (its own clients only)."""
-    if not referable_clients(user).filter(pk=client.pk).exists():
-        return ServiceDelivery.objects.none()
-    return ServiceDelivery.objects.filter(client=client).select_related("provider", "service")
+    """The client's services, for the sending side (its own clients only: the scope is a
+    condition of the same statement)."""
+    in_scope = referable_clients(user).filter(pk=client.pk).values("pk")
+    return ServiceDelivery.objects.filter(client=client, client_id__in=in_scope).select_related(
+        "provider", "service"
+    )
 
 
 def deliveries_by_provider(user: Any) -> QuerySet[ServiceDelivery]:

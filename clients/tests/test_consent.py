@@ -132,3 +132,25 @@ def test_a_resent_withdrawal_is_answered_the_same_with_one_audit_row(
     assert [m.level_tag for m in again.context["messages"]] == ["success"]
     rows = AuditEntry.objects.filter(object_type="clients.consent", object_id=str(consent.pk))
     assert rows.filter(changes__has_key="withdrawn").count() == 1
+
+
+def test_follow_up_read_from_the_consents_listed_agrees_with_the_database(world: Any) -> None:
+    """The client's page decides "may be followed up" from the consents it lists instead
+    of asking again: the same answer as the query, given, withdrawn and once deceased."""
+    from django.utils import timezone
+
+    from clients.models import ClientStatus
+
+    def both(client: Any) -> tuple[bool, bool]:
+        return queries.may_follow_up(client), queries.may_follow_up(
+            client, list(queries.consents_of(client))
+        )
+
+    client = register(world)
+    assert both(client) == (True, True)
+    client.consents.filter(purpose=Consent.Purpose.FOLLOW_UP).update(withdrawn_at=timezone.now())
+    assert both(client) == (False, False)
+    other = register(world, given_name="Mai", birth_year=1990, phone="0912000111")
+    assert queries.may_follow_up(other, []) is False  # no consent at all: never
+    other.status = ClientStatus.DECEASED
+    assert both(other) == (False, False)

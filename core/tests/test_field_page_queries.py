@@ -152,7 +152,7 @@ EXPECTED = {
     "peer home": 13,
     "leader home": 16,
     "client list (peer)": 7,
-    "client page (peer)": 19,
+    "client page (peer)": 17,
     "contact form": 8,
     "head-count form": 10,
     "referral inbox": 6,

@@ -447,5 +447,48 @@ def test_a_contact_is_logged_in_a_few_queries(
 
 
 # 26 before issue 14's cuts (two reads of the one-time key, two savepoints and the
-# advisory lock of the audit entry); SQLite and PostgreSQL alike now.
-QUERIES_OF_A_CONTACT = 21
+# advisory lock of the audit entry); 21 until the form sent stopped reading the place to
+# prefill (a new form's only) and reading again the group the page had read; SQLite and
+# PostgreSQL alike.
+QUERIES_OF_A_CONTACT = 19
+
+
+def test_a_contact_handing_out_items_reads_the_group_once(
+    world: Any, as_user: Any, stocked: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The group sent is the one the page read with its model and lead organisation (the
+    stock holder): handing out condoms adds the stock row's read, update and the
+    distribution, not a second read of the group, its model or its organisation."""
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    http.get(url)
+    data = {
+        "peer_group": world.group.pk,
+        "contact_date": timezone.localdate().isoformat(),
+        "place_type": "street",
+        "topics": ["safer_sex"],
+        "qty_condom": "2",
+        "client_uuid": "5d0f6b1e-3a2c-4f7e-9b8a-1c2d3e4f5a6b",
+    }
+    with django_assert_max_num_queries(QUERIES_OF_A_CONTACT + 3) as captured:
+        assert http.post(url, data).status_code == 302
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert sql.count('FROM "programs_peergroup"') == 1
+    assert 'FROM "programs_supportmodel"' not in sql
+    assert 'FROM "programs_organisation"' not in sql
+    assert qty(world.agency, "condom") == 98
+
+
+def test_a_form_sent_back_keeps_the_place_typed(world: Any, as_user: Any, stocked: Any) -> None:
+    """The place a new form starts with (the last contact's) is not put over what was
+    sent: a refused form shows the place the peer chose."""
+    http = as_user(world.peer)
+    url = reverse("outreach:contact_new_for", args=[stocked.client.public_id])
+    data = {
+        "peer_group": world.group.pk,
+        "contact_date": "not a date",
+        "place_type": "online",
+        "topics": ["safer_sex"],
+    }
+    page = http.post(url, data).content.decode()
+    assert 'value="online" checked' in page or 'value="online" selected' in page
