@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import roles, scope
 from core.offline import offline_page
-from core.paging import first_and_count
+from core.paging import first_and_count, first_rows
 from core.registry import home_panel, nav_item, task_item
 
 from . import queries
@@ -25,6 +26,9 @@ nav_item(
     roles.CASEWORK,
 )
 nav_item(26, _("Stock"), "outreach:stock", roles.CASEWORK)
+
+# Today's contacts listed on the peer's home (the newest first).
+TODAY_SHOWN = 30
 
 # The head-count form works without a connection (saved on the phone, sent later).
 offline_page("outreach:contact_new")
@@ -41,17 +45,22 @@ def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
     not_contacted, not_contacted_count = first_and_count(
         queries.not_contacted(user, days).only("public_id", "short_code"), 15
     )
-    today = list(
-        queries.todays_contacts(user)
-        .select_related(None)
+    todays = queries.todays_contacts(user)
+    today = first_rows(
+        todays.select_related(None)
         .select_related("client")
-        .only("head_count", "place_type", "client__public_id", "client__short_code")[:30]
+        .only("head_count", "place_type", "client__public_id", "client__short_code"),
+        TODAY_SHOWN,
     )
+    # The people reached are those of every contact of the day, not of the ones shown.
+    people = sum(c.head_count for c in today)
+    if len(today) == TODAY_SHOWN:
+        people = todays.order_by().aggregate(n=Sum("head_count"))["n"] or 0
     return {
         "days": days,
         "client_count": queries.group_clients(user).count(),
         "not_contacted_count": not_contacted_count,
         "not_contacted": not_contacted,
         "today": today,
-        "today_people": sum(c.head_count for c in today),
+        "today_people": people,
     }

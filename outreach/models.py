@@ -87,7 +87,9 @@ class OutreachContact(models.Model):
         verbose_name = _("outreach contact")
         verbose_name_plural = _("outreach contacts")
         indexes = [
-            models.Index(fields=["peer_group", "contact_date"]),
+            # A group's contacts of a day, newest first (the peer's home: "today's
+            # contacts"), read from the end of the index however many were logged.
+            models.Index(fields=["peer_group", "contact_date", "id"]),
             # A client's latest contacts (client page, "not contacted for N days" on the
             # peer's home) and a peer's last place (contact form): a few index entries
             # each, however many contacts the country holds.

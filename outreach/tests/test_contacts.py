@@ -492,3 +492,40 @@ def test_a_form_sent_back_keeps_the_place_typed(world: Any, as_user: Any, stocke
     }
     page = http.post(url, data).content.decode()
     assert 'value="online" checked' in page or 'value="online" selected' in page
+
+
+def test_the_peer_home_counts_everyone_reached_today_beyond_the_contacts_listed(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    """The home lists the newest 30 of today's contacts; "people reached today" counts
+    the people of all of them, and the list starts with the newest."""
+    from outreach.home import TODAY_SHOWN
+
+    for _n in range(TODAY_SHOWN + 2):
+        contact_log(
+            actor=world.peer,
+            details=ContactDetails(
+                peer_group=world.group,
+                contact_date=timezone.localdate(),
+                place_type="street",
+                head_count=3,
+            ),
+        )
+    last = contact_log(
+        actor=world.peer,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            client=stocked.client,
+        ),
+    )
+    assert last.client == stocked.client
+    body = as_user(world.peer).get(reverse("portal:home")).content.decode()
+    panel = body[body.index('data-testid="peer-panel"') :]
+    people = 3 * (TODAY_SHOWN + 2) + 1
+    assert f'<div class="value">{people}</div>' in panel
+    today = panel[panel.index('data-testid="today"') :]
+    today = today[: today.index("</ul>")]
+    assert today.count("<li>") == TODAY_SHOWN
+    assert today.index(stocked.client.short_code) < today.index("3 people")
