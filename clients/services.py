@@ -349,9 +349,9 @@ def client_export(*, actor: User, client: Client) -> str:
     identity = open_identity(client) if client.has_identity else identity_fields()
     contacts: list[Any] = []
     try:
-        from outreach.queries import contacts_of_client
+        from outreach.queries import contacts_of_client, with_handed_out
 
-        contacts = list(contacts_of_client(client))
+        contacts = with_handed_out(list(contacts_of_client(client)))
     except ImportError:  # pragma: no cover
         contacts = []
     html = render_to_string(

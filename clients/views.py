@@ -158,7 +158,9 @@ def client_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
         # The page shows neither who logged a contact nor who changed a status (the
         # export does): those rows are not joined.
-        contacts = list(outreach_queries.contacts_of_client(client).select_related(None)[:10])
+        contacts = outreach_queries.with_handed_out(
+            list(outreach_queries.contacts_of_client(client).select_related(None)[:10])
+        )
         can_log_contact = outreach_queries.can_log_for(user, client, follow_up=may_follow_up)
     except ImportError:  # pragma: no cover
         pass

@@ -46,11 +46,13 @@ def peer_panel(request: HttpRequest) -> dict[str, Any] | None:
         queries.not_contacted(user, days).only("public_id", "short_code"), 15
     )
     todays = queries.todays_contacts(user)
-    today = first_rows(
-        todays.select_related(None)
-        .select_related("client")
-        .only("head_count", "place_type", "client__public_id", "client__short_code"),
-        TODAY_SHOWN,
+    today = queries.with_handed_out(
+        first_rows(
+            todays.select_related(None)
+            .select_related("client")
+            .only("head_count", "place_type", "client__public_id", "client__short_code"),
+            TODAY_SHOWN,
+        )
     )
     # The people reached are those of every contact of the day, not of the ones shown.
     people = sum(c.head_count for c in today)

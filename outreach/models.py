@@ -234,6 +234,9 @@ class StockReceipt(models.Model):
         verbose_name_plural = _("stock receipts")
 
 
+_ITEM_LABELS = dict(ItemKind.choices)
+
+
 class Distribution(models.Model):
     """Items handed out: lowered the stock of `organisation`."""
 
@@ -264,5 +267,13 @@ class Distribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.material.name if self.material is not None else self.get_item_kind_display()
-        return f"{label} × {self.quantity}"
+        return self.label(
+            self.item_kind, self.material.name if self.material is not None else None, self.quantity
+        )
+
+    @staticmethod
+    def label(item_kind: str, material_name: str | None, quantity: int) -> str:
+        """What was handed out, as every page shows it: "Bao cao su × 2", or the material's
+        title for a material."""
+        what = material_name if material_name is not None else _ITEM_LABELS.get(item_kind)
+        return f"{what if what is not None else item_kind} × {quantity}"

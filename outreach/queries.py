@@ -31,6 +31,7 @@ from programs.models import Establishment, Organisation, PeerGroup
 from .models import Distribution, Material, MaterialStock, OutreachContact, StockReceipt
 
 _M = TypeVar("_M", bound=Model)
+_C = TypeVar("_C", bound=OutreachContact)
 
 
 def stock_holder(peer_group: PeerGroup) -> Organisation | None:
@@ -142,11 +143,26 @@ def client_to_log(user: Any, reference: str) -> Client:
 
 
 def contacts_of_client(client: Client) -> QuerySet[OutreachContact]:
-    return (
-        client.contacts.select_related("peer_educator")
-        .prefetch_related("distributions__material")
-        .order_by("-contact_date", "-id")
-    )
+    """The client's contacts, newest first; what was handed out at each: `with_handed_out`."""
+    return client.contacts.select_related("peer_educator").order_by("-contact_date", "-id")
+
+
+def with_handed_out(contacts: list[_C]) -> list[_C]:
+    """The contacts, each with `handed_out`: the labels of what was handed out at it
+    (Distribution.label), newest first, read in one statement for all of them as plain
+    values (a prefetch made a queryset per contact and a model per item and material)."""
+    labels: dict[int, list[str]] = {c.pk: [] for c in contacts}
+    if labels:
+        rows = (
+            Distribution.objects.filter(contact_id__in=list(labels))
+            .order_by("-distributed_on", "-id")
+            .values_list("contact_id", "item_kind", "material__name", "quantity")
+        )
+        for contact_id, kind, material_name, quantity in rows:
+            labels[contact_id].append(Distribution.label(kind, material_name, quantity))
+    for contact in contacts:
+        contact.handed_out = labels[contact.pk]  # type: ignore[attr-defined]
+    return contacts
 
 
 def last_place(user: Any, establishments: Any = None) -> tuple[str, int | None]:
@@ -269,11 +285,11 @@ def not_contacted(user: Any, days: int | None = None) -> QuerySet[Client]:
 
 
 def todays_contacts(user: Any) -> QuerySet[OutreachContact]:
+    """Today's contacts of the user's groups, newest first (items: `with_handed_out`)."""
     return (
         OutreachContact.objects.filter(
             peer_group_id__in=scope.peer_group_ids(user), contact_date=timezone.localdate()
         )
         .select_related("client", "peer_educator")
-        .prefetch_related("distributions__material")
         .order_by("-id")
     )

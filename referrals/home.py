@@ -29,7 +29,22 @@ def sent_panel(request: HttpRequest) -> dict[str, Any] | None:
     first in every list), then the newest change."""
     if not scope.has_role(request.user, *roles.CASEWORK_AND_HOTLINE):
         return None
-    recent = first_rows(queries.latest_changes(request.user), 6)
+    # Read with the columns the panel shows (referrals/_home_sent.html, badges).
+    recent = first_rows(
+        queries.latest_changes(request.user)
+        .select_related(None)
+        .select_related("client", "provider")
+        .only(
+            "public_id",
+            "urgency",
+            "status",
+            "service_type",
+            "updated_at",
+            "client__short_code",
+            "provider__name",
+        ),
+        6,
+    )
     if not recent:
         return None
     return {

@@ -529,3 +529,33 @@ def test_the_peer_home_counts_everyone_reached_today_beyond_the_contacts_listed(
     today = today[: today.index("</ul>")]
     assert today.count("<li>") == TODAY_SHOWN
     assert today.index(stocked.client.short_code) < today.index("3 people")
+
+
+def test_what_was_handed_out_reads_the_same_on_every_page(
+    world: Any, as_user: Any, stocked: Any
+) -> None:
+    """The labels of what was handed out (read as plain values for the home, the client's
+    page and the client's export) are the items' own (Distribution.__str__), materials
+    included, newest first."""
+    from outreach.queries import contacts_of_client, with_handed_out
+    from outreach.services import Item
+
+    contact = contact_log(
+        actor=world.peer,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            client=stocked.client,
+            items=[Item("condom", 3), Item("material", 1, stocked.material)],
+        ),
+    )
+    expected = [str(d) for d in contact.distributions.select_related("material")]
+    assert any(stocked.material.name in e for e in expected) and len(expected) == 2
+    [read] = with_handed_out(list(contacts_of_client(stocked.client)))
+    assert read.handed_out == expected  # type: ignore[attr-defined]
+    http = as_user(world.peer)
+    home = http.get(reverse("portal:home")).content.decode()
+    page = http.get(reverse("clients:detail", args=[stocked.client.public_id])).content.decode()
+    for label in expected:
+        assert label in home and label in page
