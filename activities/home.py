@@ -35,4 +35,13 @@ nav_item(
 def activities_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.has_role(request.user, *roles.CASEWORK):
         return None
-    return {"activities": first_rows(queries.activities_for(cast(User, request.user)), 5)}
+    # The panel shows each activity's name, date and number of participants: those only
+    # (no joins to its place, organiser or group, no participant rows).
+    recent = (
+        queries.activities_for(cast(User, request.user))
+        .select_related(None)
+        .prefetch_related(None)
+        .only("public_id", "title", "kind", "held_on")
+        .annotate(participant_total=queries.participant_total())
+    )
+    return {"activities": first_rows(recent, 5)}

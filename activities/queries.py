@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts import scope
@@ -21,6 +22,7 @@ from programs.queries import working_models
 from .models import (
     Activity,
     ActivityAttendance,
+    ActivityParticipants,
 )
 
 # --- Activities ----------------------------------------------------------------------
@@ -36,6 +38,19 @@ def activities_for(user: User) -> QuerySet[Activity]:
         .select_related("commune__province", "legacy_commune", "organiser", "peer_group")
         .prefetch_related("participants")
     )
+
+
+def participant_total() -> Coalesce:
+    """An activity's participants of every kind (Activity.total_participants) as an
+    annotation: one statement for a list instead of its participant rows."""
+    rows = (
+        ActivityParticipants.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def get_activity(user: User, public_id: UUID) -> Activity:

@@ -41,7 +41,13 @@ def minors_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Clients under 18 still without a child-protection referral, for group leaders and
     coordinators (codes only)."""
     minors = queries.minors_awaiting_child_protection(request.user)
-    shown, total = first_and_count(minors.select_related("peer_group"), MINORS_SHOWN)
+    # Codes, birth years, groups and registration dates: the columns the panel shows.
+    shown, total = first_and_count(
+        minors.select_related(None)
+        .select_related("peer_group")
+        .only("public_id", "short_code", "birth_year", "registered_on", "peer_group__name"),
+        MINORS_SHOWN,
+    )
     if not shown:
         return None
     return {"minors": shown, "total": total, "child_protection_type": CHILD_PROTECTION}

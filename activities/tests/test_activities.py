@@ -351,3 +351,23 @@ def test_a_meeting_starts_in_the_groups_commune_and_a_missing_one_is_named(world
     assert "Chọn xã/phường nơi diễn ra hoạt động." in body
     notice = body.split('data-testid="form-errors"')[1].split("</div>")[0]
     assert "Xã/phường" in notice or "Xã, phường" in notice
+
+
+def test_the_home_panel_shows_each_activitys_participants_of_every_kind(world, as_user):
+    """The home's recent activities count their participants in the statement that reads
+    them: the same total as the activity's own (every kind), none for another group's."""
+    both = _activity(world, title="Sinh hoạt nhóm tháng 3", participants={"member": 3, "worker": 4})
+    assert both.total_participants == 7
+    _activity(
+        world,
+        actor=world.peer_other_group,
+        support_model=world.other_model,
+        peer_group=world.other_group,
+        commune=world.cam_pha,
+        title="Khác",
+    )
+    body = as_user(world.peer).get(reverse("portal:home")).content.decode()
+    panel = body[body.index('data-testid="activities-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Sinh hoạt nhóm tháng 3" in panel and "Khác" not in panel
+    assert "7 participants" in panel or "7 người tham gia" in panel
