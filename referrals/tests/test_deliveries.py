@@ -154,3 +154,26 @@ def test_a_delivery_loaded_from_a_fixture_gets_its_report_category(rworld: Any) 
     for obj in serializers.deserialize("json", json.dumps(payload)):
         obj.save()
     assert ServiceDelivery.objects.get().category == "legal"
+
+
+def test_a_clients_services_are_read_only_within_the_readers_scope(
+    rworld: Any, as_user: Any
+) -> None:
+    """The client page's services received (queries.deliveries_of_client) carry the scope
+    in the statement itself: the client's own group sees them; a peer of another group, a
+    provider without a sending role and a hotline counsellor see none, whatever client they
+    name."""
+    from referrals import queries
+
+    c = as_user(rworld.w.provider)
+    data = {
+        "client_code": rworld.client.short_code,
+        "source": "walk_in",
+        "service_type": "sti_test_treatment",
+        "delivered_on": date.today().isoformat(),
+    }
+    assert c.post(reverse("referrals:provider_delivery"), data).status_code == 302
+    delivery = ServiceDelivery.objects.get()
+    assert list(queries.deliveries_of_client(rworld.w.peer, rworld.client)) == [delivery]
+    for outsider in (rworld.w.peer_other_group, rworld.w.provider, rworld.w.hotline):
+        assert list(queries.deliveries_of_client(outsider, rworld.client)) == []
