@@ -494,6 +494,19 @@ def test_a_form_sent_back_keeps_the_place_typed(world: Any, as_user: Any, stocke
     assert 'value="online" checked' in page or 'value="online" selected' in page
 
 
+def _today_on_the_street(world: Any, **details: Any) -> OutreachContact:
+    """A contact logged by the home peer for their group today, on the street."""
+    return contact_log(
+        actor=world.peer,
+        details=ContactDetails(
+            peer_group=world.group,
+            contact_date=timezone.localdate(),
+            place_type="street",
+            **details,
+        ),
+    )
+
+
 def test_the_peer_home_counts_everyone_reached_today_beyond_the_contacts_listed(
     world: Any, as_user: Any, stocked: Any
 ) -> None:
@@ -502,24 +515,8 @@ def test_the_peer_home_counts_everyone_reached_today_beyond_the_contacts_listed(
     from outreach.home import TODAY_SHOWN
 
     for _n in range(TODAY_SHOWN + 2):
-        contact_log(
-            actor=world.peer,
-            details=ContactDetails(
-                peer_group=world.group,
-                contact_date=timezone.localdate(),
-                place_type="street",
-                head_count=3,
-            ),
-        )
-    last = contact_log(
-        actor=world.peer,
-        details=ContactDetails(
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            client=stocked.client,
-        ),
-    )
+        _today_on_the_street(world, head_count=3)
+    last = _today_on_the_street(world, client=stocked.client)
     assert last.client == stocked.client
     body = as_user(world.peer).get(reverse("portal:home")).content.decode()
     panel = body[body.index('data-testid="peer-panel"') :]
@@ -540,15 +537,10 @@ def test_what_was_handed_out_reads_the_same_on_every_page(
     from outreach.queries import contacts_of_client, with_handed_out
     from outreach.services import Item
 
-    contact = contact_log(
-        actor=world.peer,
-        details=ContactDetails(
-            peer_group=world.group,
-            contact_date=timezone.localdate(),
-            place_type="street",
-            client=stocked.client,
-            items=[Item("condom", 3), Item("material", 1, stocked.material)],
-        ),
+    contact = _today_on_the_street(
+        world,
+        client=stocked.client,
+        items=[Item("condom", 3), Item("material", 1, stocked.material)],
     )
     expected = [str(d) for d in contact.distributions.select_related("material")]
     assert any(stocked.material.name in e for e in expected) and len(expected) == 2
@@ -557,5 +549,7 @@ def test_what_was_handed_out_reads_the_same_on_every_page(
     http = as_user(world.peer)
     home = http.get(reverse("portal:home")).content.decode()
     page = http.get(reverse("clients:detail", args=[stocked.client.public_id])).content.decode()
+    export = http.get(reverse("clients:export", args=[stocked.client.public_id]))
+    assert export.status_code == 200
     for label in expected:
-        assert label in home and label in page
+        assert label in home and label in page and label in export.content.decode()
